@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RUN_DIR ?= run
+RUN_DB := $(RUN_DIR)/calendar.db
+APP := $(VENV)/bin/calendar-app
+
+.PHONY: install run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: load the demo into a fresh SQLite file and show it
+run: install
+	rm -rf $(RUN_DIR) && mkdir -p $(RUN_DIR)
+	$(APP) --db $(RUN_DB) demo load
+	$(APP) --db $(RUN_DB) event list
+	$(APP) --db $(RUN_DB) agenda --from 2020-05-04 --days 14
+
+## test: lint, type-check and run the whole suite (PostgreSQL on 127.0.0.1:5432 when it answers)
+test: install lint
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy calendar_app events exports cli.py
+
+## bench: the benchmarks of bench/, printing figures and ratios to their baselines
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) $(RUN_DIR) build *.egg-info

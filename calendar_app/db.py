@@ -1,0 +1,98 @@
+"""Engines and transactions. No module-level engine: callers open one from their settings.
+
+SQLite runs in WAL mode with a busy timeout and foreign keys on, so a CLI command and a running server
+share the file. Every database failure leaves as a `StorageError` that says what to do; the transaction
+is rolled back, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlmodel import Session
+
+from events.errors import StorageError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # WAL is a property of the file; setting it fails harmlessly on a read-only database.
+    with suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for `url` (not yet connected); `StorageError` if the URL itself is unusable."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise StorageError(
+            f"cannot use the database URL {safe_url(url)!r} ({error}): give a file path or a URL like "
+            "sqlite:///calendar.db or postgresql+psycopg://user@host/dbname via --db or CALENDAR_APP_DB"
+        ) from error
+
+
+def storage_error(error: DBAPIError, url: str) -> StorageError:
+    """A `StorageError` that names the cause of a driver failure and the fix."""
+    detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    lowered = detail.lower()
+    where = safe_url(url)
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        hint = "the database is read-only: make the file and its folder writable or use another --db"
+    elif "disk is full" in lowered or "no space" in lowered or "disk full" in lowered:
+        hint = "the disk is full: free some space and run the command again (nothing was written)"
+    elif "unable to open" in lowered or "connection" in lowered or "could not" in lowered:
+        hint = "check that the path's folder exists or the server runs, then pass it via --db or CALENDAR_APP_DB"
+    elif "locked" in lowered or "busy" in lowered:
+        hint = "another process holds the database: try again in a moment"
+    else:
+        hint = "nothing was changed; check the database and try again"
+    return StorageError(f"database {where}: {detail}: {hint}")
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except DBAPIError as error:
+        session.rollback()
+        raise storage_error(error, str(engine.url)) from error
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def check_connection(engine: Engine) -> None:
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        raise storage_error(error, engine.url.render_as_string(hide_password=True)) from error

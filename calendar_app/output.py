@@ -1,0 +1,114 @@
+"""Formatting results for people (rich tables) and scripts (JSON). Pure: returns text or renderables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from events.agenda import AgendaDay
+from events.regions import RegionInfo
+from events.views import EventView, event_json
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def events_json(events: Iterable[EventView]) -> str:
+    return to_json([event_json(e) for e in events])
+
+
+def when_text(event: EventView) -> str:
+    if event.all_day:
+        first, last = event.first_day, event.last_day
+        return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+    start, end = event.start, event.end
+    end_text = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%Y-%m-%d %H:%M")
+    return f"{start:%Y-%m-%d %H:%M}–{end_text} {start:%Z}"
+
+
+def _participants(event: EventView) -> str:
+    count = event.participants_actual if event.participants_actual is not None else event.participants_expected
+    if count is None:
+        return ""
+    split = ""
+    if event.participants_women is not None or event.participants_men is not None:
+        split = f" ({event.participants_women or 0} women, {event.participants_men or 0} men)"
+    return f"{count}{split}"
+
+
+def events_table(events: Sequence[EventView]):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_lines=False)
+    for column in ("id", "when", "title", "kind", "region", "status", "visibility"):
+        table.add_column(column, overflow="fold", no_wrap=column not in ("title", "when"),
+                         ratio=1 if column == "title" else None)
+    for e in events:
+        table.add_row(str(e.id), when_text(e), Text(e.title), e.kind, e.region or "", e.status, e.visibility)
+    return table
+
+
+def event_details(event: EventView):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    rows = [
+        ("id", str(event.id)), ("uid", event.uid), ("title", event.title), ("kind", event.kind),
+        ("when", when_text(event)), ("timezone", event.timezone), ("region", event.region),
+        ("location", event.location), ("status", event.status), ("visibility", event.visibility),
+        ("partners", ", ".join(event.partners)), ("programme", event.programme),
+        ("organizer", event.organizer), ("participants", _participants(event)), ("url", event.url),
+        ("language", event.language), ("description", event.description),
+        ("cancel reason", event.cancel_reason), ("sequence", str(event.sequence)),
+    ]
+    for name, value in rows:
+        if value:
+            table.add_row(name, Text(value))
+    return table
+
+
+def agenda_text(days: Sequence[AgendaDay]):  # type: ignore[no-untyped-def]
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    if not days:
+        return Text("No events in this period.")
+    parts: list[Any] = []
+    for day in days:
+        parts.append(Text(f"{day.day:%A, %d %B %Y}", style="bold underline"))
+        table = Table(show_header=False, box=None, padding=(0, 1))
+        for e in day.events:
+            time_text = "all day" if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M} {e.start:%Z}"
+            table.add_row(time_text, Text(e.title), Text(f"[{e.kind}]"), e.region or "", f"#{e.id}")
+        parts.extend([table, Text("")])
+    return Group(*parts)
+
+
+def agenda_json(days: Sequence[AgendaDay]) -> str:
+    return to_json([{"date": d.day.isoformat(), "events": [event_json(e) for e in d.events]} for d in days])
+
+
+def regions_table(regions: Sequence[RegionInfo]):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    table = Table()
+    for column in ("slug", "name", "local name", "country", "level", "time zone"):
+        table.add_column(column)
+    for r in regions:
+        table.add_row(r.slug, r.name_en, r.name_local, r.country, r.level, r.timezone)
+    return table
+
+
+def regions_json(regions: Sequence[RegionInfo]) -> str:
+    return to_json([
+        {"slug": r.slug, "name": r.name_en, "name_local": r.name_local, "country": r.country,
+         "level": r.level, "timezone": r.timezone, "aliases": list(r.aliases)}
+        for r in regions
+    ])

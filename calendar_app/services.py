@@ -1,0 +1,128 @@
+"""What the CLI calls: one function per command, each one transaction, returning data, never printing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.engine import Engine
+
+from calendar_app.config import Settings
+from calendar_app.db import create_db_engine, session_scope
+from calendar_app.schema import ensure_schema
+from events import queries, services
+from events.agenda import AgendaDay, agenda_days
+from events.drafts import EventChanges, NewEventDraft
+from events.errors import InvalidTimeRange
+from events.timeparse import parse_datetime, parse_duration, zone
+from events.views import EventView
+
+
+def open_store(settings: Settings) -> Engine:
+    """An engine on the configured database, its schema created or upgraded as needed."""
+    engine = create_db_engine(settings.db_url)
+    ensure_schema(engine)
+    return engine
+
+
+@dataclass
+class EventFilter:
+    """`event list` filters as typed; the window bounds take the date forms of PRODUCT.md."""
+
+    start: str | None = None
+    end: str | None = None
+    days: str | None = None
+    kinds: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    partners: Sequence[str] = ()
+    programmes: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    visibilities: Sequence[str] = ()
+    text: str | None = None
+    limit: int | None = None
+    ids: Sequence[int] = field(default_factory=tuple)
+
+
+def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> queries.EventQuery:
+    tz = zone(settings.default_tz)
+    start = parse_datetime(filters.start, tz=tz, now=now) if filters.start else None
+    end = parse_datetime(filters.end, tz=tz, now=now) if filters.end else None
+    if filters.days is not None:
+        start = start or now
+        end = start + parse_duration(filters.days if filters.days[-1:].isalpha() else filters.days + "d")
+    if start is not None and end is not None and end <= start:
+        raise InvalidTimeRange(start.isoformat(sep=" "), end.isoformat(sep=" "))
+    return queries.EventQuery(
+        start=start, end=end, kinds=filters.kinds, regions=filters.regions, partners=filters.partners,
+        programmes=filters.programmes, statuses=filters.statuses, visibilities=filters.visibilities,
+        text=filters.text, limit=filters.limit, ids=filters.ids,
+    )
+
+
+def add_event(draft: NewEventDraft, *, settings: Settings, now: datetime) -> EventView:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+        assert event.id is not None
+        return queries.view_event(event.id, session=session)
+
+
+def list_events(filters: EventFilter, *, settings: Settings, now: datetime) -> list[EventView]:
+    query = event_query(filters, settings=settings, now=now)
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        return queries.list_events(query, session=session)
+
+
+def show_event(ref: str, *, settings: Settings) -> EventView:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        event = services.find_event(ref, session=session)
+        assert event.id is not None
+        return queries.view_event(event.id, session=session)
+
+
+def edit_event(ref: str, changes: EventChanges, *, settings: Settings, now: datetime) -> EventView:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        event = services.edit_event(ref, changes, session=session, now=now)
+        assert event.id is not None
+        return queries.view_event(event.id, session=session)
+
+
+def cancel_event(ref: str, reason: str | None, *, settings: Settings, now: datetime) -> EventView:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        event = services.cancel_event(ref, reason, session=session, now=now)
+        assert event.id is not None
+        return queries.view_event(event.id, session=session)
+
+
+def delete_event(ref: str, *, settings: Settings) -> EventView:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        event = services.find_event(ref, session=session)
+        assert event.id is not None
+        view = queries.view_event(event.id, session=session)
+        services.delete_event(event.id, session=session)
+        return view
+
+
+def agenda(
+    days: int, filters: EventFilter, *, settings: Settings, now: datetime
+) -> list[AgendaDay]:
+    """The next `days` days from `filters.start` (default today), grouped by day."""
+    tz = zone(settings.default_tz)
+    first = parse_datetime(filters.start, tz=tz, now=now) if filters.start else now
+    first_day = first.astimezone(tz).date()
+    last_day = first_day + timedelta(days=max(days, 1) - 1)
+    # Widen the query by a day each side: each event's own zone decides which days it touches.
+    window = EventFilter(**{**filters.__dict__, "start": None, "end": None, "days": None})
+    query = event_query(window, settings=settings, now=now)
+    query.start = datetime.combine(first_day - timedelta(days=1), time(), tzinfo=tz)
+    query.end = datetime.combine(last_day + timedelta(days=2), time(), tzinfo=tz)
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        events = queries.list_events(query, session=session)
+    return agenda_days(events, first_day, last_day)

@@ -1,0 +1,136 @@
+"""SQLModel records of the store. They know nothing of sessions, engines or the CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; naive values are refused, reads come back aware in UTC.
+
+    SQLite keeps no offset, so the value is stored as naive UTC there and made aware again on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store: pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class EventKind(StrEnum):
+    consultation = "consultation"
+    signing = "signing"
+    round_table = "round_table"
+    launch = "launch"
+    training = "training"
+    campaign_day = "campaign_day"
+    meeting = "meeting"
+    other = "other"
+
+
+class EventStatus(StrEnum):
+    tentative = "tentative"
+    confirmed = "confirmed"
+    postponed = "postponed"
+    cancelled = "cancelled"
+    held = "held"
+
+
+class Visibility(StrEnum):
+    public = "public"
+    internal = "internal"
+    confidential = "confidential"
+
+
+LANGUAGES = ("mn", "ky", "ru", "en")
+
+
+class Region(SQLModel, table=True):
+    slug: str = Field(primary_key=True, max_length=40)
+    name_en: str = Field(max_length=80)
+    name_local: str = Field(max_length=80)
+    country: str = Field(max_length=2, index=True)
+    level: str = Field(max_length=20)
+    timezone: str = Field(max_length=64)
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, unique=True)
+
+
+class Programme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, unique=True)
+
+
+class EventPartner(SQLModel, table=True):
+    __tablename__ = "event_partner"
+
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    )
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisation.id"), primary_key=True, index=True)
+    )
+
+
+class EventBase(SQLModel):
+    """The fields a coordinator sets; shared by the table and the create/public shapes."""
+
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(default=EventKind.meeting, max_length=40, index=True)
+    all_day: bool = False
+    start_utc: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    # Exclusive end: for all-day events the midnight after the last day, in the event's zone.
+    end_utc: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    timezone: str = Field(max_length=64)
+    region: str | None = Field(default=None, foreign_key="region.slug", max_length=40, index=True)
+    location: str | None = Field(default=None, sa_column=Column(Text))
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    organizer: str | None = Field(default=None, sa_column=Column(Text))
+    programme_id: int | None = Field(default=None, foreign_key="programme.id", index=True)
+    language: str | None = Field(default=None, max_length=8)
+    participants_expected: int | None = None
+    participants_actual: int | None = None
+    participants_women: int | None = None
+    participants_men: int | None = None
+    status: str = Field(default=EventStatus.confirmed, max_length=20, index=True)
+    visibility: str = Field(default=Visibility.internal, max_length=20)
+
+
+class Event(EventBase, table=True):
+    __table_args__ = (Index("ix_event_window", "start_utc", "end_utc"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(sa_column=Column(String(255), unique=True, nullable=False))
+    sequence: int = 0
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text))
+    # Casefolded title, description, location and organizer: one LIKE serves Cyrillic on every backend.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+def search_text_of(values: dict[str, Any]) -> str:
+    parts = (values.get(name) for name in ("title", "description", "location", "organizer"))
+    return "\n".join(p for p in parts if p).casefold()

@@ -1,0 +1,119 @@
+"""Looking events up: one window-and-filter query that returns plain read-only views.
+
+Reads go through SQLAlchemy Core rather than ORM objects: `event list` over a large store must cost
+little more than the raw query (see bench/).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, select
+from sqlmodel import Session
+
+from events.drafts import choice
+from events.models import (
+    Event,
+    EventKind,
+    EventPartner,
+    EventStatus,
+    Organisation,
+    Programme,
+    Visibility,
+)
+from events.regions import find_region
+from events.views import EventView, view_from_row
+
+
+@dataclass
+class EventQuery:
+    """Filters for a lookup; each list is an OR of its values, and the filters AND together."""
+
+    start: datetime | None = None  # events that end after this instant
+    end: datetime | None = None  # events that start before this instant
+    kinds: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    partners: Sequence[str] = ()
+    programmes: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    visibilities: Sequence[str] = ()
+    text: str | None = None
+    limit: int | None = None
+    ids: Sequence[int] = field(default_factory=tuple)
+
+
+_COLUMNS = (*Event.__table__.columns, Programme.__table__.c.name.label("programme"))  # type: ignore[attr-defined]
+
+
+def _filtered(query: EventQuery, partner_ids: list[int] | None) -> Select[tuple[object, ...]]:
+    table = Event.__table__  # type: ignore[attr-defined]
+    stmt = select(*_COLUMNS).select_from(table.outerjoin(Programme.__table__))  # type: ignore[attr-defined]
+    conditions = []
+    if query.start is not None:
+        conditions.append(table.c.end_utc > query.start)
+    if query.end is not None:
+        conditions.append(table.c.start_utc < query.end)
+    if query.kinds:
+        conditions.append(table.c.kind.in_([choice(EventKind, k, "kind").value for k in query.kinds]))
+    if query.statuses:
+        conditions.append(table.c.status.in_([choice(EventStatus, s, "status").value for s in query.statuses]))
+    if query.visibilities:
+        wanted = [choice(Visibility, v, "visibility").value for v in query.visibilities]
+        conditions.append(table.c.visibility.in_(wanted))
+    if query.regions:
+        conditions.append(table.c.region.in_([find_region(r).slug for r in query.regions]))
+    if query.programmes:
+        names = [p.strip() for p in query.programmes]
+        conditions.append(Programme.__table__.c.name.in_(names))  # type: ignore[attr-defined]
+    if partner_ids is not None:
+        links = EventPartner.__table__  # type: ignore[attr-defined]
+        linked = select(links.c.event_id).where(links.c.organisation_id.in_(partner_ids))
+        conditions.append(table.c.id.in_(linked))
+    if query.text:
+        words = query.text.casefold().split()
+        conditions.append(and_(*(table.c.search_text.contains(w, autoescape=True) for w in words)))
+    if query.ids:
+        conditions.append(table.c.id.in_(list(query.ids)))
+    stmt = stmt.where(*conditions).order_by(table.c.start_utc, table.c.id)
+    return stmt.limit(query.limit) if query.limit else stmt
+
+
+def _organisation_ids(names: Sequence[str], *, session: Session) -> list[int]:
+    """Ids of organisations named in any case; Python casefolds, as SQLite's lower() knows ASCII only."""
+    wanted = {n.strip().casefold() for n in names}
+    orgs = Organisation.__table__  # type: ignore[attr-defined]
+    return [id_ for id_, name in session.execute(select(orgs.c.id, orgs.c.name)) if name.casefold() in wanted]
+
+
+def partner_names(event_ids: Sequence[int], *, session: Session) -> dict[int, list[str]]:
+    links = EventPartner.__table__  # type: ignore[attr-defined]
+    orgs = Organisation.__table__  # type: ignore[attr-defined]
+    names: dict[int, list[str]] = defaultdict(list)
+    if not event_ids:
+        return names
+    stmt = (
+        select(links.c.event_id, orgs.c.name)
+        .join(orgs, orgs.c.id == links.c.organisation_id)
+        .order_by(links.c.event_id, orgs.c.name)
+    )
+    # One IN list per thousand ids keeps every backend under its bound-parameter limit.
+    for offset in range(0, len(event_ids), 1000):
+        chunk = list(event_ids[offset : offset + 1000])
+        for event_id, name in session.execute(stmt.where(links.c.event_id.in_(chunk))):
+            names[event_id].append(name)
+    return names
+
+
+def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
+    partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
+    rows = session.execute(_filtered(query, partner_ids)).mappings().all()
+    partners = partner_names([row["id"] for row in rows], session=session)
+    return [view_from_row(dict(row), partners.get(row["id"], [])) for row in rows]
+
+
+def view_event(event_id: int, *, session: Session) -> EventView:
+    (view,) = list_events(EventQuery(ids=(event_id,)), session=session)
+    return view

@@ -1,0 +1,129 @@
+"""Add, change, cancel and delete events. Every function takes the session keyword-only and `now` as an
+aware datetime; the caller owns the transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from events.drafts import EventChanges, NewEventDraft, resolve_new
+from events.editing import SIGNIFICANT, changed_values
+from events.errors import EventNotFound
+from events.models import Event, EventPartner, EventStatus, Organisation, Programme, search_text_of
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@calendar-app"
+
+
+def find_event(ref: str | int, *, session: Session) -> Event:
+    """The event with this numeric id or this uid; `EventNotFound` otherwise."""
+    text = str(ref).strip()
+    event = session.get(Event, int(text)) if text.isdigit() else None
+    if event is None:
+        event = session.exec(select(Event).where(col(Event.uid) == text)).first()
+    if event is None:
+        raise EventNotFound(ref)
+    return event
+
+
+def organisation_ids(names: Iterable[str], *, session: Session) -> list[int]:
+    """Ids of the named organisations, creating those not known yet; order kept, repeats dropped."""
+    ids: list[int] = []
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        org = session.exec(select(Organisation).where(col(Organisation.name) == name)).first()
+        if org is None:
+            org = Organisation(name=name)
+            session.add(org)
+            session.flush()
+        assert org.id is not None
+        ids.append(org.id)
+    return ids
+
+
+def programme_id(name: str | None, *, session: Session) -> int | None:
+    if name is None or not name.strip():
+        return None
+    clean = name.strip()
+    programme = session.exec(select(Programme).where(col(Programme.name) == clean)).first()
+    if programme is None:
+        programme = Programme(name=clean)
+        session.add(programme)
+        session.flush()
+    return programme.id
+
+
+def _set_partners(event_id: int, names: Iterable[str], *, session: Session) -> None:
+    session.execute(delete(EventPartner).where(col(EventPartner.event_id) == event_id))
+    for org_id in organisation_ids(names, session=session):
+        session.add(EventPartner(event_id=event_id, organisation_id=org_id))
+
+
+def create_event(draft: NewEventDraft, *, session: Session, default_tz: str, now: datetime) -> Event:
+    values, span = resolve_new(draft, default_tz=default_tz, now=now)
+    event = Event(
+        **values,
+        start_utc=span.start_utc,
+        end_utc=span.end_utc,
+        all_day=span.all_day,
+        timezone=span.timezone,
+        programme_id=programme_id(draft.programme, session=session),
+        uid=draft.uid or new_uid(),
+        search_text=search_text_of(values),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(event)
+    session.flush()
+    assert event.id is not None
+    _set_partners(event.id, draft.partners, session=session)
+    return event
+
+
+def edit_event(ref: str | int, changes: EventChanges, *, session: Session, now: datetime) -> Event:
+    """Apply `changes`; a new start alone keeps the duration. Returns the event, changed or not."""
+    event = find_event(ref, session=session)
+    changed = changed_values(event, changes, now=now)
+    if changes.programme is not None:
+        new_programme = programme_id(changes.programme, session=session)
+        if new_programme != event.programme_id:
+            changed["programme_id"] = new_programme
+    partners_changed = changes.partners is not None
+    if changed or partners_changed:
+        for name, value in changed.items():
+            setattr(event, name, value)
+        if SIGNIFICANT & changed.keys():
+            event.sequence += 1
+        event.search_text = search_text_of(event.model_dump())
+        event.updated_at = now
+    if partners_changed:
+        assert event.id is not None and changes.partners is not None
+        _set_partners(event.id, changes.partners, session=session)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def cancel_event(ref: str | int, reason: str | None, *, session: Session, now: datetime) -> Event:
+    """Mark the event cancelled (it stays stored, and feeds show the cancellation)."""
+    event = find_event(ref, session=session)
+    if event.status != EventStatus.cancelled:
+        event.status = EventStatus.cancelled
+        event.sequence += 1
+    event.cancel_reason = (reason or "").strip() or event.cancel_reason
+    event.updated_at = now
+    session.add(event)
+    session.flush()
+    return event
+
+
+def delete_event(ref: str | int, *, session: Session) -> Event:
+    """Remove the event and its partner links for good; returns the removed record."""
+    event = find_event(ref, session=session)
+    session.delete(event)
+    session.flush()
+    return event

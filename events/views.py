@@ -1,0 +1,120 @@
+"""Read-only views of stored events, and their stable JSON form (PRODUCT.md section 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from events.timeparse import zone
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An event as people and scripts see it; times are aware and in the event's zone."""
+
+    id: int
+    uid: str
+    title: str
+    kind: str
+    start: datetime
+    end: datetime  # exclusive
+    all_day: bool
+    timezone: str
+    status: str
+    visibility: str
+    region: str | None
+    location: str | None
+    description: str | None
+    url: str | None
+    organizer: str | None
+    programme: str | None
+    language: str | None
+    partners: tuple[str, ...]
+    participants_expected: int | None
+    participants_actual: int | None
+    participants_women: int | None
+    participants_men: int | None
+    cancel_reason: str | None
+    sequence: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    @property
+    def last_day(self) -> date:
+        """The last day the event touches, inclusive (for all-day events: the day before the end)."""
+        return (self.end - timedelta(microseconds=1)).date()
+
+
+def view_from_row(row: Mapping[str, Any], partners: list[str]) -> EventView:
+    tz = zone(row["timezone"])
+    return EventView(
+        id=row["id"],
+        uid=row["uid"],
+        title=row["title"],
+        kind=row["kind"],
+        start=row["start_utc"].astimezone(tz),
+        end=row["end_utc"].astimezone(tz),
+        all_day=row["all_day"],
+        timezone=row["timezone"],
+        status=row["status"],
+        visibility=row["visibility"],
+        region=row["region"],
+        location=row["location"],
+        description=row["description"],
+        url=row["url"],
+        organizer=row["organizer"],
+        programme=row["programme"],
+        language=row["language"],
+        partners=tuple(partners),
+        participants_expected=row["participants_expected"],
+        participants_actual=row["participants_actual"],
+        participants_women=row["participants_women"],
+        participants_men=row["participants_men"],
+        cancel_reason=row["cancel_reason"],
+        sequence=row["sequence"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def event_json(view: EventView) -> dict[str, Any]:
+    """The stable JSON object of an event: keys are kept, new ones may be added."""
+    return {
+        "id": view.id,
+        "uid": view.uid,
+        "title": view.title,
+        "kind": view.kind,
+        "start": view.start.isoformat(),
+        "end": view.end.isoformat(),
+        "all_day": view.all_day,
+        "first_day": view.first_day.isoformat(),
+        "last_day": view.last_day.isoformat(),
+        "timezone": view.timezone,
+        "status": view.status,
+        "visibility": view.visibility,
+        "region": view.region,
+        "location": view.location,
+        "description": view.description,
+        "url": view.url,
+        "organizer": view.organizer,
+        "programme": view.programme,
+        "language": view.language,
+        "campaign": None,
+        "partners": list(view.partners),
+        "participants": {
+            "expected": view.participants_expected,
+            "actual": view.participants_actual,
+            "women": view.participants_women,
+            "men": view.participants_men,
+        },
+        "cancel_reason": view.cancel_reason,
+        "sequence": view.sequence,
+        "created_at": view.created_at.isoformat(),
+        "updated_at": view.updated_at.isoformat(),
+    }

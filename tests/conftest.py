@@ -1,0 +1,80 @@
+"""Shared fixtures: a real SQLite file per test, and a real PostgreSQL schema per test.
+
+`store_url` runs a test once per backend. PostgreSQL is used when it answers on 127.0.0.1:5432; under
+CI=true it must answer, so those tests fail rather than skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from calendar_app.config import Settings
+
+PG_BASE = os.environ.get("CALENDAR_APP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+def _pg_answers() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(PG_BASE, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as error:
+        return f"{type(error).__name__}: {error}".splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_base() -> str:
+    problem = _pg_answers()
+    if problem is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL must answer in CI at {PG_BASE}: {problem}")
+        pytest.skip(f"PostgreSQL not available at {PG_BASE}: {problem}")
+    return PG_BASE
+
+
+@pytest.fixture
+def pg_url(postgres_base: str) -> Iterator[str]:
+    """A fresh schema of the `test` database, dropped afterwards."""
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{postgres_base}?options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'calendar.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest) -> str:
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def settings(store_url: str) -> Settings:
+    return Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar")
+
+
+@pytest.fixture
+def sqlite_settings(sqlite_url: str) -> Settings:
+    return Settings(db_url=sqlite_url, default_tz="Asia/Ulaanbaatar")

@@ -44,11 +44,18 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: rendering it with rich costs ~150 ms of start-up
 )
-event_app = typer.Typer(help="Add, change, cancel and look up events.", no_args_is_help=True)
-region_app = typer.Typer(help="The built-in regions of Mongolia and Kyrgyzstan.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema for operators.", no_args_is_help=True)
-demo_app = typer.Typer(help="Demo data from real press releases.", no_args_is_help=True)
+
+
+def _group(help_text: str) -> typer.Typer:
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None)
+
+
+event_app = _group("Add, change, cancel and look up events.")
+region_app = _group("The built-in regions of Mongolia and Kyrgyzstan.")
+db_app = _group("Database schema for operators.")
+demo_app = _group("Demo data from real press releases.")
 app.add_typer(event_app, name="event")
 app.add_typer(region_app, name="region")
 app.add_typer(db_app, name="db")
@@ -144,9 +151,10 @@ def event_add(
 
     Example:
 
-      calendar-app event add "Жендэрийн эрх тэгш байдлын зөвшилцөх уулзалт" --kind consultation
-      --start "2020-05-06 10:00" --duration 2h --region ulaanbaatar --partner "Ministry of Education"
-      --visibility internal
+    \b
+      calendar-app event add "Жендэрийн эрх тэгш байдлын зөвшилцөх уулзалт" --kind consultation \\
+        --start "2020-05-06 10:00" --duration 2h --region ulaanbaatar \\
+        --partner "Ministry of Education" --visibility internal
     """
     from calendar_app import services
     from events.drafts import NewEventDraft
@@ -189,6 +197,7 @@ def event_list(
 
     Example:
 
+    \b
       calendar-app event list --from 2020-05-01 --to 2020-06-01 --region ulaanbaatar --search зөвшилцөх
     """
     from calendar_app import output, services
@@ -208,6 +217,7 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
 
     Example:
 
+    \b
       calendar-app event show 3 --json
     """
     from calendar_app import services
@@ -246,6 +256,7 @@ def event_edit(
 
     Example (move the round table a day later, same length):
 
+    \b
       calendar-app event edit 5 --start "2019-12-17 10:00" --status confirmed
     """
     from calendar_app import services
@@ -272,6 +283,7 @@ def event_cancel(
 
     Example:
 
+    \b
       calendar-app event cancel 4 --reason "Яам хуралдааны товыг хойшлуулсан"
     """
     from calendar_app import services
@@ -291,6 +303,7 @@ def event_delete(
 
     Example:
 
+    \b
       calendar-app event delete 4 --yes
     """
     from calendar_app import services
@@ -322,6 +335,7 @@ def agenda(
 
     Example:
 
+    \b
       calendar-app agenda --from 2020-05-04 --days 14 --region ulaanbaatar
     """
     from calendar_app import output, services
@@ -346,6 +360,7 @@ def region_list(
 
     Example:
 
+    \b
       calendar-app region list --country MN --json
     """
     from calendar_app import output
@@ -366,6 +381,7 @@ def db_upgrade(ctx: typer.Context) -> None:
 
     Example:
 
+    \b
       calendar-app --db postgresql+psycopg://calendar@db.example/calendar db upgrade
     """
     from calendar_app import admin
@@ -380,6 +396,7 @@ def db_current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example:
 
+    \b
       calendar-app db current
     """
     from calendar_app import admin, output
@@ -399,6 +416,7 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example:
 
+    \b
       calendar-app --db demo.db demo load
     """
     from calendar_app import admin, output

@@ -34,8 +34,11 @@ def database_url(value: str | None) -> str:
     raw = value or os.environ.get(DB_ENV) or ""
     if "://" in raw:
         return raw
-    path = Path(raw).expanduser() if raw else default_db_path()
-    return f"sqlite:///{path.resolve()}"
+    if raw:
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    path = default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
 def machine_zone() -> str:

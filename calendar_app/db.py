@@ -64,8 +64,10 @@ def storage_error(error: DBAPIError, url: str) -> StorageError:
         hint = "the database is read-only: make the file and its folder writable or use another --db"
     elif "disk is full" in lowered or "no space" in lowered or "disk full" in lowered:
         hint = "the disk is full: free some space and run the command again (nothing was written)"
-    elif "unable to open" in lowered or "connection" in lowered or "could not" in lowered:
-        hint = "check that the path's folder exists or the server runs, then pass it via --db or CALENDAR_APP_DB"
+    elif "unable to open" in lowered:
+        hint = "check that the file's folder exists and is writable, or pass another path via --db or CALENDAR_APP_DB"
+    elif "connection" in lowered or "could not" in lowered or "password" in lowered:
+        hint = "check that the server runs and the URL in --db or CALENDAR_APP_DB is right"
     elif "locked" in lowered or "busy" in lowered:
         hint = "another process holds the database: try again in a moment"
     else:

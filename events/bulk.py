@@ -29,11 +29,11 @@ class BulkResult:
 
 def _ids_by_name(model: Any, names: set[str], *, session: Session) -> dict[str, int]:
     table = model.__table__
-    known = dict(session.execute(select(table.c.name, table.c.id)).tuples().all())
+    known = dict(session.execute(select(table.c.name, table.c.id)).all())
     missing = sorted(names - known.keys())
     if missing:
         session.execute(insert(table), [{"name": n} for n in missing])
-        known = dict(session.execute(select(table.c.name, table.c.id)).tuples().all())
+        known = dict(session.execute(select(table.c.name, table.c.id)).all())
     return known
 
 
@@ -73,7 +73,7 @@ def insert_events(
         session.execute(insert(table), rows)
         ids = dict(session.execute(
             select(table.c.uid, table.c.id).where(table.c.uid.in_([uid for *_, uid in batch]))
-        ).tuples().all())
+        ).all())
         links = [
             {"event_id": ids[uid], "organisation_id": orgs[name]}
             for draft, _, _, uid in batch

@@ -100,12 +100,17 @@ def _print(renderable: Any) -> None:
     Console(soft_wrap=False).print(renderable)
 
 
+def _print_json(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
 def _print_event(view: Any, as_json: bool, message: str | None = None) -> None:
     from calendar_app import output
     from events.views import event_json
 
     if as_json:
-        typer.echo(output.to_json(event_json(view)))
+        _print_json(output.json_bytes(event_json(view)))
         return
     if message:
         typer.echo(message)
@@ -206,7 +211,7 @@ def event_list(
                       programmes=programme, statuses=status, visibilities=visibility, text=search, limit=limit)
     events = services.list_events(filters, settings=_settings(ctx), now=_now())
     if as_json:
-        typer.echo(output.events_json(events))
+        _print_json(output.events_json(events))
     else:
         _print(output.events_table(events))
 
@@ -344,7 +349,7 @@ def agenda(
                       visibilities=visibility)
     result = services.agenda(days, filters, settings=_settings(ctx), now=_now())
     if as_json:
-        typer.echo(output.agenda_json(result))
+        _print_json(output.agenda_json(result))
     else:
         _print(output.agenda_text(result))
 
@@ -368,7 +373,7 @@ def region_list(
 
     regions = regions_of(country)
     if as_json:
-        typer.echo(output.regions_json(regions))
+        _print_json(output.regions_json(regions))
     else:
         _print(output.regions_table(regions))
 
@@ -403,7 +408,7 @@ def db_current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     state = admin.database_revision(settings=_settings(ctx))
     if as_json:
-        typer.echo(output.to_json(state))
+        _print_json(output.json_bytes(state))
     else:
         typer.echo(f"current: {state['current'] or 'empty'}  head: {state['head']}  url: {state['url']}")
 
@@ -423,7 +428,7 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     result = admin.load_demo(settings=_settings(ctx), now=_now())
     if as_json:
-        typer.echo(output.to_json(result))
+        _print_json(output.json_bytes(result))
     else:
         typer.echo(f"Demo loaded: {result['added']} added, {result['unchanged']} already there")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,12 +10,15 @@ from events.regions import RegionInfo
 from events.views import EventView, event_json
 
 
-def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+def json_bytes(value: Any) -> bytes:
+    """Indented UTF-8 JSON with ISO 8601 times; orjson's C encoder keeps 4,000-event lists fast."""
+    import orjson
+
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def events_json(events: Iterable[EventView]) -> str:
-    return to_json([event_json(e) for e in events])
+def events_json(events: Iterable[EventView]) -> bytes:
+    return json_bytes([event_json(e) for e in events])
 
 
 def when_text(event: EventView) -> str:
@@ -91,8 +93,8 @@ def agenda_text(days: Sequence[AgendaDay]):  # type: ignore[no-untyped-def]
     return Group(*parts)
 
 
-def agenda_json(days: Sequence[AgendaDay]) -> str:
-    return to_json([{"date": d.day.isoformat(), "events": [event_json(e) for e in d.events]} for d in days])
+def agenda_json(days: Sequence[AgendaDay]) -> bytes:
+    return json_bytes([{"date": d.day, "events": [event_json(e) for e in d.events]} for d in days])
 
 
 def regions_table(regions: Sequence[RegionInfo]):  # type: ignore[no-untyped-def]
@@ -106,8 +108,8 @@ def regions_table(regions: Sequence[RegionInfo]):  # type: ignore[no-untyped-def
     return table
 
 
-def regions_json(regions: Sequence[RegionInfo]) -> str:
-    return to_json([
+def regions_json(regions: Sequence[RegionInfo]) -> bytes:
+    return json_bytes([
         {"slug": r.slug, "name": r.name_en, "name_local": r.name_local, "country": r.country,
          "level": r.level, "timezone": r.timezone, "aliases": list(r.aliases)}
         for r in regions

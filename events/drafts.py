@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any, TypeVar
 
 from events.errors import InvalidParticipants, InvalidTimeRange, MissingValue, UnknownChoice
@@ -85,6 +86,7 @@ class Span:
     timezone: str
 
 
+@cache
 def choice(enum: type[Choice], value: str, what: str) -> Choice:
     try:
         return enum(value.strip().lower().replace("-", "_"))

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, select
 from sqlmodel import Session
@@ -48,10 +49,9 @@ class EventQuery:
 _COLUMNS = (*Event.__table__.columns, Programme.__table__.c.name.label("programme"))  # type: ignore[attr-defined]
 
 
-def _filtered(query: EventQuery, partner_ids: list[int] | None) -> Select[tuple[object, ...]]:
+def _conditions(query: EventQuery, partner_ids: list[int] | None) -> list[Any]:
     table = Event.__table__  # type: ignore[attr-defined]
-    stmt = select(*_COLUMNS).select_from(table.outerjoin(Programme.__table__))  # type: ignore[attr-defined]
-    conditions = []
+    conditions: list[Any] = []
     if query.start is not None:
         conditions.append(table.c.end_utc > query.start)
     if query.end is not None:
@@ -77,8 +77,18 @@ def _filtered(query: EventQuery, partner_ids: list[int] | None) -> Select[tuple[
         conditions.append(and_(*(table.c.search_text.contains(w, autoescape=True) for w in words)))
     if query.ids:
         conditions.append(table.c.id.in_(list(query.ids)))
-    stmt = stmt.where(*conditions).order_by(table.c.start_utc, table.c.id)
-    return stmt.limit(query.limit) if query.limit else stmt
+    return conditions
+
+
+def _events_with_programme() -> Any:
+    return Event.__table__.outerjoin(Programme.__table__)  # type: ignore[attr-defined]
+
+
+def _filtered(conditions: list[Any], limit: int | None) -> Select[tuple[object, ...]]:
+    table = Event.__table__  # type: ignore[attr-defined]
+    stmt = select(*_COLUMNS).select_from(_events_with_programme()).where(*conditions)
+    stmt = stmt.order_by(table.c.start_utc, table.c.id)
+    return stmt.limit(limit) if limit else stmt
 
 
 def _organisation_ids(names: Sequence[str], *, session: Session) -> list[int]:
@@ -88,30 +98,33 @@ def _organisation_ids(names: Sequence[str], *, session: Session) -> list[int]:
     return [id_ for id_, name in session.execute(select(orgs.c.id, orgs.c.name)) if name.casefold() in wanted]
 
 
-def partner_names(event_ids: Sequence[int], *, session: Session) -> dict[int, list[str]]:
+def partner_names(conditions: list[Any], *, session: Session) -> dict[int, list[str]]:
+    """Partner names of the events that meet `conditions`, in one query beside the main one."""
+    table = Event.__table__  # type: ignore[attr-defined]
     links = EventPartner.__table__  # type: ignore[attr-defined]
     orgs = Organisation.__table__  # type: ignore[attr-defined]
-    names: dict[int, list[str]] = defaultdict(list)
-    if not event_ids:
-        return names
+    matching = select(table.c.id).select_from(_events_with_programme()).where(*conditions)
     stmt = (
         select(links.c.event_id, orgs.c.name)
         .join(orgs, orgs.c.id == links.c.organisation_id)
+        .where(links.c.event_id.in_(matching))
         .order_by(links.c.event_id, orgs.c.name)
     )
-    # One IN list per thousand ids keeps every backend under its bound-parameter limit.
-    for offset in range(0, len(event_ids), 1000):
-        chunk = list(event_ids[offset : offset + 1000])
-        for event_id, name in session.execute(stmt.where(links.c.event_id.in_(chunk))):
-            names[event_id].append(name)
+    names: dict[int, list[str]] = defaultdict(list)
+    for event_id, name in session.execute(stmt).all():
+        names[event_id].append(name)
     return names
 
 
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
     partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
-    rows = session.execute(_filtered(query, partner_ids)).mappings().all()
-    partners = partner_names([row["id"] for row in rows], session=session)
-    return [view_from_row(dict(row), partners.get(row["id"], [])) for row in rows]
+    conditions = _conditions(query, partner_ids)
+    result = session.execute(_filtered(conditions, query.limit))
+    # Plain dicts: reading 28 attributes off SQLAlchemy rows costs more than building the dict.
+    keys = list(result.keys())
+    rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
+    partners = partner_names(conditions, session=session) if rows else {}
+    return [view_from_row(row, partners.get(row["id"], [])) for row in rows]
 
 
 def view_event(event_id: int, *, session: Session) -> EventView:

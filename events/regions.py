@@ -110,6 +110,7 @@ def _index() -> dict[str, RegionInfo]:
     return index
 
 
+@cache
 def find_region(name: str) -> RegionInfo:
     """The region named by slug, Cyrillic name or alias, in any case; `UnknownRegion` otherwise."""
     index = _index()

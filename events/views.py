@@ -84,17 +84,20 @@ def view_from_row(row: Mapping[str, Any], partners: list[str]) -> EventView:
 
 
 def event_json(view: EventView) -> dict[str, Any]:
-    """The stable JSON object of an event: keys are kept, new ones may be added."""
+    """The stable JSON object of an event: keys are kept, new ones may be added.
+
+    Times stay `datetime`/`date` objects: the JSON encoder writes them as ISO 8601 with their offset.
+    """
     return {
         "id": view.id,
         "uid": view.uid,
         "title": view.title,
         "kind": view.kind,
-        "start": view.start.isoformat(),
-        "end": view.end.isoformat(),
+        "start": view.start,
+        "end": view.end,
         "all_day": view.all_day,
-        "first_day": view.first_day.isoformat(),
-        "last_day": view.last_day.isoformat(),
+        "first_day": view.first_day,
+        "last_day": view.last_day,
         "timezone": view.timezone,
         "status": view.status,
         "visibility": view.visibility,
@@ -115,6 +118,6 @@ def event_json(view: EventView) -> dict[str, Any]:
         },
         "cancel_reason": view.cancel_reason,
         "sequence": view.sequence,
-        "created_at": view.created_at.isoformat(),
-        "updated_at": view.updated_at.isoformat(),
+        "created_at": view.created_at,
+        "updated_at": view.updated_at,
     }

@@ -1,0 +1,38 @@
+"""Helpers shared by the benchmarks: timing commands and reporting against a target."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+PYTHON = sys.executable
+CLI = str(Path(sys.executable).with_name("calendar-app"))
+
+
+def time_command(args: Sequence[str], runs: int = 7, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a command in seconds (one warm-up run first)."""
+    samples = []
+    for index in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+        if index:
+            samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def report(name: str, value: float, unit: str, *, baseline: float | None = None, limit: float | None = None,
+           ok: bool | None = None) -> int:
+    """Print one line; returns 1 if the target is missed."""
+    parts = [f"{name:<52} {value:10.3f} {unit}"]
+    if baseline is not None:
+        parts.append(f"baseline {baseline:.3f} {unit}, ratio {value / baseline:.2f}")
+    verdict = ok if ok is not None else (limit is None or value <= limit)
+    if limit is not None:
+        parts.append(f"target <= {limit:g} {unit}")
+    parts.append("OK" if verdict else "MISSED")
+    print("  ".join(parts))
+    return 0 if verdict else 1

@@ -46,6 +46,6 @@ def demo_drafts() -> list[NewEventDraft]:
 
 def load_demo(*, settings: Settings, now: datetime) -> dict[str, int]:
     engine = open_store(settings)
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         result = insert_events(demo_drafts(), session=session, default_tz=settings.default_tz, now=now)
     return {"added": result.added, "unchanged": result.unchanged}

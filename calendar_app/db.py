@@ -14,13 +14,14 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
 from events.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_BEGIN = "sqlite_begin"
 
 
 def safe_url(url: str) -> str:
@@ -39,13 +40,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # The sqlite3 module would start transactions only before DML, leaving DDL (migrations) outside
+    # them; we begin them ourselves. Writers take the write lock up front (BEGIN IMMEDIATE): a deferred
+    # transaction that reads, then writes after another process wrote, fails at once instead of waiting.
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for `url` (not yet connected); `StorageError` if the URL itself is unusable."""
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                                         "isolation_level": None})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
             return engine
         return create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
@@ -75,10 +86,15 @@ def storage_error(error: DBAPIError, url: str) -> StorageError:
     return StorageError(f"database {where}: {detail}: {hint}")
 
 
+def writer(engine: Engine) -> Engine:
+    """The engine for transactions that write: on SQLite they take the write lock when they begin."""
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any error."""
-    session = Session(engine, expire_on_commit=False)
+    session = Session(writer(engine) if write else engine, expire_on_commit=False)
     try:
         yield session
         session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from calendar_app.db import storage_error
+from calendar_app.db import storage_error, writer
 
 # The newest revision in migrations/versions; tests/test_migrations.py checks that they agree.
 HEAD = "0001"
@@ -39,7 +39,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     try:
-        with engine.begin() as connection:
+        with writer(engine).begin() as connection:
             command.upgrade(_alembic_config(connection), revision)
     except DBAPIError as error:
         raise storage_error(error, engine.url.render_as_string(hide_password=True)) from error

@@ -62,7 +62,7 @@ def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> q
 
 def add_event(draft: NewEventDraft, *, settings: Settings, now: datetime) -> EventView:
     engine = open_store(settings)
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
         assert event.id is not None
         return queries.view_event(event.id, session=session)
@@ -85,7 +85,7 @@ def show_event(ref: str, *, settings: Settings) -> EventView:
 
 def edit_event(ref: str, changes: EventChanges, *, settings: Settings, now: datetime) -> EventView:
     engine = open_store(settings)
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         event = services.edit_event(ref, changes, session=session, now=now)
         assert event.id is not None
         return queries.view_event(event.id, session=session)
@@ -93,7 +93,7 @@ def edit_event(ref: str, changes: EventChanges, *, settings: Settings, now: date
 
 def cancel_event(ref: str, reason: str | None, *, settings: Settings, now: datetime) -> EventView:
     engine = open_store(settings)
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         event = services.cancel_event(ref, reason, session=session, now=now)
         assert event.id is not None
         return queries.view_event(event.id, session=session)
@@ -101,7 +101,7 @@ def cancel_event(ref: str, reason: str | None, *, settings: Settings, now: datet
 
 def delete_event(ref: str, *, settings: Settings) -> EventView:
     engine = open_store(settings)
-    with session_scope(engine) as session:
+    with session_scope(engine, write=True) as session:
         event = services.find_event(ref, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from events.drafts import NewEventDraft, resolve_new
 from events.models import Event, EventPartner, Organisation, Programme, search_text_of
+from events.names import ids_by_name
 from events.services import new_uid
 
 BATCH = 5_000
@@ -25,16 +25,6 @@ BATCH = 5_000
 class BulkResult:
     added: int
     unchanged: int
-
-
-def _ids_by_name(model: Any, names: set[str], *, session: Session) -> dict[str, int]:
-    table = model.__table__
-    known = dict(session.execute(select(table.c.name, table.c.id)).all())
-    missing = sorted(names - known.keys())
-    if missing:
-        session.execute(insert(table), [{"name": n} for n in missing])
-        known = dict(session.execute(select(table.c.name, table.c.id)).all())
-    return known
 
 
 def _existing_uids(uids: list[str], *, session: Session) -> set[str]:
@@ -56,9 +46,9 @@ def insert_events(
         checked.append((draft, values, span, draft.uid or new_uid()))
     existing = _existing_uids([uid for *_, uid in checked], session=session)
     fresh = [item for item in checked if item[3] not in existing]
-    orgs = _ids_by_name(Organisation, {p.strip() for d, *_ in fresh for p in d.partners if p.strip()},
+    orgs = ids_by_name(Organisation, {p.strip() for d, *_ in fresh for p in d.partners if p.strip()},
                         session=session)
-    programmes = _ids_by_name(Programme, {d.programme.strip() for d, *_ in fresh if d.programme},
+    programmes = ids_by_name(Programme, {d.programme.strip() for d, *_ in fresh if d.programme},
                               session=session)
     table = Event.__table__  # type: ignore[attr-defined]
     for offset in range(0, len(fresh), BATCH):

@@ -14,6 +14,7 @@ from events.drafts import EventChanges, NewEventDraft, resolve_new
 from events.editing import SIGNIFICANT, changed_values
 from events.errors import EventNotFound
 from events.models import Event, EventPartner, EventStatus, Organisation, Programme, search_text_of
+from events.names import ids_by_name
 
 
 def new_uid() -> str:
@@ -33,28 +34,15 @@ def find_event(ref: str | int, *, session: Session) -> Event:
 
 def organisation_ids(names: Iterable[str], *, session: Session) -> list[int]:
     """Ids of the named organisations, creating those not known yet; order kept, repeats dropped."""
-    ids: list[int] = []
-    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
-        org = session.exec(select(Organisation).where(col(Organisation.name) == name)).first()
-        if org is None:
-            org = Organisation(name=name)
-            session.add(org)
-            session.flush()
-        assert org.id is not None
-        ids.append(org.id)
-    return ids
+    ordered = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    known = ids_by_name(Organisation, ordered, session=session)
+    return [known[name] for name in ordered]
 
 
 def programme_id(name: str | None, *, session: Session) -> int | None:
     if name is None or not name.strip():
         return None
-    clean = name.strip()
-    programme = session.exec(select(Programme).where(col(Programme.name) == clean)).first()
-    if programme is None:
-        programme = Programme(name=clean)
-        session.add(programme)
-        session.flush()
-    return programme.id
+    return ids_by_name(Programme, [name], session=session)[name.strip()]
 
 
 def _set_partners(event_id: int, names: Iterable[str], *, session: Session) -> None:

@@ -101,12 +101,27 @@ def test_demo_load_twice_adds_nothing_the_second_time(store_url: str) -> None:
     assert round_table[0]["location"] == "Парк Отель, Бишкек"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["event", "add", "--help"], ["agenda", "--help"]])
-def test_help_shows_an_example(sqlite_url: str, args: list[str]) -> None:
-    out = run(sqlite_url, *args)
+def _leaf_commands() -> list[list[str]]:
+    import typer.main
+
+    from cli import app
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        children = getattr(command, "commands", None)
+        if not children:
+            return [path]
+        return [leaf for name, child in sorted(children.items()) for leaf in walk(child, [*path, name])]
+
+    return walk(typer.main.get_command(app), [])
+
+
+@pytest.mark.parametrize("command", _leaf_commands(), ids=" ".join)
+def test_every_command_help_shows_a_real_example(sqlite_url: str, command: list[str]) -> None:
+    out = run(sqlite_url, *command, "--help")
     assert out.code == 0
-    if args != ["--help"]:
-        assert "Example" in out.stdout and "calendar-app " in out.stdout
+    example = out.stdout.split("Example", 1)[1].split("Options:", 1)[0]
+    invocation = " ".join(example.split())
+    assert "calendar-app " in invocation and " ".join(command) in invocation, example
 
 
 def test_version() -> None:

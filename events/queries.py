@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, select
 from sqlmodel import Session
 
+from events.campaign_models import Campaign, CampaignEdition
 from events.drafts import choice
 from events.models import (
     Event,
@@ -43,14 +44,27 @@ class EventQuery:
     text: str | None = None
     limit: int | None = None
     ids: Sequence[int] = field(default_factory=tuple)
+    editions: Sequence[int] = ()  # campaign edition ids (issue 5); feeds filter a campaign with these
 
 
-_COLUMNS = (*Event.__table__.columns, Programme.__table__.c.name.label("programme"))  # type: ignore[attr-defined]
+_EDITIONS = CampaignEdition.__table__  # type: ignore[attr-defined]
+_CAMPAIGNS = Campaign.__table__  # type: ignore[attr-defined]
+_COLUMNS = (
+    *Event.__table__.columns,  # type: ignore[attr-defined]
+    Programme.__table__.c.name.label("programme"),  # type: ignore[attr-defined]
+    _CAMPAIGNS.c.slug.label("campaign_slug"),
+    _EDITIONS.c.year.label("campaign_year"),
+)
 
 
 def _filtered(query: EventQuery, partner_ids: list[int] | None) -> Select[tuple[object, ...]]:
     table = Event.__table__  # type: ignore[attr-defined]
-    stmt = select(*_COLUMNS).select_from(table.outerjoin(Programme.__table__))  # type: ignore[attr-defined]
+    joined = (
+        table.outerjoin(Programme.__table__)  # type: ignore[attr-defined]
+        .outerjoin(_EDITIONS, _EDITIONS.c.id == table.c.campaign_edition_id)
+        .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _EDITIONS.c.campaign_id)
+    )
+    stmt = select(*_COLUMNS).select_from(joined)
     conditions = []
     if query.start is not None:
         conditions.append(table.c.end_utc > query.start)
@@ -77,6 +91,8 @@ def _filtered(query: EventQuery, partner_ids: list[int] | None) -> Select[tuple[
         conditions.append(and_(*(table.c.search_text.contains(w, autoescape=True) for w in words)))
     if query.ids:
         conditions.append(table.c.id.in_(list(query.ids)))
+    if query.editions:
+        conditions.append(table.c.campaign_edition_id.in_(list(query.editions)))
     stmt = stmt.where(*conditions).order_by(table.c.start_utc, table.c.id)
     return stmt.limit(query.limit) if query.limit else stmt
 

@@ -10,7 +10,6 @@ from sqlalchemy import text
 
 from calendar_app import campaign_services, services
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
 from events.campaign_errors import (
     EditionExists,
     EditionMissing,

@@ -506,7 +506,7 @@ def campaign_edition_add(
     """
     from calendar_app import campaign_output, campaign_services, output
 
-    info = campaign_services.add_edition(slug, year, theme or [], settings=_settings(ctx))
+    info = campaign_services.add_edition(slug, year, theme or [], settings=_settings(ctx), now=_now())
     if as_json:
         typer.echo(output.to_json(info.as_json()))
     else:

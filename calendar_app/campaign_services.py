@@ -75,7 +75,7 @@ def edition_info(campaign: Campaign, edition: CampaignEdition) -> EditionInfo:
     return EditionInfo(
         slug=campaign.slug, name=campaign.name, year=edition.year,
         window=campaigns.edition_window(campaign, edition), color=campaign.color, theme=edition.theme,
-        themes=dict(sorted(edition.themes.items())),
+        themes=dict(sorted(edition.themes.items())), sequence=edition.sequence, updated_at=edition.updated_at,
     )
 
 
@@ -104,10 +104,12 @@ def add_campaign(
         return _campaign_info(campaign, session=session)
 
 
-def add_edition(slug: str, year: int, themes: Sequence[str], *, settings: Settings) -> EditionInfo:
+def add_edition(
+    slug: str, year: int, themes: Sequence[str], *, settings: Settings, now: datetime
+) -> EditionInfo:
     with session_scope(open_store(settings)) as session:
         campaign = campaigns.find_campaign(slug, session=session)
-        return edition_info(campaign, campaigns.add_edition(campaign, year, themes, session=session))
+        return edition_info(campaign, campaigns.add_edition(campaign, year, themes, session=session, now=now))
 
 
 def list_campaigns(*, settings: Settings) -> list[CampaignInfo]:

@@ -6,10 +6,13 @@ year of it with that year's theme. Events point to an edition through `Event.cam
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from events.models import UTCDateTime
 
 
 class Campaign(SQLModel, table=True):
@@ -35,6 +38,10 @@ class CampaignEdition(SQLModel, table=True):
     # The theme in the default language, and translations keyed by language code (mn, ky, ru, en).
     theme: str | None = Field(default=None, sa_column=Column(Text))
     themes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # For the edition's entry in feeds: SEQUENCE and LAST-MODIFIED change only when the edition changes.
+    sequence: int = 0
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
     def theme_in(self, language: str | None) -> str | None:
         """The theme in `language` if translated, else the default theme."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -162,13 +162,16 @@ def parse_themes(values: Sequence[str]) -> tuple[str | None, dict[str, str]]:
     return default, themes
 
 
-def add_edition(campaign: Campaign, year: int, themes: Sequence[str] = (), *, session: Session) -> CampaignEdition:
+def add_edition(
+    campaign: Campaign, year: int, themes: Sequence[str] = (), *, session: Session, now: datetime
+) -> CampaignEdition:
     check_year(year)
     default, translations = parse_themes(themes)
     if find_edition(campaign, year, session=session) is not None:
         raise EditionExists(campaign.slug, year)
     assert campaign.id is not None
-    edition = CampaignEdition(campaign_id=campaign.id, year=year, theme=default, themes=translations)
+    edition = CampaignEdition(campaign_id=campaign.id, year=year, theme=default, themes=translations,
+                              created_at=now, updated_at=now)
     session.add(edition)
     session.flush()
     return edition

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from events.models import EventStatus
@@ -28,6 +28,8 @@ class EditionInfo:
     color: str | None = None
     theme: str | None = None
     themes: Mapping[str, str] = field(default_factory=dict)
+    sequence: int = 0
+    updated_at: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {

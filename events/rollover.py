@@ -86,7 +86,7 @@ def roll_edition(
         source = previous_edition(campaign, to_year, session=session)
         if source is None:
             raise EditionNotFound(campaign.slug, to_year - 1)
-    edition = add_edition(campaign, to_year, themes, session=session)
+    edition = add_edition(campaign, to_year, themes, session=session, now=now)
     stmt = (
         select(Event)
         .where(col(Event.campaign_edition_id) == source.id, col(Event.yearly).is_(True),

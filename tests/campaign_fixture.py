@@ -21,7 +21,7 @@ LAUNCH = "Аялдарга жана кыздарга карата зорду-з�
 def build_programme(settings: Settings) -> dict[str, int]:
     """The campaign, its 2025 edition and the events; returns event ids by short name."""
     campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", settings=settings)
-    campaign_services.add_edition("16-days", 2025, [THEME_EN, f"ky:{THEME_KY}"], settings=settings)
+    campaign_services.add_edition("16-days", 2025, [THEME_EN, f"ky:{THEME_KY}"], settings=settings, now=NOW)
     link = CampaignLink(campaign="16-days", yearly=True)
     drafts = {
         "launch": (NewEventDraft(title=LAUNCH, kind="launch", start="2025-11-24 10:00", duration="3h",

@@ -77,3 +77,18 @@ def test_month_day_orders_and_prints() -> None:
     assert str(MonthDay(4, 30)) == "04-30"
     assert str(parse_window("11-25..12-10")) == "11-25..12-10"
     assert str(parse_window("11-25–12-10")) == "11-25..12-10"
+
+
+def test_feed_entry_of_an_edition_spans_the_window_with_an_exclusive_end() -> None:
+    from events.campaign_hooks import edition_anchors, edition_entry
+    from events.programme import EditionInfo
+
+    info = EditionInfo("16-days", "16 Days of Activism", 2025, parse_window("11-25..12-10").of_year(2025),
+                       color="#F26B21", theme="UNiTE", themes={"ky": "Биригели!"})
+    entry = edition_entry(info)
+    assert (entry.first_day, entry.end_exclusive) == (date(2025, 11, 25), date(2025, 12, 11))
+    assert entry.uid == "campaign-16-days-2025@calendar-app"
+    assert "Кыргызча: Биригели!" in entry.description and entry.color_name == "chocolate"
+    anchors = edition_anchors(info, "Asia/Bishkek")
+    assert anchors["lead_in"].isoformat() == "2025-11-24T00:00:00+06:00"
+    assert anchors["window_end"].date() == date(2025, 12, 11)

@@ -157,11 +157,13 @@ def _no_edition(settings: Settings) -> None:
 BAD: dict[str, tuple[Callable[[Settings], object], type[CalendarAppError]]] = {
     "window 02-30": (lambda s: campaign_services.add_campaign(
         "x", name="X", window="02-01..02-30", color=None, preset=None, settings=s), InvalidWindow),
-    "unknown campaign": (lambda s: campaign_services.add_edition("nope", 2025, [], settings=s), UnknownCampaign),
+    "unknown campaign": (lambda s: campaign_services.add_edition("nope", 2025, [], settings=s, now=NOW),
+                         UnknownCampaign),
     "unknown campaign on an event": (_unknown_campaign, UnknownCampaign),
-    "duplicate edition": (lambda s: campaign_services.add_edition("16-days", 2025, [], settings=s), EditionExists),
+    "duplicate edition": (lambda s: campaign_services.add_edition("16-days", 2025, [], settings=s, now=NOW),
+                          EditionExists),
     "theme in an unknown language": (lambda s: campaign_services.add_edition(
-        "16-days", 2026, ["fr:Unissons-nous"], settings=s), InvalidTheme),
+        "16-days", 2026, ["fr:Unissons-nous"], settings=s, now=NOW), InvalidTheme),
     "roll onto an existing year": (lambda s: campaign_services.roll(
         "16-days", 2025, [], from_year=2025, settings=s, now=NOW), EditionExists),
     "event outside the window": (_outside, OutsideWindow),
@@ -193,7 +195,7 @@ def test_window_crossing_the_year_end_links_january_events_to_the_previous_editi
 ) -> None:
     campaign_services.add_campaign("winter", name="Winter campaign", window="12-20..01-10", color="#123abc",
                                    preset=None, settings=sqlite_settings)
-    campaign_services.add_edition("winter", 2025, ["Өвөл"], settings=sqlite_settings)
+    campaign_services.add_edition("winter", 2025, ["Өвөл"], settings=sqlite_settings, now=NOW)
     outcome = campaign_services.add_event(NewEventDraft(title="Январь", start="2026-01-05", region="bishkek"),
                                           CampaignLink(campaign="winter"), settings=sqlite_settings, now=NOW)
     assert (outcome.view.campaign, outcome.view.campaign_year) == ("winter", 2025)

@@ -35,6 +35,9 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer, nullable=False),
         sa.Column("theme", sa.Text),
         sa.Column("themes", sa.JSON, nullable=False),
+        sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("campaign_id", "year", name="uq_campaign_edition_year"),
     )
     with op.batch_alter_table("event") as batch:

@@ -95,13 +95,19 @@ def programme_grid(programme: ProgrammeView):  # type: ignore[no-untyped-def]
         grid.add_row(*cells)
         week += timedelta(days=7)
     listing = Table(title="Day by day", expand=True)
-    for column in ("day", "region", "time", "title", "kind", "status", "id"):
-        listing.add_column(column, overflow="fold", ratio=3 if column == "title" else None)
+    for column in ("when", "region", "title", "kind", "id"):
+        if column == "title":
+            listing.add_column(column, overflow="fold", ratio=1, min_width=18)
+        else:
+            listing.add_column(column, no_wrap=True)
     for d in programme.days:
         for region, events in d.by_region:
             for e in events:
-                when = "all day" if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M}"
-                listing.add_row(f"{d.day:%a %d %b}", region or "", when, Text(e.title), e.kind, e.status, str(e.id))
+                when = f"{d.day:%a %d %b}\n" + ("all day" if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M}")
+                title = Text(e.title)
+                if e.status != "confirmed":
+                    title.append(f" ({e.status})", style="dim")
+                listing.add_row(when, region or "", title, e.kind, str(e.id))
     parts: list[Any] = [grid, listing]
     if programme.empty_days:
         parts.append(Text("Nothing planned on: " + ", ".join(f"{d:%d %b}" for d in programme.empty_days),

@@ -177,12 +177,17 @@ def add_edition(
     return edition
 
 
+def local_days(start_utc: datetime, end_utc: datetime, timezone: str) -> tuple[date, date]:
+    """The first and last local day (inclusive) of a span with an exclusive end, in `timezone`."""
+    tz = zone(timezone)
+    first = start_utc.astimezone(tz).date()
+    last = (end_utc - timedelta(microseconds=1)).astimezone(tz).date()
+    return first, max(first, last)
+
+
 def event_days(event: Event) -> tuple[date, date]:
     """The first and last local day (inclusive) an event touches, in its own zone."""
-    tz = zone(event.timezone)
-    first = event.start_utc.astimezone(tz).date()
-    last = (event.end_utc - timedelta(microseconds=1)).astimezone(tz).date()
-    return first, max(first, last)
+    return local_days(event.start_utc, event.end_utc, event.timezone)
 
 
 def _when(first: date, last: date) -> str:

@@ -52,7 +52,9 @@ def campaign_details(info: CampaignInfo):  # type: ignore[no-untyped-def]
 
 
 def edition_text(info: EditionInfo) -> str:
-    theme = f": {info.theme}" if info.theme else ""
+    first_translation = next((f"{lang}: {text}" for lang, text in info.themes.items()), None)
+    shown = info.theme or first_translation
+    theme = f": {shown}" if shown else ""
     return f"{info.slug} {info.year}, {window_text(info)}{theme}"
 
 
@@ -160,6 +162,8 @@ def report_tables(report: CampaignReport):  # type: ignore[no-untyped-def]
         ("Events per kind", [(r["kind"], r["events"]) for r in data["per_kind"]]),
         ("Partners", [(r["name"], r["events"]) for r in data["partners"]]),
     ):
+        if not rows:
+            continue
         table = Table(title=title)
         table.add_column("")
         table.add_column("events", justify="right")

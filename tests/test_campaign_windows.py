@@ -92,3 +92,28 @@ def test_feed_entry_of_an_edition_spans_the_window_with_an_exclusive_end() -> No
     anchors = edition_anchors(info, "Asia/Bishkek")
     assert anchors["lead_in"].isoformat() == "2025-11-24T00:00:00+06:00"
     assert anchors["window_end"].date() == date(2025, 12, 11)
+
+
+def test_themes_default_and_translations() -> None:
+    from events.campaign_errors import InvalidTheme
+    from events.campaigns import parse_themes
+
+    assert parse_themes(["Биригели!", "ru:Объединимся!", "mn: Нэгдэцгээе"]) == (
+        "Биригели!", {"ru": "Объединимся!", "mn": "Нэгдэцгээе"})
+    assert parse_themes(["Time: now"]) == ("Time: now", {})  # a colon later in the text is no prefix
+    for bad in (["fr:Unissons"], ["ru:a", "ru:b"], ["one", "two"], ["ky:  "]):
+        with pytest.raises(InvalidTheme):
+            parse_themes(bad)
+
+
+def test_programme_of_a_window_across_the_year_end_shows_both_years_holidays() -> None:
+    from events.programme import EditionInfo, build_programme
+    from events.public_holidays import parse_overrides, public_holidays
+
+    window = parse_window("12-20..01-10").of_year(2025)
+    info = EditionInfo("winter", "Winter", 2025, window)
+    programme = build_programme(info, [], public_holidays(window.lead_in, window.last, parse_overrides("")))
+    assert programme.days[0].day == date(2025, 12, 19) and programme.days[-1].day == date(2026, 1, 10)
+    new_year = next(d for d in programme.days if d.day == date(2026, 1, 1))
+    assert {h.country for h in new_year.holidays} == {"MN", "KG"}
+    assert len(programme.empty_days) == window.length == 22  # every window day, not the lead-in day

@@ -190,7 +190,7 @@ def event_add(
 def _filter(**values: Any) -> EventFilter:
     from calendar_app.services import EventFilter
 
-    lists = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities")
+    lists = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
     cleaned: dict[str, Any] = {k: (v or ()) if k in lists else v for k, v in values.items()}
     return EventFilter(**cleaned)
 
@@ -208,6 +208,7 @@ def event_list(
     status: Many = None,
     visibility: Many = None,
     search: Annotated[str | None, typer.Option(help="Words in title, description, location or organizer.")] = None,
+    campaign: Annotated[list[str] | None, typer.Option(help="Campaign slug: events of its editions.")] = None,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -220,7 +221,8 @@ def event_list(
     from calendar_app import output, services
 
     filters = _filter(start=start, end=end, days=days, kinds=kind, regions=region, partners=partner,
-                      programmes=programme, statuses=status, visibilities=visibility, text=search, limit=limit)
+                      programmes=programme, statuses=status, visibilities=visibility, text=search, limit=limit,
+                      campaigns=campaign)
     events = services.list_events(filters, settings=_settings(ctx), now=_now())
     if as_json:
         typer.echo(output.events_json(events))

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, select
 from sqlmodel import Session
 
+from events.campaign_errors import UnknownCampaign
 from events.campaign_models import Campaign, CampaignEdition
 from events.drafts import choice
 from events.models import (
@@ -44,7 +45,8 @@ class EventQuery:
     text: str | None = None
     limit: int | None = None
     ids: Sequence[int] = field(default_factory=tuple)
-    editions: Sequence[int] = ()  # campaign edition ids (issue 5); feeds filter a campaign with these
+    editions: Sequence[int] = ()  # campaign edition ids (issue 5)
+    campaigns: Sequence[str] = ()  # campaign slugs: events of any of their editions (issue 5)
 
 
 _EDITIONS = CampaignEdition.__table__  # type: ignore[attr-defined]
@@ -93,6 +95,8 @@ def _filtered(query: EventQuery, partner_ids: list[int] | None) -> Select[tuple[
         conditions.append(table.c.id.in_(list(query.ids)))
     if query.editions:
         conditions.append(table.c.campaign_edition_id.in_(list(query.editions)))
+    if query.campaigns:
+        conditions.append(_CAMPAIGNS.c.slug.in_([c.strip().lower() for c in query.campaigns]))
     stmt = stmt.where(*conditions).order_by(table.c.start_utc, table.c.id)
     return stmt.limit(query.limit) if query.limit else stmt
 
@@ -123,7 +127,17 @@ def partner_names(event_ids: Sequence[int], *, session: Session) -> dict[int, li
     return names
 
 
+def _check_campaigns(slugs: Sequence[str], *, session: Session) -> None:
+    """An option naming an unknown campaign is bad input, not an empty result."""
+    known = set(session.execute(select(_CAMPAIGNS.c.slug)).scalars())
+    for slug in slugs:
+        if slug.strip().lower() not in known:
+            raise UnknownCampaign(slug)
+
+
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
+    if query.campaigns:
+        _check_campaigns(query.campaigns, session=session)
     partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
     rows = session.execute(_filtered(query, partner_ids)).mappings().all()
     partners = partner_names([row["id"] for row in rows], session=session)

@@ -102,3 +102,11 @@ def test_report_formats_and_output_file(db: str, tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     result = run(db, "campaign", "report", "16-days", "--year", "2025", "--format", "html", "-o", str(target))
     assert result.exit_code == 0 and target.read_text(encoding="utf-8").count("<svg") == 2
+
+
+def test_event_list_filters_by_campaign(db: str) -> None:
+    assert run(db, "event", "add", "Outside any campaign", "--start", "2025-11-27 10:00").exit_code == 0
+    listed = json.loads(run(db, "event", "list", "--campaign", "16-days", "--json").stdout)
+    assert [e["title"] for e in listed] == ["Үндэсний нээлт"]
+    result = run(db, "event", "list", "--campaign", "nope")
+    assert result.exit_code == 2 and "unknown campaign 'nope'" in result.stderr

@@ -613,8 +613,9 @@ def campaign_report(
     out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file instead of the screen.")]
     = None,
 ) -> None:
-    """Report an edition: events per day, region and kind, partners, participants (women/men), regions not
-    reached, and the change since the previous edition.
+    """Report an edition, compared with the previous one; html has a timeline and a regional chart.
+
+    Events per day, region and kind, partners, participants with the women/men split, regions not reached.
 
     Example:
 

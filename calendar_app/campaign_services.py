@@ -17,6 +17,7 @@ from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from calendar_app.services import open_store
 from events import campaigns, queries, services
+from events import public_holidays as public_holidays_module
 from events.campaign_links import CampaignLink, apply_link
 from events.campaign_models import Campaign, CampaignEdition
 from events.campaign_report import CampaignReport, figures_of
@@ -28,7 +29,7 @@ from events.rollover import CopyHook, roll_edition
 from events.views import EventView
 
 HOLIDAYS_ENV = "CALENDAR_APP_HOLIDAYS"
-SHIPPED_HOLIDAYS = Path(__file__).resolve().parent.parent / "events" / "data" / "holidays.toml"
+SHIPPED_HOLIDAYS = Path(public_holidays_module.__file__).with_name("data") / "holidays.toml"
 MAX_WARNED_DAYS = 31  # a long event warns about the holidays of its first month only
 
 

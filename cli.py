@@ -60,6 +60,11 @@ app.add_typer(event_app, name="event")
 app.add_typer(region_app, name="region")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
+campaign_app = typer.Typer(help="Yearly campaigns (the 16 Days of Activism...), their editions and programmes.",
+                           no_args_is_help=True)
+edition_app = typer.Typer(help="A campaign's yearly editions.", no_args_is_help=True)
+app.add_typer(campaign_app, name="campaign")
+campaign_app.add_typer(edition_app, name="edition")
 
 
 def _version(value: bool) -> None:
@@ -120,6 +125,14 @@ def _print_event(view: Any, as_json: bool, message: str | None = None) -> None:
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 Ref = Annotated[str, typer.Argument(help="The event's id or uid.")]
 Many = Annotated[list[str] | None, typer.Option()]
+CampaignOpt = Annotated[str | None, typer.Option(help="Campaign slug: link to the edition of the event's dates.")]
+AllowOutsideOpt = Annotated[bool, typer.Option("--allow-outside", help="Link it to the campaign even outside "
+                                               "the window (and its lead-in day).")]
+
+
+def _warn(lines: Any) -> None:
+    for line in lines:
+        typer.echo(f"warning: {line}", err=True)
 
 
 # ---- event ----------------------------------------------------------------------------------------------
@@ -150,9 +163,13 @@ def event_add(
     men: Annotated[int | None, typer.Option(help="Of the participants, men.")] = None,
     status: Annotated[str, typer.Option(help="tentative, confirmed, postponed, cancelled or held.")] = "confirmed",
     visibility: Annotated[str, typer.Option(help="public, internal or confidential.")] = "internal",
+    campaign: CampaignOpt = None,
+    allow_outside: AllowOutsideOpt = False,
+    yearly: Annotated[bool, typer.Option("--yearly", help="Part of the campaign's yearly programme: "
+                                         "'campaign roll' copies it to next year.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add an event and print it.
+    """Add an event and print it; a public holiday on its dates prints a warning.
 
     Example:
 
@@ -160,8 +177,15 @@ def event_add(
       calendar-app event add "Жендэрийн эрх тэгш байдлын зөвшилцөх уулзалт" --kind consultation \\
         --start "2020-05-06 10:00" --duration 2h --region ulaanbaatar \\
         --partner "Ministry of Education" --visibility internal
+
+    In a campaign (the edition of the event's dates; the day before the window is its lead-in day):
+
+    \b
+      calendar-app event add "16 хоногийн аяны үндэсний нээлт" --kind launch \\
+        --start "2025-11-24 10:00" --region ulaanbaatar --campaign 16-days --yearly
     """
-    from calendar_app import services
+    from calendar_app import campaign_services
+    from events.campaign_links import CampaignLink
     from events.drafts import NewEventDraft
 
     draft = NewEventDraft(
@@ -170,14 +194,17 @@ def event_add(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
     )
-    view = services.add_event(draft, settings=_settings(ctx), now=_now())
+    link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
+    outcome = campaign_services.add_event(draft, link, settings=_settings(ctx), now=_now())
+    _warn(outcome.warnings)
+    view = outcome.view
     _print_event(view, as_json, f"Added event {view.id} (uid {view.uid})")
 
 
 def _filter(**values: Any) -> EventFilter:
     from calendar_app.services import EventFilter
 
-    lists = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities")
+    lists = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
     cleaned: dict[str, Any] = {k: (v or ()) if k in lists else v for k, v in values.items()}
     return EventFilter(**cleaned)
 
@@ -195,6 +222,7 @@ def event_list(
     status: Many = None,
     visibility: Many = None,
     search: Annotated[str | None, typer.Option(help="Words in title, description, location or organizer.")] = None,
+    campaign: Annotated[list[str] | None, typer.Option(help="Campaign slug: events of its editions.")] = None,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -208,7 +236,8 @@ def event_list(
     from calendar_app import output, services
 
     filters = _filter(start=start, end=end, days=days, kinds=kind, regions=region, partners=partner,
-                      programmes=programme, statuses=status, visibilities=visibility, text=search, limit=limit)
+                      programmes=programme, statuses=status, visibilities=visibility, text=search, limit=limit,
+                      campaigns=campaign)
     events = services.list_events(filters, settings=_settings(ctx), now=_now())
     if as_json:
         _print_json(output.events_json(events))
@@ -255,16 +284,26 @@ def event_edit(
     men: Annotated[int | None, typer.Option()] = None,
     status: Annotated[str | None, typer.Option()] = None,
     visibility: Annotated[str | None, typer.Option()] = None,
+    campaign: CampaignOpt = None,
+    no_campaign: Annotated[bool, typer.Option("--no-campaign", help="Unlink it from its campaign.")] = False,
+    allow_outside: AllowOutsideOpt = False,
+    yearly: Annotated[bool | None, typer.Option("--yearly/--not-yearly", help="In or out of the campaign's "
+                                                "yearly programme.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change an event; only the options given change.
+    """Change an event; only the options given change. A campaign event must stay in its window.
 
     Example (move the round table a day later, same length):
 
     \b
       calendar-app event edit 5 --start "2019-12-17 10:00" --status confirmed
+
+    Into the 16 Days, as part of the yearly programme:
+
+      calendar-app event edit 7 --campaign 16-days --yearly
     """
-    from calendar_app import services
+    from calendar_app import campaign_services
+    from events.campaign_links import CampaignLink
     from events.drafts import EventChanges
 
     changes = EventChanges(
@@ -273,7 +312,10 @@ def event_edit(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
     )
-    view = services.edit_event(ref, changes, settings=_settings(ctx), now=_now())
+    link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
+    outcome = campaign_services.edit_event(ref, changes, link, settings=_settings(ctx), now=_now())
+    _warn(outcome.warnings)
+    view = outcome.view
     _print_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
 
 
@@ -431,6 +473,227 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         _print_json(output.json_bytes(result))
     else:
         typer.echo(f"Demo loaded: {result['added']} added, {result['unchanged']} already there")
+
+
+# ---- campaign (issue 5) ---------------------------------------------------------------------------------
+
+Slug = Annotated[str, typer.Argument(help="The campaign's slug, e.g. 16-days.")]
+ThemeOpt = Annotated[list[str] | None, typer.Option(
+    "--theme", help="The year's theme; plain TEXT is the default language, ky:TEXT ru:TEXT mn:TEXT en:TEXT "
+    "are translations (repeatable).")]
+
+
+@campaign_app.command("add")
+def campaign_add(
+    ctx: typer.Context,
+    slug: Annotated[str | None, typer.Argument(help="Short name, e.g. 16-days (default: the preset's).")] = None,
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    window: Annotated[str | None, typer.Option(help="First..last day as MM-DD..MM-DD; may cross the year end, "
+                                               "e.g. 12-20..01-10.")] = None,
+    color: Annotated[str | None, typer.Option("--color", help="Colour for feeds and charts, #RRGGBB.")] = None,
+    preset: Annotated[str | None, typer.Option(help="16-days, end-corporal-punishment, womens-day or "
+                                               "childrens-day; options given override it.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a yearly campaign.
+
+    Example:
+
+    \b
+      calendar-app campaign add --preset 16-days
+
+      calendar-app campaign add oyun-ukhaan --name "Оюуны аян" --window 09-01..09-30 --color "#2E86AB"
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    info = campaign_services.add_campaign(slug, name=name, window=window, color=color, preset=preset,
+                                          settings=_settings(ctx))
+    if as_json:
+        _print_json(output.json_bytes(info.as_json()))
+    else:
+        typer.echo(f"Added campaign {info.slug} ({info.window})")
+        _print(campaign_output.campaign_details(info))
+
+
+@edition_app.command("add")
+def campaign_edition_add(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int, typer.Argument(help="The year the edition starts in.")],
+    theme: ThemeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a campaign's edition of one year, with its theme in one or more languages.
+
+    Example:
+
+    \b
+      calendar-app campaign edition add 16-days 2023 \\
+        --theme "UNiTE! Invest to prevent violence against women and girls" \\
+        --theme "ky:Биригели! Аялдарга жана кыздарга карата зордук-зомбулуктун алдын алууга колдоо көрсөтөлү"
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    info = campaign_services.add_edition(slug, year, theme or [], settings=_settings(ctx), now=_now())
+    if as_json:
+        _print_json(output.json_bytes(info.as_json()))
+    else:
+        typer.echo(f"Added edition {campaign_output.edition_text(info)}")
+
+
+@campaign_app.command("list")
+def campaign_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List campaigns with their windows and editions.
+
+    Example:
+
+    \b
+      calendar-app campaign list --json
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    items = campaign_services.list_campaigns(settings=_settings(ctx))
+    if as_json:
+        _print_json(output.json_bytes([i.as_json() for i in items]))
+    else:
+        _print(campaign_output.campaigns_table(items))
+
+
+@campaign_app.command("show")
+def campaign_show(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int | None, typer.Option(help="Only this edition.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a campaign, its editions, their dates, themes and number of events.
+
+    Example:
+
+    \b
+      calendar-app campaign show 16-days --year 2025
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    info = campaign_services.show_campaign(slug, year, settings=_settings(ctx))
+    if as_json:
+        _print_json(output.json_bytes(info.as_json()))
+    else:
+        _print(campaign_output.campaign_details(info))
+
+
+@campaign_app.command("programme")
+def campaign_programme(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int | None, typer.Option(help="The edition (default: the latest).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The edition day by day: events by region, public holidays of MN and KG, days with nothing planned.
+
+    Example:
+
+    \b
+      calendar-app campaign programme 16-days --year 2025
+    """
+    from calendar_app import campaign_output, campaign_services, output
+    from events.programme import programme_json
+
+    result = campaign_services.programme(slug, year, settings=_settings(ctx))
+    if as_json:
+        _print_json(output.json_bytes(programme_json(result)))
+    else:
+        _print(campaign_output.programme_grid(result))
+
+
+@campaign_app.command("roll")
+def campaign_roll(
+    ctx: typer.Context,
+    slug: Slug,
+    to: Annotated[int, typer.Option("--to", help="The new edition's year.")],
+    theme: ThemeOpt = None,
+    source: Annotated[int | None, typer.Option("--from", help="Copy this edition (default: the latest "
+                                               "before --to).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make next year's edition and copy the yearly events to the same days (new UIDs, status tentative).
+
+    The earlier edition and its events are not changed.
+
+    Example:
+
+    \b
+      calendar-app campaign roll 16-days --to 2026 --theme "ky:Аялдар жана кыздар үчүн коопсуз санарип мейкиндик"
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    outcome = campaign_services.roll(slug, to, theme or [], from_year=source, settings=_settings(ctx), now=_now())
+    if as_json:
+        _print_json(output.json_bytes(campaign_output.roll_json(outcome)))
+    else:
+        typer.echo(campaign_output.roll_text(outcome))
+
+
+@campaign_app.command("report")
+def campaign_report(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int | None, typer.Option(help="The edition (default: the latest).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or html (html has charts).")] = "table",
+    out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file instead of the screen.")]
+    = None,
+) -> None:
+    """Report an edition, compared with the previous one; html has a timeline and a regional chart.
+
+    Events per day, region and kind, partners, participants with the women/men split, regions not reached.
+
+    Example:
+
+    \b
+      calendar-app campaign report 16-days --year 2025 --format html -o 16-days-2025.html
+    """
+    from pathlib import Path
+
+    from calendar_app import campaign_output, campaign_services, output
+    from events.errors import UnknownChoice
+
+    formats = ("table", "json", "csv", "html")
+    if fmt not in formats:
+        raise UnknownChoice("format", fmt, formats)
+    report = campaign_services.report(slug, year, settings=_settings(ctx))
+    if fmt == "table" and out is None:
+        _print(campaign_output.report_tables(report))
+        return
+    if fmt == "json":
+        from events.campaign_report import report_json
+
+        text = output.json_bytes(report_json(report)).decode()
+    elif fmt == "csv":
+        from exports.campaign_report_render import report_csv
+
+        text = report_csv(report)
+    elif fmt == "html":
+        from exports.campaign_report_render import report_html
+
+        text = report_html(report)
+    else:
+        from io import StringIO
+
+        from rich.console import Console
+
+        buffer = StringIO()
+        Console(file=buffer, width=120, soft_wrap=False).print(campaign_output.report_tables(report))
+        text = buffer.getvalue()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        from events.errors import StorageError
+
+        raise StorageError(f"cannot write {out}: {error.strerror}: pick a writable path for -o") from error
+    typer.echo(f"Wrote {fmt} report of {report.edition.slug} {report.edition.year} to {out}")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [AREA ...]` runs every module here that has a `run()`."""

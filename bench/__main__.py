@@ -1,20 +1,28 @@
-"""Run the benchmarks: `python -m bench [area ...]` (default: all). Each prints figures and ratios."""
+"""Run the benchmarks: `python -m bench [area ...]`, default every module of this package with a `run()`.
+
+Each area prints its figures and their ratio to a baseline measured in the same run; `run()` returns the
+number of targets it missed (None counts as 0), and the exit code is 1 if any was missed.
+"""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import sys
-
-AREAS = ("store",)
+from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    failed = 0
-    for area in argv or AREAS:
-        module = importlib.import_module(f"bench.{area}")
-        failed += module.run()
-    print(f"\nbench: {'all targets met' if not failed else f'{failed} target(s) missed'}")
-    return 1 if failed else 0
+    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+                           if not m.name.startswith("_") and m.name != "common")
+    missed = 0
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        if hasattr(module, "run"):
+            print(f"\n== {name}")
+            missed += module.run() or 0
+    print(f"\nbench: {'all targets met' if not missed else f'{missed} target(s) missed'}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

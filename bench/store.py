@@ -67,7 +67,7 @@ def build(path: Path) -> float:
 
 
 def run() -> int:
-    print(f"== store (issue 2): {EVENTS:,} events in SQLite")
+    print(f"store (issue 2): {EVENTS:,} events in SQLite")
     missed = 0
     floor = time_command([PYTHON, "-c", "pass"], runs=10)
     missed += report("python -c pass", floor * 1000, "ms")

@@ -13,10 +13,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from calendar_app.db import storage_error, writer
+from events.errors import StorageError
 
 # The newest revision in migrations/versions; tests/test_migrations.py checks that they agree.
-HEAD = "0001"
+HEAD = "0002"
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class MigrationFailed(StorageError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the schema upgrade was rolled back, nothing changed: {detail}; report this as a bug")
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -38,11 +44,37 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision`, creating it if it is empty."""
     from alembic import command
 
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with writer(engine).begin() as connection:
-            command.upgrade(_alembic_config(connection), revision)
+        with writer(engine).connect() as connection:
+            if sqlite:
+                # Batch migrations rebuild a table by copy, drop and rename; with foreign keys on, the drop
+                # would cascade to the rows that point at it (partner links...). SQLite ignores this pragma
+                # inside a transaction, so it is set before the migration's transaction begins.
+                _raw_pragma(connection, "foreign_keys = OFF")
+            try:
+                with connection.begin():
+                    command.upgrade(_alembic_config(connection), revision)
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    _raw_pragma(connection, "foreign_keys = ON")
     except DBAPIError as error:
         raise storage_error(error, engine.url.render_as_string(hide_password=True)) from error
+
+
+def _raw_pragma(connection: Connection, pragma: str) -> None:
+    # Straight to the driver: through SQLAlchemy the statement would begin a transaction first.
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    dbapi_connection.execute(f"PRAGMA {pragma}")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise MigrationFailed(f"{len(broken)} rows would lose their references, first {tuple(broken[0])}")
 
 
 def ensure_schema(engine: Engine) -> None:

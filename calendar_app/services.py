@@ -42,6 +42,7 @@ class EventFilter:
     text: str | None = None
     limit: int | None = None
     ids: Sequence[int] = field(default_factory=tuple)
+    campaigns: Sequence[str] = ()
 
 
 def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> queries.EventQuery:
@@ -56,7 +57,7 @@ def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> q
     return queries.EventQuery(
         start=start, end=end, kinds=filters.kinds, regions=filters.regions, partners=filters.partners,
         programmes=filters.programmes, statuses=filters.statuses, visibilities=filters.visibilities,
-        text=filters.text, limit=filters.limit, ids=filters.ids,
+        text=filters.text, limit=filters.limit, ids=filters.ids, campaigns=filters.campaigns,
     )
 
 

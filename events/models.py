@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Field, SQLModel
@@ -126,6 +126,14 @@ class EventBase(SQLModel):
     participants_men: int | None = None
     status: str = Field(default=EventStatus.confirmed, max_length=20, index=True)
     visibility: str = Field(default=Visibility.internal, max_length=20)
+    # The campaign edition the event belongs to (issue 5), and whether it is part of the yearly programme
+    # that `campaign roll` copies to the next edition.
+    campaign_edition_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("campaign_edition.id", name="fk_event_campaign_edition"),
+                         nullable=True, index=True),
+    )
+    yearly: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class Event(EventBase, table=True):
@@ -146,3 +154,7 @@ class Event(EventBase, table=True):
 def search_text_of(values: dict[str, Any]) -> str:
     parts = (values.get(name) for name in ("title", "description", "location", "organizer"))
     return "\n".join(p for p in parts if p).casefold()
+
+
+# The campaign tables share this metadata, so the foreign key above always resolves.
+from events import campaign_models as _campaign_models  # noqa: E402, F401

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlmodel import Session
 
+from events.campaign_errors import UnknownCampaign
+from events.campaign_models import Campaign, CampaignEdition
 from events.drafts import choice
 from events.models import (
     Event,
@@ -44,9 +46,18 @@ class EventQuery:
     text: str | None = None
     limit: int | None = None
     ids: Sequence[int] = field(default_factory=tuple)
+    editions: Sequence[int] = ()  # campaign edition ids (issue 5)
+    campaigns: Sequence[str] = ()  # campaign slugs: events of any of their editions (issue 5)
 
 
-_COLUMNS = (*Event.__table__.columns, Programme.__table__.c.name.label("programme"))  # type: ignore[attr-defined]
+_EDITIONS = CampaignEdition.__table__  # type: ignore[attr-defined]
+_CAMPAIGNS = Campaign.__table__  # type: ignore[attr-defined]
+_COLUMNS = (
+    *Event.__table__.columns,  # type: ignore[attr-defined]
+    Programme.__table__.c.name.label("programme"),  # type: ignore[attr-defined]
+    _CAMPAIGNS.c.slug.label("campaign_slug"),
+    _EDITIONS.c.year.label("campaign_year"),
+)
 
 
 def _conditions(query: EventQuery, partner_ids: list[int] | None) -> list[Any]:
@@ -77,16 +88,26 @@ def _conditions(query: EventQuery, partner_ids: list[int] | None) -> list[Any]:
         conditions.append(and_(*(table.c.search_text.contains(w, autoescape=True) for w in words)))
     if query.ids:
         conditions.append(table.c.id.in_(list(query.ids)))
+    if query.editions:
+        conditions.append(table.c.campaign_edition_id.in_(list(query.editions)))
+    if query.campaigns:
+        conditions.append(_CAMPAIGNS.c.slug.in_([c.strip().lower() for c in query.campaigns]))
     return conditions
 
 
-def _events_with_programme() -> Any:
-    return Event.__table__.outerjoin(Programme.__table__)  # type: ignore[attr-defined]
+def _joined() -> Any:
+    """Events with their programme and campaign edition: the FROM of every event lookup."""
+    table = Event.__table__  # type: ignore[attr-defined]
+    return (
+        table.outerjoin(Programme.__table__)  # type: ignore[attr-defined]
+        .outerjoin(_EDITIONS, _EDITIONS.c.id == table.c.campaign_edition_id)
+        .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _EDITIONS.c.campaign_id)
+    )
 
 
 def _filtered(conditions: list[Any], limit: int | None) -> Select[tuple[object, ...]]:
     table = Event.__table__  # type: ignore[attr-defined]
-    stmt = select(*_COLUMNS).select_from(_events_with_programme()).where(*conditions)
+    stmt = select(*_COLUMNS).select_from(_joined()).where(*conditions)
     stmt = stmt.order_by(table.c.start_utc, table.c.id)
     return stmt.limit(limit) if limit else stmt
 
@@ -103,7 +124,7 @@ def partner_names(conditions: list[Any], *, session: Session) -> dict[int, list[
     table = Event.__table__  # type: ignore[attr-defined]
     links = EventPartner.__table__  # type: ignore[attr-defined]
     orgs = Organisation.__table__  # type: ignore[attr-defined]
-    matching = select(table.c.id).select_from(_events_with_programme()).where(*conditions)
+    matching = select(table.c.id).select_from(_joined()).where(*conditions)
     stmt = (
         select(links.c.event_id, orgs.c.name)
         .join(orgs, orgs.c.id == links.c.organisation_id)
@@ -116,7 +137,17 @@ def partner_names(conditions: list[Any], *, session: Session) -> dict[int, list[
     return names
 
 
+def _check_campaigns(slugs: Sequence[str], *, session: Session) -> None:
+    """An option naming an unknown campaign is bad input, not an empty result."""
+    known = set(session.execute(select(_CAMPAIGNS.c.slug)).scalars())
+    for slug in slugs:
+        if slug.strip().lower() not in known:
+            raise UnknownCampaign(slug)
+
+
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
+    if query.campaigns:
+        _check_campaigns(query.campaigns, session=session)
     partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
     conditions = _conditions(query, partner_ids)
     result = session.execute(_filtered(conditions, query.limit))

@@ -40,6 +40,9 @@ class EventView:
     sequence: int
     created_at: datetime
     updated_at: datetime
+    campaign: str | None = None  # the campaign's slug (issue 5)
+    campaign_year: int | None = None  # the year of its edition
+    yearly: bool = False  # part of the yearly programme that `campaign roll` copies
 
     @property
     def first_day(self) -> date:
@@ -80,6 +83,9 @@ def view_from_row(row: Mapping[str, Any], partners: list[str]) -> EventView:
         sequence=row["sequence"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        campaign=row.get("campaign_slug"),
+        campaign_year=row.get("campaign_year"),
+        yearly=bool(row.get("yearly", False)),
     )
 
 
@@ -108,7 +114,9 @@ def event_json(view: EventView) -> dict[str, Any]:
         "organizer": view.organizer,
         "programme": view.programme,
         "language": view.language,
-        "campaign": None,
+        "campaign": (
+            {"slug": view.campaign, "year": view.campaign_year, "yearly": view.yearly} if view.campaign else None
+        ),
         "partners": list(view.partners),
         "participants": {
             "expected": view.participants_expected,

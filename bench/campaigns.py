@@ -1,0 +1,68 @@
+"""Campaign programme, report and roll-over over a large edition, against the plain event query of the
+same events (the baseline, measured in the same run)."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+from calendar_app import campaign_services, services
+from calendar_app.config import Settings
+from calendar_app.db import session_scope
+from events.bulk import insert_events
+from events.drafts import NewEventDraft
+from events.regions import regions_of
+
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+EVENTS = 2_000
+
+
+def _best(action: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _load(settings: Settings) -> None:
+    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", settings=settings)
+    campaign_services.add_edition("16-days", 2025, ["Bench"], settings=settings, now=NOW)
+    places = [r.slug for r in regions_of(None) if r.level != "district"]
+    first = datetime(2025, 11, 24)  # noqa: DTZ001 - a wall-clock date typed as text below
+    drafts = [
+        NewEventDraft(title=f"Аян {n}", kind="campaign_day", start=f"{first + timedelta(days=n % 17):%Y-%m-%d} 10:00",
+                      duration="2h", region=places[n % len(places)], participants=20 + n % 30, women=10, men=8,
+                      partners=[f"Partner {n % 40}"])
+        for n in range(EVENTS)
+    ]
+    engine = services.open_store(settings)
+    with session_scope(engine) as session:
+        insert_events(drafts, session=session, default_tz=settings.default_tz, now=NOW)
+        edition = session.execute(text("SELECT id FROM campaign_edition")).scalar_one()
+        session.execute(text("UPDATE event SET campaign_edition_id = :e, yearly = :y"), {"e": edition, "y": True})
+    engine.dispose()
+
+
+def run() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(db_url=f"sqlite:///{Path(folder) / 'bench.db'}", default_tz="Asia/Ulaanbaatar")
+        _load(settings)
+        window = services.EventFilter(start="2025-11-24", end="2025-12-11")
+        baseline = _best(lambda: services.list_events(window, settings=settings, now=NOW))
+        programme = _best(lambda: campaign_services.programme("16-days", 2025, settings=settings))
+        report = _best(lambda: campaign_services.report("16-days", 2025, settings=settings))
+        started = time.perf_counter()
+        outcome = campaign_services.roll("16-days", 2026, [], settings=settings, now=NOW)
+        roll = time.perf_counter() - started
+        assert len(outcome.copied) == EVENTS
+    print(f"baseline: event list of the {EVENTS} window events  {baseline * 1000:8.1f} ms")
+    print(f"campaign programme                          {programme * 1000:8.1f} ms  ratio {programme / baseline:5.2f}")
+    print(f"campaign report                             {report * 1000:8.1f} ms  ratio {report / baseline:5.2f}")
+    print(f"campaign roll ({EVENTS} events copied)          {roll * 1000:8.1f} ms  ratio {roll / baseline:5.2f}")

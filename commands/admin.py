@@ -1,0 +1,100 @@
+"""`region`, `db` and `demo` commands: reference data and operators' tasks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from commands.common import JsonOpt, app_settings, emit_json, group, now, show
+
+region_app = group("The built-in regions of Mongolia and Kyrgyzstan.")
+db_app = group("Database schema for operators.")
+demo_app = group("Demo data from real press releases.")
+
+
+# ---- region ---------------------------------------------------------------------------------------------
+
+@region_app.command("list")
+def region_list(
+    country: Annotated[str | None, typer.Option(help="MN or KG.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List regions with their time zones (Mongolia has two: Asia/Hovd in the west).
+
+    Example:
+
+    \b
+      calendar-app region list --country MN --json
+    """
+    from calendar_app import output
+    from events.regions import regions_of
+
+    regions = regions_of(country)
+    if as_json:
+        emit_json(output.regions_json(regions))
+    else:
+        show(output.regions_table(regions))
+
+
+# ---- db -------------------------------------------------------------------------------------------------
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create the database or bring its schema up to date.
+
+    Example:
+
+    \b
+      calendar-app --db postgresql+psycopg://calendar@db.example/calendar db upgrade
+    """
+    from calendar_app import admin
+
+    revision = admin.upgrade_database(settings=app_settings(ctx))
+    typer.echo(f"Database at revision {revision}")
+
+
+@db_app.command("current")
+def db_current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show the database's schema revision and the newest this version knows.
+
+    Example:
+
+    \b
+      calendar-app db current
+    """
+    from calendar_app import admin, output
+
+    state = admin.database_revision(settings=app_settings(ctx))
+    if as_json:
+        emit_json(output.json_bytes(state))
+    else:
+        typer.echo(f"current: {state['current'] or 'empty'}  head: {state['head']}  url: {state['url']}")
+
+
+# ---- demo -----------------------------------------------------------------------------------------------
+
+@demo_app.command("load")
+def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Load the demo events (real 2018-2023 events from Mongolia and Kyrgyzstan); loading twice adds nothing.
+
+    Example:
+
+    \b
+      calendar-app --db demo.db demo load
+    """
+    from calendar_app import admin, output
+
+    result = admin.load_demo(settings=app_settings(ctx), now=now())
+    if as_json:
+        emit_json(output.json_bytes(result))
+    else:
+        typer.echo(f"Demo loaded: {result['added']} added, {result['unchanged']} already there")
+
+
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(region_app, name="region")
+    app.add_typer(db_app, name="db")
+    app.add_typer(demo_app, name="demo")

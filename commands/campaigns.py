@@ -1,0 +1,240 @@
+"""`campaign` commands (issue 5): yearly campaigns, editions, programme, roll-over, report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from commands.common import JsonOpt, app_settings, emit_json, group, now, show
+
+campaign_app = group("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")
+edition_app = group("A campaign's yearly editions.")
+campaign_app.add_typer(edition_app, name="edition")
+
+
+# ---- campaign (issue 5) ---------------------------------------------------------------------------------
+
+Slug = Annotated[str, typer.Argument(help="The campaign's slug, e.g. 16-days.")]
+ThemeOpt = Annotated[list[str] | None, typer.Option(
+    "--theme", help="The year's theme; plain TEXT is the default language, ky:TEXT ru:TEXT mn:TEXT en:TEXT "
+    "are translations (repeatable).")]
+
+
+@campaign_app.command("add")
+def campaign_add(
+    ctx: typer.Context,
+    slug: Annotated[str | None, typer.Argument(help="Short name, e.g. 16-days (default: the preset's).")] = None,
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    window: Annotated[str | None, typer.Option(help="First..last day as MM-DD..MM-DD; may cross the year end, "
+                                               "e.g. 12-20..01-10.")] = None,
+    color: Annotated[str | None, typer.Option("--color", help="Colour for feeds and charts, #RRGGBB.")] = None,
+    preset: Annotated[str | None, typer.Option(help="16-days, end-corporal-punishment, womens-day or "
+                                               "childrens-day; options given override it.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a yearly campaign.
+
+    Example:
+
+    \b
+      calendar-app campaign add --preset 16-days
+
+      calendar-app campaign add oyun-ukhaan --name "Оюуны аян" --window 09-01..09-30 --color "#2E86AB"
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    info = campaign_services.add_campaign(slug, name=name, window=window, color=color, preset=preset,
+                                          settings=app_settings(ctx))
+    if as_json:
+        emit_json(output.json_bytes(info.as_json()))
+    else:
+        typer.echo(f"Added campaign {info.slug} ({info.window})")
+        show(campaign_output.campaign_details(info))
+
+
+@edition_app.command("add")
+def campaign_edition_add(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int, typer.Argument(help="The year the edition starts in.")],
+    theme: ThemeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a campaign's edition of one year, with its theme in one or more languages.
+
+    Example:
+
+    \b
+      calendar-app campaign edition add 16-days 2023 \\
+        --theme "UNiTE! Invest to prevent violence against women and girls" \\
+        --theme "ky:Биригели! Аялдарга жана кыздарга карата зордук-зомбулуктун алдын алууга колдоо көрсөтөлү"
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    info = campaign_services.add_edition(slug, year, theme or [], settings=app_settings(ctx), now=now())
+    if as_json:
+        emit_json(output.json_bytes(info.as_json()))
+    else:
+        typer.echo(f"Added edition {campaign_output.edition_text(info)}")
+
+
+@campaign_app.command("list")
+def campaign_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List campaigns with their windows and editions.
+
+    Example:
+
+    \b
+      calendar-app campaign list --json
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    items = campaign_services.list_campaigns(settings=app_settings(ctx))
+    if as_json:
+        emit_json(output.json_bytes([i.as_json() for i in items]))
+    else:
+        show(campaign_output.campaigns_table(items))
+
+
+@campaign_app.command("show")
+def campaign_show(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int | None, typer.Option(help="Only this edition.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a campaign, its editions, their dates, themes and number of events.
+
+    Example:
+
+    \b
+      calendar-app campaign show 16-days --year 2025
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    info = campaign_services.show_campaign(slug, year, settings=app_settings(ctx))
+    if as_json:
+        emit_json(output.json_bytes(info.as_json()))
+    else:
+        show(campaign_output.campaign_details(info))
+
+
+@campaign_app.command("programme")
+def campaign_programme(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int | None, typer.Option(help="The edition (default: the latest).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The edition day by day: events by region, public holidays of MN and KG, days with nothing planned.
+
+    Example:
+
+    \b
+      calendar-app campaign programme 16-days --year 2025
+    """
+    from calendar_app import campaign_output, campaign_services, output
+    from events.programme import programme_json
+
+    result = campaign_services.programme(slug, year, settings=app_settings(ctx))
+    if as_json:
+        emit_json(output.json_bytes(programme_json(result)))
+    else:
+        show(campaign_output.programme_grid(result))
+
+
+@campaign_app.command("roll")
+def campaign_roll(
+    ctx: typer.Context,
+    slug: Slug,
+    to: Annotated[int, typer.Option("--to", help="The new edition's year.")],
+    theme: ThemeOpt = None,
+    source: Annotated[int | None, typer.Option("--from", help="Copy this edition (default: the latest "
+                                               "before --to).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make next year's edition and copy the yearly events to the same days (new UIDs, status tentative).
+
+    The earlier edition and its events are not changed.
+
+    Example:
+
+    \b
+      calendar-app campaign roll 16-days --to 2026 --theme "ky:Аялдар жана кыздар үчүн коопсуз санарип мейкиндик"
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    outcome = campaign_services.roll(slug, to, theme or [], from_year=source, settings=app_settings(ctx), now=now())
+    if as_json:
+        emit_json(output.json_bytes(campaign_output.roll_json(outcome)))
+    else:
+        typer.echo(campaign_output.roll_text(outcome))
+
+
+@campaign_app.command("report")
+def campaign_report(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int | None, typer.Option(help="The edition (default: the latest).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or html (html has charts).")] = "table",
+    out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file instead of the screen.")]
+    = None,
+) -> None:
+    """Report an edition, compared with the previous one; html has a timeline and a regional chart.
+
+    Events per day, region and kind, partners, participants with the women/men split, regions not reached.
+
+    Example:
+
+    \b
+      calendar-app campaign report 16-days --year 2025 --format html -o 16-days-2025.html
+    """
+    from pathlib import Path
+
+    from calendar_app import campaign_output, campaign_services, output
+    from events.errors import UnknownChoice
+
+    formats = ("table", "json", "csv", "html")
+    if fmt not in formats:
+        raise UnknownChoice("format", fmt, formats)
+    report = campaign_services.report(slug, year, settings=app_settings(ctx))
+    if fmt == "table" and out is None:
+        show(campaign_output.report_tables(report))
+        return
+    if fmt == "json":
+        from events.campaign_report import report_json
+
+        text = output.json_bytes(report_json(report)).decode()
+    elif fmt == "csv":
+        from exports.campaign_report_render import report_csv
+
+        text = report_csv(report)
+    elif fmt == "html":
+        from exports.campaign_report_render import report_html
+
+        text = report_html(report)
+    else:
+        from io import StringIO
+
+        from rich.console import Console
+
+        buffer = StringIO()
+        Console(file=buffer, width=120, soft_wrap=False).print(campaign_output.report_tables(report))
+        text = buffer.getvalue()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        from events.errors import StorageError
+
+        raise StorageError(f"cannot write {out}: {error.strerror}: pick a writable path for -o") from error
+    typer.echo(f"Wrote {fmt} report of {report.edition.slug} {report.edition.year} to {out}")
+
+
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(campaign_app, name="campaign")

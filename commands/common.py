@@ -1,0 +1,82 @@
+"""What every command module shares: settings from the root options, the clock, printing, option types.
+
+Heavy modules (SQLAlchemy, rich) are imported inside the functions so `--help` and `--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from calendar_app.config import Settings
+    from calendar_app.services import EventFilter
+
+
+def group(help_text: str) -> typer.Typer:
+    """A command group; plain click help, as rendering it with rich costs ~150 ms of start-up."""
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None)
+
+
+def app_settings(ctx: typer.Context) -> Settings:
+    """Settings from the root options (--db, --tz), then the environment."""
+    from calendar_app.config import load_settings
+
+    root = ctx.find_root().obj or {}
+    return load_settings(root.get("db"), root.get("tz"))
+
+
+def now() -> datetime:
+    from calendar_app.clock import utc_now
+
+    return utc_now()
+
+
+def show(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console(soft_wrap=False).print(renderable)
+
+
+def emit_json(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def show_event(view: Any, as_json: bool, message: str | None = None) -> None:
+    from calendar_app import output
+    from events.views import event_json
+
+    if as_json:
+        emit_json(output.json_bytes(event_json(view)))
+        return
+    if message:
+        typer.echo(message)
+    show(output.event_details(view))
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+Ref = Annotated[str, typer.Argument(help="The event's id or uid.")]
+Many = Annotated[list[str] | None, typer.Option()]
+CampaignOpt = Annotated[str | None, typer.Option(help="Campaign slug: link to the edition of the event's dates.")]
+AllowOutsideOpt = Annotated[bool, typer.Option("--allow-outside", help="Link it to the campaign even outside "
+                                               "the window (and its lead-in day).")]
+
+
+def warn(lines: Any) -> None:
+    for line in lines:
+        typer.echo(f"warning: {line}", err=True)
+
+
+def event_filter(**values: Any) -> EventFilter:
+    from calendar_app.services import EventFilter
+
+    lists = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
+    cleaned: dict[str, Any] = {k: (v or ()) if k in lists else v for k, v in values.items()}
+    return EventFilter(**cleaned)
+
+

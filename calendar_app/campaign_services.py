@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
+from calendar_app.holiday_cache import cached_calendar
 from calendar_app.services import open_store
 from events import campaigns, queries, services
 from events import public_holidays as public_holidays_module
@@ -24,7 +25,7 @@ from events.campaign_report import CampaignReport, figures_of
 from events.drafts import EventChanges, NewEventDraft
 from events.models import Event
 from events.programme import EditionInfo, ProgrammeView, build_programme
-from events.public_holidays import HolidayOverrides, country_of, load_overrides, public_holidays
+from events.public_holidays import HolidayOverrides, YearCalendar, country_of, load_overrides, public_holidays
 from events.rollover import CopyHook, roll_edition
 from events.views import EventView
 
@@ -42,6 +43,12 @@ def holiday_files() -> list[Path]:
     from platformdirs import user_data_path
 
     return [SHIPPED_HOLIDAYS, user_data_path("calendar-app", appauthor=False) / "holidays.toml"]
+
+
+def holiday_calendar() -> YearCalendar:
+    from platformdirs import user_cache_path
+
+    return cached_calendar(user_cache_path("calendar-app", appauthor=False))
 
 
 def holiday_overrides() -> HolidayOverrides:
@@ -130,7 +137,7 @@ def holiday_warnings(view: EventView, overrides: HolidayOverrides) -> tuple[str,
     if country is None:
         return ()
     last = min(view.last_day, view.first_day + timedelta(days=MAX_WARNED_DAYS - 1))
-    found = public_holidays(view.first_day, last, overrides, countries=(country,))
+    found = public_holidays(view.first_day, last, overrides, countries=(country,), calendar=holiday_calendar())
     return tuple(
         f"{day.isoformat()} is a public holiday in {h.country} ({h.name}): check that people can attend"
         for day, items in found.items() for h in items
@@ -174,7 +181,7 @@ def programme(slug: str, year: int | None, *, settings: Settings) -> ProgrammeVi
         edition = campaigns.get_edition(campaign, year, session=session)
         info = edition_info(campaign, edition)
         events = _edition_events(edition, session=session)
-    holidays = public_holidays(info.window.lead_in, info.window.last, overrides)
+    holidays = public_holidays(info.window.lead_in, info.window.last, overrides, calendar=holiday_calendar())
     return build_programme(info, events, holidays)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,10 +11,9 @@ from sqlmodel import Session
 
 
 def _insert_ignoring_duplicates(table: Any, dialect: str) -> Any:
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(index_elements=["name"])
+    # Only the dialect in use is imported: the PostgreSQL one alone costs ~40 ms of a CLI command.
+    module = importlib.import_module(f"sqlalchemy.dialects.{'postgresql' if dialect == 'postgresql' else 'sqlite'}")
+    return module.insert(table).on_conflict_do_nothing(index_elements=["name"])
 
 
 def ids_by_name(model: Any, names: Iterable[str], *, session: Session) -> dict[str, int]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,21 +83,33 @@ def load_overrides(paths: Iterable[Path]) -> HolidayOverrides:
     return result
 
 
-def public_holidays(
-    first: date, last: date, overrides: HolidayOverrides, countries: Iterable[str] = COUNTRIES
-) -> dict[date, list[Holiday]]:
-    """Holidays from `first` to `last` (inclusive) by day, each day's list sorted by country."""
+YearCalendar = Callable[[str, int], dict[date, str]]
+
+
+def package_calendar(country: str, year: int) -> dict[date, str]:
+    """One country's holidays of one year from the `holidays` package ("; " joins names of one day)."""
     import holidays
 
+    return {day: str(names) for day, names in holidays.country_holidays(country, years=[year]).items()}
+
+
+def public_holidays(
+    first: date,
+    last: date,
+    overrides: HolidayOverrides,
+    countries: Iterable[str] = COUNTRIES,
+    *,
+    calendar: YearCalendar = package_calendar,
+) -> dict[date, list[Holiday]]:
+    """Holidays from `first` to `last` (inclusive) by day, each day's list sorted by country."""
     wanted = tuple(countries)
     found: dict[date, list[Holiday]] = defaultdict(list)
-    years = list(range(first.year, last.year + 1))
     for country in wanted:
-        calendar = holidays.country_holidays(country, years=years)
-        for day, names in sorted(calendar.items()):
-            if first <= day <= last and (country, day) not in overrides.removed:
-                for name in str(names).split("; "):
-                    found[day].append(Holiday(day, country, name))
+        for year in range(first.year, last.year + 1):
+            for day, names in sorted(calendar(country, year).items()):
+                if first <= day <= last and (country, day) not in overrides.removed:
+                    for name in names.split("; "):
+                        found[day].append(Holiday(day, country, name))
     for extra in overrides.added:
         if extra.country in wanted and first <= extra.day <= last:
             found[extra.day].append(extra)

@@ -34,6 +34,14 @@ def _pg_answers() -> str | None:
         return f"{type(error).__name__}: {error}".splitlines()[0]
 
 
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the tests out of the user's own data and cache folders (default database, holiday cache)."""
+    home = tmp_path_factory.getbasetemp() / "xdg"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+
+
 @pytest.fixture(scope="session")
 def postgres_base() -> str:
     problem = _pg_answers()

@@ -15,8 +15,6 @@ from typer.core import TyperGroup
 from events.errors import CalendarAppError
 
 if TYPE_CHECKING:
-    import click
-
     from calendar_app.config import Settings
     from calendar_app.services import EventFilter
 
@@ -26,7 +24,8 @@ __version__ = "0.1.0"
 class _ErrorHandlingGroup(TyperGroup):
     """Turns our typed errors into one stderr line and the exit code of PRODUCT.md section 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    # typer 0.2x vendors its own click, whose Context type differs by typer version: leave it untyped.
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CalendarAppError as error:

@@ -1,0 +1,68 @@
+"""Rendered VEVENTs kept in the database, so a feed is a concatenation of stored chunks.
+
+A chunk is valid while its event keeps the same `sequence` and `updated_at` (every change sets
+`updated_at`) and the renderer keeps its `RENDER_VERSION`. Because chunks live in the database, they
+outlive a server restart and are shared by every process that serves or exports the same store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, insert, select
+from sqlmodel import Session
+
+from events import queries
+from exports.models import RenderedEvent
+from exports.render import CalendarHead, Detail, iter_calendar, render_event
+from exports.selection import BATCH, Plan, chunk_version, iter_views
+
+
+def cached_chunks(
+    ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session
+) -> list[bytes]:
+    """The VEVENT bytes of `ids` in their order; only missing or stale ones are rendered and stored."""
+    table = RenderedEvent.__table__  # type: ignore[attr-defined]
+    wanted = dict(zip(ids, versions, strict=True))
+    found: dict[int, bytes] = {}
+    rows = session.execute(
+        select(table.c.event_id, table.c.version, table.c.body).where(
+            and_(table.c.detail == detail.value, table.c.event_id.in_(list(ids)))
+        )
+    )
+    for event_id, version, body in rows:
+        if wanted.get(event_id) == version:
+            found[event_id] = bytes(body)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        fresh = []
+        for view in queries.list_events(queries.EventQuery(ids=missing), session=session):
+            body = render_event(view, detail=detail)
+            found[view.id] = body
+            version = chunk_version(view.sequence, view.updated_at)
+            fresh.append({"event_id": view.id, "detail": detail.value, "version": version, "body": body})
+        session.execute(delete(table).where(and_(table.c.detail == detail.value, table.c.event_id.in_(missing))))
+        if fresh:
+            session.execute(insert(table), fresh)
+    return [found[i] for i in ids if i in found]
+
+
+def iter_feed(
+    plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None
+) -> Iterator[bytes]:
+    """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
+
+    With a fixed `stamp` nothing is cached (the bytes then differ from the stored chunks).
+    """
+
+    def chunks() -> Iterable[bytes]:
+        if stamp is not None:
+            for views in iter_views(plan.ids, session=session):
+                yield from (render_event(v, detail=detail, stamp=stamp) for v in views)
+            return
+        for offset in range(0, len(plan.ids), BATCH):
+            yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
+                                     detail=detail, session=session)
+
+    return iter_calendar(head, plan.zones, chunks())

@@ -1,0 +1,198 @@
+"""Events to RFC 5545 bytes (PRODUCT.md section 3), built with the `icalendar` library.
+
+A calendar is rendered as a header, one VTIMEZONE per zone a timed event uses, one chunk of bytes per
+VEVENT, and a footer. Each VEVENT chunk depends only on its event and the detail level, so callers may
+cache chunks (see `exports.cache`) and a feed costs a concatenation, not a render.
+
+The same data gives the same bytes: no clock is read here. `DTSTAMP` is the event's last change
+(`updated_at`) unless the caller hands in a fixed `stamp` (golden tests do).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import cache
+
+from icalendar import Calendar, Event, Timezone, vCalAddress
+
+from events.views import EventView
+
+PRODID = "-//calendar-app//calendar-app 0.1//EN"
+X_PREFIX = "X-CALENDAR-APP-"
+
+
+class Detail(StrEnum):
+    full = "full"
+    busy = "busy"
+
+
+CLASS_OF_VISIBILITY = {"public": "PUBLIC", "internal": "PRIVATE", "confidential": "CONFIDENTIAL"}
+STATUS_OF = {
+    "tentative": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "held": "CONFIRMED",
+    "postponed": "TENTATIVE",
+    "cancelled": "CANCELLED",
+}
+# The word that marks a cancelled (or postponed) event's title, in the event's language.
+CANCELLED_MARK = {"mn": "ЦУЦЛАГДСАН", "ru": "ОТМЕНЕНО", "ky": "ЖОККО ЧЫГАРЫЛДЫ", "en": "CANCELLED"}
+POSTPONED_MARK = {"mn": "ХОЙШЛУУЛСАН", "ru": "ПЕРЕНЕСЕНО", "ky": "КИЙИНКИГЕ КАЛТЫРЫЛДЫ", "en": "POSTPONED"}
+BUSY_TITLE = "Busy"
+
+
+def marked_title(view: EventView) -> str:
+    """The title as clients show it: `[CANCELLED] …` / `[POSTPONED] …` in the event's language."""
+    marks = {"cancelled": CANCELLED_MARK, "postponed": POSTPONED_MARK}.get(view.status)
+    if marks is None:
+        return view.title
+    return f"[{marks.get(view.language or 'en', marks['en'])}] {view.title}"
+
+
+def _organizer(text: str) -> vCalAddress | None:
+    """ORGANIZER needs an address; an organizer typed as a plain name travels in an X- property only."""
+    words = [w.strip("<>,;") for w in text.split()]
+    email = next((w for w in words if "@" in w), None)
+    if email is None:
+        return None
+    address = vCalAddress(f"mailto:{email}")
+    name = " ".join(w for w in text.split() if email not in w).strip()
+    if name:
+        address.params["CN"] = name
+    return address
+
+
+def build_event(view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None) -> Event:
+    """The VEVENT of one event. Busy-only events carry times, status and class only."""
+    event = Event()
+    event.add("uid", view.uid)
+    event.add("dtstamp", stamp or view.updated_at)
+    if view.all_day:
+        event.add("dtstart", view.start.date())
+        event.add("dtend", view.end.date())  # exclusive: the day after the last day
+    else:
+        event.add("dtstart", view.start)
+        event.add("dtend", view.end)
+    event.add("sequence", view.sequence)
+    event.add("last-modified", view.updated_at)
+    event.add("created", view.created_at)
+    event.add("status", STATUS_OF.get(view.status, "CONFIRMED"))
+    event.add("class", CLASS_OF_VISIBILITY.get(view.visibility, "PRIVATE"))
+    event.add("transp", "TRANSPARENT" if view.status == "cancelled" else "OPAQUE")
+    if detail is Detail.busy:
+        event.add("summary", BUSY_TITLE)
+        return event
+    language = {"LANGUAGE": view.language} if view.language else {}
+    event.add("summary", marked_title(view), parameters=language)
+    description = view.description or ""
+    if view.status == "cancelled" and view.cancel_reason:
+        description = f"[{marked_title(view).split(']')[0][1:]}: {view.cancel_reason}]\n\n{description}".rstrip()
+    if description:
+        event.add("description", description, parameters=language)
+    if view.location:
+        event.add("location", view.location, parameters=language)
+    if view.url:
+        event.add("url", view.url)
+    event.add("categories", [view.kind])
+    if view.organizer:
+        address = _organizer(view.organizer)
+        if address is not None:
+            event.add("organizer", address)
+    # Our own fields, so an export imports back into calendar-app without loss.
+    extras = {
+        "KIND": view.kind,
+        "STATUS": view.status,
+        "VISIBILITY": view.visibility,
+        "TITLE": view.title,
+        "REGION": view.region,
+        "PROGRAMME": view.programme,
+        "ORGANIZER": view.organizer,
+        "LANGUAGE": view.language,
+        "CANCEL-REASON": view.cancel_reason,
+        "DESCRIPTION": view.description if view.status == "cancelled" and view.cancel_reason else None,
+    }
+    for name, value in extras.items():
+        if value:
+            event.add(X_PREFIX + name, value)
+    for partner in view.partners:
+        event.add(X_PREFIX + "PARTNER", partner)
+    return event
+
+
+def render_event(view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None) -> bytes:
+    """One VEVENT as folded CRLF bytes, `BEGIN:VEVENT` to `END:VEVENT\\r\\n`."""
+    return build_event(view, detail=detail, stamp=stamp).to_ical()
+
+
+@cache
+def timezone_bytes(tzid: str) -> bytes:
+    """The VTIMEZONE of an IANA zone, from the tz database the interpreter uses."""
+    return bytes(Timezone.from_tzid(tzid).to_ical())
+
+
+@dataclass(frozen=True)
+class CalendarHead:
+    """What a calendar says about itself."""
+
+    name: str
+    description: str | None = None
+    color: str | None = None
+    refresh: timedelta = timedelta(hours=1)
+
+
+def _duration_text(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"PT{hours}H{rest // 60}M" if rest else f"PT{hours}H"
+
+
+def calendar_head(head: CalendarHead, zones: Iterable[str]) -> bytes:
+    """`BEGIN:VCALENDAR`, the calendar properties and the VTIMEZONEs, sorted by TZID."""
+    # Calendar.new writes NAME and X-WR-CALNAME (and the descriptions) itself; the UID derives from the
+    # name so the same feed keeps the same bytes.
+    calendar = Calendar.new(prodid=PRODID, method="PUBLISH", name=head.name, description=head.description,
+                            color=head.color, refresh_interval=head.refresh,
+                            uid=uuid.uuid5(uuid.NAMESPACE_URL, f"calendar-app:{head.name}"))
+    calendar.add("x-published-ttl", _duration_text(head.refresh), encode=False)
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 requires the parameter
+    text = bytes(calendar.to_ical())
+    opening = text[: text.rindex(b"END:VCALENDAR")]
+    return opening + b"".join(timezone_bytes(z) for z in sorted(set(zones)))
+
+
+CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+def zones_of(events: Iterable[EventView]) -> set[str]:
+    """The zones whose TZID the VEVENTs of `events` name (all-day events use dates and name none)."""
+    return {e.timezone for e in events if not e.all_day}
+
+
+def feed_order(view: EventView) -> tuple[datetime, str]:
+    return (view.start, view.uid)
+
+
+def iter_calendar(head: CalendarHead, zones: Iterable[str], chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The calendar as pieces of bytes: head, every chunk in the given order, footer."""
+    yield calendar_head(head, zones)
+    yield from chunks
+    yield CALENDAR_END
+
+
+def render_calendar(
+    events: Iterable[EventView],
+    *,
+    name: str,
+    stamp: datetime | None = None,
+    detail: Detail = Detail.full,
+    description: str | None = None,
+    color: str | None = None,
+) -> bytes:
+    """A whole calendar of `events` (sorted by start, then uid) as bytes; pure and deterministic."""
+    ordered = sorted(events, key=feed_order)
+    chunks = (render_event(e, detail=detail, stamp=stamp) for e in ordered)
+    head = CalendarHead(name=name, description=description, color=color)
+    return b"".join(iter_calendar(head, zones_of(ordered), chunks))

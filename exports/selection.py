@@ -1,0 +1,124 @@
+"""Which events a feed or an export shows, read in batches so 100,000 events never sit in memory at once.
+
+The confidentiality rule of PRODUCT.md lives here and only here: confidential events are admitted only
+when the selection is private and its visibility filter names `confidential` explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from events import queries
+from events.models import Event, EventStatus, Visibility
+from events.views import EventView
+
+BATCH = 2_000
+# Bumped whenever the bytes of a VEVENT change for the same event, so cached chunks are re-rendered.
+RENDER_VERSION = 1
+
+
+def chunk_version(sequence: int, updated_at: datetime) -> str:
+    return f"{RENDER_VERSION}:{sequence}:{updated_at.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A feed's or an export's filters; each list is an OR of its values, and the lists AND together."""
+
+    kinds: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    partners: Sequence[str] = ()
+    programmes: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    visibilities: Sequence[str] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    private: bool = False
+    # Cancelled events stay this long after their cancellation (their last change), then leave.
+    cancelled_for: timedelta = timedelta(days=30)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def admitted_visibilities(self) -> list[str]:
+        """The visibilities this selection may show: a public feed shows public events unless told more."""
+        default = [Visibility.public, Visibility.internal] if self.private else [Visibility.public]
+        wanted = [v.strip().lower() for v in self.visibilities] or default
+        if not self.private:
+            wanted = [v for v in wanted if v != Visibility.confidential]
+        return [str(v) for v in dict.fromkeys(wanted)] or ["__none__"]
+
+
+def event_query(selection: Selection) -> queries.EventQuery:
+    return queries.EventQuery(
+        start=selection.start, end=selection.end, kinds=selection.kinds, regions=selection.regions,
+        partners=selection.partners, programmes=selection.programmes, statuses=selection.statuses,
+        visibilities=selection.admitted_visibilities(),
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The events of a selection at one moment: ids in feed order, the zones used, when it next changes."""
+
+    ids: list[int]
+    versions: list[str]  # per id: what state of the event a rendered chunk must show (see exports.cache)
+    zones: set[str]
+    last_modified: datetime | None
+    # When a cancelled event in it leaves the feed by age, so a cache of it must be rebuilt then.
+    expires: datetime | None
+
+
+def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
+    """One light query over the filtered events (no texts), then the retention rule in Python."""
+    query = event_query(selection)
+    partner_ids = queries._organisation_ids(query.partners, session=session) if query.partners else None
+    full = queries._filtered(query, partner_ids).subquery()
+    stmt = select(full.c.id, full.c.uid, full.c.start_utc, full.c.timezone, full.c.all_day, full.c.status,
+                  full.c.sequence, full.c.updated_at)
+    cutoff = now - selection.cancelled_for
+    rows = []
+    expires: datetime | None = None
+    for row in session.execute(stmt):
+        if row.status == EventStatus.cancelled:
+            if row.updated_at <= cutoff:
+                continue
+            leaves = row.updated_at + selection.cancelled_for
+            expires = leaves if expires is None else min(expires, leaves)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.start_utc, r.uid))
+    zones = {r.timezone for r in rows if not r.all_day}
+    last = max((r.updated_at for r in rows), default=None)
+    versions = [chunk_version(r.sequence, r.updated_at) for r in rows]
+    return Plan(ids=[r.id for r in rows], versions=versions, zones=zones, last_modified=last, expires=expires)
+
+
+def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> Iterator[list[EventView]]:
+    """The events of `ids`, in that order, a batch at a time."""
+    for offset in range(0, len(ids), batch):
+        chunk = list(ids[offset : offset + batch])
+        views = {v.id: v for v in queries.list_events(queries.EventQuery(ids=chunk), session=session)}
+        yield [views[i] for i in chunk if i in views]
+
+
+def store_state(*, session: Session) -> tuple[object, ...]:
+    """A cheap fingerprint of everything a feed depends on; it changes whenever an event or feed does."""
+    events = Event.__table__  # type: ignore[attr-defined]
+    from exports.models import Feed
+
+    feeds = Feed.__table__  # type: ignore[attr-defined]
+    stmt = select(
+        select(func.count()).select_from(events).scalar_subquery(),
+        select(func.max(events.c.updated_at)).scalar_subquery(),
+        select(func.max(events.c.id)).scalar_subquery(),
+        select(func.count()).select_from(feeds).scalar_subquery(),
+        select(func.max(feeds.c.updated_at)).scalar_subquery(),
+    )
+    return tuple(session.execute(stmt).one())
+
+
+def with_window(selection: Selection, start: datetime | None, end: datetime | None) -> Selection:
+    return replace(selection, start=start, end=end)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
 
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from events.views import EventView
 
@@ -116,9 +116,9 @@ def build_event(view: EventView, *, detail: Detail = Detail.full, stamp: datetim
     }
     for name, value in extras.items():
         if value:
-            event.add(X_PREFIX + name, value)
+            event.add(X_PREFIX + name, vText(value))  # X- names default to raw values: make them TEXT
     for partner in view.partners:
-        event.add(X_PREFIX + "PARTNER", partner)
+        event.add(X_PREFIX + "PARTNER", vText(partner))
     return event
 
 

@@ -409,6 +409,13 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         typer.echo(f"Demo loaded: {result['added']} added, {result['unchanged']} already there")
 
 
+# ---- feeds, export, import, serve (cli_feeds.py) ---------------------------------------------------------
+
+from cli_feeds import register as _register_feeds  # noqa: E402  (registered after the core commands)
+
+_register_feeds(app)
+
+
 def main() -> None:
     app(prog_name="calendar-app")
 

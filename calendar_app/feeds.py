@@ -17,6 +17,7 @@ from exports.cache import iter_feed
 from exports.models import DEFAULT_CANCELLED_DAYS
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection, plan
+from exports.upsert import ImportReport
 
 BASE_URL_ENV = "CALENDAR_APP_BASE_URL"
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
@@ -137,3 +138,48 @@ def export_calendar(
                                stamp=stamp):
             out.write(piece)
         return len(chosen.ids)
+
+
+def export_to_file(request: ExportRequest, path: str, *, settings: Settings, now: datetime) -> int:
+    """Export into `path` through a temporary file beside it, so a failed export leaves no half file."""
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    with tempfile.NamedTemporaryFile("wb", dir=target.parent or Path("."), prefix=".export-", delete=False) as tmp:
+        try:
+            count = export_calendar(request, tmp, settings=settings, now=now)  # type: ignore[arg-type]
+        except BaseException:
+            Path(tmp.name).unlink(missing_ok=True)
+            raise
+    Path(tmp.name).replace(target)
+    return count
+
+
+def import_file(
+    path: str, *, kind: str | None, dry_run: bool, skip_bad: bool, settings: Settings, now: datetime,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Import an .ics file in one transaction: all of it, or (with `skip_bad`) exactly its good events."""
+    from pathlib import Path
+
+    from exports.errors import BadCalendarFile
+    from exports.importer import MAX_BYTES, decode, parse_calendar
+    from exports.upsert import ImportReport, upsert
+
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise BadCalendarFile(f"cannot read {path}: {error.strerror}: check the path") from error
+    text = decode(data, max_bytes=max_bytes or MAX_BYTES, source=source.name)
+    parsed = parse_calendar(text, default_kind=kind, default_tz=settings.default_tz, source=source.name)
+    if parsed.rejected and not skip_bad:
+        shown = "; ".join(f"{where}: {reason}" for where, reason in parsed.rejected[:3])
+        more = f" (and {len(parsed.rejected) - 3} more)" if len(parsed.rejected) > 3 else ""
+        raise BadCalendarFile(f"{source.name}: nothing imported, {len(parsed.rejected)} bad event(s): {shown}{more}; "
+                              "fix them or pass --skip-bad to import the rest")
+    report = ImportReport(rejected=list(parsed.rejected))
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        return upsert(parsed.events, report, session=session, now=now, dry_run=dry_run)

@@ -32,3 +32,11 @@ class PublicFeedSecret(InvalidInput):
 
 class BadCalendarFile(InvalidInput):
     """An .ics file that cannot be imported; the message names the line or UID and what to do."""
+
+
+class PrivateFeedUrl(InvalidInput):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"feed {name!r} is private: its URL holds a secret token that is not kept; run "
+            f"'calendar-app feed rotate {name}' for a new URL (the old one stops working)"
+        )

@@ -105,19 +105,20 @@ def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> I
 
 
 def store_state(*, session: Session) -> tuple[object, ...]:
-    """A cheap fingerprint of everything a feed depends on; it changes whenever an event or feed does."""
+    """A cheap fingerprint of everything a feed depends on; it changes whenever an event or feed does.
+
+    Events are summarised (count, newest change, highest id, sum of sequences); feeds are few, so their
+    rows are taken whole: a token rotated within the same instant as the last change still shows.
+    """
     events = Event.__table__  # type: ignore[attr-defined]
     from exports.models import Feed
 
     feeds = Feed.__table__  # type: ignore[attr-defined]
-    stmt = select(
-        select(func.count()).select_from(events).scalar_subquery(),
-        select(func.max(events.c.updated_at)).scalar_subquery(),
-        select(func.max(events.c.id)).scalar_subquery(),
-        select(func.count()).select_from(feeds).scalar_subquery(),
-        select(func.max(feeds.c.updated_at)).scalar_subquery(),
-    )
-    return tuple(session.execute(stmt).one())
+    summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
+                     func.sum(events.c.sequence)).select_from(events)
+    feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
+                       feeds.c.private, feeds.c.detail, feeds.c.cancelled_days).order_by(feeds.c.id)
+    return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)))
 
 
 def with_window(selection: Selection, start: datetime | None, end: datetime | None) -> Selection:

@@ -65,7 +65,7 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime) -> Built:
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session))
     digest = hashlib.sha256(body).hexdigest()[:40]
     modified = max(d for d in (chosen.last_modified, feed.updated_at) if d is not None)
-    return Built(feed.name, feed.private, body, gzip.compress(body, compresslevel=6, mtime=0), f'"{digest}"',
+    return Built(feed.name, feed.private, body, gzip.compress(body, compresslevel=1, mtime=0), f'"{digest}"',
                  modified.replace(microsecond=0), chosen.expires)
 
 

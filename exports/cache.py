@@ -16,7 +16,7 @@ from sqlmodel import Session
 from events import queries
 from exports.models import RenderedEvent
 from exports.render import CalendarHead, Detail, iter_calendar, render_event
-from exports.selection import BATCH, Plan, chunk_version, iter_views
+from exports.selection import BATCH, Plan, iter_views
 
 
 def cached_chunks(
@@ -40,8 +40,8 @@ def cached_chunks(
         for view in queries.list_events(queries.EventQuery(ids=missing), session=session):
             body = render_event(view, detail=detail)
             found[view.id] = body
-            version = chunk_version(view.sequence, view.updated_at)
-            fresh.append({"event_id": view.id, "detail": detail.value, "version": version, "body": body})
+            # The plan's version, even if the event changed since: the next plan then sees a newer one.
+            fresh.append({"event_id": view.id, "detail": detail.value, "version": wanted[view.id], "body": body})
         session.execute(delete(table).where(and_(table.c.detail == detail.value, table.c.event_id.in_(missing))))
         if fresh:
             session.execute(insert(table), fresh)
@@ -65,4 +65,4 @@ def iter_feed(
             yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
                                      detail=detail, session=session)
 
-    return iter_calendar(head, plan.zones, chunks())
+    return iter_calendar(head, plan.zones, chunks(), plan.years)

@@ -235,6 +235,8 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    workers: Annotated[int, typer.Option(help="Server processes sharing the port (one per CPU is a good "
+                                         "start).")] = 1,
 ) -> None:
     """Serve the feeds over HTTP (ETag, 304, gzip); `/` lists the public feeds with subscribe links.
 
@@ -244,7 +246,7 @@ def serve(
     """
     from calendar_app import server
 
-    server.run(settings=_settings(ctx), host=host, port=port)
+    server.run(settings=_settings(ctx), host=host, port=port, workers=max(1, workers))
 
 
 def register(app: typer.Typer) -> None:

@@ -48,15 +48,36 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 @dataclass(frozen=True)
 class Built:
-    """One feed's bytes, ready to answer with."""
+    """One feed's bytes and ready-made response headers (identity and gzip), so answering costs no work."""
 
     name: str
     private: bool
     body: bytes
     gzipped: bytes
-    etag: str  # strong, of the identity bytes; the gzip form has its own (see `_etag_for`)
+    etag: str  # strong, of the identity bytes; the gzip form's ends in -gz
     last_modified: datetime
     expires: datetime | None
+    headers: dict[bool, list[tuple[bytes, bytes]]]  # by "gzipped?": headers of a 200
+    headers_304: dict[bool, list[tuple[bytes, bytes]]]
+
+
+def _headers(name: str, private: bool, etag: str, modified: datetime, length: int,
+             gzipped: bool) -> tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]]:
+    common = [
+        (b"etag", etag.encode()),
+        (b"last-modified", format_datetime(modified, usegmt=True).encode()),
+        (b"cache-control", b"private, max-age=300" if private else b"public, max-age=300"),
+        (b"vary", b"Accept-Encoding"),
+    ]
+    full = [
+        *common,
+        (b"content-type", CONTENT_TYPE.encode()),
+        (b"content-disposition", f'inline; filename="{name}.ics"'.encode()),
+        (b"content-length", str(length).encode()),
+    ]
+    if gzipped:
+        full.append((b"content-encoding", b"gzip"))
+    return full, common
 
 
 def build_feed(feed: Feed, *, engine: Engine, now: datetime) -> Built:
@@ -64,9 +85,13 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime) -> Built:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session))
     digest = hashlib.sha256(body).hexdigest()[:40]
-    modified = max(d for d in (chosen.last_modified, feed.updated_at) if d is not None)
-    return Built(feed.name, feed.private, body, gzip.compress(body, compresslevel=1, mtime=0), f'"{digest}"',
-                 modified.replace(microsecond=0), chosen.expires)
+    modified = max(d for d in (chosen.last_modified, feed.updated_at) if d is not None).replace(microsecond=0)
+    gzipped = gzip.compress(body, compresslevel=1, mtime=0)
+    etag = f'"{digest}"'
+    plain_headers, plain_304 = _headers(feed.name, feed.private, etag, modified, len(body), False)
+    gzip_headers, gzip_304 = _headers(feed.name, feed.private, f'"{digest}-gz"', modified, len(gzipped), True)
+    return Built(feed.name, feed.private, body, gzipped, etag, modified, chosen.expires,
+                 {False: plain_headers, True: gzip_headers}, {False: plain_304, True: gzip_304})
 
 
 class FeedCache:
@@ -119,66 +144,72 @@ class FeedCache:
             return built
 
 
-def _etag_for(built: Built, gzipped: bool) -> str:
-    return built.etag[:-1] + '-gz"' if gzipped else built.etag
-
-
-def _not_modified(request: Request, built: Built) -> bool:
-    wanted = request.headers.get("if-none-match")
+def not_modified(headers: dict[bytes, bytes], built: Built) -> bool:
+    """RFC 9110 13.1: If-None-Match first (weak comparison), else If-Modified-Since."""
+    wanted = headers.get(b"if-none-match")
     if wanted is not None:
-        tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
-        return "*" in tags or built.etag in tags or _etag_for(built, True) in tags
-    since = request.headers.get("if-modified-since")
+        tags = {t.strip().removeprefix(b"W/") for t in wanted.split(b",")}
+        return b"*" in tags or built.etag.encode() in tags or built.etag[:-1].encode() + b'-gz"' in tags
+    since = headers.get(b"if-modified-since")
     if since:
         try:
-            return built.last_modified <= parsedate_to_datetime(since)
+            return built.last_modified <= parsedate_to_datetime(since.decode("latin-1"))
         except (TypeError, ValueError):
             return False
     return False
 
 
-def feed_response(request: Request, built: Built) -> Response:
-    gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
-    headers = {
-        "ETag": _etag_for(built, gzipped),
-        "Last-Modified": format_datetime(built.last_modified, usegmt=True),
-        "Cache-Control": f"{'private' if built.private else 'public'}, max-age=300",
-        "Vary": "Accept-Encoding",
-    }
-    if _not_modified(request, built):
-        return Response(status_code=304, headers=headers)
-    body = built.gzipped if gzipped else built.body
-    if gzipped:
-        headers["Content-Encoding"] = "gzip"
-    headers["Content-Disposition"] = f'inline; filename="{built.name}.ics"'
-    headers["Content-Length"] = str(len(body))
-    if request.method == "HEAD":
-        return Response(b"", headers=headers, media_type=CONTENT_TYPE)
-    return Response(body, headers=headers, media_type=CONTENT_TYPE)
+def route_key(path: str) -> str | None:
+    """The cache key of a feed path, or None for any other path (decoded `..` or `/` never match)."""
+    for prefix, kind in (("/feeds/", "public"), ("/private/", "token")):
+        if path.startswith(prefix) and path.endswith(".ics"):
+            value = path[len(prefix) : -4]
+            if value and "/" not in value:
+                return f"{kind}:{value}"
+    return None
+
+
+class FeedRoutes:
+    """ASGI: feed GET/HEAD answered straight from the cache with prepared headers; every other request
+    goes to the Starlette app. This path runs per request at thousands per second, so it skips the
+    request/response objects (measured: about twice the 304 rate of a Starlette route)."""
+
+    def __init__(self, cache: FeedCache, fallback: Starlette) -> None:
+        self.cache = cache
+        self.fallback = fallback
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        key = route_key(scope["path"]) if scope["type"] == "http" else None
+        if key is None or scope["method"] not in ("GET", "HEAD"):
+            await self.fallback(scope, receive, send)
+            return
+        built = await self.cache.get(key)
+        if built is None:
+            await send({"type": "http.response.start", "status": 404, "headers": NOT_FOUND_HEADERS})
+            await send({"type": "http.response.body", "body": NOT_FOUND.encode()})
+            return
+        headers = dict(scope["headers"])
+        gzipped = b"gzip" in headers.get(b"accept-encoding", b"").lower()
+        if not_modified(headers, built):
+            await send({"type": "http.response.start", "status": 304, "headers": built.headers_304[gzipped]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": built.headers[gzipped]})
+        body = b"" if scope["method"] == "HEAD" else (built.gzipped if gzipped else built.body)
+        await send({"type": "http.response.body", "body": body})
 
 
 NOT_FOUND = "Not found\n"
+NOT_FOUND_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"10")]
 
 
-def create_app(settings: Settings, *, check_interval: float | None = None) -> Starlette:
+def create_app(settings: Settings, *, check_interval: float | None = None) -> FeedRoutes:
     """The ASGI app; `check_interval` (seconds) bounds how stale a feed can be after another process
     changes the database (default 0.1 s, or CALENDAR_APP_FEED_CHECK_SECONDS)."""
     engine = open_store(settings)
     interval = check_interval if check_interval is not None else float(
         os.environ.get(CHECK_ENV, DEFAULT_CHECK_SECONDS))
     cache = FeedCache(engine, check_interval=interval)
-
-    async def public(request: Request) -> Response:
-        built = await cache.get(f"public:{request.path_params['name']}")
-        if built is None:
-            return PlainTextResponse(NOT_FOUND, status_code=404)
-        return feed_response(request, built)
-
-    async def private(request: Request) -> Response:
-        built = await cache.get(f"token:{request.path_params['token']}")
-        if built is None:
-            return PlainTextResponse(NOT_FOUND, status_code=404)
-        return feed_response(request, built)
 
     def health(request: Request) -> Response:
         try:
@@ -206,11 +237,9 @@ def create_app(settings: Settings, *, check_interval: float | None = None) -> St
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET", "HEAD"]),
-        Route("/feeds/{name:str}.ics", public, methods=["GET", "HEAD"]),
-        Route("/private/{token:str}.ics", private, methods=["GET", "HEAD"]),
     ]
     handlers: dict[Any, Any] = {404: not_found, 500: server_error, HTTPException: http_error}
-    return Starlette(routes=routes, exception_handlers=handlers)
+    return FeedRoutes(cache, Starlette(routes=routes, exception_handlers=handlers))
 
 
 def index_page(listed: list[Feed]) -> str:
@@ -235,10 +264,25 @@ def index_page(listed: list[Feed]) -> str:
     )
 
 
-def run(*, settings: Settings, host: str, port: int) -> None:
-    """Serve in the foreground until interrupted."""
+def app_from_environment() -> FeedRoutes:
+    """The app of one worker process when `serve --workers N` starts several (settings come by env)."""
+    from calendar_app.config import load_settings
+
+    return create_app(load_settings())
+
+
+def run(*, settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """Serve in the foreground until interrupted; with `workers` > 1, that many processes share the port
+    (each keeps its own built feeds; the rendered events they share live in the database)."""
     import uvicorn
 
-    app = create_app(settings)
     print(f"Serving feeds on http://{host}:{port}/ (public links use {base_url()}); Ctrl-C stops.", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if workers > 1:
+        from calendar_app.config import DB_ENV, TZ_ENV
+
+        os.environ[DB_ENV], os.environ[TZ_ENV] = settings.db_url, settings.default_tz
+        open_store(settings)  # create or upgrade the schema once, before the workers start
+        uvicorn.run("calendar_app.server:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning", access_log=False)
+        return
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from events import queries
@@ -36,16 +38,33 @@ def cached_chunks(
             found[event_id] = bytes(body)
     missing = [i for i in ids if i not in found]
     if missing:
-        fresh = []
+        fresh: list[dict[str, object]] = []
         for view in queries.list_events(queries.EventQuery(ids=missing), session=session):
             body = render_event(view, detail=detail)
             found[view.id] = body
             # The plan's version, even if the event changed since: the next plan then sees a newer one.
             fresh.append({"event_id": view.id, "detail": detail.value, "version": wanted[view.id], "body": body})
-        session.execute(delete(table).where(and_(table.c.detail == detail.value, table.c.event_id.in_(missing))))
         if fresh:
-            session.execute(insert(table), fresh)
+            _store(fresh, session=session)
     return [found[i] for i in ids if i in found]
+
+
+def _store(rows: list[dict[str, object]], *, session: Session) -> None:
+    """Insert or replace chunks; two servers rendering the same event at once must not collide."""
+    table = RenderedEvent.__table__  # type: ignore[attr-defined]
+    name = session.get_bind().dialect.name
+    if name in ("postgresql", "sqlite"):
+        dialect_insert = postgresql_insert if name == "postgresql" else sqlite_insert
+        stmt = dialect_insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.event_id, table.c.detail],
+            set_={"version": stmt.excluded.version, "body": stmt.excluded.body},
+        )
+        session.execute(stmt, rows)
+        return
+    ids = [row["event_id"] for row in rows]
+    session.execute(delete(table).where(and_(table.c.detail == rows[0]["detail"], table.c.event_id.in_(ids))))
+    session.execute(insert(table), rows)
 
 
 def iter_feed(

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vText
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from events.drafts import DEFAULT_TIMED_LENGTH, Span, all_day_span, choice, timed_span
 from events.errors import CalendarAppError
@@ -174,6 +175,9 @@ def _zone_of(vevent: Any, value: datetime, defined: set[str], fallback: str) -> 
         return value.replace(tzinfo=zone(fallback)), fallback  # floating time: read in the default zone
     if isinstance(value.tzinfo, ZoneInfo):
         return value, value.tzinfo.key
+    if tzid in WINDOWS_TO_OLSON:  # Outlook names zones the Windows way ("Central Asia Standard Time")
+        iana = WINDOWS_TO_OLSON[tzid]
+        return value.astimezone(zone(iana)), iana
     if tzid and tzid not in defined:
         raise BadCalendarFile(f"TZID {tzid} has no VTIMEZONE in the file: export it again with its time zones")
     return value, fallback

@@ -151,3 +151,42 @@ def test_cli_exit_code_2_and_one_line(sqlite_url: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--db", sqlite_url, "import", str(path)])
     assert result.exit_code == 2
     assert "truncated" in result.output and "Traceback" not in result.output
+
+
+DATA = Path(__file__).with_name("data")
+
+
+def test_google_and_outlook_exports(sqlite_settings: Settings) -> None:
+    google = _import(sqlite_settings, str(DATA / "google_export.ics"))
+    outlook = _import(sqlite_settings, str(DATA / "outlook_export.ics"), kind="round_table")
+    assert len(google.added) == 2 and len(outlook.added) == 3 and not google.rejected + outlook.rejected
+    meeting = services.show_event("7kukuqrfedlm2f9t0vpl2mba2c@google.com", settings=sqlite_settings)
+    assert meeting.timezone == "Asia/Ulaanbaatar" and meeting.start.hour == 10 and meeting.sequence == 3
+    assert meeting.location == "Засгийн газрын III байр, Улаанбаатар"
+    assert meeting.description == "Хэлэлцэх асуудал: 1) тайлан, 2) төлөвлөгөө\nДараагийн мөр"
+    assert services.show_event("0a1b2c3d4e@google.com", settings=sqlite_settings).status == "cancelled"
+    windows = services.show_event("040000008200E00074C5B7101A82E00800000000B0D5C0A4C64ADB01000000000000000010000000",
+                                  settings=sqlite_settings)
+    assert windows.timezone == "Asia/Bishkek" and windows.start.hour == 10 and windows.kind == "round_table"
+    assert windows.title == "Встреча с партнёрами" and windows.language == "ru" and windows.visibility == "public"
+    series = [v for v in services.list_events(services.EventFilter(), settings=sqlite_settings, now=NOW)
+              if v.uid.startswith("allday-google@google.com/")]
+    assert [(v.all_day, v.first_day.isoformat(), v.last_day.isoformat()) for v in series] == [
+        (True, "2025-11-25", "2025-11-25"), (True, "2026-11-25", "2026-11-25")]
+
+
+def test_demo_feed_read_by_two_parsers_matches_the_store(settings: Settings) -> None:
+    from tests.test_feeds_render import read_with_ical, read_with_vobject
+
+    admin.load_demo(settings=settings, now=NOW)
+    data = _export(settings)
+    views = {v.uid: v for v in services.list_events(services.EventFilter(), settings=settings, now=NOW)}
+    for reader in (read_with_vobject, read_with_ical):
+        found = reader(data)
+        assert set(found) == set(views)
+        for uid, view in views.items():
+            if view.all_day:
+                assert (found[uid]["start"], found[uid]["end"]) == (view.first_day, view.end.date())
+            else:
+                assert found[uid]["start"] == view.start and found[uid]["end"] == view.end  # aware: UTC equal
+            assert found[uid]["summary"] == view.title  # Cyrillic intact

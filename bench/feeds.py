@@ -132,18 +132,32 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+EXPORT_CHILD = """
+import sys
+from cli import main
+try:
+    main()
+except SystemExit as stop:
+    if stop.code:
+        raise
+# VmHWM is this process's own peak RSS since exec (ru_maxrss would also count the parent's pages
+# the child held between fork and exec).
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(int(peak.split()[1]) / 1024, file=sys.stderr)
+"""
+
+
 def export_memory(root: Path, count: int) -> tuple[float, float, int]:
     """Peak RSS (MB), seconds and size of `calendar-app export` of `count` events into a file."""
     settings = make_store(str(root / "export.db"), count)
     target = root / "export.ics"
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "--db", settings.db_url,
-                                "export", "-o", str(target)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    done = subprocess.run([sys.executable, "-c", EXPORT_CHILD, "--db", settings.db_url, "export", "-o", str(target)],
+                          capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    if status != 0:
-        raise RuntimeError(f"export failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return usage.ru_maxrss / 1024, seconds, target.stat().st_size
+    if done.returncode != 0:
+        raise RuntimeError(f"export failed: {done.stderr}")
+    return float(done.stderr.strip().splitlines()[-1]), seconds, target.stat().st_size
 
 
 def main(argv: list[str]) -> None:
@@ -202,16 +216,21 @@ def run(root: Path, args: argparse.Namespace) -> None:
         else:
             print("  warm GET / 304: skipped (install nginx and wrk: apt-get install nginx wrk)")
 
-        view = services.list_events(services.EventFilter(limit=1), settings=settings, now=NOW)[0]
-        services.edit_event(str(view.id), EventChanges(title=view.title + " (шинэчилсэн)"), settings=settings,
-                            now=NOW)
-        time.sleep(0.15)  # past the server's 0.1 s change check, so the next GET sees the change
-        started = time.perf_counter()
-        changed = httpx.get(url, headers={"If-None-Match": etag}, timeout=30)
-        change_s = time.perf_counter() - started
-        assert changed.status_code == 200 and changed.headers["etag"] != etag
-        print(f"  one event changed: next GET {change_s * 1000:.0f} ms (target <= 300 ms; the server looks "
-              "for changes every 0.1 s)", flush=True)
+        time.sleep(1)  # let the server finish the load test's last answers
+        timings = []
+        views = services.list_events(services.EventFilter(limit=3), settings=settings, now=NOW)
+        for view in views:
+            services.edit_event(str(view.id), EventChanges(title=view.title + " (шинэчилсэн)"), settings=settings,
+                                now=NOW)
+            time.sleep(0.15)  # past the server's 0.1 s change check, so the next GET sees the change
+            started = time.perf_counter()
+            changed = httpx.get(url, headers={"If-None-Match": etag}, timeout=30)
+            timings.append(time.perf_counter() - started)
+            assert changed.status_code == 200 and changed.headers["etag"] != etag
+            etag = changed.headers["etag"]
+        shown = ", ".join(f"{t * 1000:.0f}" for t in timings)
+        print(f"  one event changed (3 times): next GET {shown} ms (target <= 300 ms; the server looks for "
+              "changes every 0.1 s)", flush=True)
     finally:
         stop(server)
 

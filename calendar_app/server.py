@@ -105,6 +105,7 @@ class FeedCache:
         self.locks: dict[str, asyncio.Lock] = {}
         self.state: tuple[object, ...] | None = None
         self.checked_at = float("-inf")
+        self.generation = 0
 
     def refresh(self) -> None:
         """Drop every built feed if the database changed since the last look (at most every interval)."""
@@ -116,6 +117,7 @@ class FeedCache:
         self.checked_at = moment
         if state != self.state:
             self.state = state
+            self.generation += 1
             self.built.clear()
 
     def _lookup(self, key: str) -> Feed | None:
@@ -138,9 +140,12 @@ class FeedCache:
                 return found
             feed = await run_in_threadpool(self._lookup, key)
             if feed is None:
+                self.locks.pop(key, None)  # unknown tokens must not pile up locks
                 return None
+            generation = self.generation
             built = await run_in_threadpool(build_feed, feed, engine=self.engine, now=now)
-            self.built[key] = built
+            if generation == self.generation:  # else the database changed while building: do not keep it
+                self.built[key] = built
             return built
 
 

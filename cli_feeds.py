@@ -77,6 +77,8 @@ def feed_add(
     keep_cancelled: KeepOpt = 30,
     color: Annotated[str | None, typer.Option(help="Calendar colour (a CSS colour name, e.g. teal).")] = None,
     description: Annotated[str | None, typer.Option(help="What the calendar is, shown by clients.")] = None,
+    alarm: Annotated[list[str] | None, typer.Option("--alarm", help="Add a reminder this long before each "
+                                                    "event (repeatable: --alarm 1d --alarm 2h); default none.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a feed; prints its URL last (a private feed's secret URL is shown only now and by `rotate`).
@@ -91,7 +93,7 @@ def feed_add(
     spec = FeedSpec(name=name, kinds=kind or (), regions=region or (), partners=partner or (),
                     programmes=programme or (), statuses=status or (), visibilities=visibility or (),
                     private=private, detail=detail, cancelled_days=keep_cancelled, color=color,
-                    description=description)
+                    description=description, alarms=alarm or ())
     info = feeds.add_feed(spec, settings=_settings(ctx), now=_now())
     _show_feed(info, as_json, f"Feed {info.name} added.")
 

@@ -50,17 +50,19 @@ class FeedInfo:
     filters: dict[str, list[str]]
     cancelled_days: int
     url: str | None
+    alarms: tuple[int, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "private": self.private, "detail": self.detail, "filters": self.filters,
-                "keep_cancelled_days": self.cancelled_days, "url": self.url}
+                "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms), "url": self.url}
 
 
 def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
     url: str | None = base_url() + public_path(feed.name)
     if feed.private:
         url = base_url() + private_path(token) if token else None
-    return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url)
+    return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url,
+                    feeds.feed_alarms(feed))
 
 
 def add_feed(spec: feeds.FeedSpec, *, settings: Settings, now: datetime) -> FeedInfo:

@@ -17,20 +17,21 @@ from sqlmodel import Session
 
 from events import queries
 from exports.models import RenderedEvent
-from exports.render import CalendarHead, Detail, iter_calendar, render_event
+from exports.render import CalendarHead, Detail, iter_calendar, render_event, variant_key
 from exports.selection import BATCH, Plan, iter_views
 
 
 def cached_chunks(
-    ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session
+    ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session, alarms: Sequence[int] = ()
 ) -> list[bytes]:
     """The VEVENT bytes of `ids` in their order; only missing or stale ones are rendered and stored."""
     table = RenderedEvent.__table__  # type: ignore[attr-defined]
+    variant = variant_key(detail, alarms)
     wanted = dict(zip(ids, versions, strict=True))
     found: dict[int, bytes] = {}
     rows = session.execute(
         select(table.c.event_id, table.c.version, table.c.body).where(
-            and_(table.c.detail == detail.value, table.c.event_id.in_(list(ids)))
+            and_(table.c.detail == variant, table.c.event_id.in_(list(ids)))
         )
     )
     for event_id, version, body in rows:
@@ -40,10 +41,10 @@ def cached_chunks(
     if missing:
         fresh: list[dict[str, object]] = []
         for view in queries.list_events(queries.EventQuery(ids=missing), session=session):
-            body = render_event(view, detail=detail)
+            body = render_event(view, detail=detail, alarms=alarms)
             found[view.id] = body
             # The plan's version, even if the event changed since: the next plan then sees a newer one.
-            fresh.append({"event_id": view.id, "detail": detail.value, "version": wanted[view.id], "body": body})
+            fresh.append({"event_id": view.id, "detail": variant, "version": wanted[view.id], "body": body})
         if fresh:
             _store(fresh, session=session)
     return [found[i] for i in ids if i in found]
@@ -68,7 +69,8 @@ def _store(rows: list[dict[str, object]], *, session: Session) -> None:
 
 
 def iter_feed(
-    plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None
+    plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None,
+    alarms: Sequence[int] = (),
 ) -> Iterator[bytes]:
     """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
 
@@ -78,10 +80,10 @@ def iter_feed(
     def chunks() -> Iterable[bytes]:
         if stamp is not None:
             for views in iter_views(plan.ids, session=session):
-                yield from (render_event(v, detail=detail, stamp=stamp) for v in views)
+                yield from (render_event(v, detail=detail, stamp=stamp, alarms=alarms) for v in views)
             return
         for offset in range(0, len(plan.ids), BATCH):
             yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
-                                     detail=detail, session=session)
+                                     detail=detail, session=session, alarms=alarms)
 
     return iter_calendar(head, plan.zones, chunks(), plan.years)

@@ -44,6 +44,7 @@ class FeedSpec:
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
     color: str | None = None
     description: str | None = None
+    alarms: Sequence[str] = ()  # durations before the start: 1d, 2h, 30m
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -65,6 +66,17 @@ def _checked_filters(spec: FeedSpec) -> dict[str, list[str]]:
         "statuses": [choice(EventStatus, s, "status").value for s in spec.statuses],
         "visibilities": [choice(Visibility, v, "visibility").value for v in spec.visibilities],
     }
+
+
+def alarm_minutes(durations: Sequence[str]) -> list[int]:
+    """Alarm offsets as typed (`1d`, `2h`) in minutes, largest first, repeats dropped."""
+    from events.timeparse import parse_duration
+
+    return sorted({int(parse_duration(d).total_seconds() // 60) for d in durations}, reverse=True)
+
+
+def feed_alarms(feed: Feed) -> tuple[int, ...]:
+    return tuple(int(m) for m in feed.alarms.split(",") if m)
 
 
 def find_feed(name: str, *, session: Session) -> Feed:
@@ -102,6 +114,7 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime) -> tuple[Feed, 
         name=name, filters=json.dumps(_checked_filters(spec), ensure_ascii=False, sort_keys=True),
         private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
         cancelled_days=spec.cancelled_days, color=spec.color, description=spec.description,
+        alarms=",".join(str(m) for m in alarm_minutes(spec.alarms)),
         created_at=now, updated_at=now,
     )
     session.add(feed)

@@ -25,6 +25,8 @@ class Feed(SQLModel, table=True):
     token_hash: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
     color: str | None = Field(default=None, max_length=40)
+    # VALARM offsets in minutes before the start, comma-separated; empty: no alarms (the default).
+    alarms: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
     description: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -38,6 +40,7 @@ class RenderedEvent(SQLModel, table=True):
     event_id: int = Field(
         sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
     )
-    detail: str = Field(sa_column=Column(String(10), primary_key=True))
+    # The detail level, plus the alarm offsets when the feed has any (see exports.render.variant_key).
+    detail: str = Field(sa_column=Column(String(220), primary_key=True))
     version: str = Field(sa_column=Column(String(80), nullable=False))
     body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -11,13 +11,13 @@ The same data gives the same bytes: no clock is read here. `DTSTAMP` is the even
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 
-from icalendar import Calendar, Component, Event, Timezone, vCalAddress, vText
+from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, vText
 
 from events.views import EventView
 
@@ -65,9 +65,28 @@ def _organizer(text: str) -> vCalAddress | None:
     return address
 
 
-def build_event(view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None) -> Event:
-    """The VEVENT of one event. Busy-only events carry times, status and class only."""
+def variant_key(detail: Detail, alarms: Sequence[int] = ()) -> str:
+    """How a stored chunk was rendered: the detail level and the alarm offsets (minutes before start)."""
+    return detail.value + (";a=" + ",".join(str(m) for m in alarms) if alarms else "")
+
+
+def _add_alarms(event: Event, alarms: Sequence[int], text: str) -> None:
+    for minutes in alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", text)
+        alarm.add("trigger", timedelta(minutes=-minutes))
+        event.add_component(alarm)
+
+
+def build_event(
+    view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = ()
+) -> Event:
+    """The VEVENT of one event. Busy-only events carry times, status and class only. `alarms` (minutes
+    before the start) add DISPLAY VALARMs, never to a cancelled event."""
     event = Event()
+    if view.status != "cancelled":
+        _add_alarms(event, alarms, BUSY_TITLE if detail is Detail.busy else view.title)
     event.add("uid", view.uid)
     event.add("dtstamp", stamp or view.updated_at)
     if view.all_day:
@@ -153,9 +172,11 @@ def component_bytes(component: Component) -> bytes:
     return b"".join(fold(str(line).encode("utf-8")) + b"\r\n" for line in component.content_lines() if line)
 
 
-def render_event(view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None) -> bytes:
+def render_event(
+    view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = ()
+) -> bytes:
     """One VEVENT as folded CRLF bytes, `BEGIN:VEVENT` to `END:VEVENT\\r\\n`."""
-    return component_bytes(build_event(view, detail=detail, stamp=stamp))
+    return component_bytes(build_event(view, detail=detail, stamp=stamp, alarms=alarms))
 
 
 @cache

@@ -156,3 +156,23 @@ def test_chunks_are_cached_and_follow_changes(settings: Settings) -> None:
     assert "Шинэ нэр" in changed.decode() and "SEQUENCE:1" in changed.decode()
     services.delete_event(str(event_id), settings=settings)
     assert "BEGIN:VEVENT" not in _feed_bytes(settings, "pub").decode()
+
+
+def test_alarms_only_when_the_feed_asks(settings: Settings) -> None:
+    _add(settings, PUBLIC_T, "public")
+    cancelled = _add(settings, "Цуцлагдсан уулзалт", "public")
+    services.cancel_event(str(cancelled), None, settings=settings, now=NOW)
+    feed_service.add_feed(FeedSpec("plain"), settings=settings, now=NOW)
+    feed_service.add_feed(FeedSpec("alarms", alarms=["2h", "1d", "120m"]), settings=settings, now=NOW)
+    feed_service.add_feed(FeedSpec("busy-alarms", private=True, detail="busy", alarms=["1d"]), settings=settings,
+                          now=NOW)
+    assert b"VALARM" not in _feed_bytes(settings, "plain")
+    text = _feed_bytes(settings, "alarms").decode()
+    assert text.count("BEGIN:VALARM") == 2  # one event, two distinct offsets; none on the cancelled one
+    assert "TRIGGER:-P1D" in text and "TRIGGER:-PT2H" in text and "ACTION:DISPLAY" in text
+    busy = _feed_bytes(settings, "busy-alarms").decode()
+    assert "DESCRIPTION:Busy" in busy and PUBLIC_T not in busy
+    import vobject
+
+    (event,) = [e for e in vobject.readOne(text).vevent_list if e.status.value != "CANCELLED"]
+    assert sorted(a.trigger.value for a in event.valarm_list) == [-timedelta(days=1), -timedelta(hours=2)]

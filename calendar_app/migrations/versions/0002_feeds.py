@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(64), nullable=True, unique=True),
         sa.Column("cancelled_days", sa.Integer, nullable=False),
         sa.Column("color", sa.String(40), nullable=True),
+        sa.Column("alarms", sa.String(200), nullable=False, server_default=""),
         sa.Column("description", sa.Text, nullable=True),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("updated_at", UTCDateTime, nullable=False),
@@ -36,7 +37,7 @@ def upgrade() -> None:
     op.create_table(
         "rendered_event",
         sa.Column("event_id", sa.Integer, sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("detail", sa.String(10), primary_key=True),
+        sa.Column("detail", sa.String(220), primary_key=True),
         sa.Column("version", sa.String(80), nullable=False),
         sa.Column("body", sa.LargeBinary, nullable=False),
     )

@@ -282,7 +282,15 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1) -> None:
     (each keeps its own built feeds; the rendered events they share live in the database)."""
     import uvicorn
 
+    from calendar_app.feeds import BASE_URL_ENV
+
+    if not os.environ.get(BASE_URL_ENV):  # links on / and in messages point at this server
+        os.environ[BASE_URL_ENV] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"Serving feeds on http://{host}:{port}/ (public links use {base_url()}); Ctrl-C stops.", flush=True)
+    with session_scope(open_store(settings)) as session:
+        for feed in feeds.list_feeds(session=session):
+            where = "private: new secret URL by 'feed rotate'" if feed.private else base_url() + public_path(feed.name)
+            print(f"  {feed.name}: {where}", flush=True)
     if workers > 1:
         from calendar_app.config import DB_ENV, TZ_ENV
 

@@ -29,7 +29,7 @@ test: install lint
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy calendar_app events exports cli.py
+	$(VENV)/bin/mypy calendar_app events exports cli.py cli_feeds.py
 
 ## bench: the benchmarks of bench/, printing figures and ratios to their baselines
 bench: install

@@ -29,7 +29,7 @@ from events.timeparse import zone
 from exports.errors import BadCalendarFile
 from exports.render import X_PREFIX
 
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = 32_000_000
 MAX_OCCURRENCES = 1000
 STATUS_FROM = {"TENTATIVE": "tentative", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
 VISIBILITY_FROM = {"PUBLIC": "public", "PRIVATE": "internal", "CONFIDENTIAL": "confidential"}

@@ -190,3 +190,14 @@ def test_demo_feed_read_by_two_parsers_matches_the_store(settings: Settings) -> 
             else:
                 assert found[uid]["start"] == view.start and found[uid]["end"] == view.end  # aware: UTC equal
             assert found[uid]["summary"] == view.title  # Cyrillic intact
+
+
+def test_a_50_mb_file_is_refused_before_parsing(sqlite_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "huge.ics"
+    filler = "DESCRIPTION:" + "ж" * 30 + "\r\n"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEAD + "BEGIN:VEVENT\r\nUID:big@x\r\nDTSTART:20251202T080000Z\r\n")
+        out.write(filler * (50_000_000 // len(filler.encode())))
+        out.write("END:VEVENT\r\n" + TAIL)
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "import", str(path)])
+    assert result.exit_code == 2 and "50.0 MB, over the import limit of 32 MB" in result.output

@@ -11,7 +11,7 @@ import json
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -45,7 +45,6 @@ class FeedSpec:
     color: str | None = None
     description: str | None = None
     alarms: Sequence[str] = ()  # durations before the start: 1d, 2h, 30m
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def hash_token(token: str) -> str:

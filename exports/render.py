@@ -44,12 +44,16 @@ POSTPONED_MARK = {"mn": "ХОЙШЛУУЛСАН", "ru": "ПЕРЕНЕСЕНО", 
 BUSY_TITLE = "Busy"
 
 
+def status_mark(view: EventView) -> str | None:
+    """`CANCELLED` / `POSTPONED` in the event's language, or None for other statuses."""
+    marks = {"cancelled": CANCELLED_MARK, "postponed": POSTPONED_MARK}.get(view.status)
+    return None if marks is None else marks.get(view.language or "en", marks["en"])
+
+
 def marked_title(view: EventView) -> str:
     """The title as clients show it: `[CANCELLED] …` / `[POSTPONED] …` in the event's language."""
-    marks = {"cancelled": CANCELLED_MARK, "postponed": POSTPONED_MARK}.get(view.status)
-    if marks is None:
-        return view.title
-    return f"[{marks.get(view.language or 'en', marks['en'])}] {view.title}"
+    mark = status_mark(view)
+    return view.title if mark is None else f"[{mark}] {view.title}"
 
 
 def _organizer(text: str) -> vCalAddress | None:
@@ -108,7 +112,7 @@ def build_event(
     event.add("summary", marked_title(view), parameters=language)
     description = view.description or ""
     if view.status == "cancelled" and view.cancel_reason:
-        description = f"[{marked_title(view).split(']')[0][1:]}: {view.cancel_reason}]\n\n{description}".rstrip()
+        description = f"[{status_mark(view)}: {view.cancel_reason}]\n\n{description}".rstrip()
     if description:
         event.add("description", description, parameters=language)
     if view.location:

@@ -7,7 +7,7 @@ when the selection is private and its visibility filter names `confidential` exp
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import String, func, select, type_coerce
@@ -42,7 +42,6 @@ class Selection:
     private: bool = False
     # Cancelled events stay this long after their cancellation (their last change), then leave.
     cancelled_for: timedelta = timedelta(days=30)
-    extra: dict[str, object] = field(default_factory=dict)
 
     def admitted_visibilities(self) -> list[str]:
         """The visibilities this selection may show: a public feed shows public events unless told more."""
@@ -143,7 +142,3 @@ def store_state(*, session: Session) -> tuple[object, ...]:
     feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
                        feeds.c.private, feeds.c.detail, feeds.c.cancelled_days).order_by(feeds.c.id)
     return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)))
-
-
-def with_window(selection: Selection, start: datetime | None, end: datetime | None) -> Selection:
-    return replace(selection, start=start, end=end)

@@ -6,7 +6,7 @@ each command parses its arguments, calls one service function and prints the res
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -14,10 +14,8 @@ from typer.core import TyperGroup
 from commands import admin as admin_commands
 from commands import campaigns as campaign_commands
 from commands import events as events_commands
+from commands import feeds as feed_commands
 from events.errors import CalendarAppError
-
-if TYPE_CHECKING:
-    import click
 
 __version__ = "0.1.0"
 
@@ -25,7 +23,8 @@ __version__ = "0.1.0"
 class _ErrorHandlingGroup(TyperGroup):
     """Turns our typed errors into one stderr line and the exit code of PRODUCT.md section 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    # typer 0.2x vendors its own click, whose Context type differs by version: leave it untyped.
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CalendarAppError as error:
@@ -47,7 +46,7 @@ app = typer.Typer(
 )
 
 
-for module in (events_commands, admin_commands, campaign_commands):
+for module in (events_commands, admin_commands, campaign_commands, feed_commands):
     module.register(app)
 
 

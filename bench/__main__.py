@@ -13,14 +13,15 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-                           if not m.name.startswith("_") and m.name != "common")
+    areas = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+                   if not m.name.startswith("_") and m.name not in ("common", "data"))
+    # `python -m bench feeds --events 2000`: one area, the rest of the words are its options.
+    names, options = (argv[:1], argv[1:]) if argv and argv[0] in areas else (areas, [])
     missed = 0
     for name in names:
         module = importlib.import_module(f"bench.{name}")
-        if hasattr(module, "run"):
-            print(f"\n== {name}")
-            missed += module.run() or 0
+        print(f"\n== {name}")
+        missed += (module.run(options) if options else module.run()) or 0
     print(f"\nbench: {'all targets met' if not missed else f'{missed} target(s) missed'}")
     return 1 if missed else 0
 

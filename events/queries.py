@@ -145,6 +145,14 @@ def _check_campaigns(slugs: Sequence[str], *, session: Session) -> None:
             raise UnknownCampaign(slug)
 
 
+def matching_events(query: EventQuery, *, session: Session) -> Select[tuple[object, ...]]:
+    """The SELECT behind `list_events` (every event column, joined), for callers that read a few columns."""
+    if query.campaigns:
+        _check_campaigns(query.campaigns, session=session)
+    partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
+    return _filtered(_conditions(query, partner_ids), query.limit)
+
+
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
     if query.campaigns:
         _check_campaigns(query.campaigns, session=session)

@@ -34,7 +34,7 @@ def test_upgrade_downgrade_upgrade(settings: Settings) -> None:
         assert not sa.inspect(connection).has_table("campaign")
     schema.upgrade(engine)
     with engine.begin() as connection:
-        assert schema.current_revision(connection) == schema.HEAD == schema.script_head() == "0002"
+        assert schema.current_revision(connection) == schema.HEAD == schema.script_head()
         assert {"campaign_edition_id", "yearly"} <= {c["name"] for c in sa.inspect(connection).get_columns("event")}
     assert services.show_event("old@x", settings=settings).title == "Before campaigns"
     engine.dispose()

@@ -1,0 +1,187 @@
+"""Service functions of `feed ...` and `export`: one transaction each, returning data, never printing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import BinaryIO
+
+from calendar_app.config import Settings
+from calendar_app.db import session_scope
+from calendar_app.services import open_store
+from events.timeparse import parse_datetime, zone
+from exports import feeds
+from exports.cache import iter_feed
+from exports.models import DEFAULT_CANCELLED_DAYS
+from exports.render import CalendarHead, Detail
+from exports.selection import Selection, plan
+from exports.upsert import ImportReport
+
+BASE_URL_ENV = "CALENDAR_APP_BASE_URL"
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+
+
+def base_url() -> str:
+    """Where `serve` is reached from outside (a proxy's https:// address in production)."""
+    return (os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+
+
+def public_path(name: str) -> str:
+    return f"/feeds/{name}.ics"
+
+
+def private_path(token: str) -> str:
+    return f"/private/{token}.ics"
+
+
+def webcal(url: str) -> str:
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """A feed as `feed list` / `--json` show it; `url` is None for a private feed (its token is not kept)."""
+
+    name: str
+    private: bool
+    detail: str
+    filters: dict[str, list[str]]
+    cancelled_days: int
+    url: str | None
+    alarms: tuple[int, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {"name": self.name, "private": self.private, "detail": self.detail, "filters": self.filters,
+                "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms), "url": self.url}
+
+
+def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
+    url: str | None = base_url() + public_path(feed.name)
+    if feed.private:
+        url = base_url() + private_path(token) if token else None
+    return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url,
+                    feeds.feed_alarms(feed))
+
+
+def add_feed(spec: feeds.FeedSpec, *, settings: Settings, now: datetime) -> FeedInfo:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        feed, token = feeds.add_feed(spec, session=session, now=now)
+        return _info(feed, token)
+
+
+def list_feeds(*, settings: Settings) -> list[FeedInfo]:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        return [_info(f) for f in feeds.list_feeds(session=session)]
+
+
+def feed_info(name: str, *, settings: Settings) -> FeedInfo:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        return _info(feeds.find_feed(name, session=session))
+
+
+def rotate_feed(name: str, *, settings: Settings, now: datetime) -> FeedInfo:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        feed, token = feeds.rotate_token(name, session=session, now=now)
+        return _info(feed, token)
+
+
+def remove_feed(name: str, *, settings: Settings) -> FeedInfo:
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        return _info(feeds.remove_feed(name, session=session))
+
+
+@dataclass
+class ExportRequest:
+    """`export` options as typed."""
+
+    kinds: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    partners: Sequence[str] = ()
+    programmes: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    visibilities: Sequence[str] = ()
+    start: str | None = None
+    end: str | None = None
+    detail: str = "full"
+    name: str = "calendar-app"
+    cancelled_days: int = DEFAULT_CANCELLED_DAYS
+
+
+def export_calendar(
+    request: ExportRequest, out: BinaryIO, *, settings: Settings, now: datetime, stamp: datetime | None = None
+) -> int:
+    """Write the selected events to `out` as one calendar, a batch at a time; returns the event count.
+
+    An export is made by someone holding the database, so it is private: internal events are in it, and
+    confidential ones only when `--visibility confidential` is given.
+    """
+    from events.drafts import choice
+
+    tz = zone(settings.default_tz)
+    selection = Selection(
+        kinds=request.kinds, regions=request.regions, partners=request.partners, programmes=request.programmes,
+        statuses=request.statuses, visibilities=request.visibilities, private=True,
+        start=parse_datetime(request.start, tz=tz, now=now) if request.start else None,
+        end=parse_datetime(request.end, tz=tz, now=now) if request.end else None,
+        cancelled_for=timedelta(days=request.cancelled_days),
+    )
+    detail = choice(Detail, request.detail, "detail")
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        chosen = plan(selection, session=session, now=now)
+        for piece in iter_feed(chosen, CalendarHead(name=request.name), detail=detail, session=session,
+                               stamp=stamp):
+            out.write(piece)
+        return len(chosen.ids)
+
+
+def export_to_file(request: ExportRequest, path: str, *, settings: Settings, now: datetime) -> int:
+    """Export into `path` through a temporary file beside it, so a failed export leaves no half file."""
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    with tempfile.NamedTemporaryFile("wb", dir=target.parent or Path("."), prefix=".export-", delete=False) as tmp:
+        try:
+            count = export_calendar(request, tmp, settings=settings, now=now)  # type: ignore[arg-type]
+        except BaseException:
+            Path(tmp.name).unlink(missing_ok=True)
+            raise
+    Path(tmp.name).replace(target)
+    return count
+
+
+def import_file(
+    path: str, *, kind: str | None, dry_run: bool, skip_bad: bool, settings: Settings, now: datetime,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Import an .ics file in one transaction: all of it, or (with `skip_bad`) exactly its good events."""
+    from pathlib import Path
+
+    from exports.errors import BadCalendarFile
+    from exports.importer import MAX_BYTES, decode, parse_calendar
+    from exports.upsert import ImportReport, upsert
+
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise BadCalendarFile(f"cannot read {path}: {error.strerror}: check the path") from error
+    text = decode(data, max_bytes=max_bytes or MAX_BYTES, source=source.name)
+    parsed = parse_calendar(text, default_kind=kind, default_tz=settings.default_tz, source=source.name)
+    if parsed.rejected and not skip_bad:
+        shown = "; ".join(f"{where}: {reason}" for where, reason in parsed.rejected[:3])
+        more = f" (and {len(parsed.rejected) - 3} more)" if len(parsed.rejected) > 3 else ""
+        raise BadCalendarFile(f"{source.name}: nothing imported, {len(parsed.rejected)} bad event(s): {shown}{more}; "
+                              "fix them or pass --skip-bad to import the rest")
+    report = ImportReport(rejected=list(parsed.rejected))
+    engine = open_store(settings)
+    with session_scope(engine) as session:
+        return upsert(parsed.events, report, session=session, now=now, dry_run=dry_run)

@@ -1,0 +1,250 @@
+"""calendar-app commands of the feeds area: `feed ...`, `export`, `import` and `serve`.
+
+Registered by cli.py with `register(app)`; the same rules hold as in every command module: parse, call
+one service function, print; heavy imports inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from commands.common import JsonOpt, app_settings, emit_json, group, now
+
+feed_app = group("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")
+
+KindOpt = Annotated[list[str] | None, typer.Option("--kind", help="Event kind (repeatable).")]
+RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="Region slug or name (repeatable).")]
+PartnerOpt = Annotated[list[str] | None, typer.Option("--partner", help="Partner organisation (repeatable).")]
+ProgrammeOpt = Annotated[list[str] | None, typer.Option("--programme", help="Programme name (repeatable).")]
+StatusOpt = Annotated[list[str] | None, typer.Option("--status", help="Event status (repeatable).")]
+VisibilityOpt = Annotated[list[str] | None, typer.Option(
+    "--visibility", help="public, internal or confidential (repeatable); confidential only with --private.")]
+DetailOpt = Annotated[str, typer.Option(help="full, or busy (times only: no title, description, location, "
+                                        "partners).")]
+KeepOpt = Annotated[int, typer.Option("--keep-cancelled", help="Days a cancelled event stays in the feed, "
+                                      "marked, before it leaves.")]
+
+
+def _json(value: Any) -> None:
+    from calendar_app.output import json_bytes
+
+    emit_json(json_bytes(value))
+
+
+def _show_feed(info: Any, as_json: bool, message: str) -> None:
+    if as_json:
+        _json(info.as_json())
+        return
+    typer.echo(message)
+    filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
+    typer.echo(f"  {'private' if info.private else 'public'}, detail {info.detail}, {filters}, "
+               f"cancelled events kept {info.cancelled_days} days")
+    if info.url:
+        from calendar_app.feeds import webcal
+
+        typer.echo(f"  subscribe: {webcal(info.url)}")
+        typer.echo(info.url)
+
+
+@feed_app.command("add")
+def feed_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Short name; part of a public feed's URL (letters, digits, - _).")],
+    kind: KindOpt = None, region: RegionOpt = None, partner: PartnerOpt = None, programme: ProgrammeOpt = None,
+    status: StatusOpt = None, visibility: VisibilityOpt = None,
+    private: Annotated[bool, typer.Option("--private", help="Publish behind a secret token URL.")] = False,
+    detail: DetailOpt = "full",
+    keep_cancelled: KeepOpt = 30,
+    color: Annotated[str | None, typer.Option(help="Calendar colour (a CSS colour name, e.g. teal).")] = None,
+    description: Annotated[str | None, typer.Option(help="What the calendar is, shown by clients.")] = None,
+    alarm: Annotated[list[str] | None, typer.Option("--alarm", help="Add a reminder this long before each "
+                                                    "event (repeatable: --alarm 1d --alarm 2h); default none.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make a feed; prints its URL last (a private feed's secret URL is shown only now and by `rotate`).
+
+    Example:
+
+    \b
+      calendar-app feed add staff-busy --private --detail busy --visibility public --visibility internal
+    """
+    from calendar_app import feeds
+    from exports.feeds import FeedSpec
+
+    spec = FeedSpec(name=name, kinds=kind or (), regions=region or (), partners=partner or (),
+                    programmes=programme or (), statuses=status or (), visibilities=visibility or (),
+                    private=private, detail=detail, cancelled_days=keep_cancelled, color=color,
+                    description=description, alarms=alarm or ())
+    info = feeds.add_feed(spec, settings=app_settings(ctx), now=now())
+    _show_feed(info, as_json, f"Feed {info.name} added.")
+
+
+@feed_app.command("list")
+def feed_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the feeds with their filters (private feeds' URLs are secret and not kept).
+
+    Example:
+
+    \b
+      calendar-app feed list --json
+    """
+    from calendar_app import feeds
+
+    infos = feeds.list_feeds(settings=app_settings(ctx))
+    if as_json:
+        _json([i.as_json() for i in infos])
+        return
+    if not infos:
+        typer.echo("No feeds yet: make one with 'calendar-app feed add public-events --visibility public'")
+    for info in infos:
+        filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
+        where = info.url or "(secret URL: see 'feed rotate')"
+        typer.echo(f"{info.name}  {'private' if info.private else 'public'}  {info.detail}  {filters}  {where}")
+
+
+@feed_app.command("url")
+def feed_url(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
+    """Print a public feed's URL (last line). A private feed's secret URL is not kept: use `feed rotate`.
+
+    Example:
+
+    \b
+      calendar-app feed url public-events
+    """
+    from calendar_app import feeds
+    from exports.errors import PrivateFeedUrl
+
+    info = feeds.feed_info(name, settings=app_settings(ctx))
+    if info.url is None:
+        raise PrivateFeedUrl(info.name)
+    _show_feed(info, as_json, f"Feed {info.name}:")
+
+
+@feed_app.command("rotate")
+def feed_rotate(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
+    """Give a private feed a new secret URL; the old one answers 404 from now on.
+
+    Example:
+
+    \b
+      calendar-app feed rotate staff-busy
+    """
+    from calendar_app import feeds
+
+    info = feeds.rotate_feed(name, settings=app_settings(ctx), now=now())
+    _show_feed(info, as_json, f"Feed {info.name} has a new secret URL; the old one no longer works.")
+
+
+@feed_app.command("remove")
+def feed_remove(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
+    """Remove a feed; its URL answers 404 from now on. The events stay.
+
+    Example:
+
+    \b
+      calendar-app feed remove staff-busy
+    """
+    from calendar_app import feeds
+
+    info = feeds.remove_feed(name, settings=app_settings(ctx))
+    if as_json:
+        _json(info.as_json())
+    else:
+        typer.echo(f"Feed {info.name} removed.")
+
+
+def export(
+    ctx: typer.Context,
+    kind: KindOpt = None, region: RegionOpt = None, partner: PartnerOpt = None, programme: ProgrammeOpt = None,
+    status: StatusOpt = None,
+    visibility: Annotated[list[str] | None, typer.Option(
+        "--visibility", help="public, internal or confidential (repeatable; default public and internal: "
+        "confidential events only when named).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 2025-11-01, today.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Events starting before this.")] = None,
+    detail: DetailOpt = "full",
+    name: Annotated[str, typer.Option(help="The calendar's name as clients show it.")] = "calendar-app",
+    keep_cancelled: KeepOpt = 30,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="File to write; default stdout.")] = None,
+) -> None:
+    """Write events as one iCalendar file (streamed: 100,000 events do not sit in memory).
+
+    Example:
+
+    \b
+      calendar-app export --region bishkek --from 2025-11-01 -o bishkek.ics
+    """
+    from calendar_app import feeds
+
+    request = feeds.ExportRequest(
+        kinds=kind or (), regions=region or (), partners=partner or (), programmes=programme or (),
+        statuses=status or (), visibilities=visibility or (), start=start, end=end, detail=detail, name=name,
+        cancelled_days=keep_cancelled,
+    )
+    settings = app_settings(ctx)
+    if output is None or output == "-":
+        count = feeds.export_calendar(request, sys.stdout.buffer, settings=settings, now=now())
+        sys.stdout.buffer.flush()
+        return
+    count = feeds.export_to_file(request, output, settings=settings, now=now())
+    typer.echo(f"Exported {count} events to {output}", err=True)
+
+
+def import_(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="An .ics file (Google, Outlook, Thunderbird or calendar-app export).")],
+    kind: Annotated[str | None, typer.Option(help="Kind for events that carry none (default meeting).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; change nothing.")] = False,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Import the good events, report the bad "
+                                           "(default: a bad event rejects the whole file).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate.
+
+    Example:
+
+    \b
+      calendar-app import partners.ics --kind meeting --dry-run
+    """
+    from calendar_app import feeds
+
+    report = feeds.import_file(path, kind=kind, dry_run=dry_run, skip_bad=skip_bad, settings=app_settings(ctx),
+                               now=now())
+    if as_json:
+        _json(report.as_json())
+        return
+    prefix = "Dry run, nothing written: " if dry_run else ""
+    typer.echo(f"{prefix}{len(report.added)} added, {len(report.updated)} updated, "
+               f"{len(report.unchanged)} unchanged, {len(report.rejected)} rejected")
+    for uid, reason in report.rejected:
+        typer.echo(f"  rejected {uid}: {reason}")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    workers: Annotated[int, typer.Option(help="Server processes sharing the port (one per CPU is a good "
+                                         "start).")] = 1,
+) -> None:
+    """Serve the feeds over HTTP (ETag, 304, gzip); `/` lists the public feeds with subscribe links.
+
+    Example:
+
+    \b
+      CALENDAR_APP_BASE_URL=https://calendar.example.org calendar-app serve --port 8080
+    """
+    from calendar_app import server
+
+    server.run(settings=app_settings(ctx), host=host, port=port, workers=max(1, workers))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the feeds commands to the main app."""
+    app.add_typer(feed_app, name="feed")
+    app.command("export")(export)
+    app.command("import")(import_)
+    app.command("serve")(serve)

@@ -1,0 +1,89 @@
+"""Rendered VEVENTs kept in the database, so a feed is a concatenation of stored chunks.
+
+A chunk is valid while its event keeps the same `sequence` and `updated_at` (every change sets
+`updated_at`) and the renderer keeps its `RENDER_VERSION`. Because chunks live in the database, they
+outlive a server restart and are shared by every process that serves or exports the same store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from events import queries
+from exports.models import RenderedEvent
+from exports.render import CalendarHead, Detail, iter_calendar, render_event, variant_key
+from exports.selection import BATCH, Plan, iter_views
+
+
+def cached_chunks(
+    ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session, alarms: Sequence[int] = ()
+) -> list[bytes]:
+    """The VEVENT bytes of `ids` in their order; only missing or stale ones are rendered and stored."""
+    table = RenderedEvent.__table__  # type: ignore[attr-defined]
+    variant = variant_key(detail, alarms)
+    wanted = dict(zip(ids, versions, strict=True))
+    found: dict[int, bytes] = {}
+    rows = session.execute(
+        select(table.c.event_id, table.c.version, table.c.body).where(
+            and_(table.c.detail == variant, table.c.event_id.in_(list(ids)))
+        )
+    )
+    for event_id, version, body in rows:
+        if wanted.get(event_id) == version:
+            found[event_id] = bytes(body)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        fresh: list[dict[str, object]] = []
+        for view in queries.list_events(queries.EventQuery(ids=missing), session=session):
+            body = render_event(view, detail=detail, alarms=alarms)
+            found[view.id] = body
+            # The plan's version, even if the event changed since: the next plan then sees a newer one.
+            fresh.append({"event_id": view.id, "detail": variant, "version": wanted[view.id], "body": body})
+        if fresh:
+            _store(fresh, session=session)
+    return [found[i] for i in ids if i in found]
+
+
+def _store(rows: list[dict[str, object]], *, session: Session) -> None:
+    """Insert or replace chunks; two servers rendering the same event at once must not collide."""
+    table = RenderedEvent.__table__  # type: ignore[attr-defined]
+    name = session.get_bind().dialect.name
+    if name in ("postgresql", "sqlite"):
+        dialect_insert = postgresql_insert if name == "postgresql" else sqlite_insert
+        stmt = dialect_insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.event_id, table.c.detail],
+            set_={"version": stmt.excluded.version, "body": stmt.excluded.body},
+        )
+        session.execute(stmt, rows)
+        return
+    ids = [row["event_id"] for row in rows]
+    session.execute(delete(table).where(and_(table.c.detail == rows[0]["detail"], table.c.event_id.in_(ids))))
+    session.execute(insert(table), rows)
+
+
+def iter_feed(
+    plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None,
+    alarms: Sequence[int] = (),
+) -> Iterator[bytes]:
+    """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
+
+    With a fixed `stamp` nothing is cached (the bytes then differ from the stored chunks).
+    """
+
+    def chunks() -> Iterable[bytes]:
+        if stamp is not None:
+            for views in iter_views(plan.ids, session=session):
+                yield from (render_event(v, detail=detail, stamp=stamp, alarms=alarms) for v in views)
+            return
+        for offset in range(0, len(plan.ids), BATCH):
+            yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
+                                     detail=detail, session=session, alarms=alarms)
+
+    return iter_calendar(head, plan.zones, chunks(), plan.years)

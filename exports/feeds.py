@@ -1,0 +1,159 @@
+"""Feeds: named selections published as iCalendar, public by name or private behind a secret token.
+
+Tokens have 256 random bits (`secrets.token_urlsafe(32)`); only their sha256 is stored, so a private
+feed's URL can be shown when it is made or rotated, never again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from events.drafts import choice
+from events.models import EventKind, EventStatus, Visibility
+from events.regions import find_region
+from exports.errors import DuplicateFeed, FeedNotFound, InvalidFeedName, PublicFeedSecret
+from exports.models import DEFAULT_CANCELLED_DAYS, Feed
+from exports.render import CalendarHead, Detail
+from exports.selection import Selection
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+FILTER_KEYS = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities")
+
+
+@dataclass
+class FeedSpec:
+    """A feed as typed by a coordinator."""
+
+    name: str
+    kinds: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    partners: Sequence[str] = ()
+    programmes: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    visibilities: Sequence[str] = ()
+    private: bool = False
+    detail: str = "full"
+    cancelled_days: int = DEFAULT_CANCELLED_DAYS
+    color: str | None = None
+    description: str | None = None
+    alarms: Sequence[str] = ()  # durations before the start: 1d, 2h, 30m
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _checked_filters(spec: FeedSpec) -> dict[str, list[str]]:
+    """Filter values checked and normalised now, so a typo fails at `feed add`, not at every GET."""
+    return {
+        "kinds": [choice(EventKind, k, "kind").value for k in spec.kinds],
+        "regions": [find_region(r).slug for r in spec.regions],
+        "partners": [p.strip() for p in spec.partners if p.strip()],
+        "programmes": [p.strip() for p in spec.programmes if p.strip()],
+        "statuses": [choice(EventStatus, s, "status").value for s in spec.statuses],
+        "visibilities": [choice(Visibility, v, "visibility").value for v in spec.visibilities],
+    }
+
+
+def alarm_minutes(durations: Sequence[str]) -> list[int]:
+    """Alarm offsets as typed (`1d`, `2h`) in minutes, largest first, repeats dropped."""
+    from events.timeparse import parse_duration
+
+    return sorted({int(parse_duration(d).total_seconds() // 60) for d in durations}, reverse=True)
+
+
+def feed_alarms(feed: Feed) -> tuple[int, ...]:
+    return tuple(int(m) for m in feed.alarms.split(",") if m)
+
+
+def find_feed(name: str, *, session: Session) -> Feed:
+    feed = session.exec(select(Feed).where(col(Feed.name) == name.strip())).first()
+    if feed is None:
+        raise FeedNotFound(name)
+    return feed
+
+
+def feed_by_token(token: str, *, session: Session) -> Feed | None:
+    """The private feed of this token, or None (the caller answers a plain 404 either way)."""
+    return session.exec(
+        select(Feed).where(col(Feed.token_hash) == hash_token(token), col(Feed.private).is_(True))
+    ).first()
+
+
+def public_feed(name: str, *, session: Session) -> Feed | None:
+    return session.exec(select(Feed).where(col(Feed.name) == name, col(Feed.private).is_(False))).first()
+
+
+def add_feed(spec: FeedSpec, *, session: Session, now: datetime) -> tuple[Feed, str | None]:
+    """The new feed and, for a private one, its secret token (shown once: only the hash is kept)."""
+    name = spec.name.strip()
+    if not _NAME.match(name):
+        raise InvalidFeedName(spec.name)
+    if session.exec(select(Feed).where(col(Feed.name) == name)).first() is not None:
+        raise DuplicateFeed(name)
+    if spec.cancelled_days < 0:
+        from events.errors import InvalidInput
+
+        raise InvalidInput(f"--keep-cancelled is {spec.cancelled_days}: give 0 or more days")
+    detail = choice(Detail, spec.detail, "detail")
+    token = new_token() if spec.private else None
+    feed = Feed(
+        name=name, filters=json.dumps(_checked_filters(spec), ensure_ascii=False, sort_keys=True),
+        private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
+        cancelled_days=spec.cancelled_days, color=spec.color, description=spec.description,
+        alarms=",".join(str(m) for m in alarm_minutes(spec.alarms)),
+        created_at=now, updated_at=now,
+    )
+    session.add(feed)
+    session.flush()
+    return feed, token
+
+
+def rotate_token(name: str, *, session: Session, now: datetime) -> tuple[Feed, str]:
+    """A new token for a private feed; the old one stops working at once."""
+    feed = find_feed(name, session=session)
+    if not feed.private:
+        raise PublicFeedSecret(feed.name)
+    token = new_token()
+    feed.token_hash = hash_token(token)
+    feed.updated_at = now
+    session.add(feed)
+    session.flush()
+    return feed, token
+
+
+def remove_feed(name: str, *, session: Session) -> Feed:
+    feed = find_feed(name, session=session)
+    session.delete(feed)
+    session.flush()
+    return feed
+
+
+def list_feeds(*, session: Session) -> list[Feed]:
+    return list(session.exec(select(Feed).order_by(col(Feed.name))).all())
+
+
+def feed_filters(feed: Feed) -> dict[str, list[str]]:
+    stored = json.loads(feed.filters or "{}")
+    return {key: list(stored.get(key, [])) for key in FILTER_KEYS}
+
+
+def feed_selection(feed: Feed) -> Selection:
+    return Selection(**feed_filters(feed), private=feed.private,  # type: ignore[arg-type]
+                     cancelled_for=timedelta(days=feed.cancelled_days))
+
+
+def feed_head(feed: Feed) -> CalendarHead:
+    return CalendarHead(name=feed.name, description=feed.description, color=feed.color)

@@ -1,0 +1,46 @@
+"""Records of the feeds area: the feeds people subscribe to and the cache of rendered VEVENTs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, LargeBinary, String, Text
+from sqlmodel import Field, SQLModel
+
+from events.models import UTCDateTime
+
+DEFAULT_CANCELLED_DAYS = 30
+
+
+class Feed(SQLModel, table=True):
+    """A named selection of events published as iCalendar (PRODUCT.md section 3)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    # JSON object of filter lists: kinds, regions, partners, programmes, statuses, visibilities.
+    filters: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    private: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    detail: str = Field(default="full", max_length=10)
+    # sha256 of the secret token, hex; only private feeds have one.
+    token_hash: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
+    cancelled_days: int = DEFAULT_CANCELLED_DAYS
+    color: str | None = Field(default=None, max_length=40)
+    # VALARM offsets in minutes before the start, comma-separated; empty: no alarms (the default).
+    alarms: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class RenderedEvent(SQLModel, table=True):
+    """One event's VEVENT bytes at one detail level; `version` says which state of the event they show."""
+
+    __tablename__ = "rendered_event"
+
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    )
+    # The detail level, plus the alarm offsets when the feed has any (see exports.render.variant_key).
+    detail: str = Field(sa_column=Column(String(220), primary_key=True))
+    version: str = Field(sa_column=Column(String(80), nullable=False))
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

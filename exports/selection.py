@@ -1,0 +1,142 @@
+"""Which events a feed or an export shows, read in batches so 100,000 events never sit in memory at once.
+
+The confidentiality rule of PRODUCT.md lives here and only here: confidential events are admitted only
+when the selection is private and its visibility filter names `confidential` explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import String, func, select, type_coerce
+from sqlmodel import Session
+
+from events import queries
+from events.models import Event, EventStatus, Visibility
+from events.views import EventView
+
+BATCH = 2_000
+# Bumped whenever the bytes of a VEVENT change for the same event, so cached chunks are re-rendered.
+RENDER_VERSION = 1
+
+
+def chunk_version(sequence: int, stamp: object) -> str:
+    """What state of an event a stored chunk shows: its sequence and its raw `updated_at`."""
+    return f"{RENDER_VERSION}:{sequence}:{stamp}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A feed's or an export's filters; each list is an OR of its values, and the lists AND together."""
+
+    kinds: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    partners: Sequence[str] = ()
+    programmes: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    visibilities: Sequence[str] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    private: bool = False
+    # Cancelled events stay this long after their cancellation (their last change), then leave.
+    cancelled_for: timedelta = timedelta(days=30)
+
+    def admitted_visibilities(self) -> list[str]:
+        """The visibilities this selection may show: a public feed shows public events unless told more."""
+        default = [Visibility.public, Visibility.internal] if self.private else [Visibility.public]
+        wanted = [v.strip().lower() for v in self.visibilities] or default
+        if not self.private:
+            wanted = [v for v in wanted if v != Visibility.confidential]
+        return [str(v) for v in dict.fromkeys(wanted)] or ["__none__"]
+
+
+def event_query(selection: Selection) -> queries.EventQuery:
+    return queries.EventQuery(
+        start=selection.start, end=selection.end, kinds=selection.kinds, regions=selection.regions,
+        partners=selection.partners, programmes=selection.programmes, statuses=selection.statuses,
+        visibilities=selection.admitted_visibilities(),
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The events of a selection at one moment: ids in feed order, the zones used, when it next changes."""
+
+    ids: list[int]
+    versions: list[str]  # per id: what state of the event a rendered chunk must show (see exports.cache)
+    zones: set[str]
+    years: tuple[int, int]  # first and last year a timed event starts in: the span VTIMEZONEs cover
+    last_modified: datetime | None
+    # When a cancelled event in it leaves the feed by age, so a cache of it must be rebuilt then.
+    expires: datetime | None
+
+
+def _as_utc(raw: object) -> datetime:
+    """A stored instant read without type processing (SQLite: naive UTC text; PostgreSQL: aware)."""
+    if isinstance(raw, datetime):
+        return raw.astimezone(UTC) if raw.tzinfo else raw.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(raw)).replace(tzinfo=UTC)
+
+
+def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
+    """One light query over the filtered events (no texts, sorted by the database), then retention.
+
+    `updated_at` is read raw: converting 10,000 instants costs more than the rest of the query.
+    """
+    full = queries.matching_events(event_query(selection), session=session).order_by(None).subquery()
+    stmt = select(full.c.id, full.c.timezone, full.c.all_day, full.c.status, full.c.sequence,
+                  type_coerce(full.c.updated_at, String).label("stamp"),
+                  type_coerce(full.c.start_utc, String).label("start")).order_by(full.c.start_utc, full.c.uid)
+    cutoff = now - selection.cancelled_for
+    ids: list[int] = []
+    versions: list[str] = []
+    zones: set[str] = set()
+    newest: object = None
+    expires: datetime | None = None
+    first: object = None
+    last_start: object = None
+    for id_, timezone, all_day, status, sequence, stamp, start in session.execute(stmt):
+        if status == EventStatus.cancelled:
+            changed = _as_utc(stamp)
+            if changed <= cutoff:
+                continue
+            leaves = changed + selection.cancelled_for
+            expires = leaves if expires is None else min(expires, leaves)
+        ids.append(id_)
+        versions.append(chunk_version(sequence, stamp))
+        if not all_day:
+            zones.add(timezone)
+            first = start if first is None else first
+            last_start = start
+        if newest is None or stamp > newest:
+            newest = stamp
+    last = _as_utc(newest) if newest is not None else None
+    years = (_as_utc(first).year, _as_utc(last_start).year) if first is not None else (1970, 1970)
+    return Plan(ids=ids, versions=versions, zones=zones, years=years, last_modified=last, expires=expires)
+
+
+def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> Iterator[list[EventView]]:
+    """The events of `ids`, in that order, a batch at a time."""
+    for offset in range(0, len(ids), batch):
+        chunk = list(ids[offset : offset + batch])
+        views = {v.id: v for v in queries.list_events(queries.EventQuery(ids=chunk), session=session)}
+        yield [views[i] for i in chunk if i in views]
+
+
+def store_state(*, session: Session) -> tuple[object, ...]:
+    """A cheap fingerprint of everything a feed depends on; it changes whenever an event or feed does.
+
+    Events are summarised (count, newest change, highest id, sum of sequences); feeds are few, so their
+    rows are taken whole: a token rotated within the same instant as the last change still shows.
+    """
+    events = Event.__table__  # type: ignore[attr-defined]
+    from exports.models import Feed
+
+    feeds = Feed.__table__  # type: ignore[attr-defined]
+    summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
+                     func.sum(events.c.sequence)).select_from(events)
+    feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
+                       feeds.c.private, feeds.c.detail, feeds.c.cancelled_days).order_by(feeds.c.id)
+    return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)))

@@ -1,0 +1,48 @@
+"""The feeds commands through the CLI: URL as the last line, exit codes, export to stdout and a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+from exports.checks import check_calendar
+
+runner = CliRunner()
+
+
+def _run(db: str, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--db", db, *args])
+
+
+def test_feed_commands_print_the_url_last(sqlite_url: str) -> None:
+    added = _run(sqlite_url, "feed", "add", "public-events", "--visibility", "public")
+    assert added.exit_code == 0, added.output
+    assert added.output.strip().splitlines()[-1].endswith("/feeds/public-events.ics")
+    assert _run(sqlite_url, "feed", "url", "public-events").output.strip().splitlines()[-1].endswith(
+        "/feeds/public-events.ics")
+    private = _run(sqlite_url, "feed", "add", "staff", "--private")
+    secret = private.output.strip().splitlines()[-1]
+    assert "/private/" in secret and secret.endswith(".ics")
+    hidden = _run(sqlite_url, "feed", "url", "staff")
+    assert hidden.exit_code == 2 and "feed rotate staff" in hidden.output
+    rotated = _run(sqlite_url, "feed", "rotate", "staff")
+    assert rotated.exit_code == 0 and rotated.output.strip().splitlines()[-1] != secret
+    assert secret.split("/private/")[1] not in _run(sqlite_url, "feed", "list", "--json").output
+    assert _run(sqlite_url, "feed", "remove", "nope").exit_code == 1
+    assert _run(sqlite_url, "feed", "add", "x", "--visibility", "secret").exit_code == 2
+
+
+def test_export_to_stdout_and_file(sqlite_url: str, tmp_path: Path) -> None:
+    _run(sqlite_url, "event", "add", "Нууц уулзалт", "--start", "2026-11-26 10:00", "--visibility", "confidential")
+    _run(sqlite_url, "event", "add", "Нээлттэй уулзалт", "--start", "2026-11-27 10:00", "--visibility", "public")
+    shown = _run(sqlite_url, "export")
+    assert shown.exit_code == 0
+    assert check_calendar(shown.stdout_bytes) == []
+    assert "Нээлттэй" in shown.stdout and "Нууц" not in shown.stdout
+    target = tmp_path / "out.ics"
+    written = _run(sqlite_url, "export", "--visibility", "confidential", "-o", str(target))
+    assert written.exit_code == 0
+    assert "Нууц" in target.read_text(encoding="utf-8")
+    assert _run(sqlite_url, "export", "--from", "someday").exit_code == 2

@@ -1,0 +1,178 @@
+"""Feeds over both backends: add/list/url/rotate/remove, hashed tokens, the confidentiality boundary,
+busy-only detail, cancelled-event retention and the per-event render cache."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from calendar_app import feeds as feed_service
+from calendar_app import services
+from calendar_app.config import Settings
+from calendar_app.db import session_scope
+from calendar_app.server import build_feed
+from events.drafts import EventChanges, NewEventDraft
+from exports import feeds
+from exports.checks import check_calendar
+from exports.errors import DuplicateFeed, FeedNotFound, InvalidFeedName, PublicFeedSecret
+from exports.feeds import FeedSpec
+from exports.models import Feed, RenderedEvent
+from tests.conftest import NOW
+
+PUBLIC_T = "Нээлттэй хурал: жендэрийн тэгш байдал"
+INTERNAL_T = "Дотоод уулзалт: төсөв"
+SECRET_T = "Хохирогчийн хэрэг: нууц зөвлөгөөн"
+
+
+def _add(settings: Settings, title: str, visibility: str, **more: object) -> int:
+    draft = NewEventDraft(title=title, start="2026-11-26 10:00", duration="2h", region="ulaanbaatar",
+                          visibility=visibility, location="Чингэлтэй дүүрэг", description="Тайлбар, нууц",
+                          partners=["Азийн сан"], **more)  # type: ignore[arg-type]
+    return services.add_event(draft, settings=settings, now=NOW).id
+
+
+@pytest.fixture
+def stocked(settings: Settings) -> Settings:
+    _add(settings, PUBLIC_T, "public")
+    _add(settings, INTERNAL_T, "internal")
+    _add(settings, SECRET_T, "confidential")
+    return settings
+
+
+def _feed_bytes(settings: Settings, name: str, *, now=NOW) -> bytes:  # type: ignore[no-untyped-def]
+    engine = services.open_store(settings)
+    with session_scope(engine) as session:
+        feed = feeds.find_feed(name, session=session)
+    data = build_feed(feed, engine=engine, now=now).body
+    assert check_calendar(data) == []
+    return data
+
+
+def _export(settings: Settings, **options: object) -> bytes:
+    out = io.BytesIO()
+    feed_service.export_calendar(feed_service.ExportRequest(**options), out, settings=settings,  # type: ignore[arg-type]
+                                 now=NOW)
+    assert check_calendar(out.getvalue()) == []
+    return out.getvalue()
+
+
+def _titles(data: bytes) -> set[str]:
+    text = data.decode()
+    return {t for t in (PUBLIC_T, INTERNAL_T, SECRET_T) if t.split(":")[0] in text}
+
+
+def test_feed_lifecycle(settings: Settings) -> None:
+    info = feed_service.add_feed(FeedSpec("public-events", visibilities=["public"]), settings=settings, now=NOW)
+    assert info.url is not None and info.url.endswith("/feeds/public-events.ics")
+    assert feed_service.feed_info("public-events", settings=settings).url == info.url
+    with pytest.raises(DuplicateFeed):
+        feed_service.add_feed(FeedSpec("public-events"), settings=settings, now=NOW)
+    with pytest.raises(InvalidFeedName):
+        feed_service.add_feed(FeedSpec("bad name/../x"), settings=settings, now=NOW)
+    with pytest.raises(PublicFeedSecret):
+        feed_service.rotate_feed("public-events", settings=settings, now=NOW)
+    assert [i.name for i in feed_service.list_feeds(settings=settings)] == ["public-events"]
+    feed_service.remove_feed("public-events", settings=settings)
+    with pytest.raises(FeedNotFound):
+        feed_service.feed_info("public-events", settings=settings)
+
+
+def test_private_token_is_random_hashed_and_rotates(settings: Settings) -> None:
+    first = feed_service.add_feed(FeedSpec("staff", private=True), settings=settings, now=NOW)
+    assert first.url is not None
+    token = first.url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert len(token) >= 43  # 32 random bytes, url-safe base64: 256 bits
+    engine = services.open_store(settings)
+    with session_scope(engine) as session:
+        stored = session.exec(select(Feed)).one()[0]  # type: ignore[call-overload]
+        assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert token not in repr(stored)
+        assert feeds.feed_by_token(token, session=session) is not None
+    assert feed_service.feed_info("staff", settings=settings).url is None  # the secret is not kept
+    second = feed_service.rotate_feed("staff", settings=settings, now=NOW)
+    assert second.url is not None and second.url != first.url
+    with session_scope(engine) as session:
+        assert feeds.feed_by_token(token, session=session) is None
+        assert feeds.feed_by_token(second.url.rsplit("/", 1)[1].removesuffix(".ics"), session=session) is not None
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (FeedSpec("pub"), {PUBLIC_T}),
+        (FeedSpec("pub-all", visibilities=["public", "internal", "confidential"]), {PUBLIC_T, INTERNAL_T}),
+        (FeedSpec("priv", private=True), {PUBLIC_T, INTERNAL_T}),
+        (FeedSpec("priv-conf", private=True, visibilities=["confidential"]), {SECRET_T}),
+        (FeedSpec("priv-all", private=True, visibilities=["public", "internal", "confidential"]),
+         {PUBLIC_T, INTERNAL_T, SECRET_T}),
+    ],
+)
+def test_confidential_only_in_private_feeds_that_name_it(stocked: Settings, spec: FeedSpec,
+                                                         expected: set[str]) -> None:
+    feed_service.add_feed(spec, settings=stocked, now=NOW)
+    assert _titles(_feed_bytes(stocked, spec.name)) == expected
+
+
+def test_export_admits_confidential_only_when_named(stocked: Settings) -> None:
+    assert _titles(_export(stocked)) == {PUBLIC_T, INTERNAL_T}
+    assert _titles(_export(stocked, visibilities=["confidential"])) == {SECRET_T}
+
+
+def test_busy_feed_and_busy_export_carry_no_texts(stocked: Settings) -> None:
+    feed_service.add_feed(FeedSpec("busy", private=True, detail="busy",
+                                   visibilities=["public", "internal", "confidential"]), settings=stocked, now=NOW)
+    for data in (_feed_bytes(stocked, "busy"), _export(stocked, detail="busy", visibilities=["confidential"])):
+        text = data.decode()
+        assert "BEGIN:VEVENT" in text
+        for leak in ("хурал", "уулзалт", "нууц", "Чингэлтэй", "Тайлбар", "Азийн", "DESCRIPTION", "LOCATION",
+                     "X-CALENDAR-APP", "ATTENDEE", "ORGANIZER"):
+            assert leak not in text, leak
+
+
+def test_cancelled_event_kept_marked_then_leaves(settings: Settings) -> None:
+    event_id = _add(settings, PUBLIC_T, "public", language="mn")
+    services.cancel_event(str(event_id), "Цас их орсон", settings=settings, now=NOW)
+    feed_service.add_feed(FeedSpec("pub", cancelled_days=10), settings=settings, now=NOW)
+    kept = _feed_bytes(settings, "pub", now=NOW + timedelta(days=9)).decode()
+    assert "STATUS:CANCELLED" in kept and "[ЦУЦЛАГДСАН]" in kept and "SEQUENCE:1" in kept
+    gone = _feed_bytes(settings, "pub", now=NOW + timedelta(days=11)).decode()
+    assert "BEGIN:VEVENT" not in gone
+
+
+def test_chunks_are_cached_and_follow_changes(settings: Settings) -> None:
+    event_id = _add(settings, PUBLIC_T, "public")
+    feed_service.add_feed(FeedSpec("pub"), settings=settings, now=NOW)
+    first = _feed_bytes(settings, "pub")
+    engine = services.open_store(settings)
+    with session_scope(engine) as session:
+        assert len(session.execute(select(RenderedEvent.__table__)).all()) == 1  # type: ignore[attr-defined]
+    assert _feed_bytes(settings, "pub") == first  # same data, same bytes
+    services.edit_event(str(event_id), EventChanges(title="Шинэ нэр"), settings=settings, now=NOW + timedelta(hours=1))
+    changed = _feed_bytes(settings, "pub")
+    assert "Шинэ нэр" in changed.decode() and "SEQUENCE:1" in changed.decode()
+    services.delete_event(str(event_id), settings=settings)
+    assert "BEGIN:VEVENT" not in _feed_bytes(settings, "pub").decode()
+
+
+def test_alarms_only_when_the_feed_asks(settings: Settings) -> None:
+    _add(settings, PUBLIC_T, "public")
+    cancelled = _add(settings, "Цуцлагдсан уулзалт", "public")
+    services.cancel_event(str(cancelled), None, settings=settings, now=NOW)
+    feed_service.add_feed(FeedSpec("plain"), settings=settings, now=NOW)
+    feed_service.add_feed(FeedSpec("alarms", alarms=["2h", "1d", "120m"]), settings=settings, now=NOW)
+    feed_service.add_feed(FeedSpec("busy-alarms", private=True, detail="busy", alarms=["1d"]), settings=settings,
+                          now=NOW)
+    assert b"VALARM" not in _feed_bytes(settings, "plain")
+    text = _feed_bytes(settings, "alarms").decode()
+    assert text.count("BEGIN:VALARM") == 2  # one event, two distinct offsets; none on the cancelled one
+    assert "TRIGGER:-P1D" in text and "TRIGGER:-PT2H" in text and "ACTION:DISPLAY" in text
+    busy = _feed_bytes(settings, "busy-alarms").decode()
+    assert "DESCRIPTION:Busy" in busy and PUBLIC_T not in busy
+    import vobject
+
+    (event,) = [e for e in vobject.readOne(text).vevent_list if e.status.value != "CANCELLED"]
+    assert sorted(a.trigger.value for a in event.valarm_list) == [-timedelta(days=1), -timedelta(hours=2)]

@@ -15,8 +15,6 @@ from typer.core import TyperGroup
 from events.errors import CalendarAppError
 
 if TYPE_CHECKING:
-    import click
-
     from calendar_app.config import Settings
     from calendar_app.services import EventFilter
 
@@ -26,7 +24,7 @@ __version__ = "0.1.0"
 class _ErrorHandlingGroup(TyperGroup):
     """Turns our typed errors into one stderr line and the exit code of PRODUCT.md section 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click.Context; typer >= 0.20 vendors its own click
         try:
             return super().invoke(ctx)
         except CalendarAppError as error:

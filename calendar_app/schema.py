@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from calendar_app.db import storage_error
 
 # The newest revision in migrations/versions; tests/test_migrations.py checks that they agree.
-HEAD = "0001"
+HEAD = "0002"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from calendar_app.config import Settings
 from calendar_app.db import create_db_engine, session_scope
+from calendar_app.notify_config import plan_notifications
 from calendar_app.schema import ensure_schema
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days
@@ -65,6 +66,8 @@ def add_event(draft: NewEventDraft, *, settings: Settings, now: datetime) -> Eve
     with session_scope(engine) as session:
         event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
         assert event.id is not None
+        plan_notifications(event, draft.notify, draft.remind, None if draft.default_reminders else False,
+                           session=session, now=now)
         return queries.view_event(event.id, session=session)
 
 
@@ -88,6 +91,8 @@ def edit_event(ref: str, changes: EventChanges, *, settings: Settings, now: date
     with session_scope(engine) as session:
         event = services.edit_event(ref, changes, session=session, now=now)
         assert event.id is not None
+        plan_notifications(event, changes.notify, changes.remind, changes.default_reminders, session=session,
+                           now=now)
         return queries.view_event(event.id, session=session)
 
 
@@ -96,6 +101,7 @@ def cancel_event(ref: str, reason: str | None, *, settings: Settings, now: datet
     with session_scope(engine) as session:
         event = services.cancel_event(ref, reason, session=session, now=now)
         assert event.id is not None
+        plan_notifications(event, None, None, None, session=session, now=now)
         return queries.view_event(event.id, session=session)
 
 

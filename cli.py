@@ -106,6 +106,8 @@ def _print_event(view: Any, as_json: bool, message: str | None = None) -> None:
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 Ref = Annotated[str, typer.Argument(help="The event's id or uid.")]
 Many = Annotated[list[str] | None, typer.Option()]
+Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) to remind (repeatable).")]
+Remind = Annotated[list[str] | None, typer.Option(help="Reminder: 1d, 2h (before the start), end+3d (repeatable).")]
 
 
 # ---- event ----------------------------------------------------------------------------------------------
@@ -136,6 +138,10 @@ def event_add(
     men: Annotated[int | None, typer.Option(help="Of the participants, men.")] = None,
     status: Annotated[str, typer.Option(help="tentative, confirmed, postponed, cancelled or held.")] = "confirmed",
     visibility: Annotated[str, typer.Option(help="public, internal or confidential.")] = "internal",
+    notify: Notify = None,
+    remind: Remind = None,
+    no_default_reminders: Annotated[bool, typer.Option("--no-default-reminders",
+                                                       help="Only the --remind rules, not the kind's.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add an event and print it.
@@ -154,6 +160,7 @@ def event_add(
         region=region, location=location, description=description, url=url, partners=partner or [],
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
+        notify=notify or [], remind=remind or [], default_reminders=not no_default_reminders,
     )
     view = services.add_event(draft, settings=_settings(ctx), now=_now())
     _print_event(view, as_json, f"Added event {view.id} (uid {view.uid})")
@@ -238,9 +245,13 @@ def event_edit(
     men: Annotated[int | None, typer.Option()] = None,
     status: Annotated[str | None, typer.Option()] = None,
     visibility: Annotated[str | None, typer.Option()] = None,
+    notify: Notify = None,
+    remind: Remind = None,
+    default_reminders: Annotated[bool | None, typer.Option("--default-reminders/--no-default-reminders",
+                                                           help="Follow the kind's reminder rules or not.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change an event; only the options given change.
+    """Change an event; only the options given change (--notify and --remind replace their lists).
 
     Example (move the round table a day later, same length):
 
@@ -254,6 +265,7 @@ def event_edit(
         region=region, location=location, description=description, url=url, partners=partner,
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
+        notify=notify, remind=remind, default_reminders=default_reminders,
     )
     view = services.edit_event(ref, changes, settings=_settings(ctx), now=_now())
     _print_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
@@ -406,6 +418,281 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         typer.echo(output.to_json(result))
     else:
         typer.echo(f"Demo loaded: {result['added']} added, {result['unchanged']} already there")
+
+
+# ---- reminders, contacts, workflows, tasks, scheduler (docs/reminders.md) ------------------------------
+
+contact_app = typer.Typer(help="People reminders and tasks go to.", no_args_is_help=True)
+reminder_app = typer.Typer(help="Reminder deliveries: what is due, a preview, the log.", no_args_is_help=True)
+workflow_app = typer.Typer(help="Workflow templates per kind of event (data in a TOML file).",
+                           no_args_is_help=True)
+task_app = typer.Typer(help="Tasks made from workflow steps.", no_args_is_help=True)
+scheduler_app = typer.Typer(help="The reminder dispatcher.", no_args_is_help=True)
+app.add_typer(contact_app, name="contact")
+app.add_typer(reminder_app, name="reminder")
+app.add_typer(workflow_app, name="workflow")
+app.add_typer(task_app, name="task")
+app.add_typer(scheduler_app, name="scheduler")
+
+ContactRef = Annotated[str, typer.Argument(help="The contact's id or e-mail.")]
+
+
+def _print_rows(rows: Any, as_json: bool, columns: tuple[str, ...], title: str | None = None) -> None:
+    from calendar_app import notify_output
+
+    if as_json:
+        from calendar_app import output
+
+        typer.echo(output.to_json(rows))
+    else:
+        _print(notify_output.table(rows, columns, title))
+
+
+@contact_app.command("add")
+def contact_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The person's name, in any script.")],
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    chat: Annotated[str | None, typer.Option(help="Chat/webhook address as an Apprise URL, "
+                                             "e.g. tgram://TOKEN/CHAT.")] = None,
+    language: Annotated[str, typer.Option(help="Language of the messages: mn, ky, ru or en.")] = "en",
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA zone of the messages' times; default: yours.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Partner organisation: told about its events.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a contact.
+
+    Example:
+
+      calendar-app contact add "Оюунчимэг Батбаяр" --email oyunchimeg@example.mn --language mn --tz Asia/Ulaanbaatar
+    """
+    from calendar_app import notify_services
+    from events.contacts import ContactDraft
+
+    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation)
+    row = notify_services.add_contact(draft, settings=_settings(ctx), now=_now())
+    if not as_json:
+        typer.echo(f"Added contact {row['id']}")
+    _print_rows([row], as_json, ("id", "name", "email", "language", "timezone", "organisation"))
+
+
+@contact_app.command("list")
+def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List contacts.
+
+    Example:
+
+      calendar-app contact list --json
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_contacts(settings=_settings(ctx))
+    _print_rows(rows, as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation"))
+
+
+@contact_app.command("edit")
+def contact_edit(
+    ctx: typer.Context,
+    ref: ContactRef,
+    name: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+    chat: Annotated[str | None, typer.Option(help="Apprise URL; an empty string removes it.")] = None,
+    language: Annotated[str | None, typer.Option()] = None,
+    tz: Annotated[str | None, typer.Option("--tz")] = None,
+    organisation: Annotated[str | None, typer.Option(help="An empty string removes it.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a contact; pending reminders follow the new address, language and zone.
+
+    Example:
+
+      calendar-app contact edit 3 --language ky --tz Asia/Bishkek
+    """
+    from calendar_app import notify_services
+    from events.contacts import ContactDraft
+
+    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation)
+    row = notify_services.edit_contact(ref, draft, settings=_settings(ctx), now=_now())
+    _print_rows([row], as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation"))
+
+
+@contact_app.command("remove")
+def contact_remove(ctx: typer.Context, ref: ContactRef, as_json: JsonOpt = False) -> None:
+    """Remove a contact; its pending reminders are cancelled, the log of sent ones stays.
+
+    Example:
+
+      calendar-app contact remove oyunchimeg@example.mn
+    """
+    from calendar_app import notify_services
+
+    row = notify_services.remove_contact(ref, settings=_settings(ctx), now=_now())
+    if not as_json:
+        typer.echo(f"Removed contact {row['id']} ({row['name']})")
+    else:
+        _print_rows(row, True, ())
+
+
+DELIVERY_COLUMNS = ("id", "due", "status", "purpose", "rule", "to", "language", "channel", "event", "attempts",
+                    "error")
+
+
+@reminder_app.command("list")
+def reminder_list(
+    ctx: typer.Context,
+    status: Annotated[list[str] | None, typer.Option(help="pending, claimed, sent, failed, skipped or cancelled "
+                                                     "(repeatable; default pending and claimed).")] = None,
+    event: Annotated[str | None, typer.Option(help="Only this event (id or uid).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List reminder deliveries, soonest first.
+
+    Example:
+
+      calendar-app reminder list --event 3 --status pending --json
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_deliveries(status, event, settings=_settings(ctx))
+    _print_rows(rows, as_json, DELIVERY_COLUMNS)
+
+
+@reminder_app.command("preview")
+def reminder_preview(
+    ctx: typer.Context,
+    at: Annotated[str, typer.Option(help="When: 2025-11-26 08:00, 'tomorrow 09:00', +2d.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what a dispatcher running at --at would send: to whom, in which language, with which subject.
+
+    Example:
+
+      calendar-app reminder preview --at "2020-05-05 10:00"
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.preview(at, settings=_settings(ctx), now=_now())
+    _print_rows(rows, as_json, ("id", "due", "to", "language", "channel", "subject"))
+
+
+@reminder_app.command("log")
+def reminder_log(
+    ctx: typer.Context,
+    event: Annotated[str | None, typer.Option(help="Only this event (id or uid).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every delivery: when due, when sent, to whom, channel, status, error.
+
+    Example:
+
+      calendar-app reminder log --json
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.delivery_log(event, settings=_settings(ctx))
+    _print_rows(rows, as_json, ("id", "due", "sent_at", "status", "to", "channel", "purpose", "attempts", "error"))
+
+
+@workflow_app.command("list")
+def workflow_list(as_json: JsonOpt = False) -> None:
+    """The kinds with their reminder rules and workflow steps (from CALENDAR_APP_WORKFLOWS or the shipped file).
+
+    Example:
+
+      calendar-app workflow list
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_workflows()
+    if not as_json:
+        rows = [{**r, "reminders": " ".join(r["reminders"]), "steps": len(r["steps"])} for r in rows]
+    _print_rows(rows, as_json, ("kind", "reminders", "steps"))
+
+
+@workflow_app.command("show")
+def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signing, round_table, ...")],
+                  as_json: JsonOpt = False) -> None:
+    """Show one kind's reminder rules and steps.
+
+    Example:
+
+      calendar-app workflow show consultation
+    """
+    from calendar_app import notify_services
+
+    row = notify_services.show_workflow(kind)
+    if as_json:
+        _print_rows(row, True, ())
+        return
+    typer.echo(f"{row['kind']}: reminders {' '.join(row['reminders']) or 'none'}")
+    _print_rows(row["steps"], False, ("key", "at", "title", "assignee", "notify"))
+
+
+@task_app.command("list")
+def task_list(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
+    mine: Annotated[str | None, typer.Option(help="Only tasks assigned to this e-mail.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Done and cancelled tasks too.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List open tasks, soonest first.
+
+    Example:
+
+      calendar-app task list --overdue --mine oyunchimeg@example.mn
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_tasks(overdue=overdue, mine=mine, include_done=all_, settings=_settings(ctx),
+                                      now=_now())
+    _print_rows(rows, as_json, ("id", "due", "title", "event", "assignee", "status", "overdue"))
+
+
+@task_app.command("done")
+def task_done(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="The task's id.")],
+              as_json: JsonOpt = False) -> None:
+    """Mark a task done (its pending notification is cancelled).
+
+    Example:
+
+      calendar-app task done 12
+    """
+    from calendar_app import notify_services
+
+    row = notify_services.task_done(ref, settings=_settings(ctx), now=_now())
+    if not as_json:
+        typer.echo(f"Task {row['id']} done: {row['title']}")
+    else:
+        _print_rows(row, True, ())
+
+
+@scheduler_app.command("run")
+def scheduler_run(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One pass over what is due now, then exit "
+                                       "(cron, tests).")] = False,
+    poll: Annotated[str, typer.Option(help="How often to look for changes: 5s... (seconds) or 1m.")] = "5",
+    lease: Annotated[str, typer.Option(help="How long a claim holds before another dispatcher may retry.")] = "2m",
+    batch: Annotated[int, typer.Option(min=1, help="Deliveries claimed at a time.")] = 200,
+    max_attempts: Annotated[int, typer.Option(min=1, help="Attempts before a delivery is marked failed.")] = 5,
+    backoff: Annotated[str, typer.Option(help="First retry delay, doubled after each failure.")] = "30",
+) -> None:
+    """Run the reminder dispatcher in the foreground until Ctrl-C or SIGTERM.
+
+    E-mail goes through CALENDAR_APP_SMTP_URL (smtp://host:port, smtps://..., ?starttls=1), else into the
+    local outbox folder CALENDAR_APP_OUTBOX. Several dispatchers may share one database.
+
+    Example:
+
+      CALENDAR_APP_SMTP_URL=smtp://127.0.0.1:8025 calendar-app scheduler run
+    """
+    from calendar_app import notify_services, scheduler
+    from calendar_app.notify_output import run_scheduler
+
+    notify_services.check_workflows()
+    run_scheduler(scheduler, settings=_settings(ctx), once=once, poll=poll, lease=lease, batch=batch,
+                  max_attempts=max_attempts, backoff=backoff)
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ class ReminderRule:
 def _compact(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     parts = []
-    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60), ("m", 1)):
+    for unit, size in (("d", 24 * 60), ("h", 60), ("m", 1)):
         if minutes >= size:
             parts.append(f"{minutes // size}{unit}")
             minutes %= size

@@ -1,0 +1,230 @@
+"""The dispatcher: claims due deliveries atomically, sends them and records the outcome.
+
+Exactly once rests on the database, not on the scheduler that wakes us:
+- claim: one `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING id` on PostgreSQL; the
+  same statement inside `BEGIN IMMEDIATE` on SQLite, where only one writer at a time can run it. A claim
+  sets a lease and a token; only the holder of the token may record the outcome.
+- crash mid-send: the lease runs out and another pass claims the delivery again. The e-mail keeps its
+  `Message-ID` (derived from the delivery), so a receiver can recognise the rare resend.
+- failures: retried with exponential back-off, then recorded as `failed` with the last error.
+- late: sent if still useful (within the grace, and never a before-start reminder once the event began),
+  else marked `skipped`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, event, func, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col
+
+from calendar_app.channels import AppriseChannel, ChannelFailure, EmailChannel
+from calendar_app.db import create_db_engine
+from calendar_app.messages import Person, compose_email, render
+from events import queries
+from events.notify_models import Contact, Delivery, DeliveryStatus, Purpose, Task, TaskStatus
+from events.planning import DEFAULT_GRACE, is_stale
+from events.views import EventView
+
+D = Delivery.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    batch: int = 200
+    lease: timedelta = timedelta(minutes=2)
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(seconds=30)
+    backoff_max: timedelta = timedelta(hours=1)
+    grace: timedelta = DEFAULT_GRACE
+    # Outcomes are written in groups this size: fewer commits; a crash resends at most this many.
+    record_every: int = 50
+
+
+@dataclass
+class PassReport:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: PassReport) -> None:
+        for name in ("sent", "failed", "retried", "skipped", "cancelled"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+
+
+def dispatcher_engine(url: str) -> Engine:
+    """An engine whose transactions on SQLite start with BEGIN IMMEDIATE (take the write lock first)."""
+    engine = create_db_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _manual_transactions(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return engine
+
+
+def backoff_delay(attempts: int, config: DispatchConfig) -> timedelta:
+    return min(config.backoff * (2 ** max(attempts - 1, 0)), config.backoff_max)
+
+
+class Dispatcher:
+    """One dispatcher process; several may run against the same database."""
+
+    def __init__(self, engine: Engine, *, email: EmailChannel, mail_from: str, config: DispatchConfig | None = None,
+                 chat: AppriseChannel | None = None, worker: str | None = None) -> None:
+        self.engine = engine
+        self.email = email
+        self.chat = chat or AppriseChannel()
+        self.mail_from = mail_from
+        self.config = config or DispatchConfig()
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self._lock = threading.Lock()
+
+    # ---- claiming -------------------------------------------------------------------------------------
+
+    def mark_stale(self, now: datetime) -> int:
+        """Pending deliveries too late to be useful become `skipped` (never 'starts in 2 hours' after)."""
+        began = and_(D.c.due_utc <= D.c.event_start_utc, D.c.event_start_utc <= now)
+        stale = or_(began, D.c.due_utc < now - self.config.grace)
+        waiting = or_(and_(D.c.status == DeliveryStatus.pending, D.c.ready_utc <= now),
+                      and_(D.c.status == DeliveryStatus.claimed, D.c.lease_until < now))
+        with self.engine.begin() as conn:
+            result = conn.execute(update(D).where(waiting, stale).values(
+                status=DeliveryStatus.skipped, updated_at=now, lease_until=None,
+                last_error="too late: the event began or the grace ran out while the dispatcher was away"))
+        return result.rowcount or 0
+
+    def claim(self, now: datetime, token: str) -> list[int]:
+        """Atomically take up to `batch` due deliveries (and those whose lease ran out)."""
+        due = or_(and_(D.c.status == DeliveryStatus.pending, D.c.ready_utc <= now),
+                  and_(D.c.status == DeliveryStatus.claimed, D.c.lease_until < now))
+        chosen = (select(D.c.id).where(due).order_by(D.c.ready_utc, D.c.id).limit(self.config.batch)
+                  .with_for_update(skip_locked=True))
+        statement = (update(D).where(D.c.id.in_(chosen.scalar_subquery()))
+                     .values(status=DeliveryStatus.claimed, claimed_by=token, lease_until=now + self.config.lease,
+                             attempts=D.c.attempts + 1, updated_at=now)
+                     .returning(D.c.id))
+        with self.engine.begin() as conn:
+            return sorted(conn.execute(statement).scalars().all())
+
+    def next_due(self) -> datetime | None:
+        """The earliest moment a pending delivery becomes due or a lease runs out."""
+        with Session(self.engine) as session:
+            ready = session.execute(select(func.min(D.c.ready_utc)).where(D.c.status == DeliveryStatus.pending))
+            lease = session.execute(select(func.min(D.c.lease_until)).where(D.c.status == DeliveryStatus.claimed))
+            values = [v for v in (ready.scalar(), lease.scalar()) if v is not None]
+        return min(values) if values else None
+
+    # ---- one pass -------------------------------------------------------------------------------------
+
+    def run_pass(self, clock: Callable[[], datetime]) -> PassReport:
+        """Send everything due at `clock()`, batch after batch, until nothing due is left."""
+        report = PassReport()
+        with self._lock:
+            now = clock()
+            report.skipped += self.mark_stale(now)
+            while True:
+                token = f"{self.worker}:{uuid.uuid4().hex[:8]}"
+                ids = self.claim(now, token)
+                if not ids:
+                    break
+                report.add(self._send_batch(ids, token, clock))
+                now = clock()
+            self.email.close()
+        return report
+
+    def _send_batch(self, ids: list[int], token: str, clock: Callable[[], datetime]) -> PassReport:
+        report = PassReport()
+        with Session(self.engine) as session:
+            rows = session.execute(select(Delivery, Contact).outerjoin(Contact, col(Contact.id) == Delivery.contact_id)
+                                   .where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))).all()
+            events: dict[int, EventView] = {}
+            tasks: dict[int, Task] = {}
+            for delivery, _ in rows:
+                if delivery.event_id not in events:
+                    events[delivery.event_id] = queries.view_event(delivery.event_id, session=session)
+                if delivery.task_id and delivery.task_id not in tasks:
+                    task = session.get(Task, delivery.task_id)
+                    if task is not None:
+                        tasks[delivery.task_id] = task
+        outcomes: list[dict[str, Any]] = []
+        for delivery, contact in rows:
+            outcome = self._one(delivery, contact, events[delivery.event_id], tasks.get(delivery.task_id or 0),
+                                clock())
+            outcomes.append(outcome)
+            report_field = outcome.pop("_report")
+            setattr(report, report_field, getattr(report, report_field) + 1)
+            if outcome.get("last_error") and report_field != "cancelled":
+                report.errors.append(f"delivery {delivery.id}: {outcome['last_error']}")
+            if len(outcomes) >= self.config.record_every:
+                self._record(outcomes, token)
+                outcomes = []
+        self._record(outcomes, token)
+        return report
+
+    def _one(self, delivery: Delivery, contact: Contact | None, view: EventView, task: Task | None,
+             now: datetime) -> dict[str, Any]:
+        base: dict[str, Any] = {"id": delivery.id, "updated_at": now, "lease_until": None}
+        why_not = self._why_not(delivery, contact, view, task, now)
+        if why_not:
+            status, reason = why_not
+            return {**base, "status": status, "last_error": reason, "_report": status.value}
+        assert contact is not None and delivery.id is not None
+        person = Person(contact.name, contact.language, contact.timezone)
+        try:
+            if delivery.channel == "chat":
+                message = render(delivery.purpose, view, person, now=now, task=task.title if task else None,
+                                 task_due=task.due_utc if task else None)
+                self.chat.send_text(delivery.address, message.subject, message.text)
+            else:
+                mail = compose_email(delivery.purpose, view, person, address=delivery.address,
+                                     delivery_id=delivery.id, mail_from=self.mail_from, now=now,
+                                     task=task.title if task else None, task_due=task.due_utc if task else None)
+                self.email.send(mail, delivery.address)
+        except ChannelFailure as error:
+            if error.permanent or delivery.attempts >= self.config.max_attempts:
+                return {**base, "status": DeliveryStatus.failed, "last_error": str(error), "_report": "failed"}
+            return {**base, "status": DeliveryStatus.pending, "last_error": str(error), "_report": "retried",
+                    "ready_utc": now + backoff_delay(delivery.attempts, self.config)}
+        return {**base, "status": DeliveryStatus.sent, "sent_at": now, "last_error": None, "_report": "sent"}
+
+    def _why_not(self, delivery: Delivery, contact: Contact | None, view: EventView, task: Task | None,
+                 now: datetime) -> tuple[DeliveryStatus, str] | None:
+        """Checked again at send time: the event may have changed since the delivery was claimed."""
+        if contact is None:
+            return DeliveryStatus.cancelled, "contact removed"
+        if delivery.purpose != Purpose.cancellation and view.status == "cancelled":
+            return DeliveryStatus.cancelled, "event cancelled"
+        if delivery.purpose == Purpose.reminder and view.start != delivery.event_start_utc:
+            return DeliveryStatus.cancelled, "event moved: a delivery for the new time replaces this one"
+        if delivery.purpose == Purpose.task and (task is None or task.status != TaskStatus.open):
+            return DeliveryStatus.cancelled, "task done or removed"
+        if is_stale(due=delivery.due_utc, event_start=view.start, before_start=delivery.due_utc <= view.start,
+                    now=now, grace=self.config.grace):
+            return DeliveryStatus.skipped, "too late: the event began or the grace ran out"
+        return None
+
+    def _record(self, outcomes: list[dict[str, Any]], token: str) -> None:
+        """Write outcomes; only the holder of the claim token may (a lost lease means another took over)."""
+        if not outcomes:
+            return
+        with self.engine.begin() as conn:
+            for outcome in outcomes:
+                values = {k: v for k, v in outcome.items() if k != "id"}
+                conn.execute(update(D).where(D.c.id == outcome["id"], D.c.claimed_by == token,
+                                             D.c.status == DeliveryStatus.claimed).values(**values))

@@ -45,7 +45,7 @@ class OutboxChannel:
     def send(self, mail: EmailMessage, address: str) -> None:
         try:
             if self._box is None:
-                self.path.mkdir(parents=True, exist_ok=True)
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._box = mailbox.Maildir(self.path, create=True)
             self._box.add(mail)
         except OSError as error:

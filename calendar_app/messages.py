@@ -118,7 +118,7 @@ def render(purpose: str, event: EventView, person: Person, *, now: datetime, tas
 
 
 def _relative(start: datetime, now: datetime, person: Person) -> str:
-    return format_timedelta(start - now, add_direction=True, threshold=1.1, locale=person.language)
+    return format_timedelta(start - now, add_direction=True, threshold=1, locale=person.language)
 
 
 def compose_email(

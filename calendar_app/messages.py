@@ -132,7 +132,6 @@ def compose_email(
     mail["To"] = formataddr((person.name, address))
     mail["Date"] = rfc2822_date(now)
     mail["Message-ID"] = message_id(delivery_id, mail_from.rpartition("@")[2] or "calendar-app")
-    mail["Content-Language"] = person.language
     mail["Auto-Submitted"] = "auto-generated"
     mail["X-Calendar-App-Delivery"] = str(delivery_id)
     mail.set_content(message.text)
@@ -141,6 +140,7 @@ def compose_email(
         method = "CANCEL" if purpose == "cancellation" else "REQUEST"
         ics = build_invite(event, method=method, organizer=mail_from, attendee=address, attendee_name=person.name,
                            stamp=now)
-        mail.add_attachment(ics, maintype="text", subtype="calendar", filename="invite.ics",
-                            params={"method": method})
+        mail.add_attachment(ics.decode("utf-8"), subtype="calendar", charset="utf-8", cte="base64",
+                            filename="invite.ics", params={"method": method})
+    mail["Content-Language"] = person.language  # after the body: set_content drops Content-* headers
     return mail

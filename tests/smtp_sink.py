@@ -30,7 +30,7 @@ class Sink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
-        mail = message_from_bytes(envelope.content, policy=policy.default)
+        mail = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.lock:
             self.mails.append(mail)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))

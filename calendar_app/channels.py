@@ -9,7 +9,6 @@ import mailbox
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -28,7 +27,8 @@ class ChannelFailure(Exception):
 class EmailChannel(Protocol):
     name: str
 
-    def send(self, mail: EmailMessage, address: str) -> None: ...
+    def send(self, mail: bytes, address: str, sender: str) -> None:
+        """Send one finished message (`mail`: its bytes, CRLF line ends) to `address`."""
 
     def close(self) -> None: ...
 
@@ -42,7 +42,7 @@ class OutboxChannel:
         self.path = path
         self._box: mailbox.Maildir | None = None
 
-    def send(self, mail: EmailMessage, address: str) -> None:
+    def send(self, mail: bytes, address: str, sender: str) -> None:
         try:
             if self._box is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,11 +116,11 @@ class SMTPChannel:
             smtp.login(c.user, c.password or "")
         return smtp
 
-    def send(self, mail: EmailMessage, address: str) -> None:
+    def send(self, mail: bytes, address: str, sender: str) -> None:
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            self._smtp.send_message(mail, to_addrs=[address])
+            self._smtp.sendmail(sender, [address], mail)
         except smtplib.SMTPRecipientsRefused as error:
             code = next(iter(error.recipients.values()))[0] if error.recipients else 0
             raise ChannelFailure(f"{self.config.where} refused {address}: {error.recipients}",
@@ -147,7 +147,7 @@ class BrokenChannel:
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
-    def send(self, mail: EmailMessage, address: str) -> None:
+    def send(self, mail: bytes, address: str, sender: str) -> None:
         raise ChannelFailure(self.reason)
 
     def close(self) -> None:

@@ -22,17 +22,20 @@ def free_port() -> int:
 
 class Sink:
     def __init__(self, delay: float = 0.0) -> None:
-        self.mails: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.delay = delay
         self.lock = threading.Lock()
 
+    @property
+    def mails(self) -> list[EmailMessage]:
+        return [message_from_bytes(raw, policy=policy.default) for raw in list(self.raw)]  # type: ignore[misc]
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
-        mail = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.lock:
-            self.mails.append(mail)  # type: ignore[arg-type]
+            self.raw.append(envelope.original_content or envelope.content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 

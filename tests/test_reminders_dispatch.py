@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from icalendar import Calendar
+from reminder_helpers import add_contacts, add_event, outbox_mails
+from smtp_sink import free_port, silent_server
 from sqlmodel import select
 
 from calendar_app import services
@@ -21,16 +23,15 @@ from calendar_app.db import session_scope
 from calendar_app.dispatcher import DispatchConfig, Dispatcher, dispatcher_engine
 from calendar_app.notify_services import add_contact
 from events.contacts import ContactDraft
+from events.drafts import EventChanges
 from events.notify_models import Delivery
-from reminder_helpers import add_contacts, add_event, outbox_mails
-from smtp_sink import free_port, silent_server
 
 START = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Ulaanbaatar
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 DAY_BEFORE = START - timedelta(days=1)
 
 
-def at(moment: datetime):  # noqa: ANN201 - a clock for the dispatcher
+def at(moment: datetime):
     return lambda: moment
 
 
@@ -129,9 +130,9 @@ def test_a_hanging_server_times_out_and_is_retried(sqlite_settings: Settings) ->
 
 
 class _Webhook(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         _Webhook.received.append(json.loads(self.rfile.read(length)))
         self.send_response(200)
@@ -180,3 +181,23 @@ def test_cancellation_notice_carries_method_cancel(sqlite_settings: Settings, ou
     calendar = Calendar.from_ical(ics.get_content())
     assert str(calendar["METHOD"]) == "CANCEL"
     assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+
+
+def test_prepared_messages_are_used_unless_the_event_changed(sqlite_settings: Settings, outbox: Path) -> None:
+    s = sqlite_settings
+    emails = add_contacts(s, 2, now=NOW)
+    event_id = add_event(s, now=NOW, start=START, kind="signing", notify=emails)
+    dispatcher = _dispatcher(s, OutboxChannel(outbox))
+    assert dispatcher.prepare(DAY_BEFORE - timedelta(seconds=30)) == 2
+    assert dispatcher.prepare(DAY_BEFORE - timedelta(seconds=20)) == 0  # already prepared
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=2))).sent == 2
+    assert {str(m["Date"]) for m in outbox_mails(outbox)} == {"Wed, 02 Dec 2026 02:00:00 +0000"}  # as prepared
+    # Prepared, then the event is renamed before it falls due: the message is rendered again.
+    services.edit_event(str(event_id), EventChanges(start=(START + timedelta(days=2)).isoformat(), title="Renamed"),
+                        settings=s, now=NOW)
+    later = DAY_BEFORE + timedelta(days=2)
+    assert dispatcher.prepare(later - timedelta(seconds=30)) == 2
+    services.edit_event(str(event_id), EventChanges(title="Гэрээ байгуулах ёслол"), settings=s, now=NOW)
+    assert dispatcher.run_pass(at(later)).sent == 2
+    subjects = sorted(str(m["Subject"]) for m in outbox_mails(outbox))
+    assert subjects.count("Сануулга: Гэрээ байгуулах ёслол") == 1 and not any("Renamed" in x for x in subjects)

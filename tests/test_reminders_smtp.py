@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
+from reminder_helpers import add_contacts, add_event
+from smtp_sink import smtp_sink
 
 from calendar_app.channels import SMTPChannel, parse_smtp_url
 from calendar_app.config import Settings
 from calendar_app.dispatcher import Dispatcher, dispatcher_engine
 from calendar_app.services import show_event
-from reminder_helpers import add_contacts, add_event
-from smtp_sink import smtp_sink
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 START = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 Ulaanbaatar, 08:00 Bishkek, 05:00 Moscow, 09:00 Hovd

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import NOW
+from reminder_helpers import add_contacts, add_event
 from sqlmodel import select
 
 from calendar_app import notify_services, services
@@ -15,8 +17,6 @@ from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput, UnknownChoice, UnknownTimeZone
 from events.notify_errors import ContactNotFound, InvalidEmail, InvalidOffset, ReminderAfterEvent, TaskNotFound
 from events.notify_models import Delivery
-from conftest import NOW
-from reminder_helpers import add_contacts, add_event
 
 START = NOW + timedelta(days=10)
 

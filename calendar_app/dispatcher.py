@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from email.policy import SMTP as SMTP_POLICY
 from typing import Any
 
-from sqlalchemy import and_, event, func, or_, select, update
+from sqlalchemy import and_, bindparam, event, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
@@ -205,51 +205,69 @@ class Dispatcher:
         return mail.as_bytes(policy=SMTP_POLICY)
 
     def _send_batch(self, ids: list[int], token: str, clock: Callable[[], datetime]) -> PassReport:
+        """Send the claimed deliveries in groups of `record_every`, recording each group's outcomes."""
         report = PassReport()
         rows, events, tasks = self._load(ids)
-        outcomes: list[dict[str, Any]] = []
-        for delivery, contact in rows:
-            outcome = self._one(delivery, contact, events[delivery.event_id], tasks.get(delivery.task_id or 0),
-                                clock())
-            outcomes.append(outcome)
-            report_field = outcome.pop("_report")
-            setattr(report, report_field, getattr(report, report_field) + 1)
-            if outcome.get("last_error") and report_field != "cancelled":
-                report.errors.append(f"delivery {delivery.id}: {outcome['last_error']}")
-            if len(outcomes) >= self.config.record_every:
-                self._record(outcomes, token)
-                outcomes = []
-        self._record(outcomes, token)
+        size = self.config.record_every
+        for first in range(0, len(rows), size):
+            outcomes = self._send_group(rows[first:first + size], events, tasks, clock)
+            for outcome in outcomes:
+                kind = outcome.pop("_report")
+                setattr(report, kind, getattr(report, kind) + 1)
+                if outcome.get("last_error") and kind != "cancelled":
+                    report.errors.append(f"delivery {outcome['id']}: {outcome['last_error']}")
+            self._record(outcomes, token)
         return report
 
-    def _one(self, delivery: Delivery, contact: Contact | None, view: EventView, task: Task | None,
-             now: datetime) -> dict[str, Any]:
-        base: dict[str, Any] = {"id": delivery.id, "updated_at": now, "lease_until": None}
-        why_not = self._why_not(delivery, contact, view, task, now)
-        if why_not:
-            status, reason = why_not
-            return {**base, "status": status, "last_error": reason, "_report": status.value}
-        assert contact is not None and delivery.id is not None
-        person = Person(contact.name, contact.language, contact.timezone)
-        try:
-            if delivery.channel == "chat":
-                message = render(delivery.purpose, view, person, now=now, task=task.title if task else None,
-                                 task_due=task.due_utc if task else None)
-                self.chat.send_text(delivery.address, message.subject, message.text)
+    def _send_group(self, rows: list[Any], events: dict[int, EventView], tasks: dict[int, Task],
+                    clock: Callable[[], datetime]) -> list[dict[str, Any]]:
+        outcomes: list[dict[str, Any]] = []
+        mails: list[tuple[Delivery, tuple[bytes, str, str]]] = []
+        now = clock()
+        for delivery, contact in rows:
+            view, task = events[delivery.event_id], tasks.get(delivery.task_id or 0)
+            why_not = self._why_not(delivery, contact, view, task, now)
+            if why_not:
+                status, reason = why_not
+                outcomes.append(self._outcome(delivery, now, status, reason))
+            elif delivery.channel == "chat":
+                outcomes.append(self._chat(delivery, contact, view, task, now))
             else:
-                prepared = self._prepared.pop(delivery.id, None)
+                prepared = self._prepared.pop(delivery.id or 0, None)
                 if (prepared is not None and prepared[0] == _fingerprint(delivery, contact, view)
                         and abs(now - delivery.due_utc) <= PREPARED_VALID):
                     mail = prepared[1]
                 else:
                     mail = self._email_bytes(delivery, contact, view, task, now)
-                self.email.send(mail, delivery.address, self.mail_from)
-        except ChannelFailure as error:
-            if error.permanent or delivery.attempts >= self.config.max_attempts:
-                return {**base, "status": DeliveryStatus.failed, "last_error": str(error), "_report": "failed"}
-            return {**base, "status": DeliveryStatus.pending, "last_error": str(error), "_report": "retried",
+                mails.append((delivery, (mail, delivery.address, self.mail_from)))
+        results = self.email.send_many([item for _, item in mails]) if mails else []
+        done = clock()
+        for (delivery, _), failure in zip(mails, results, strict=True):
+            outcomes.append(self._outcome(delivery, done, DeliveryStatus.sent, None, failure))
+        return outcomes
+
+    def _chat(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
+              now: datetime) -> dict[str, Any]:
+        person = Person(contact.name, contact.language, contact.timezone)
+        message = render(delivery.purpose, view, person, now=now, task=task.title if task else None,
+                         task_due=task.due_utc if task else None)
+        try:
+            self.chat.send_text(delivery.address, message.subject, message.text)
+        except ChannelFailure as failure:
+            return self._outcome(delivery, now, DeliveryStatus.sent, None, failure)
+        return self._outcome(delivery, now, DeliveryStatus.sent, None)
+
+    def _outcome(self, delivery: Delivery, now: datetime, status: DeliveryStatus, reason: str | None,
+                 failure: ChannelFailure | None = None) -> dict[str, Any]:
+        base: dict[str, Any] = {"id": delivery.id, "updated_at": now, "lease_until": None}
+        if failure is not None:
+            if failure.permanent or delivery.attempts >= self.config.max_attempts:
+                return {**base, "status": DeliveryStatus.failed, "last_error": str(failure), "_report": "failed"}
+            return {**base, "status": DeliveryStatus.pending, "last_error": str(failure), "_report": "retried",
                     "ready_utc": now + backoff_delay(delivery.attempts, self.config)}
-        return {**base, "status": DeliveryStatus.sent, "sent_at": now, "last_error": None, "_report": "sent"}
+        if status == DeliveryStatus.sent:
+            return {**base, "status": status, "sent_at": now, "last_error": None, "_report": "sent"}
+        return {**base, "status": status, "last_error": reason, "_report": status.value}
 
     def _why_not(self, delivery: Delivery, contact: Contact | None, view: EventView, task: Task | None,
                  now: datetime) -> tuple[DeliveryStatus, str] | None:
@@ -268,11 +286,19 @@ class Dispatcher:
         return None
 
     def _record(self, outcomes: list[dict[str, Any]], token: str) -> None:
-        """Write outcomes; only the holder of the claim token may (a lost lease means another took over)."""
+        """Write outcomes; only the holder of the claim token may (a lost lease means another took over).
+
+        Outcomes of the same shape go in one executemany: one statement per shape, not one per delivery."""
         if not outcomes:
             return
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for outcome in outcomes:
+            columns = tuple(sorted(k for k in outcome if k != "id"))
+            params = {f"v_{k}": outcome[k] for k in columns}
+            shapes.setdefault(columns, []).append({**params, "b_id": outcome["id"], "b_token": token})
         with self.engine.begin() as conn:
-            for outcome in outcomes:
-                values = {k: v for k, v in outcome.items() if k != "id"}
-                conn.execute(update(D).where(D.c.id == outcome["id"], D.c.claimed_by == token,
-                                             D.c.status == DeliveryStatus.claimed).values(**values))
+            for columns, rows in shapes.items():
+                statement = (update(D).where(D.c.id == bindparam("b_id"), D.c.claimed_by == bindparam("b_token"),
+                                             D.c.status == DeliveryStatus.claimed)
+                             .values({c: bindparam(f"v_{c}") for c in columns}))
+                conn.execute(statement, rows)

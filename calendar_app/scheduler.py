@@ -62,11 +62,11 @@ class DispatcherService:
             return
         if self.on_report and (report.sent or report.failed or report.retried or report.skipped):
             self.on_report(report)
+        self._plan_next()  # before preparing, which may take seconds: the next wake-up must not wait for it
         try:
             self.dispatcher.prepare(utc_now())
         except Exception:  # preparing is an optimisation: the pass renders whatever was not prepared
             log.exception("preparing messages failed")
-        self._plan_next()
 
     def _plan_next(self) -> None:
         from apscheduler.triggers.date import DateTrigger

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [AREA...]`, each printing figures and the ratio to a baseline run alongside."""

@@ -87,6 +87,12 @@ class DispatcherService:
     def stop(self, *_: Any) -> None:
         self.stopped.set()
 
+    def shutdown(self) -> None:
+        """Stop waking up; wait for the pass in progress."""
+        self.stopped.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+
     def run_forever(self) -> None:
         """Start, then block until SIGINT or SIGTERM; finish the pass in progress and return."""
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -99,3 +105,15 @@ class DispatcherService:
                 self.scheduler.shutdown(wait=True)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+def start_in_background(settings: Settings, notify: NotifySettings | None = None,
+                        options: SchedulerOptions | None = None) -> DispatcherService:
+    """For `serve`: the dispatcher beside the feed server, in background threads. Call `shutdown()` on exit."""
+    from calendar_app.notify_config import load_notify_settings
+
+    notify = notify or load_notify_settings()
+    options = options or SchedulerOptions(config=DispatchConfig(grace=notify.grace))
+    service = DispatcherService(build_dispatcher(settings, notify, options.config), options)
+    service.start()
+    return service

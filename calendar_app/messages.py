@@ -140,7 +140,8 @@ def compose_email(
         method = "CANCEL" if purpose == "cancellation" else "REQUEST"
         ics = build_invite(event, method=method, organizer=mail_from, attendee=address, attendee_name=person.name,
                            stamp=now)
-        mail.add_attachment(ics.decode("utf-8"), subtype="calendar", charset="utf-8", cte="base64",
-                            filename="invite.ics", params={"method": method})
+        # As bytes: a str attachment would have its CRLF line ends (RFC 5545) turned into LF.
+        mail.add_attachment(ics, maintype="text", subtype="calendar", cte="base64", filename="invite.ics",
+                            params={"method": method, "charset": "utf-8"})
     mail["Content-Language"] = person.language  # after the body: set_content drops Content-* headers
     return mail

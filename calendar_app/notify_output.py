@@ -44,6 +44,8 @@ def run_scheduler(scheduler: ModuleType, *, settings: Settings, once: bool, poll
     from calendar_app.notify_config import load_notify_settings
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+    # APScheduler logs every wake-up at INFO and a wake-up skipped while a pass runs as a warning: both normal.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     notify = load_notify_settings()
     config = DispatchConfig(batch=batch, lease=seconds(lease), max_attempts=max_attempts, backoff=seconds(backoff),
                             grace=notify.grace)

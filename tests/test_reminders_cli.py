@@ -12,19 +12,19 @@ from cli import app
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CALENDAR_APP_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.delenv("CALENDAR_APP_SMTP_URL", raising=False)
     db = str(tmp_path / "cli.db")
     runner = CliRunner()
 
-    def invoke(*args: str):  # noqa: ANN202
+    def invoke(*args: str):
         return runner.invoke(app, ["--db", db, "--tz", "Asia/Ulaanbaatar", *args])
 
     return invoke
 
 
-def test_contact_and_event_with_reminders_from_the_cli(run) -> None:  # noqa: ANN001
+def test_contact_and_event_with_reminders_from_the_cli(run) -> None:
     assert run("contact", "add", "Оюунчимэг", "--email", "oyuna@example.mn", "--language", "mn").exit_code == 0
     result = run("event", "add", "Зөвшилцөх уулзалт", "--kind", "consultation", "--start", "2030-05-06 10:00",
                  "--notify", "oyuna@example.mn", "--remind", "30m", "--json")
@@ -56,7 +56,7 @@ def test_contact_and_event_with_reminders_from_the_cli(run) -> None:  # noqa: AN
     (("task", "done", "42"), 1, "no task"),
     (("reminder", "list", "--status", "lost"), 2, "unknown status"),
 ])
-def test_bad_input_is_one_line_and_changes_nothing(run, args, code, words) -> None:  # noqa: ANN001
+def test_bad_input_is_one_line_and_changes_nothing(run, args, code, words) -> None:
     result = run(*args)
     assert result.exit_code == code, result.output
     lines = result.output.strip().splitlines()
@@ -65,7 +65,7 @@ def test_bad_input_is_one_line_and_changes_nothing(run, args, code, words) -> No
     assert json.loads(run("contact", "list", "--json").output) == []
 
 
-def test_scheduler_once_with_a_broken_smtp_url_starts_and_reports_the_channel(run, monkeypatch, caplog) -> None:  # noqa: ANN001
+def test_scheduler_once_with_a_broken_smtp_url_starts_and_reports_the_channel(run, monkeypatch, caplog) -> None:
     monkeypatch.setenv("CALENDAR_APP_SMTP_URL", "smtp//missing-colon")
     run("contact", "add", "Айгүл", "--email", "aigul@example.kg", "--language", "ky")
     result = run("scheduler", "run", "--once")

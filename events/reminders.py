@@ -156,8 +156,11 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
     existing = session.exec(select(Delivery).where(col(Delivery.event_id) == event.id)).all()
     pending = {d.id: _as_planned(d) for d in existing
                if d.status == DeliveryStatus.pending and d.purpose != Purpose.cancellation and d.id}
-    finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing if d.status not in OPEN}
-    finished |= {(*_as_planned(d).slot, d.event_start_utc) for d in existing if d.status == DeliveryStatus.claimed}
+    # Done (or being sent right now): never planned again for the same start. Cancelled ones may come back.
+    done = (DeliveryStatus.sent, DeliveryStatus.failed, DeliveryStatus.skipped, DeliveryStatus.claimed)
+    finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing if d.status in done}
+    revivable = {(*_as_planned(d).slot, d.event_start_utc): d for d in existing
+                 if d.status == DeliveryStatus.cancelled and d.purpose != Purpose.cancellation}
     change = reconcile(wanted, pending, finished)
     rows = {d.id: d for d in existing}
     for delivery_id, new in change.retime.items():
@@ -174,6 +177,13 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
     session.flush()
     for planned in change.insert:
         task_id = task_ids.get(planned.rule_key[5:]) if planned.purpose == Purpose.task else None
+        old = revivable.get((*planned.slot, planned.event_start_utc))
+        if old is not None:  # wanted again (event un-cancelled, defaults back on): same key, so the same row
+            old.status, old.due_utc, old.ready_utc, old.address = (
+                DeliveryStatus.pending, planned.due_utc, planned.due_utc, planned.address)
+            old.attempts, old.last_error, old.lease_until, old.claimed_by, old.updated_at = 0, None, None, None, now
+            session.add(old)
+            continue
         session.add(_new_delivery(planned, event.id, now, task_id))
     if cancelled:
         _tell_reminded(event, existing, now=now, session=session)

@@ -169,3 +169,18 @@ def test_task_done(sqlite_settings: Settings) -> None:
     assert statuses["task:concept-note"] == "cancelled"
     with pytest.raises(TaskNotFound):
         notify_services.task_done("999", settings=sqlite_settings, now=NOW)
+
+
+def test_issue_reminders_come_back_when_wanted_again(settings: Settings) -> None:
+    """Cancelled deliveries share the unique key of their replacements: reviving must not collide."""
+    emails = add_contacts(settings, 1, now=NOW)
+    event_id = add_event(settings, now=NOW, start=START, kind="signing", notify=emails)
+    services.edit_event(str(event_id), EventChanges(default_reminders=False), settings=settings, now=NOW)
+    assert {d.status for d in _deliveries(settings) if d.purpose == "reminder"} == {"cancelled"}
+    services.edit_event(str(event_id), EventChanges(default_reminders=True), settings=settings, now=NOW)
+    assert [(d.rule_key, d.status) for d in _deliveries(settings) if d.purpose == "reminder"] == [
+        ("start-1d", "pending")]
+    services.cancel_event(str(event_id), None, settings=settings, now=NOW)
+    services.edit_event(str(event_id), EventChanges(status="confirmed"), settings=settings, now=NOW)
+    rows = [d for d in _deliveries(settings) if d.purpose == "reminder"]
+    assert [(d.rule_key, d.status, d.due_utc) for d in rows] == [("start-1d", "pending", START - timedelta(days=1))]

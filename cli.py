@@ -106,7 +106,8 @@ def _print_event(view: Any, as_json: bool, message: str | None = None) -> None:
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 Ref = Annotated[str, typer.Argument(help="The event's id or uid.")]
 Many = Annotated[list[str] | None, typer.Option()]
-Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) to remind (repeatable).")]
+Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) or group:NAME to remind "
+                                                  "(repeatable).")]
 Remind = Annotated[list[str] | None, typer.Option(help="Reminder: 1d, 2h (before the start), end+3d (repeatable).")]
 
 
@@ -458,6 +459,8 @@ def contact_add(
     language: Annotated[str, typer.Option(help="Language of the messages: mn, ky, ru or en.")] = "en",
     tz: Annotated[str | None, typer.Option("--tz", help="IANA zone of the messages' times; default: yours.")] = None,
     organisation: Annotated[str | None, typer.Option(help="Partner organisation: told about its events.")] = None,
+    group: Annotated[list[str] | None, typer.Option(help="Group it belongs to (repeatable); "
+                                                    "events notify it with --notify group:NAME.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a contact.
@@ -469,7 +472,8 @@ def contact_add(
     from calendar_app import notify_services
     from events.contacts import ContactDraft
 
-    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation)
+    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
+                         groups=group or [])
     row = notify_services.add_contact(draft, settings=_settings(ctx), now=_now())
     if not as_json:
         typer.echo(f"Added contact {row['id']}")
@@ -487,7 +491,9 @@ def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from calendar_app import notify_services
 
     rows = notify_services.list_contacts(settings=_settings(ctx))
-    _print_rows(rows, as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation"))
+    if not as_json:
+        rows = [{**r, "groups": " ".join(r["groups"])} for r in rows]
+    _print_rows(rows, as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation", "groups"))
 
 
 @contact_app.command("edit")
@@ -500,6 +506,7 @@ def contact_edit(
     language: Annotated[str | None, typer.Option()] = None,
     tz: Annotated[str | None, typer.Option("--tz")] = None,
     organisation: Annotated[str | None, typer.Option(help="An empty string removes it.")] = None,
+    group: Annotated[list[str] | None, typer.Option(help="Replaces its groups (repeatable; '' for none).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a contact; pending reminders follow the new address, language and zone.
@@ -511,7 +518,8 @@ def contact_edit(
     from calendar_app import notify_services
     from events.contacts import ContactDraft
 
-    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation)
+    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
+                         groups=group)
     row = notify_services.edit_contact(ref, draft, settings=_settings(ctx), now=_now())
     _print_rows([row], as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation"))
 

@@ -33,7 +33,8 @@ def _iso(value: datetime | None, tz: str = "UTC") -> str | None:
 def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
     return {"id": contact.id, "name": contact.name, "email": contact.email, "chat": contact.chat_url,
             "language": contact.language, "timezone": contact.timezone,
-            "organisation": contacts.organisation_name(contact, session=session)}
+            "organisation": contacts.organisation_name(contact, session=session),
+            "groups": contacts.groups_of(contact, session=session)}
 
 
 def add_contact(draft: ContactDraft, *, settings: Settings, now: datetime) -> dict[str, Any]:

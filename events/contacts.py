@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from events.drafts import language_of
+from events.errors import InvalidInput, MissingValue
 from events.models import Organisation
 from events.notify_errors import ContactNotFound, DuplicateContact, InvalidEmail
-from events.notify_models import Contact, Delivery, DeliveryStatus
+from events.notify_models import Contact, ContactGroup, Delivery, DeliveryStatus
 from events.services import organisation_ids
 from events.timeparse import zone
 
@@ -36,6 +37,30 @@ class ContactDraft:
     language: str | None = None
     tz: str | None = None
     organisation: str | None = None
+    groups: list[str] | None = None  # replaces the contact's groups
+
+
+def group_name(text: str) -> str:
+    name = text.strip().lower()
+    if not name or len(name) > 80 or not re.fullmatch(r"[\w.-]+", name):
+        raise InvalidInput(f"cannot use the group name {text!r}: use letters, digits, '-', '_' or '.', "
+                           "e.g. gbv-network")
+    return name
+
+
+def set_groups(contact: Contact, names: list[str], *, session: Session) -> None:
+    assert contact.id is not None
+    for old in session.exec(select(ContactGroup).where(col(ContactGroup.contact_id) == contact.id)).all():
+        session.delete(old)
+    session.flush()
+    for name in dict.fromkeys(group_name(n) for n in names):
+        session.add(ContactGroup(contact_id=contact.id, name=name))
+    session.flush()
+
+
+def groups_of(contact: Contact, *, session: Session) -> list[str]:
+    rows = session.exec(select(ContactGroup.name).where(col(ContactGroup.contact_id) == contact.id)).all()
+    return sorted(rows)
 
 
 def find_contact(ref: str | int, *, session: Session) -> Contact:
@@ -59,8 +84,6 @@ def _unique_email(email: str, *, session: Session, other_than: int | None = None
 def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: datetime) -> Contact:
     name = (draft.name or "").strip()
     if not name:
-        from events.errors import MissingValue
-
         raise MissingValue("the name", "give the contact a name, e.g. 'Оюунчимэг Б.'")
     email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
     contact = Contact(
@@ -71,11 +94,11 @@ def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: 
     if draft.organisation:
         contact.organisation_id = organisation_ids([draft.organisation], session=session)[0]
     if contact.email is None and contact.chat_url is None:
-        from events.errors import MissingValue
-
         raise MissingValue("an address", "give --email ADDR or --chat URL so reminders can reach the contact")
     session.add(contact)
     session.flush()
+    if draft.groups:
+        set_groups(contact, draft.groups, session=session)
     return contact
 
 
@@ -97,6 +120,8 @@ def edit_contact(ref: str, draft: ContactDraft, *, session: Session) -> Contact:
         )
     session.add(contact)
     session.flush()
+    if draft.groups is not None:
+        set_groups(contact, [g for g in draft.groups if g.strip()], session=session)
     return contact
 
 

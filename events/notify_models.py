@@ -51,6 +51,26 @@ class EventRecipient(SQLModel, table=True):
     )
 
 
+class ContactGroup(SQLModel, table=True):
+    """A named group a contact belongs to ("gbv-network", "mlsp-focal-points"); events can notify a group."""
+
+    __tablename__ = "contact_group"
+
+    contact_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    )
+    name: str = Field(sa_column=Column(String(80), primary_key=True, index=True))
+
+
+class EventRecipientGroup(SQLModel, table=True):
+    """A group told about an event: its members at the time each delivery is planned."""
+
+    __tablename__ = "event_recipient_group"
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
+    name: str = Field(sa_column=Column(String(80), primary_key=True))
+
+
 class EventReminderPlan(SQLModel, table=True):
     """Per-event reminder rules; without a row the event follows its kind's defaults."""
 

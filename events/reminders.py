@@ -14,13 +14,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from events.contacts import find_contact
+from events.contacts import find_contact, group_name
 from events.models import Event, EventPartner, EventStatus
 from events.notify_models import (
     Contact,
+    ContactGroup,
     Delivery,
     DeliveryStatus,
     EventRecipient,
+    EventRecipientGroup,
     EventReminderPlan,
     Purpose,
     Task,
@@ -49,13 +51,20 @@ def set_event_plan(
     """Store who is told (`notify`: contact ids or e-mails, replacing the list) and the event's own rules."""
     assert event.id is not None
     if notify is not None:
-        ids = list(dict.fromkeys(find_contact(ref, session=session).id for ref in notify))
+        groups = list(dict.fromkeys(group_name(ref.split(":", 1)[1]) for ref in notify if ref.startswith("group:")))
+        ids = list(dict.fromkeys(find_contact(ref, session=session).id for ref in notify
+                                 if not ref.startswith("group:")))
         for old in session.exec(select(EventRecipient).where(col(EventRecipient.event_id) == event.id)).all():
             session.delete(old)
+        for old_group in session.exec(select(EventRecipientGroup).where(
+                col(EventRecipientGroup.event_id) == event.id)).all():
+            session.delete(old_group)
         session.flush()
         for contact_id in ids:
             assert contact_id is not None
             session.add(EventRecipient(event_id=event.id, contact_id=contact_id))
+        for name in groups:
+            session.add(EventRecipientGroup(event_id=event.id, name=name))
     if remind is None and use_defaults is None:
         return
     plan = session.get(EventReminderPlan, event.id) or EventReminderPlan(event_id=event.id)
@@ -78,10 +87,14 @@ def rules_of(event: Event, defaults: KindDefaults, *, session: Session) -> list[
 
 
 def recipient_contacts(event: Event, *, session: Session) -> list[Contact]:
-    """Named contacts, contacts of the partner organisations, and the organiser if a contact."""
+    """Named contacts, members of named groups, contacts of the partner organisations, and the organiser if a
+    contact."""
     partner_orgs = select(EventPartner.organisation_id).where(col(EventPartner.event_id) == event.id)
     named = select(EventRecipient.contact_id).where(col(EventRecipient.event_id) == event.id)
-    conditions: list[ColumnElement[bool]] = [col(Contact.id).in_(named), col(Contact.organisation_id).in_(partner_orgs)]
+    group_names = select(EventRecipientGroup.name).where(col(EventRecipientGroup.event_id) == event.id)
+    in_groups = select(ContactGroup.contact_id).where(col(ContactGroup.name).in_(group_names))
+    conditions: list[ColumnElement[bool]] = [col(Contact.id).in_(named), col(Contact.organisation_id).in_(partner_orgs),
+                                             col(Contact.id).in_(in_groups)]
     if event.organizer:
         conditions.append(col(Contact.email).ilike(event.organizer.strip()))
         conditions.append(col(Contact.name) == event.organizer.strip())

@@ -184,3 +184,21 @@ def test_issue_reminders_come_back_when_wanted_again(settings: Settings) -> None
     services.edit_event(str(event_id), EventChanges(status="confirmed"), settings=settings, now=NOW)
     rows = [d for d in _deliveries(settings) if d.purpose == "reminder"]
     assert [(d.rule_key, d.status, d.due_utc) for d in rows] == [("start-1d", "pending", START - timedelta(days=1))]
+
+
+def test_a_group_is_told_with_its_members_at_planning_time(sqlite_settings: Settings) -> None:
+    s = sqlite_settings
+    for name, email in (("Болормаа", "bolor@ngo.mn"), ("Gulnara", "gulnara@ngo.kg")):
+        notify_services.add_contact(ContactDraft(name=name, email=email, language="mn", groups=["gbv-network"]),
+                                    settings=s, now=NOW)
+    draft = NewEventDraft(title="Хүчирхийллийн эсрэг 16 хоног", start=START.isoformat(), kind="round_table",
+                          notify=["group:gbv-network"])
+    view = services.add_event(draft, settings=s, now=NOW)
+    assert sorted({d.address for d in _deliveries(s)}) == ["bolor@ngo.mn", "gulnara@ngo.kg"]
+    notify_services.add_contact(ContactDraft(name="New", email="new@ngo.mn", language="ru", groups=["GBV-network"]),
+                                settings=s, now=NOW)
+    services.edit_event(str(view.id), EventChanges(location="Улаанбаатар"), settings=s, now=NOW)
+    assert "new@ngo.mn" in {d.address for d in _deliveries(s)}
+    with pytest.raises(InvalidInput, match="group name"):
+        notify_services.add_contact(ContactDraft(name="X", email="x@ngo.mn", groups=["no spaces please"]),
+                                    settings=s, now=NOW)

@@ -37,6 +37,16 @@ def upgrade() -> None:
                   index=True),
     )
     op.create_table(
+        "contact_group",
+        sa.Column("contact_id", sa.Integer, sa.ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("name", sa.String(80), primary_key=True, index=True),
+    )
+    op.create_table(
+        "event_recipient_group",
+        sa.Column("event_id", sa.Integer, sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("name", sa.String(80), primary_key=True),
+    )
+    op.create_table(
         "event_reminder_plan",
         sa.Column("event_id", sa.Integer, sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("use_defaults", sa.Boolean, nullable=False),
@@ -84,5 +94,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("delivery", "task", "event_reminder_plan", "event_recipient", "contact"):
+    for table in ("delivery", "task", "event_reminder_plan", "event_recipient_group", "contact_group",
+                  "event_recipient", "contact"):
         op.drop_table(table)

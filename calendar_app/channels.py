@@ -11,10 +11,11 @@ import socket
 import ssl
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from events.notify_errors import ChannelConfigError
@@ -28,6 +29,9 @@ class ChannelFailure(Exception):
         self.permanent = permanent
 
 
+Finisher = Callable[[], list["ChannelFailure | None"]]
+
+
 class EmailChannel(Protocol):
     name: str
 
@@ -36,6 +40,10 @@ class EmailChannel(Protocol):
 
     def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
         """Send several (mail, address, sender); one outcome each, None when it went out."""
+
+    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Finisher:
+        """Start sending `items`; the function returned waits until each is durably handed over and returns
+        the outcomes (as `send_many`). Lets a channel overlap the slow part with the caller's next work."""
 
     def close(self) -> None: ...
 
@@ -61,28 +69,59 @@ class OutboxChannel:
             self._ready = True
 
     def send(self, mail: bytes, address: str, sender: str) -> None:
+        self._sync(self._write(mail))
+
+    def _write(self, mail: bytes) -> Path:
+        """Write the message in tmp/ and move it into new/ (readers never see half of it); not yet synced."""
         try:
             self._ensure()
             unique = f"{time.time_ns()}.P{os.getpid()}Q{uuid.uuid4().hex}.{_HOST}"
             tmp = self.path / "tmp" / unique
             with open(tmp, "xb") as file:
                 file.write(mail)
-                file.flush()
-                os.fsync(file.fileno())
-            os.rename(tmp, self.path / "new" / unique)
+            final = self.path / "new" / unique
+            os.rename(tmp, final)
+            return final
+        except OSError as error:
+            raise ChannelFailure(f"outbox {self.path}: {error.strerror or error}") from error
+
+    def _sync(self, path: Path) -> None:
+        """Make a written message durable (fsync of the file; the folder is synced once per group)."""
+        try:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         except OSError as error:
             raise ChannelFailure(f"outbox {self.path}: {error.strerror or error}") from error
 
     def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
-        if len(items) < 2:
-            return send_each(self, items)
+        return self.hand_over(items)()
+
+    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Finisher:
+        """Write every message now (on the pool's threads, into the page cache: fast); the finisher fsyncs
+        them, so an outcome is recorded as sent only once its message is on disk."""
         try:
             self._ensure()
         except OSError as error:
-            return [ChannelFailure(f"outbox {self.path}: {error.strerror or error}")] * len(items)
+            failures: list[ChannelFailure | None] = [ChannelFailure(f"outbox {self.path}: {error}")] * len(items)
+            return lambda: failures
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="outbox")
-        return list(self._pool.map(lambda item: _attempt(self, item), items))
+        pool = self._pool
+        written = list(pool.map(lambda item: _quietly(self._write, item[0]), items))
+
+        def finish() -> list[ChannelFailure | None]:
+            paths = [w for w in written if isinstance(w, Path)]
+            synced = dict(zip(paths, pool.map(lambda p: _quietly(self._sync, p), paths), strict=True))
+            try:
+                self._sync(self.path / "new")
+            except ChannelFailure as failure:
+                return [w if isinstance(w, ChannelFailure) else failure for w in written]
+            return [w if isinstance(w, ChannelFailure) else synced[w] for w in written]
+
+        return finish
 
     def close(self) -> None:
         if self._pool is not None:
@@ -91,6 +130,14 @@ class OutboxChannel:
 
 
 _HOST = socket.gethostname().replace("/", "_").replace(":", "_")
+
+
+def _quietly(action: Callable[[Any], Any], value: Any) -> Any:
+    """The action's result, or the `ChannelFailure` it raised."""
+    try:
+        return action(value)
+    except ChannelFailure as failure:
+        return failure
 
 
 def _attempt(channel: EmailChannel, item: tuple[bytes, str, str]) -> ChannelFailure | None:
@@ -183,6 +230,10 @@ class SMTPChannel:
     def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
         return send_each(self, items)
 
+    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Finisher:
+        results = send_each(self, items)  # the server's 250 is the hand-over: nothing left to wait for
+        return lambda: results
+
     def close(self) -> None:
         if self._smtp is not None:
             try:
@@ -206,6 +257,10 @@ class BrokenChannel:
 
     def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
         return send_each(self, items)
+
+    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Finisher:
+        results = send_each(self, items)  # the server's 250 is the hand-over: nothing left to wait for
+        return lambda: results
 
     def close(self) -> None:
         pass

@@ -18,6 +18,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.policy import SMTP as SMTP_POLICY
@@ -27,7 +28,7 @@ from sqlalchemy import and_, bindparam, event, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col
 
-from calendar_app.channels import AppriseChannel, ChannelFailure, EmailChannel
+from calendar_app.channels import AppriseChannel, ChannelFailure, EmailChannel, Finisher
 from calendar_app.db import create_db_engine
 from calendar_app.messages import Person, compose_email, render
 from events import queries
@@ -39,6 +40,7 @@ D = Delivery.__table__  # type: ignore[attr-defined]
 PREPARE_AHEAD = timedelta(seconds=90)
 PREPARED_VALID = timedelta(seconds=60)
 PREPARE_MAX = 20_000
+UNRECORDED_GROUPS = 4
 
 
 @dataclass(frozen=True)
@@ -147,16 +149,23 @@ class Dispatcher:
         """Send everything due at `clock()`, batch after batch, until nothing due is left."""
         report = PassReport()
         with self._lock:
-            now = clock()
-            report.skipped += self.mark_stale(now)
-            while True:
-                token = f"{self.worker}:{uuid.uuid4().hex[:8]}"
-                ids = self.claim(now, token)
-                if not ids:
-                    break
-                report.add(self._send_batch(ids, token, clock))
+            recorder = ThreadPoolExecutor(1, thread_name_prefix="record")
+            groups: list[Future[PassReport]] = []
+            try:
                 now = clock()
-            self.email.close()
+                report.skipped += self.mark_stale(now)
+                while True:
+                    token = f"{self.worker}:{uuid.uuid4().hex[:8]}"
+                    ids = self.claim(now, token)
+                    if not ids:
+                        break
+                    self._send_batch(ids, token, clock, recorder, groups)
+                    now = clock()
+                for group in groups:
+                    report.add(group.result())
+            finally:
+                recorder.shutdown(wait=True)
+                self.email.close()
         return report
 
     def _load(self, ids: list[int]) -> tuple[list[Any], dict[int, EventView], dict[int, Task]]:
@@ -204,23 +213,37 @@ class Dispatcher:
                              task_due=task.due_utc if task else None)
         return mail.as_bytes(policy=SMTP_POLICY)
 
-    def _send_batch(self, ids: list[int], token: str, clock: Callable[[], datetime]) -> PassReport:
-        """Send the claimed deliveries in groups of `record_every`, recording each group's outcomes."""
-        report = PassReport()
+    def _send_batch(self, ids: list[int], token: str, clock: Callable[[], datetime],
+                    recorder: ThreadPoolExecutor, groups: list[Future[PassReport]]) -> None:
+        """Send the claimed deliveries in groups of `record_every`. Each group's messages are handed over at
+        once; waiting until they are durable and recording the outcomes runs on `recorder` while the next
+        group goes out, so the slow part (fsync, commit) stays off the path of the messages. At most a few groups
+        are unrecorded at a time: a crash resends at most `UNRECORDED_GROUPS * record_every` messages."""
         rows, events, tasks = self._load(ids)
         size = self.config.record_every
         for first in range(0, len(rows), size):
-            outcomes = self._send_group(rows[first:first + size], events, tasks, clock)
-            for outcome in outcomes:
-                kind = outcome.pop("_report")
-                setattr(report, kind, getattr(report, kind) + 1)
-                if outcome.get("last_error") and kind != "cancelled":
-                    report.errors.append(f"delivery {outcome['id']}: {outcome['last_error']}")
-            self._record(outcomes, token)
+            if len(groups) >= UNRECORDED_GROUPS:
+                groups[-UNRECORDED_GROUPS].result()  # bounds what a crash would resend
+            ready, mails, finish = self._send_group(rows[first:first + size], events, tasks, clock)
+            groups.append(recorder.submit(self._finish_group, ready, mails, finish, token, clock))
+
+    def _finish_group(self, ready: list[dict[str, Any]], mails: list[Delivery], finish: Finisher, token: str,
+                      clock: Callable[[], datetime]) -> PassReport:
+        results = finish()
+        done = clock()
+        outcomes = ready + [self._outcome(delivery, done, DeliveryStatus.sent, None, failure)
+                            for delivery, failure in zip(mails, results, strict=True)]
+        report = PassReport()
+        for outcome in outcomes:
+            kind = outcome.pop("_report")
+            setattr(report, kind, getattr(report, kind) + 1)
+            if outcome.get("last_error") and kind != "cancelled":
+                report.errors.append(f"delivery {outcome['id']}: {outcome['last_error']}")
+        self._record(outcomes, token)
         return report
 
     def _send_group(self, rows: list[Any], events: dict[int, EventView], tasks: dict[int, Task],
-                    clock: Callable[[], datetime]) -> list[dict[str, Any]]:
+                    clock: Callable[[], datetime]) -> tuple[list[dict[str, Any]], list[Delivery], Finisher]:
         outcomes: list[dict[str, Any]] = []
         mails: list[tuple[Delivery, tuple[bytes, str, str]]] = []
         now = clock()
@@ -240,11 +263,8 @@ class Dispatcher:
                 else:
                     mail = self._email_bytes(delivery, contact, view, task, now)
                 mails.append((delivery, (mail, delivery.address, self.mail_from)))
-        results = self.email.send_many([item for _, item in mails]) if mails else []
-        done = clock()
-        for (delivery, _), failure in zip(mails, results, strict=True):
-            outcomes.append(self._outcome(delivery, done, DeliveryStatus.sent, None, failure))
-        return outcomes
+        finish = self.email.hand_over([item for _, item in mails]) if mails else (lambda: [])
+        return outcomes, [delivery for delivery, _ in mails], finish
 
     def _chat(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
               now: datetime) -> dict[str, Any]:

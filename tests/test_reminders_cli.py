@@ -55,6 +55,8 @@ def test_contact_and_event_with_reminders_from_the_cli(run) -> None:
     (("workflow", "show", "picnic"), 1, "no workflow"),
     (("task", "done", "42"), 1, "no task"),
     (("reminder", "list", "--status", "lost"), 2, "unknown status"),
+    (("reminder", "log", "--event", "99"), 1, "no event"),
+    (("contact", "add", "X", "--email", "x@example.org", "--tz", "Mars/Base"), 2, "unknown time zone"),
 ])
 def test_bad_input_is_one_line_and_changes_nothing(run, args, code, words) -> None:
     result = run(*args)

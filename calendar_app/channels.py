@@ -45,7 +45,30 @@ class EmailChannel(Protocol):
         """Start sending `items`; the function returned waits until each is durably handed over and returns
         the outcomes (as `send_many`). Lets a channel overlap the slow part with the caller's next work."""
 
+    def stage(self, mail: bytes) -> Path | None:
+        """Store a message durably ahead of its time, undelivered; None if the channel cannot."""
+
+    def hand_over_staged(self, staged: list[Path]) -> Finisher:
+        """Deliver staged messages now (outcomes as `send_many`)."""
+
+    def discard(self, staged: Path) -> None:
+        """Drop a staged message that will not be delivered."""
+
     def close(self) -> None: ...
+
+
+class NoStaging:
+    """For channels that cannot stage: the dispatcher then hands over the prepared bytes at the due time."""
+
+    def stage(self, mail: bytes) -> Path | None:
+        return None
+
+    def hand_over_staged(self, staged: list[Path]) -> Finisher:
+        failures: list[ChannelFailure | None] = [ChannelFailure("this channel cannot stage messages")] * len(staged)
+        return lambda: failures
+
+    def discard(self, staged: Path) -> None:
+        pass
 
 
 class OutboxChannel:
@@ -123,6 +146,42 @@ class OutboxChannel:
 
         return finish
 
+    def stage(self, mail: bytes) -> Path | None:
+        """Write and fsync the message in tmp/ (which Maildir readers ignore); `hand_over_staged` delivers it
+        with a rename into new/, so at the due moment only the renames remain."""
+        try:
+            self._ensure()
+            unique = f"{time.time_ns()}.P{os.getpid()}Q{uuid.uuid4().hex}.{_HOST}"
+            path = self.path / "tmp" / unique
+            with open(path, "xb") as file:
+                file.write(mail)
+                file.flush()
+                os.fsync(file.fileno())
+            return path
+        except OSError:
+            return None  # not staged: the bytes are written at the due time instead
+
+    def hand_over_staged(self, staged: list[Path]) -> Finisher:
+        results: list[ChannelFailure | None] = []
+        for path in staged:
+            try:
+                os.rename(path, self.path / "new" / path.name)
+                results.append(None)
+            except OSError as error:
+                results.append(ChannelFailure(f"outbox {self.path}: {error.strerror or error}"))
+
+        def finish() -> list[ChannelFailure | None]:
+            try:
+                self._sync(self.path / "new")  # the renames are durable once the folder is
+            except ChannelFailure as failure:
+                return [r or failure for r in results]
+            return results
+
+        return finish
+
+    def discard(self, staged: Path) -> None:
+        staged.unlink(missing_ok=True)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
@@ -192,7 +251,7 @@ def parse_smtp_url(url: str) -> SMTPConfig:
     )
 
 
-class SMTPChannel:
+class SMTPChannel(NoStaging):
     """Sends over one connection kept open for a whole batch, reconnecting after a failure."""
 
     name = "smtp"
@@ -243,7 +302,7 @@ class SMTPChannel:
             self._smtp = None
 
 
-class BrokenChannel:
+class BrokenChannel(NoStaging):
     """Stands in for a channel whose configuration is unusable: every send fails with the reason, so the
     dispatcher still starts, reports the channel as failing and keeps the other channels working."""
 

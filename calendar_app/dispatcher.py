@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.policy import SMTP as SMTP_POLICY
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, bindparam, event, func, or_, select, update
@@ -106,7 +107,8 @@ class Dispatcher:
         self.config = config or DispatchConfig()
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self._lock = threading.Lock()
-        self._prepared: dict[int, tuple[tuple[Any, ...], bytes]] = {}
+        # delivery id -> (fingerprint, rendered bytes, staged copy in the channel or None)
+        self._prepared: dict[int, tuple[tuple[Any, ...], bytes, Path | None]] = {}
 
     # ---- claiming -------------------------------------------------------------------------------------
 
@@ -191,6 +193,7 @@ class Dispatcher:
             ids = session.execute(select(D.c.id).where(
                 D.c.status == DeliveryStatus.pending, D.c.channel == "email", D.c.ready_utc > now,
                 D.c.ready_utc <= now + horizon).order_by(D.c.ready_utc).limit(PREPARE_MAX)).scalars().all()
+        self._expire_prepared(now)
         todo = [i for i in ids if i not in self._prepared]
         if not todo:
             return 0
@@ -200,9 +203,18 @@ class Dispatcher:
                 continue
             view = events[delivery.event_id]
             task = tasks.get(delivery.task_id or 0)
-            self._prepared[delivery.id] = (_fingerprint(delivery, contact, view),
-                                           self._email_bytes(delivery, contact, view, task, delivery.due_utc))
+            body = self._email_bytes(delivery, contact, view, task, delivery.due_utc)
+            self._prepared[delivery.id] = (_fingerprint(delivery, contact, view), body, self.email.stage(body))
         return len(todo)
+
+    def _expire_prepared(self, now: datetime) -> None:
+        """Forget prepared messages no pass of ours used (another dispatcher sent them, or they were moved)."""
+        stale = [i for i, (fingerprint, _, _) in self._prepared.items()
+                 if now - fingerprint[2] > PREPARED_VALID]  # fingerprint[2]: the due time it was rendered for
+        for delivery_id in stale:
+            _, _, staged = self._prepared.pop(delivery_id)
+            if staged is not None:
+                self.email.discard(staged)
 
     def _email_bytes(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
                      now: datetime) -> bytes:
@@ -246,6 +258,7 @@ class Dispatcher:
                     clock: Callable[[], datetime]) -> tuple[list[dict[str, Any]], list[Delivery], Finisher]:
         outcomes: list[dict[str, Any]] = []
         mails: list[tuple[Delivery, tuple[bytes, str, str]]] = []
+        staged: list[tuple[Delivery, Path]] = []
         now = clock()
         for delivery, contact in rows:
             view, task = events[delivery.event_id], tasks.get(delivery.task_id or 0)
@@ -257,14 +270,20 @@ class Dispatcher:
                 outcomes.append(self._chat(delivery, contact, view, task, now))
             else:
                 prepared = self._prepared.pop(delivery.id or 0, None)
-                if (prepared is not None and prepared[0] == _fingerprint(delivery, contact, view)
-                        and abs(now - delivery.due_utc) <= PREPARED_VALID):
-                    mail = prepared[1]
-                else:
-                    mail = self._email_bytes(delivery, contact, view, task, now)
+                usable = (prepared is not None and prepared[0] == _fingerprint(delivery, contact, view)
+                          and abs(now - delivery.due_utc) <= PREPARED_VALID)
+                if prepared is not None and usable and prepared[2] is not None:
+                    staged.append((delivery, prepared[2]))
+                    continue
+                if prepared is not None and prepared[2] is not None:
+                    self.email.discard(prepared[2])
+                mail = prepared[1] if prepared is not None and usable else self._email_bytes(
+                    delivery, contact, view, task, now)
                 mails.append((delivery, (mail, delivery.address, self.mail_from)))
-        finish = self.email.hand_over([item for _, item in mails]) if mails else (lambda: [])
-        return outcomes, [delivery for delivery, _ in mails], finish
+        finish_staged = self.email.hand_over_staged([path for _, path in staged]) if staged else (lambda: [])
+        finish_mails = self.email.hand_over([item for _, item in mails]) if mails else (lambda: [])
+        order = [delivery for delivery, _ in staged] + [delivery for delivery, _ in mails]
+        return outcomes, order, lambda: finish_staged() + finish_mails()
 
     def _chat(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
               now: datetime) -> dict[str, Any]:

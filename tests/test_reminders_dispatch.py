@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 from icalendar import Calendar
-from reminder_helpers import add_contacts, add_event, outbox_mails
+from reminder_helpers import add_contacts, add_event, message_id_counts, outbox_mails, outbox_raw
 from smtp_sink import free_port, silent_server
 from sqlmodel import select
 
@@ -20,7 +20,7 @@ from calendar_app import services
 from calendar_app.channels import OutboxChannel, SMTPChannel, email_channel, parse_smtp_url
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.dispatcher import DispatchConfig, Dispatcher, dispatcher_engine
+from calendar_app.dispatcher import PREPARED_VALID, DispatchConfig, Dispatcher, dispatcher_engine
 from calendar_app.notify_services import add_contact
 from events.contacts import ContactDraft
 from events.drafts import EventChanges
@@ -190,7 +190,10 @@ def test_prepared_messages_are_used_unless_the_event_changed(sqlite_settings: Se
     dispatcher = _dispatcher(s, OutboxChannel(outbox))
     assert dispatcher.prepare(DAY_BEFORE - timedelta(seconds=30)) == 2
     assert dispatcher.prepare(DAY_BEFORE - timedelta(seconds=20)) == 0  # already prepared
+    # Staged in the Maildir's tmp/, which readers ignore; delivered by a rename at the due time.
+    assert len(list((outbox / "tmp").iterdir())) == 2 and outbox_mails(outbox) == []
     assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=2))).sent == 2
+    assert list((outbox / "tmp").iterdir()) == []
     assert {str(m["Date"]) for m in outbox_mails(outbox)} == {"Wed, 02 Dec 2026 02:00:00 +0000"}  # as prepared
     # Prepared, then the event is renamed before it falls due: the message is rendered again.
     services.edit_event(str(event_id), EventChanges(start=(START + timedelta(days=2)).isoformat(), title="Renamed"),
@@ -201,3 +204,18 @@ def test_prepared_messages_are_used_unless_the_event_changed(sqlite_settings: Se
     assert dispatcher.run_pass(at(later)).sent == 2
     subjects = sorted(str(m["Subject"]) for m in outbox_mails(outbox))
     assert subjects.count("Сануулга: Гэрээ байгуулах ёслол") == 1 and not any("Renamed" in x for x in subjects)
+    assert list((outbox / "tmp").iterdir()) == []  # the outdated staged copies were dropped
+
+
+def test_staged_messages_another_dispatcher_sent_are_dropped(sqlite_settings: Settings, outbox: Path) -> None:
+    s = sqlite_settings
+    emails = add_contacts(s, 3, now=NOW)
+    add_event(s, now=NOW, start=START, kind="signing", notify=emails)
+    ours = _dispatcher(s, OutboxChannel(outbox))
+    assert ours.prepare(DAY_BEFORE - timedelta(seconds=30)) == 3
+    other = _dispatcher(s, OutboxChannel(outbox))
+    assert other.run_pass(at(DAY_BEFORE)).sent == 3  # the other dispatcher got there first
+    assert ours.run_pass(at(DAY_BEFORE + timedelta(seconds=1))).sent == 0
+    ours.prepare(DAY_BEFORE + PREPARED_VALID + timedelta(seconds=1))
+    assert list((outbox / "tmp").iterdir()) == []
+    assert len(message_id_counts(outbox_raw(outbox))) == 3

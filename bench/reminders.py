@@ -116,8 +116,7 @@ def bench_outbox(folder: Path, count: int = 1000) -> dict[str, float]:
         if new.exists() and sum(1 for _ in new.iterdir()) >= count:
             break
         time.sleep(0.1)
-    service.stop()
-    service.scheduler.shutdown(wait=True)
+    service.shutdown()
     # ctime: when the file entered new/ (a rename changes it; mtime would be the staging write)
     lateness = [p.stat().st_ctime_ns / 1e9 - due.timestamp() for p in (outbox / "new").iterdir()]
     ours = _p(lateness, 0.99)

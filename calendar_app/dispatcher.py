@@ -209,12 +209,20 @@ class Dispatcher:
 
     def _expire_prepared(self, now: datetime) -> None:
         """Forget prepared messages no pass of ours used (another dispatcher sent them, or they were moved)."""
-        stale = [i for i, (fingerprint, _, _) in self._prepared.items()
+        # A snapshot: a pass on another thread may pop entries meanwhile (single dict operations are atomic).
+        stale = [i for i, (fingerprint, _, _) in list(self._prepared.items())
                  if now - fingerprint[2] > PREPARED_VALID]  # fingerprint[2]: the due time it was rendered for
         for delivery_id in stale:
-            _, _, staged = self._prepared.pop(delivery_id)
-            if staged is not None:
-                self.email.discard(staged)
+            entry = self._prepared.pop(delivery_id, None)
+            if entry is not None and entry[2] is not None:
+                self.email.discard(entry[2])
+
+    def discard_prepared(self) -> None:
+        """On shutdown: delete the staged copies (Maildir readers would otherwise only drop them after 36 h)."""
+        for delivery_id in list(self._prepared):
+            entry = self._prepared.pop(delivery_id, None)
+            if entry is not None and entry[2] is not None:
+                self.email.discard(entry[2])
 
     def _email_bytes(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
                      now: datetime) -> bytes:

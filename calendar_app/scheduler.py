@@ -92,6 +92,7 @@ class DispatcherService:
         self.stopped.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.dispatcher.discard_prepared()
 
     def run_forever(self) -> None:
         """Start, then block until SIGINT or SIGTERM; finish the pass in progress and return."""
@@ -101,8 +102,7 @@ class DispatcherService:
             while not self.stopped.wait(0.5):
                 pass
         finally:
-            if self.scheduler.running:
-                self.scheduler.shutdown(wait=True)
+            self.shutdown()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 

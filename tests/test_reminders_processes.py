@@ -125,5 +125,6 @@ def test_scheduler_run_sends_near_future_reminders_and_picks_up_cli_changes(sqli
         out, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
     assert "dispatcher stopped" in out
+    assert list((outbox / "tmp").iterdir()) == [], "staged copies left behind"
     assert sorted(str(m["Subject"]) for m in outbox_mails(outbox)) == [
         "Сануулга: Дугуй ширээ", "Сануулга: Зөвшилцөх уулзалт"]

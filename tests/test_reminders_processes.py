@@ -128,3 +128,47 @@ def test_scheduler_run_sends_near_future_reminders_and_picks_up_cli_changes(sqli
     assert list((outbox / "tmp").iterdir()) == [], "staged copies left behind"
     assert sorted(str(m["Subject"]) for m in outbox_mails(outbox)) == [
         "Сануулга: Дугуй ширээ", "Сануулга: Зөвшилцөх уулзалт"]
+
+
+def test_issue_done_when_a_consultation_from_the_cli_reminds_through_smtp_on_time(sqlite_settings: Settings,
+                                                                                  tmp_path: Path) -> None:
+    """The issue's "done when": CLI-added consultation -> its reminders and tasks -> on time, in the
+    recipient's language, through SMTP, sent by the APScheduler-driven dispatcher."""
+    import json
+
+    from babel.dates import format_time
+
+    from events.timeparse import zone
+
+    with smtp_sink() as (sink, port):
+        env = _env(sqlite_settings, CALENDAR_APP_SMTP_URL=f"smtp://127.0.0.1:{port}",
+                   CALENDAR_APP_MAIL_FROM="calendar@ngo.kg")
+        cli = [*CLI, "--db", sqlite_settings.db_url]
+        subprocess.run([*cli, "contact", "add", "Айгүл", "--email", "aigul@example.kg", "--language", "ru",
+                        "--tz", "Asia/Bishkek"], env=env, check=True, capture_output=True, timeout=30)
+        start = utc_now().replace(microsecond=0) + timedelta(hours=2, seconds=4)  # the 2-hour reminder: 4 s away
+        added = subprocess.run([*cli, "event", "add", "Консультация с министерством", "--kind", "consultation",
+                                "--start", start.isoformat(), "--region", "bishkek", "--notify", "aigul@example.kg",
+                                "--organizer", "aigul@example.kg"], env=env, capture_output=True, text=True,
+                               timeout=30)
+        assert added.returncode == 0, added.stderr
+        tasks = json.loads(subprocess.run([*cli, "task", "list", "--json"], env=env, capture_output=True, text=True,
+                                          timeout=30, check=True).stdout)
+        assert [t["step"] for t in tasks][-1] == "minutes" and len(tasks) == 5
+        process = subprocess.Popen([*cli, "scheduler", "run", "--poll", "1"], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            assert _wait(lambda: len(sink.raw) >= 1, 20), "the reminder did not arrive"
+            arrived = utc_now()
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=15)
+        mail = sink.mails[0]
+    due = start - timedelta(hours=2)
+    assert due <= arrived < due + timedelta(seconds=3)
+    assert str(mail["Subject"]) == "Напоминание: Консультация с министерством"
+    assert str(mail["Content-Language"]) == "ru"
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    local = format_time(start.astimezone(zone("Asia/Bishkek")), "short", locale="ru")
+    assert local in text and "через 2 часа" in text, text
+    assert str(mail["Message-ID"]).endswith("@ngo.kg>")

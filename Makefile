@@ -22,6 +22,8 @@ run: install
 	$(APP) --db $(RUN_DB) demo load
 	$(APP) --db $(RUN_DB) event list
 	$(APP) --db $(RUN_DB) agenda --from 2020-05-04 --days 14
+	# reminders: one dispatcher pass into the local outbox (run/outbox); `scheduler run` keeps it going
+	CALENDAR_APP_OUTBOX=$(RUN_DIR)/outbox $(APP) --db $(RUN_DB) scheduler run --once
 
 ## test: lint, type-check and run the whole suite (PostgreSQL on 127.0.0.1:5432 when it answers)
 test: install system-deps lint

@@ -15,6 +15,7 @@ from commands import admin as admin_commands
 from commands import campaigns as campaign_commands
 from commands import events as events_commands
 from commands import feeds as feed_commands
+from commands import reminders as reminder_commands
 from events.errors import CalendarAppError
 
 __version__ = "0.1.0"
@@ -46,7 +47,7 @@ app = typer.Typer(
 )
 
 
-for module in (events_commands, admin_commands, campaign_commands, feed_commands):
+for module in (events_commands, admin_commands, campaign_commands, feed_commands, reminder_commands):
     module.register(app)
 
 

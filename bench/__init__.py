@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench [AREA ...]` runs every module here that has a `run()`."""
+"""Benchmarks: `python -m bench [AREA...]`, each printing figures and the ratio to a baseline run alongside."""

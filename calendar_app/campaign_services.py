@@ -16,8 +16,9 @@ from sqlmodel import Session
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from calendar_app.holiday_cache import cached_calendar
-from calendar_app.services import open_store
-from events import campaigns, queries, services
+from calendar_app.notify_config import plan_copies
+from calendar_app.services import create_planned_event, edit_planned_event, open_store
+from events import campaigns, queries
 from events import public_holidays as public_holidays_module
 from events.campaign_links import CampaignLink, apply_link
 from events.campaign_models import Campaign, CampaignEdition
@@ -147,8 +148,8 @@ def holiday_warnings(view: EventView, overrides: HolidayOverrides) -> tuple[str,
 def add_event(draft: NewEventDraft, link: CampaignLink, *, settings: Settings, now: datetime) -> EventOutcome:
     """`event add`, with its campaign link and public-holiday warnings."""
     overrides = holiday_overrides()
-    with session_scope(open_store(settings)) as session:
-        event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+    with session_scope(open_store(settings), write=True) as session:
+        event = create_planned_event(draft, session=session, settings=settings, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
@@ -160,8 +161,8 @@ def edit_event(
 ) -> EventOutcome:
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`."""
     overrides = holiday_overrides()
-    with session_scope(open_store(settings)) as session:
-        event = services.edit_event(ref, changes, session=session, now=now)
+    with session_scope(open_store(settings), write=True) as session:
+        event = edit_planned_event(ref, changes, session=session, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
@@ -196,11 +197,13 @@ def roll(
     slug: str, to_year: int, themes: Sequence[str], *, from_year: int | None = None, settings: Settings,
     now: datetime, on_copy: CopyHook | None = None,
 ) -> RollOutcome:
-    """`campaign roll`; `on_copy` is where reminders and workflows copy their plans to each new event."""
+    """`campaign roll`; each copy takes its source's reminder plan and gets its own deliveries and tasks
+    (`on_copy` replaces that step)."""
     with session_scope(open_store(settings)) as session:
         campaign = campaigns.find_campaign(slug, session=session)
+        plan = on_copy or (lambda copies: plan_copies(copies, session=session, now=now))
         result = roll_edition(campaign, to_year, themes, from_year=from_year, session=session, now=now,
-                              on_copy=on_copy)
+                              on_copy=plan)
         views = queries.list_events(queries.EventQuery(ids=result.copied), session=session) if result.copied else []
         return RollOutcome(edition_info(campaign, result.edition), result.source_year, tuple(views))
 

@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from calendar_app.config import Settings
 from calendar_app.db import create_db_engine, session_scope
+from calendar_app.notify_config import plan_notifications
 from calendar_app.schema import ensure_schema
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidTimeRange
+from events.models import Event
 from events.timeparse import parse_datetime, parse_duration, zone
 from events.views import EventView
 
@@ -61,10 +64,25 @@ def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> q
     )
 
 
+def create_planned_event(draft: NewEventDraft, *, session: Session, settings: Settings, now: datetime) -> Event:
+    """Store a new event and plan its reminders and workflow tasks, in the caller's transaction."""
+    event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+    plan_notifications(event, draft.notify, draft.remind, None if draft.default_reminders else False,
+                       session=session, now=now)
+    return event
+
+
+def edit_planned_event(ref: str, changes: EventChanges, *, session: Session, now: datetime) -> Event:
+    """Change an event and bring its pending reminders and tasks in line, in the caller's transaction."""
+    event = services.edit_event(ref, changes, session=session, now=now)
+    plan_notifications(event, changes.notify, changes.remind, changes.default_reminders, session=session, now=now)
+    return event
+
+
 def add_event(draft: NewEventDraft, *, settings: Settings, now: datetime) -> EventView:
     engine = open_store(settings)
     with session_scope(engine, write=True) as session:
-        event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+        event = create_planned_event(draft, session=session, settings=settings, now=now)
         assert event.id is not None
         return queries.view_event(event.id, session=session)
 
@@ -87,7 +105,7 @@ def show_event(ref: str, *, settings: Settings) -> EventView:
 def edit_event(ref: str, changes: EventChanges, *, settings: Settings, now: datetime) -> EventView:
     engine = open_store(settings)
     with session_scope(engine, write=True) as session:
-        event = services.edit_event(ref, changes, session=session, now=now)
+        event = edit_planned_event(ref, changes, session=session, now=now)
         assert event.id is not None
         return queries.view_event(event.id, session=session)
 
@@ -97,6 +115,7 @@ def cancel_event(ref: str, reason: str | None, *, settings: Settings, now: datet
     with session_scope(engine, write=True) as session:
         event = services.cancel_event(ref, reason, session=session, now=now)
         assert event.id is not None
+        plan_notifications(event, None, None, None, session=session, now=now)
         return queries.view_event(event.id, session=session)
 
 

@@ -24,6 +24,9 @@ from commands.common import (
 )
 
 event_app = group("Add, change, cancel and look up events.")
+Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) or group:NAME to remind "
+                                                  "(repeatable).")]
+Remind = Annotated[list[str] | None, typer.Option(help="Reminder: 1d, 2h (before the start), end+3d (repeatable).")]
 
 
 # ---- event ----------------------------------------------------------------------------------------------
@@ -54,6 +57,10 @@ def event_add(
     men: Annotated[int | None, typer.Option(help="Of the participants, men.")] = None,
     status: Annotated[str, typer.Option(help="tentative, confirmed, postponed, cancelled or held.")] = "confirmed",
     visibility: Annotated[str, typer.Option(help="public, internal or confidential.")] = "internal",
+    notify: Notify = None,
+    remind: Remind = None,
+    no_default_reminders: Annotated[bool, typer.Option("--no-default-reminders",
+                                                       help="Only the --remind rules, not the kind's.")] = False,
     campaign: CampaignOpt = None,
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool, typer.Option("--yearly", help="Part of the campaign's yearly programme: "
@@ -84,6 +91,7 @@ def event_add(
         region=region, location=location, description=description, url=url, partners=partner or [],
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
+        notify=notify or [], remind=remind or [], default_reminders=not no_default_reminders,
     )
     link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
     outcome = campaign_services.add_event(draft, link, settings=app_settings(ctx), now=now())
@@ -167,6 +175,10 @@ def event_edit(
     men: Annotated[int | None, typer.Option()] = None,
     status: Annotated[str | None, typer.Option()] = None,
     visibility: Annotated[str | None, typer.Option()] = None,
+    notify: Notify = None,
+    remind: Remind = None,
+    default_reminders: Annotated[bool | None, typer.Option("--default-reminders/--no-default-reminders",
+                                                           help="Follow the kind's reminder rules or not.")] = None,
     campaign: CampaignOpt = None,
     no_campaign: Annotated[bool, typer.Option("--no-campaign", help="Unlink it from its campaign.")] = False,
     allow_outside: AllowOutsideOpt = False,
@@ -194,6 +206,7 @@ def event_edit(
         region=region, location=location, description=description, url=url, partners=partner,
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
+        notify=notify, remind=remind, default_reminders=default_reminders,
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
     outcome = campaign_services.edit_event(ref, changes, link, settings=app_settings(ctx), now=now())

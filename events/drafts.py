@@ -47,6 +47,10 @@ class NewEventDraft:
     status: str = EventStatus.confirmed
     visibility: str = Visibility.internal
     uid: str | None = None
+    # Reminders (docs/reminders.md): contacts told (ids or e-mails), own rules (1d, 2h, end+3d), kind defaults.
+    notify: list[str] = field(default_factory=list)
+    remind: list[str] = field(default_factory=list)
+    default_reminders: bool = True
 
 
 @dataclass
@@ -74,6 +78,9 @@ class EventChanges:
     men: int | None = None
     status: str | None = None
     visibility: str | None = None
+    notify: list[str] | None = None  # replaces the list of contacts told
+    remind: list[str] | None = None  # replaces the event's own rules
+    default_reminders: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,147 @@
+"""Messages to people in their language (mn, ky, ru, en) and time zone, with dates from Babel's CLDR data.
+
+The event's own texts (title, location, description) go out untouched; only our frame is translated.
+`compose_email` builds the full e-mail: text and HTML alternatives, the event as `.ics`, and a
+`Message-ID` derived from the delivery so a receiver can recognise a resend.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime as rfc2822_date
+from email.utils import formataddr
+
+from babel.dates import format_date, format_time, format_timedelta
+
+from events.notify_models import message_id
+from events.timeparse import zone
+from events.views import EventView
+from exports.invite import build_invite
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "reminder": "Reminder: {title}", "cancellation": "Cancelled: {title}", "task": "Task due: {task}",
+        "starts": "Starts {relative}: {when}", "started": "Started: {when}", "ends": "Ends: {when}",
+        "location": "Location", "reason": "Reason", "event": "Event", "due": "Due",
+        "cancelled_note": "This event has been cancelled. Please remove it from your calendar.",
+        "hello": "Hello {name},",
+        "footer": "Sent by calendar-app. The attached .ics updates your calendar.",
+    },
+    "ru": {
+        "reminder": "Напоминание: {title}", "cancellation": "Отменено: {title}", "task": "Задача: {task}",
+        "starts": "Начало {relative}: {when}", "started": "Началось: {when}", "ends": "Окончание: {when}",
+        "location": "Место", "reason": "Причина", "event": "Мероприятие", "due": "Срок",
+        "cancelled_note": "Мероприятие отменено. Пожалуйста, удалите его из своего календаря.",
+        "hello": "Здравствуйте, {name}!",
+        "footer": "Отправлено calendar-app. Вложенный файл .ics обновит ваш календарь.",
+    },
+    "mn": {
+        "reminder": "Сануулга: {title}", "cancellation": "Цуцлагдсан: {title}", "task": "Даалгавар: {task}",
+        "starts": "Эхлэх хугацаа ({relative}): {when}", "started": "Эхэлсэн: {when}", "ends": "Дуусах: {when}",
+        "location": "Байршил", "reason": "Шалтгаан", "event": "Арга хэмжээ", "due": "Хугацаа",
+        "cancelled_note": "Энэ арга хэмжээ цуцлагдлаа. Хуанлиасаа устгана уу.",
+        "hello": "Сайн байна уу, {name}.",
+        "footer": "calendar-app илгээв. Хавсаргасан .ics файл таны хуанлийг шинэчилнэ.",
+    },
+    "ky": {
+        "reminder": "Эскертме: {title}", "cancellation": "Жокко чыгарылды: {title}", "task": "Тапшырма: {task}",
+        "starts": "Башталышы ({relative}): {when}", "started": "Башталды: {when}", "ends": "Аякташы: {when}",
+        "location": "Өтүүчү жери", "reason": "Себеби", "event": "Иш-чара", "due": "Мөөнөтү",
+        "cancelled_note": "Бул иш-чара жокко чыгарылды. Аны календарыңыздан өчүрүп салыңыз.",
+        "hello": "Саламатсызбы, {name}!",
+        "footer": "calendar-app жөнөттү. Тиркелген .ics файлы календарыңызды жаңыртат.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    language: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    @property
+    def html(self) -> str:
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in self.lines if line)
+        return f'<!doctype html><html><head><meta charset="utf-8"></head><body>{body}</body></html>'
+
+
+def when(instant: datetime, person: Person, *, all_day: bool = False) -> str:
+    """A date and time in the person's zone and language, with the zone named."""
+    local = instant.astimezone(zone(person.timezone))
+    day = format_date(local, "full", locale=person.language)
+    if all_day:
+        return day
+    clock = format_time(local, "short", locale=person.language)
+    offset = local.strftime("%z")
+    return f"{day}, {clock} ({person.timezone}, UTC{offset[:3]}:{offset[3:]})"
+
+
+def render(purpose: str, event: EventView, person: Person, *, now: datetime, task: str | None = None,
+           task_due: datetime | None = None) -> Message:
+    texts = TEXTS.get(person.language, TEXTS["en"])
+    lines = [texts["hello"].format(name=person.name), ""]
+    start = when(event.start, person, all_day=event.all_day)
+    if purpose == "task":
+        subject = texts["task"].format(task=task or "")
+        lines += [f"{texts['due']}: {when(task_due or now, person)}", f"{texts['event']}: {event.title}",
+                  texts["starts"].format(relative=_relative(event.start, now, person), when=start)]
+    elif purpose == "cancellation":
+        subject = texts["cancellation"].format(title=event.title)
+        lines += [texts["cancelled_note"], f"{texts['event']}: {event.title}", start]
+        if event.cancel_reason:
+            lines.append(f"{texts['reason']}: {event.cancel_reason}")
+    else:
+        subject = texts["reminder"].format(title=event.title)
+        lines += [event.title, texts["starts"].format(relative=_relative(event.start, now, person), when=start)]
+        if not event.all_day:
+            lines.append(texts["ends"].format(when=when(event.end, person)))
+    if event.location:
+        lines.append(f"{texts['location']}: {event.location}")
+    if purpose != "cancellation" and event.description:
+        lines += ["", event.description]
+    lines += ["", texts["footer"]]
+    return Message(subject, tuple(lines))
+
+
+def _relative(start: datetime, now: datetime, person: Person) -> str:
+    return format_timedelta(start - now, add_direction=True, threshold=1, locale=person.language)
+
+
+def compose_email(
+    purpose: str, event: EventView, person: Person, *, address: str, delivery_id: int, mail_from: str,
+    now: datetime, task: str | None = None, task_due: datetime | None = None,
+) -> EmailMessage:
+    message = render(purpose, event, person, now=now, task=task, task_due=task_due)
+    mail = EmailMessage()
+    mail["Subject"] = message.subject
+    mail["From"] = mail_from
+    mail["To"] = formataddr((person.name, address))
+    mail["Date"] = rfc2822_date(now)
+    mail["Message-ID"] = message_id(delivery_id, mail_from.rpartition("@")[2] or "calendar-app")
+    mail["Auto-Submitted"] = "auto-generated"
+    mail["X-Calendar-App-Delivery"] = str(delivery_id)
+    mail.set_content(message.text)
+    mail.add_alternative(message.html, subtype="html")
+    if purpose != "task":
+        method = "CANCEL" if purpose == "cancellation" else "REQUEST"
+        ics = build_invite(event, method=method, organizer=mail_from, attendee=address, attendee_name=person.name,
+                           stamp=now)
+        # As bytes: a str attachment would have its CRLF line ends (RFC 5545) turned into LF.
+        mail.add_attachment(ics, maintype="text", subtype="calendar", cte="base64", filename="invite.ics",
+                            params={"method": method, "charset": "utf-8"})
+    mail["Content-Language"] = person.language  # after the body: set_content drops Content-* headers
+    return mail

@@ -1,0 +1,68 @@
+"""Tables of the reminder commands, and the `scheduler run` front end (logging, options, reports)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta
+from types import ModuleType
+from typing import Any
+
+from rich.table import Table
+
+from calendar_app.config import Settings
+from events.errors import InvalidDuration
+from events.timeparse import parse_duration
+
+
+def table(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str | None = None) -> Table:
+    out = Table(title=title, show_lines=False)
+    for name in columns:
+        out.add_column(name.replace("_", " "), overflow="fold")
+    for row in rows:
+        out.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    return out
+
+
+def seconds(text: str) -> timedelta:
+    """`5`, `5s`, `90s`, `2m`, `1h`: plain numbers and `s` mean seconds."""
+    raw = text.strip().lower()
+    number = raw[:-1] if raw.endswith("s") else raw
+    try:
+        value = float(number)
+    except ValueError:
+        return parse_duration(raw)
+    if value <= 0:
+        raise InvalidDuration(text)
+    return timedelta(seconds=value)
+
+
+def run_scheduler(scheduler: ModuleType, *, settings: Settings, once: bool, poll: str, lease: str, batch: int,
+                  max_attempts: int, backoff: str) -> None:
+    from calendar_app.clock import utc_now
+    from calendar_app.dispatcher import DispatchConfig, PassReport
+    from calendar_app.notify_config import load_notify_settings
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+    # APScheduler logs every wake-up at INFO and a wake-up skipped while a pass runs as a warning: both normal.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    notify = load_notify_settings()
+    config = DispatchConfig(batch=batch, lease=seconds(lease), max_attempts=max_attempts, backoff=seconds(backoff),
+                            grace=notify.grace)
+    dispatcher = scheduler.build_dispatcher(settings, notify, config)
+
+    def show(report: PassReport) -> None:
+        print(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, skipped {report.skipped}, "
+              f"cancelled {report.cancelled}", flush=True)
+        for error in report.errors[:20]:
+            print(f"  {error}", file=sys.stderr, flush=True)
+
+    if once:
+        show(dispatcher.run_pass(utc_now))
+        return
+    where = notify.smtp_url.split("@")[-1] if notify.smtp_url else f"outbox {notify.outbox}"
+    print(f"dispatcher {dispatcher.worker} running (e-mail via {where}); Ctrl-C stops it", flush=True)
+    service = scheduler.DispatcherService(dispatcher, scheduler.SchedulerOptions(poll=seconds(poll), config=config),
+                                          on_report=show)
+    service.run_forever()
+    print("dispatcher stopped", flush=True)

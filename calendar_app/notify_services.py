@@ -1,0 +1,207 @@
+"""What the reminder, contact, workflow and task commands call: one transaction each, returning data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from calendar_app.config import Settings
+from calendar_app.db import session_scope
+from calendar_app.messages import Person, render
+from calendar_app.notify_config import load_notify_settings, workflows
+from calendar_app.services import open_store
+from events import contacts, queries
+from events.contacts import ContactDraft
+from events.drafts import choice
+from events.models import Event
+from events.notify_errors import TaskNotFound
+from events.notify_models import Contact, Delivery, DeliveryStatus, Task, TaskStatus, message_id
+from events.planning import is_stale
+from events.reminders import sync_event
+from events.services import find_event
+from events.timeparse import parse_datetime, zone
+from events.workflows import KindDefaults, workflow_of
+from exports.todo import TaskItem
+
+
+def _iso(value: datetime | None, tz: str = "UTC") -> str | None:
+    return value.astimezone(zone(tz)).isoformat() if value else None
+
+
+def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
+    return {"id": contact.id, "name": contact.name, "email": contact.email, "chat": contact.chat_url,
+            "language": contact.language, "timezone": contact.timezone,
+            "organisation": contacts.organisation_name(contact, session=session),
+            "groups": contacts.groups_of(contact, session=session)}
+
+
+def add_contact(draft: ContactDraft, *, settings: Settings, now: datetime) -> dict[str, Any]:
+    with session_scope(open_store(settings)) as session:
+        contact = contacts.add_contact(draft, session=session, default_tz=settings.default_tz, now=now)
+        return contact_json(contact, session=session)
+
+
+def list_contacts(*, settings: Settings) -> list[dict[str, Any]]:
+    with session_scope(open_store(settings)) as session:
+        return [contact_json(c, session=session) for c in contacts.list_contacts(session=session)]
+
+
+def _resync_contact_events(contact_id: int, *, session: Session, now: datetime) -> None:
+    """A contact's address or organisation changed: re-plan the events it hears about."""
+    event_ids = session.execute(select(col(Delivery.event_id)).where(
+        col(Delivery.contact_id) == contact_id, col(Delivery.status) == DeliveryStatus.pending).distinct()).scalars()
+    defaults = workflows(load_notify_settings().workflows)
+    for event_id in list(event_ids):
+        event = session.get(Event, event_id)
+        if event is not None:
+            sync_event(event, defaults, session=session, now=now)
+
+
+def edit_contact(ref: str, draft: ContactDraft, *, settings: Settings, now: datetime) -> dict[str, Any]:
+    with session_scope(open_store(settings)) as session:
+        contact = contacts.edit_contact(ref, draft, session=session)
+        assert contact.id is not None
+        _resync_contact_events(contact.id, session=session, now=now)
+        return contact_json(contact, session=session)
+
+
+def remove_contact(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
+    with session_scope(open_store(settings)) as session:
+        contact = contacts.find_contact(ref, session=session)
+        shown = contact_json(contact, session=session)
+        contacts.remove_contact(ref, session=session, now=now)
+        return shown
+
+
+# ---- deliveries -------------------------------------------------------------------------------------------
+
+def _delivery_rows(session: Session, *, statuses: tuple[str, ...] = (), event_ref: str | None = None,
+                   ready_before: datetime | None = None) -> list[tuple[Delivery, Contact | None, Event]]:
+    query = (select(Delivery, Contact, Event).outerjoin(Contact, col(Contact.id) == Delivery.contact_id)
+             .join(Event, col(Event.id) == Delivery.event_id).order_by(col(Delivery.due_utc), col(Delivery.id)))
+    if statuses:
+        query = query.where(col(Delivery.status).in_(statuses))
+    if event_ref is not None:
+        query = query.where(col(Delivery.event_id) == find_event(event_ref, session=session).id)
+    if ready_before is not None:
+        query = query.where(col(Delivery.ready_utc) <= ready_before)
+    return [tuple(row) for row in session.execute(query).all()]
+
+
+def delivery_json(d: Delivery, contact: Contact | None, event: Event) -> dict[str, Any]:
+    tz = contact.timezone if contact else "UTC"
+    return {
+        "id": d.id, "event_id": d.event_id, "event_uid": event.uid, "event": event.title, "purpose": d.purpose,
+        "rule": d.rule_key, "contact_id": d.contact_id, "to": d.address, "name": contact.name if contact else None,
+        "language": contact.language if contact else None, "channel": d.channel, "status": d.status,
+        "due": _iso(d.due_utc, tz), "next_try": _iso(d.ready_utc, tz) if d.status == "pending" else None,
+        "sent_at": _iso(d.sent_at, tz), "attempts": d.attempts, "error": d.last_error,
+        "message_id": message_id(d.id or 0, load_notify_settings().mail_from.rpartition("@")[2] or "calendar-app"),
+    }
+
+
+STATUSES = tuple(s.value for s in DeliveryStatus)
+
+
+def list_deliveries(statuses: list[str] | None, event_ref: str | None, *, settings: Settings) -> list[dict[str, Any]]:
+    """`reminder list`: by default what is still to go out (pending and claimed)."""
+    wanted = tuple(choice(DeliveryStatus, s, "status").value for s in statuses) if statuses else ("pending", "claimed")
+    with session_scope(open_store(settings)) as session:
+        return [delivery_json(*row) for row in _delivery_rows(session, statuses=wanted, event_ref=event_ref)]
+
+
+def delivery_log(event_ref: str | None, *, settings: Settings) -> list[dict[str, Any]]:
+    """`reminder log`: every delivery, whatever became of it."""
+    with session_scope(open_store(settings)) as session:
+        return [delivery_json(*row) for row in _delivery_rows(session, event_ref=event_ref)]
+
+
+def preview(at: str, *, settings: Settings, now: datetime) -> list[dict[str, Any]]:
+    """What a dispatcher running at `at` would send: to whom, in which language, with which subject."""
+    moment = parse_datetime(at, tz=zone(settings.default_tz), now=now)
+    grace = load_notify_settings().grace
+    result = []
+    with session_scope(open_store(settings)) as session:
+        for d, contact, event in _delivery_rows(session, statuses=("pending",), ready_before=moment):
+            if contact is None or is_stale(due=d.due_utc, event_start=event.start_utc,
+                                           before_start=d.due_utc <= event.start_utc, now=moment, grace=grace):
+                continue
+            view = queries.view_event(d.event_id, session=session)
+            task = session.get(Task, d.task_id) if d.task_id else None
+            person = Person(contact.name, contact.language, contact.timezone)
+            message = render(d.purpose, view, person, now=moment, task=task.title if task else None,
+                             task_due=task.due_utc if task else None)
+            result.append({**delivery_json(d, contact, event), "subject": message.subject, "body": message.text})
+    return result
+
+
+# ---- workflows and tasks ----------------------------------------------------------------------------------
+
+def workflow_json(defaults: KindDefaults) -> dict[str, Any]:
+    return {"kind": defaults.kind, "reminders": [r.key for r in defaults.reminders],
+            "steps": [{"key": s.key, "title": s.title, "at": s.at.key, "assignee": s.assignee, "notify": s.notify}
+                      for s in defaults.steps]}
+
+
+def list_workflows() -> list[dict[str, Any]]:
+    return [workflow_json(d) for d in workflows(load_notify_settings().workflows).values()]
+
+
+def show_workflow(kind: str) -> dict[str, Any]:
+    return workflow_json(workflow_of(kind.strip().lower().replace("-", "_"),
+                                     workflows(load_notify_settings().workflows)))
+
+
+def task_json(task: Task, event: Event, now: datetime) -> dict[str, Any]:
+    return {"id": task.id, "event_id": task.event_id, "event": event.title, "step": task.step, "title": task.title,
+            "due": _iso(task.due_utc, event.timezone), "assignee": task.assignee, "status": task.status,
+            "overdue": task.status == TaskStatus.open and task.due_utc < now, "done_at": _iso(task.done_at)}
+
+
+def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, settings: Settings,
+               now: datetime) -> list[dict[str, Any]]:
+    query = select(Task, Event).join(Event, col(Event.id) == Task.event_id).order_by(col(Task.due_utc), col(Task.id))
+    if not include_done:
+        query = query.where(col(Task.status) == TaskStatus.open)
+    if overdue:
+        query = query.where(col(Task.status) == TaskStatus.open, col(Task.due_utc) < now)
+    if mine:
+        query = query.where(col(Task.assignee).ilike(mine.strip()))
+    with session_scope(open_store(settings)) as session:
+        return [task_json(task, event, now) for task, event in session.execute(query).all()]
+
+
+def task_done(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
+    with session_scope(open_store(settings)) as session:
+        task = session.get(Task, int(ref)) if ref.strip().isdigit() else None
+        if task is None:
+            raise TaskNotFound(ref)
+        if task.status == TaskStatus.open:
+            task.status, task.done_at = TaskStatus.done, now
+            session.add(task)
+            for d in session.exec(select(Delivery).where(  # type: ignore[call-overload]
+                    col(Delivery.task_id) == task.id, col(Delivery.status) == DeliveryStatus.pending)).scalars():
+                d.status, d.last_error, d.updated_at = DeliveryStatus.cancelled, "task done", now
+                session.add(d)
+        event = session.get(Event, task.event_id)
+        assert event is not None
+        return task_json(task, event, now)
+
+
+def check_workflows() -> None:
+    """Raise the workflow file's error now rather than at the first event (used by `scheduler run`)."""
+    workflows(load_notify_settings().workflows)
+
+
+def feed_tasks(event_ids: Sequence[int], *, session: Session) -> list[TaskItem]:
+    """The tasks of these events, for a private feed that asks for them (see exports.todo.build_todos)."""
+    if not event_ids:
+        return []
+    rows = session.execute(select(Task, Event).join(Event, col(Event.id) == Task.event_id)
+                           .where(col(Task.event_id).in_(event_ids)).order_by(col(Task.due_utc), col(Task.id))).all()
+    return [TaskItem(id=t.id or 0, title=t.title, due_utc=t.due_utc, status=t.status, event_uid=e.uid,
+                     event_title=e.title, assignee=t.assignee, done_at=t.done_at) for t, e in rows]

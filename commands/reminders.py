@@ -1,0 +1,302 @@
+"""`contact`, `reminder`, `workflow`, `task` and `scheduler` commands (issue 4, docs/reminders.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from commands.common import JsonOpt, app_settings, emit_json, group, now, show
+
+contact_app = group("People reminders and tasks go to.")
+reminder_app = group("Reminder deliveries: what is due, a preview, the log.")
+workflow_app = group("Workflow templates per kind of event (data in a TOML file).")
+task_app = group("Tasks made from workflow steps.")
+scheduler_app = group("The reminder dispatcher.")
+
+ContactRef = Annotated[str, typer.Argument(help="The contact's id or e-mail.")]
+
+
+def _print_rows(rows: Any, as_json: bool, columns: tuple[str, ...], title: str | None = None) -> None:
+    from calendar_app import notify_output
+
+    if as_json:
+        from calendar_app import output
+
+        emit_json(output.json_bytes(rows))
+    else:
+        show(notify_output.table(rows, columns, title))
+
+
+@contact_app.command("add")
+def contact_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The person's name, in any script.")],
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    chat: Annotated[str | None, typer.Option(help="Chat/webhook address as an Apprise URL, "
+                                             "e.g. tgram://TOKEN/CHAT.")] = None,
+    language: Annotated[str, typer.Option(help="Language of the messages: mn, ky, ru or en.")] = "en",
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA zone of the messages' times; default: yours.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Partner organisation: told about its events.")] = None,
+    group: Annotated[list[str] | None, typer.Option(help="Group it belongs to (repeatable); "
+                                                    "events notify it with --notify group:NAME.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a contact.
+
+    Example:
+
+    \b
+      calendar-app contact add "Оюунчимэг Батбаяр" --email oyunchimeg@example.mn --language mn --tz Asia/Ulaanbaatar
+    """
+    from calendar_app import notify_services
+    from events.contacts import ContactDraft
+
+    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
+                         groups=group or [])
+    row = notify_services.add_contact(draft, settings=app_settings(ctx), now=now())
+    if not as_json:
+        typer.echo(f"Added contact {row['id']}")
+    _print_rows([row], as_json, ("id", "name", "email", "language", "timezone", "organisation"))
+
+
+@contact_app.command("list")
+def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List contacts.
+
+    Example:
+
+    \b
+      calendar-app contact list --json
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_contacts(settings=app_settings(ctx))
+    if not as_json:
+        rows = [{**r, "groups": " ".join(r["groups"])} for r in rows]
+    _print_rows(rows, as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation", "groups"))
+
+
+@contact_app.command("edit")
+def contact_edit(
+    ctx: typer.Context,
+    ref: ContactRef,
+    name: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+    chat: Annotated[str | None, typer.Option(help="Apprise URL; an empty string removes it.")] = None,
+    language: Annotated[str | None, typer.Option()] = None,
+    tz: Annotated[str | None, typer.Option("--tz")] = None,
+    organisation: Annotated[str | None, typer.Option(help="An empty string removes it.")] = None,
+    group: Annotated[list[str] | None, typer.Option(help="Replaces its groups (repeatable; '' for none).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a contact; pending reminders follow the new address, language and zone.
+
+    Example:
+
+    \b
+      calendar-app contact edit 3 --language ky --tz Asia/Bishkek
+    """
+    from calendar_app import notify_services
+    from events.contacts import ContactDraft
+
+    draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
+                         groups=group)
+    row = notify_services.edit_contact(ref, draft, settings=app_settings(ctx), now=now())
+    _print_rows([row], as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation"))
+
+
+@contact_app.command("remove")
+def contact_remove(ctx: typer.Context, ref: ContactRef, as_json: JsonOpt = False) -> None:
+    """Remove a contact; its pending reminders are cancelled, the log of sent ones stays.
+
+    Example:
+
+    \b
+      calendar-app contact remove oyunchimeg@example.mn
+    """
+    from calendar_app import notify_services
+
+    row = notify_services.remove_contact(ref, settings=app_settings(ctx), now=now())
+    if not as_json:
+        typer.echo(f"Removed contact {row['id']} ({row['name']})")
+    else:
+        _print_rows(row, True, ())
+
+
+DELIVERY_COLUMNS = ("id", "due", "status", "purpose", "rule", "to", "language", "channel", "event", "attempts",
+                    "error")
+
+
+@reminder_app.command("list")
+def reminder_list(
+    ctx: typer.Context,
+    status: Annotated[list[str] | None, typer.Option(help="pending, claimed, sent, failed, skipped or cancelled "
+                                                     "(repeatable; default pending and claimed).")] = None,
+    event: Annotated[str | None, typer.Option(help="Only this event (id or uid).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List reminder deliveries, soonest first.
+
+    Example:
+
+    \b
+      calendar-app reminder list --event 3 --status pending --json
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_deliveries(status, event, settings=app_settings(ctx))
+    _print_rows(rows, as_json, DELIVERY_COLUMNS)
+
+
+@reminder_app.command("preview")
+def reminder_preview(
+    ctx: typer.Context,
+    at: Annotated[str, typer.Option(help="When: 2025-11-26 08:00, 'tomorrow 09:00', +2d.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what a dispatcher running at --at would send: to whom, in which language, with which subject.
+
+    Example:
+
+    \b
+      calendar-app reminder preview --at "2020-05-05 10:00"
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.preview(at, settings=app_settings(ctx), now=now())
+    _print_rows(rows, as_json, ("id", "due", "to", "language", "channel", "subject"))
+
+
+@reminder_app.command("log")
+def reminder_log(
+    ctx: typer.Context,
+    event: Annotated[str | None, typer.Option(help="Only this event (id or uid).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every delivery: when due, when sent, to whom, channel, status, error.
+
+    Example:
+
+    \b
+      calendar-app reminder log --json
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.delivery_log(event, settings=app_settings(ctx))
+    _print_rows(rows, as_json, ("id", "due", "sent_at", "status", "to", "channel", "purpose", "attempts", "error"))
+
+
+@workflow_app.command("list")
+def workflow_list(as_json: JsonOpt = False) -> None:
+    """The kinds with their reminder rules and workflow steps (from CALENDAR_APP_WORKFLOWS or the shipped file).
+
+    Example:
+
+    \b
+      calendar-app workflow list
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_workflows()
+    if not as_json:
+        rows = [{**r, "reminders": " ".join(r["reminders"]), "steps": len(r["steps"])} for r in rows]
+    _print_rows(rows, as_json, ("kind", "reminders", "steps"))
+
+
+@workflow_app.command("show")
+def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signing, round_table, ...")],
+                  as_json: JsonOpt = False) -> None:
+    """Show one kind's reminder rules and steps.
+
+    Example:
+
+    \b
+      calendar-app workflow show consultation
+    """
+    from calendar_app import notify_services
+
+    row = notify_services.show_workflow(kind)
+    if as_json:
+        _print_rows(row, True, ())
+        return
+    typer.echo(f"{row['kind']}: reminders {' '.join(row['reminders']) or 'none'}")
+    _print_rows(row["steps"], False, ("key", "at", "title", "assignee", "notify"))
+
+
+@task_app.command("list")
+def task_list(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
+    mine: Annotated[str | None, typer.Option(help="Only tasks assigned to this e-mail.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Done and cancelled tasks too.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List open tasks, soonest first.
+
+    Example:
+
+    \b
+      calendar-app task list --overdue --mine oyunchimeg@example.mn
+    """
+    from calendar_app import notify_services
+
+    rows = notify_services.list_tasks(overdue=overdue, mine=mine, include_done=all_, settings=app_settings(ctx),
+                                      now=now())
+    _print_rows(rows, as_json, ("id", "due", "title", "event", "assignee", "status", "overdue"))
+
+
+@task_app.command("done")
+def task_done(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="The task's id.")],
+              as_json: JsonOpt = False) -> None:
+    """Mark a task done (its pending notification is cancelled).
+
+    Example:
+
+    \b
+      calendar-app task done 12
+    """
+    from calendar_app import notify_services
+
+    row = notify_services.task_done(ref, settings=app_settings(ctx), now=now())
+    if not as_json:
+        typer.echo(f"Task {row['id']} done: {row['title']}")
+    else:
+        _print_rows(row, True, ())
+
+
+@scheduler_app.command("run")
+def scheduler_run(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One pass over what is due now, then exit "
+                                       "(cron, tests).")] = False,
+    poll: Annotated[str, typer.Option(help="How often to look for changes: 5s... (seconds) or 1m.")] = "5",
+    lease: Annotated[str, typer.Option(help="How long a claim holds before another dispatcher may retry.")] = "2m",
+    batch: Annotated[int, typer.Option(min=1, help="Deliveries claimed at a time.")] = 200,
+    max_attempts: Annotated[int, typer.Option(min=1, help="Attempts before a delivery is marked failed.")] = 5,
+    backoff: Annotated[str, typer.Option(help="First retry delay, doubled after each failure.")] = "30",
+) -> None:
+    """Run the reminder dispatcher in the foreground until Ctrl-C or SIGTERM.
+
+    E-mail goes through CALENDAR_APP_SMTP_URL (smtp://host:port, smtps://..., ?starttls=1), else into the
+    local outbox folder CALENDAR_APP_OUTBOX. Several dispatchers may share one database.
+
+    Example:
+
+    \b
+      CALENDAR_APP_SMTP_URL=smtp://127.0.0.1:8025 calendar-app scheduler run
+    """
+    from calendar_app import notify_services, scheduler
+    from calendar_app.notify_output import run_scheduler
+
+    notify_services.check_workflows()
+    run_scheduler(scheduler, settings=app_settings(ctx), once=once, poll=poll, lease=lease, batch=batch,
+                  max_attempts=max_attempts, backoff=backoff)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(contact_app, name="contact")
+    app.add_typer(reminder_app, name="reminder")
+    app.add_typer(workflow_app, name="workflow")
+    app.add_typer(task_app, name="task")
+    app.add_typer(scheduler_app, name="scheduler")

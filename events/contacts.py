@@ -1,0 +1,154 @@
+"""Contacts: the people reminders and tasks go to. Session keyword-only; the caller owns the transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from events.drafts import language_of
+from events.errors import InvalidInput, MissingValue
+from events.models import Organisation
+from events.notify_errors import ContactNotFound, DuplicateContact, InvalidEmail
+from events.notify_models import Contact, ContactGroup, Delivery, DeliveryStatus
+from events.services import organisation_ids
+from events.timeparse import zone
+
+# Deliberately loose: one @, no spaces, a dot in the domain. The SMTP server has the last word.
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
+
+
+def checked_email(text: str) -> str:
+    email = text.strip()
+    if not _EMAIL.match(email):
+        raise InvalidEmail(text)
+    return email
+
+
+@dataclass
+class ContactDraft:
+    """A contact as typed; in `edit`, fields left `None` stay as they are."""
+
+    name: str | None = None
+    email: str | None = None
+    chat: str | None = None
+    language: str | None = None
+    tz: str | None = None
+    organisation: str | None = None
+    groups: list[str] | None = None  # replaces the contact's groups
+
+
+def group_name(text: str) -> str:
+    name = text.strip().lower()
+    if not name or len(name) > 80 or not re.fullmatch(r"[\w.-]+", name):
+        raise InvalidInput(f"cannot use the group name {text!r}: use letters, digits, '-', '_' or '.', "
+                           "e.g. gbv-network")
+    return name
+
+
+def set_groups(contact: Contact, names: list[str], *, session: Session) -> None:
+    assert contact.id is not None
+    for old in session.exec(select(ContactGroup).where(col(ContactGroup.contact_id) == contact.id)).all():
+        session.delete(old)
+    session.flush()
+    for name in dict.fromkeys(group_name(n) for n in names):
+        session.add(ContactGroup(contact_id=contact.id, name=name))
+    session.flush()
+
+
+def groups_of(contact: Contact, *, session: Session) -> list[str]:
+    rows = session.exec(select(ContactGroup.name).where(col(ContactGroup.contact_id) == contact.id)).all()
+    return sorted(rows)
+
+
+def find_contact(ref: str | int, *, session: Session) -> Contact:
+    """The contact with this id or e-mail (case-insensitive); `ContactNotFound` otherwise."""
+    text = str(ref).strip()
+    contact = session.get(Contact, int(text)) if text.isdigit() else None
+    if contact is None and "@" in text:
+        contact = session.exec(select(Contact).where(col(Contact.email).ilike(text))).first()
+    if contact is None:
+        raise ContactNotFound(ref)
+    return contact
+
+
+def _unique_email(email: str, *, session: Session, other_than: int | None = None) -> str:
+    clash = session.exec(select(Contact).where(col(Contact.email).ilike(email))).first()
+    if clash is not None and clash.id != other_than:
+        raise DuplicateContact(email)
+    return email
+
+
+def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: datetime) -> Contact:
+    name = (draft.name or "").strip()
+    if not name:
+        raise MissingValue("the name", "give the contact a name, e.g. 'Оюунчимэг Б.'")
+    email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
+    contact = Contact(
+        name=name, email=email, chat_url=(draft.chat or "").strip() or None,
+        language=language_of(draft.language or "en"), timezone=zone((draft.tz or default_tz).strip()).key,
+        created_at=now,
+    )
+    if draft.organisation:
+        contact.organisation_id = organisation_ids([draft.organisation], session=session)[0]
+    if contact.email is None and contact.chat_url is None:
+        raise MissingValue("an address", "give --email ADDR or --chat URL so reminders can reach the contact")
+    session.add(contact)
+    session.flush()
+    if draft.groups:
+        set_groups(contact, draft.groups, session=session)
+    return contact
+
+
+def edit_contact(ref: str, draft: ContactDraft, *, session: Session) -> Contact:
+    contact = find_contact(ref, session=session)
+    if draft.name is not None and draft.name.strip():
+        contact.name = draft.name.strip()
+    if draft.email is not None:
+        contact.email = _unique_email(checked_email(draft.email), session=session, other_than=contact.id)
+    if draft.chat is not None:
+        contact.chat_url = draft.chat.strip() or None
+    if draft.language is not None:
+        contact.language = language_of(draft.language)
+    if draft.tz is not None:
+        contact.timezone = zone(draft.tz.strip()).key
+    if draft.organisation is not None:
+        contact.organisation_id = (
+            organisation_ids([draft.organisation], session=session)[0] if draft.organisation.strip() else None
+        )
+    session.add(contact)
+    session.flush()
+    if draft.groups is not None:
+        set_groups(contact, [g for g in draft.groups if g.strip()], session=session)
+    return contact
+
+
+def remove_contact(ref: str, *, session: Session, now: datetime) -> Contact:
+    """Remove a contact; its pending deliveries are cancelled, the log of sent ones stays."""
+    contact = find_contact(ref, session=session)
+    pending = session.exec(select(Delivery).where(
+        col(Delivery.contact_id) == contact.id,
+        col(Delivery.status).in_([DeliveryStatus.pending, DeliveryStatus.claimed]),
+    )).all()
+    for delivery in pending:
+        delivery.status = DeliveryStatus.cancelled
+        delivery.last_error = "contact removed"
+        delivery.updated_at = now
+        session.add(delivery)
+    session.flush()
+    session.delete(contact)
+    session.flush()
+    return contact
+
+
+def list_contacts(*, session: Session) -> list[Contact]:
+    return list(session.exec(select(Contact).order_by(col(Contact.name), col(Contact.id))).all())
+
+
+def organisation_name(contact: Contact, *, session: Session) -> str | None:
+    if contact.organisation_id is None:
+        return None
+    org = session.get(Organisation, contact.organisation_id)
+    return org.name if org else None

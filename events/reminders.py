@@ -1,0 +1,231 @@
+"""Keeping an event's deliveries and tasks in step with the event: who is told, by which rules, and when.
+
+`sync_event` is called after every change to an event (add, edit, move, cancel). It turns the event, its
+recipients, its rules and its kind's workflow into wanted deliveries and tasks (pure planning in
+`events.planning`) and applies the difference: pending deliveries follow a moved event, those no longer
+wanted are cancelled, sent ones stay in the log, and on cancellation those already reminded are told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
+
+from events.contacts import find_contact, group_name
+from events.models import Event, EventPartner, EventStatus
+from events.notify_models import (
+    Contact,
+    ContactGroup,
+    Delivery,
+    DeliveryStatus,
+    EventRecipient,
+    EventRecipientGroup,
+    EventReminderPlan,
+    Purpose,
+    Task,
+    TaskStatus,
+)
+from events.planning import (
+    DEFAULT_GRACE,
+    PlannedDelivery,
+    Recipient,
+    ReminderRule,
+    check_rules,
+    parse_rule,
+    plan_reminders,
+    plan_tasks,
+    reconcile,
+)
+from events.workflows import KindDefaults, defaults_for
+
+OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
+
+
+def set_event_plan(
+    event: Event, *, notify: Sequence[str] | None, remind: Sequence[str] | None, use_defaults: bool | None,
+    session: Session,
+) -> None:
+    """Store who is told (`notify`: contact ids or e-mails, replacing the list) and the event's own rules."""
+    assert event.id is not None
+    if notify is not None:
+        groups = list(dict.fromkeys(group_name(ref.split(":", 1)[1]) for ref in notify if ref.startswith("group:")))
+        ids = list(dict.fromkeys(find_contact(ref, session=session).id for ref in notify
+                                 if not ref.startswith("group:")))
+        for old in session.exec(select(EventRecipient).where(col(EventRecipient.event_id) == event.id)).all():
+            session.delete(old)
+        for old_group in session.exec(select(EventRecipientGroup).where(
+                col(EventRecipientGroup.event_id) == event.id)).all():
+            session.delete(old_group)
+        session.flush()
+        for contact_id in ids:
+            assert contact_id is not None
+            session.add(EventRecipient(event_id=event.id, contact_id=contact_id))
+        for name in groups:
+            session.add(EventRecipientGroup(event_id=event.id, name=name))
+    if remind is None and use_defaults is None:
+        return
+    plan = session.get(EventReminderPlan, event.id) or EventReminderPlan(event_id=event.id)
+    if remind is not None:
+        rules = [parse_rule(text) for text in remind]
+        check_rules(rules, event.start_utc, event.end_utc)
+        plan.rules = " ".join(dict.fromkeys(rule.key for rule in rules))
+    if use_defaults is not None:
+        plan.use_defaults = use_defaults
+    session.add(plan)
+    session.flush()
+
+
+def rules_of(event: Event, defaults: KindDefaults, *, session: Session) -> list[ReminderRule]:
+    plan = session.get(EventReminderPlan, event.id)
+    rules = list(defaults.reminders) if plan is None or plan.use_defaults else []
+    if plan is not None and plan.rules:
+        rules.extend(parse_rule(key) for key in plan.rules.split())
+    return rules
+
+
+def recipient_contacts(event: Event, *, session: Session) -> list[Contact]:
+    """Named contacts, members of named groups, contacts of the partner organisations, and the organiser if a
+    contact."""
+    partner_orgs = select(EventPartner.organisation_id).where(col(EventPartner.event_id) == event.id)
+    named = select(EventRecipient.contact_id).where(col(EventRecipient.event_id) == event.id)
+    group_names = select(EventRecipientGroup.name).where(col(EventRecipientGroup.event_id) == event.id)
+    in_groups = select(ContactGroup.contact_id).where(col(ContactGroup.name).in_(group_names))
+    conditions: list[ColumnElement[bool]] = [col(Contact.id).in_(named), col(Contact.organisation_id).in_(partner_orgs),
+                                             col(Contact.id).in_(in_groups)]
+    if event.organizer:
+        conditions.append(col(Contact.email).ilike(event.organizer.strip()))
+        conditions.append(col(Contact.name) == event.organizer.strip())
+    return list(session.exec(select(Contact).where(or_(*conditions)).order_by(col(Contact.id))).all())
+
+
+def channels_of(contact: Contact) -> list[Recipient]:
+    assert contact.id is not None
+    found = []
+    if contact.email:
+        found.append(Recipient(contact.id, "email", contact.email))
+    if contact.chat_url:
+        found.append(Recipient(contact.id, "chat", contact.chat_url))
+    return found
+
+
+def _as_planned(d: Delivery) -> PlannedDelivery:
+    return PlannedDelivery(d.contact_id or 0, d.channel, d.address, d.purpose, d.rule_key, d.event_start_utc,
+                           d.due_utc)
+
+
+def _new_delivery(p: PlannedDelivery, event_id: int, now: datetime, task_id: int | None = None) -> Delivery:
+    return Delivery(event_id=event_id, contact_id=p.contact_id, purpose=p.purpose, rule_key=p.rule_key,
+                    channel=p.channel, address=p.address, event_start_utc=p.event_start_utc, due_utc=p.due_utc,
+                    ready_utc=p.due_utc, task_id=task_id, created_at=now, updated_at=now)
+
+
+def _sync_tasks(event: Event, defaults: KindDefaults, contacts: list[Contact], *, session: Session,
+                now: datetime) -> tuple[list[PlannedDelivery], dict[str, int]]:
+    """Create or re-time the workflow's tasks; return the task notifications wanted and task ids by step."""
+    assert event.id is not None
+    tasks = {t.step: t for t in session.exec(select(Task).where(col(Task.event_id) == event.id)).all()}
+    organiser = next((c for c in contacts if event.organizer and event.organizer.strip().lower() in
+                      {(c.email or "").lower(), c.name.lower()}), None)
+    wanted: list[PlannedDelivery] = []
+    steps = [(s.key, s.title, s.at, s.notify) for s in defaults.steps]
+    planned = plan_tasks(steps, start=event.start_utc, end=event.end_utc)
+    for item in planned:
+        task = tasks.get(item.step)
+        if task is None:
+            task = Task(event_id=event.id, step=item.step, title=item.title, due_utc=item.due_utc,
+                        assignee=organiser.email if organiser else event.organizer, created_at=now)
+            session.add(task)
+            tasks[item.step] = task
+        elif task.status == TaskStatus.open:
+            task.due_utc = item.due_utc
+            session.add(task)
+        if event.status == EventStatus.cancelled and task.status == TaskStatus.open:
+            task.status = TaskStatus.cancelled
+        if item.notify and organiser is not None and task.status == TaskStatus.open and item.due_utc > now:
+            wanted.extend(PlannedDelivery(r.contact_id, r.channel, r.address, Purpose.task, f"task:{item.step}",
+                                          event.start_utc, item.due_utc) for r in channels_of(organiser))
+    session.flush()
+    return wanted, {step: t.id for step, t in tasks.items() if t.id is not None}
+
+
+def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Session, now: datetime,
+               grace: timedelta = DEFAULT_GRACE) -> None:
+    """Bring the event's deliveries and tasks in line with the event as it is now."""
+    assert event.id is not None
+    defaults = defaults_for(event.kind, workflows)
+    contacts = recipient_contacts(event, session=session)
+    recipients = [r for c in contacts for r in channels_of(c)]
+    cancelled = event.status == EventStatus.cancelled
+    wanted: list[PlannedDelivery] = []
+    if not cancelled:
+        wanted = plan_reminders(start=event.start_utc, end=event.end_utc, recipients=recipients,
+                                rules=rules_of(event, defaults, session=session), now=now, grace=grace)
+    task_wanted, task_ids = _sync_tasks(event, defaults, contacts, session=session, now=now)
+    if not cancelled:
+        wanted.extend(task_wanted)
+    existing = session.exec(select(Delivery).where(col(Delivery.event_id) == event.id)).all()
+    pending = {d.id: _as_planned(d) for d in existing
+               if d.status == DeliveryStatus.pending and d.purpose != Purpose.cancellation and d.id}
+    # Done (or being sent right now): never planned again for the same start. Cancelled ones may come back.
+    done = (DeliveryStatus.sent, DeliveryStatus.failed, DeliveryStatus.skipped, DeliveryStatus.claimed)
+    finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing if d.status in done}
+    revivable = {(*_as_planned(d).slot, d.event_start_utc): d for d in existing
+                 if d.status == DeliveryStatus.cancelled and d.purpose != Purpose.cancellation}
+    change = reconcile(wanted, pending, finished)
+    rows = {d.id: d for d in existing}
+    for delivery_id, new in change.retime.items():
+        row = rows[delivery_id]
+        row.event_start_utc, row.due_utc, row.ready_utc, row.address = (
+            new.event_start_utc, new.due_utc, new.due_utc, new.address)
+        row.updated_at = now
+        session.add(row)
+    for delivery_id in change.cancel:
+        row = rows[delivery_id]
+        row.status, row.updated_at = DeliveryStatus.cancelled, now
+        row.last_error = "event cancelled" if cancelled else "no longer planned (event or plan changed)"
+        session.add(row)
+    session.flush()
+    for planned in change.insert:
+        task_id = task_ids.get(planned.rule_key[5:]) if planned.purpose == Purpose.task else None
+        old = revivable.get((*planned.slot, planned.event_start_utc))
+        if old is not None:  # wanted again (event un-cancelled, defaults back on): same key, so the same row
+            old.status, old.due_utc, old.ready_utc, old.address = (
+                DeliveryStatus.pending, planned.due_utc, planned.due_utc, planned.address)
+            old.attempts, old.last_error, old.lease_until, old.claimed_by, old.updated_at = 0, None, None, None, now
+            session.add(old)
+            continue
+        session.add(_new_delivery(planned, event.id, now, task_id))
+    if cancelled:
+        _tell_reminded(event, existing, now=now, session=session)
+    session.flush()
+
+
+def _tell_reminded(event: Event, existing: Sequence[Delivery], *, now: datetime, session: Session) -> None:
+    """One cancellation notice to each recipient and channel already sent a reminder for this event."""
+    assert event.id is not None
+    told = {(d.contact_id, d.channel) for d in existing if d.purpose == Purpose.cancellation}
+    reminded = {(d.contact_id, d.channel): d for d in existing
+                if d.purpose == Purpose.reminder and d.status == DeliveryStatus.sent and d.contact_id}
+    for key, sent in sorted(reminded.items(), key=lambda kv: kv[1].id or 0):
+        if key in told:
+            continue
+        session.add(Delivery(
+            event_id=event.id, contact_id=sent.contact_id, purpose=Purpose.cancellation, rule_key="cancel",
+            channel=sent.channel, address=sent.address, event_start_utc=event.start_utc, due_utc=now,
+            ready_utc=now, created_at=now, updated_at=now,
+        ))
+
+
+def copy_plan(source_id: int, copy_id: int, *, session: Session) -> None:
+    """Give `copy_id` the recipients, groups and own reminder rules of `source_id` (campaign roll-over)."""
+    for recipient in session.exec(select(EventRecipient).where(col(EventRecipient.event_id) == source_id)).all():
+        session.add(EventRecipient(event_id=copy_id, contact_id=recipient.contact_id))
+    for group in session.exec(select(EventRecipientGroup).where(col(EventRecipientGroup.event_id) == source_id)).all():
+        session.add(EventRecipientGroup(event_id=copy_id, name=group.name))
+    plan = session.get(EventReminderPlan, source_id)
+    if plan is not None:
+        session.add(EventReminderPlan(event_id=copy_id, use_defaults=plan.use_defaults, rules=plan.rules))
+    session.flush()

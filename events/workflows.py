@@ -1,0 +1,83 @@
+"""Kind defaults as data: reminder rules and workflow steps, read from a TOML file users can edit.
+
+The shipped file is `events/data/workflows.toml`; `CALENDAR_APP_WORKFLOWS` (or an explicit path) names
+another. Reading it is pure: it returns `KindDefaults` records and raises `WorkflowFileError` when broken.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from events.notify_errors import InvalidOffset, UnknownKind, WorkflowFileError
+from events.planning import ReminderRule, parse_rule
+
+WORKFLOWS_ENV = "CALENDAR_APP_WORKFLOWS"
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    at: ReminderRule
+    assignee: str = "organizer"
+    notify: bool = False
+
+
+@dataclass(frozen=True)
+class KindDefaults:
+    kind: str
+    reminders: tuple[ReminderRule, ...]
+    steps: tuple[Step, ...]
+
+
+def _shipped_text() -> str:
+    return resources.files("events").joinpath("data/workflows.toml").read_text(encoding="utf-8")
+
+
+def parse_workflows(text: str, where: str = "workflows.toml") -> dict[str, KindDefaults]:
+    """Kind defaults from TOML text; `WorkflowFileError` names the first problem."""
+    try:
+        data = tomllib.loads(text)
+        kinds = data["kinds"]
+        result: dict[str, KindDefaults] = {}
+        for kind, spec in kinds.items():
+            reminders = tuple(parse_rule(r) for r in spec.get("reminders", []))
+            steps = tuple(
+                Step(key=str(s["key"]), title=str(s["title"]), at=parse_rule(str(s["at"])),
+                     assignee=str(s.get("assignee", "organizer")), notify=bool(s.get("notify", False)))
+                for s in spec.get("steps", [])
+            )
+            if len({s.key for s in steps}) != len(steps):
+                raise WorkflowFileError(where, f"kind {kind!r} repeats a step key")
+            result[kind] = KindDefaults(kind, reminders, steps)
+        return result
+    except tomllib.TOMLDecodeError as error:
+        raise WorkflowFileError(where, f"not valid TOML ({error})") from error
+    except (KeyError, TypeError, AttributeError) as error:
+        raise WorkflowFileError(where, f"missing or misshapen entry {error}") from error
+    except InvalidOffset as error:
+        raise WorkflowFileError(where, str(error)) from error
+
+
+def load_workflows(path: str | None = None) -> dict[str, KindDefaults]:
+    """The kind defaults of `path`, else of the shipped file."""
+    if not path:
+        return parse_workflows(_shipped_text())
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except OSError as error:
+        raise WorkflowFileError(path, error.strerror or str(error)) from error
+    return parse_workflows(text, path)
+
+
+def defaults_for(kind: str, workflows: dict[str, KindDefaults]) -> KindDefaults:
+    return workflows.get(kind) or KindDefaults(kind, (), ())
+
+
+def workflow_of(kind: str, workflows: dict[str, KindDefaults]) -> KindDefaults:
+    if kind not in workflows:
+        raise UnknownKind(kind, tuple(workflows))
+    return workflows[kind]

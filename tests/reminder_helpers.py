@@ -1,0 +1,84 @@
+"""Helpers of the reminder tests: a store with contacts and events, and reading a Maildir outbox."""
+
+from __future__ import annotations
+
+import mailbox
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from calendar_app.config import Settings
+from calendar_app.db import session_scope
+from calendar_app.notify_config import plan_notifications
+from calendar_app.services import open_store
+from events import contacts, services
+from events.contacts import ContactDraft
+from events.drafts import NewEventDraft
+from events.models import Event
+
+LANGS = ("mn", "ky", "ru", "en")
+ZONES = {"mn": "Asia/Ulaanbaatar", "ky": "Asia/Bishkek", "ru": "Europe/Moscow", "en": "Asia/Hovd"}
+
+
+def add_contacts(settings: Settings, count: int, *, now: datetime, prefix: str = "p") -> list[str]:
+    emails = []
+    with session_scope(open_store(settings)) as session:
+        for i in range(count):
+            lang = LANGS[i % 4]
+            email = f"{prefix}{i}@example.org"
+            contacts.add_contact(ContactDraft(name=f"Person {i}", email=email, language=lang, tz=ZONES[lang]),
+                                 session=session, default_tz=settings.default_tz, now=now)
+            emails.append(email)
+    return emails
+
+
+def add_event(settings: Settings, *, now: datetime, start: datetime, kind: str = "meeting", notify: list[str],
+              remind: list[str] | None = None, duration: str = "2h", title: str = "Зөвшилцөх уулзалт",
+              defaults: bool = True, organizer: str | None = None) -> int:
+    draft = NewEventDraft(title=title, start=start.isoformat(), duration=duration, kind=kind, tz="Asia/Ulaanbaatar",
+                          location="Төрийн ордон, Улаанбаатар", organizer=organizer)
+    with session_scope(open_store(settings)) as session:
+        event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+        plan_notifications(event, notify, remind or [], None if defaults else False, session=session, now=now)
+        assert event.id is not None
+        return event.id
+
+
+def get_event(settings: Settings, event_id: int) -> Event:
+    with session_scope(open_store(settings)) as session:
+        event = session.get(Event, event_id)
+        assert event is not None
+        return event
+
+
+def outbox_mails(path: Path) -> list[EmailMessage]:
+    if not path.exists():
+        return []
+    box = mailbox.Maildir(path, create=False)
+    return [message_from_bytes(box.get_bytes(key), policy=policy.default) for key in box.iterkeys()]
+
+
+def outbox_raw(path: Path) -> list[bytes]:
+    if not path.exists():
+        return []
+    return [p.read_bytes() for p in (path / "new").iterdir()]
+
+
+_MESSAGE_ID = re.compile(rb"^Message-ID: *(\S+)\r?$", re.MULTILINE | re.IGNORECASE)
+_TO = re.compile(rb"^To: *.*<(\S+)>\r?$", re.MULTILINE)
+
+
+def message_id_counts(raws: list[bytes]) -> Counter[str]:
+    """How often each Message-ID arrived, read from the raw bytes (parsing 500 mails fully is slow)."""
+    return Counter(m.group(1).decode() for raw in raws if (m := _MESSAGE_ID.search(raw)))
+
+
+def recipients(raws: list[bytes]) -> set[str]:
+    return {m.group(1).decode() for raw in raws if (m := _TO.search(raw))}
+
+
+def minutes(n: float) -> timedelta:
+    return timedelta(minutes=n)

@@ -1,0 +1,221 @@
+"""The dispatcher driven by an injected clock: on time, once, late but useful, skipped, leases, retries."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from icalendar import Calendar
+from sqlmodel import select
+
+from calendar_app import services
+from calendar_app.channels import OutboxChannel, SMTPChannel, email_channel, parse_smtp_url
+from calendar_app.config import Settings
+from calendar_app.db import session_scope
+from calendar_app.dispatcher import PREPARED_VALID, DispatchConfig, Dispatcher, dispatcher_engine
+from calendar_app.notify_services import add_contact
+from events.contacts import ContactDraft
+from events.drafts import EventChanges
+from events.notify_models import Delivery
+from tests.reminder_helpers import add_contacts, add_event, message_id_counts, outbox_mails, outbox_raw
+from tests.smtp_sink import free_port, silent_server
+
+START = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Ulaanbaatar
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+DAY_BEFORE = START - timedelta(days=1)
+
+
+def at(moment: datetime):
+    return lambda: moment
+
+
+def _dispatcher(settings: Settings, channel: Any, **config: Any) -> Dispatcher:
+    return Dispatcher(dispatcher_engine(settings.db_url), email=channel, mail_from="calendar@ngo.mn",
+                      config=DispatchConfig(**config))
+
+
+def _log(settings: Settings) -> dict[str, tuple[str, int, str | None]]:
+    with session_scope(services.open_store(settings)) as session:
+        rows = session.exec(select(Delivery).order_by(Delivery.id)).all()  # type: ignore[arg-type]
+        return {f"{d.address} {d.rule_key}": (d.status, d.attempts, d.last_error) for d in rows}
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Path:
+    return tmp_path / "outbox"
+
+
+def test_sent_on_time_and_once(settings: Settings, outbox: Path) -> None:
+    emails = add_contacts(settings, 2, now=NOW)
+    add_event(settings, now=NOW, start=START, kind="consultation", notify=emails)
+    dispatcher = _dispatcher(settings, OutboxChannel(outbox))
+    assert dispatcher.next_due() == DAY_BEFORE
+    assert dispatcher.run_pass(at(DAY_BEFORE - timedelta(seconds=1))).sent == 0
+    assert dispatcher.run_pass(at(DAY_BEFORE)).sent == 2
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(minutes=1))).sent == 0
+    mails = outbox_mails(outbox)
+    assert sorted(m["To"].addresses[0].addr_spec for m in mails) == sorted(emails)
+    assert dispatcher.next_due() == START - timedelta(hours=2)
+    assert dispatcher.run_pass(at(START - timedelta(hours=2))).sent == 2
+    assert len(outbox_mails(outbox)) == 4
+    assert {s for s, _, _ in _log(settings).values() if s} == {"sent"}
+
+
+def test_downtime_sends_late_if_useful_and_skips_what_would_mislead(settings: Settings, outbox: Path) -> None:
+    emails = add_contacts(settings, 1, now=NOW)
+    add_event(settings, now=NOW, start=START, kind="consultation", notify=emails)
+    dispatcher = _dispatcher(settings, OutboxChannel(outbox))
+    # Down from before the 1-day reminder until one hour before the start.
+    report = dispatcher.run_pass(at(START - timedelta(hours=1)))
+    assert (report.sent, report.skipped) == (1, 1)
+    log = _log(settings)
+    assert log[f"{emails[0]} start-1d"][0] == "skipped"
+    assert log[f"{emails[0]} start-2h"][0] == "sent"
+    body = outbox_mails(outbox)[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "1 цагийн дараа" in body  # "in 1 hour", computed when sent, not when planned
+
+
+def test_nothing_announces_a_meeting_that_began(settings: Settings, outbox: Path) -> None:
+    emails = add_contacts(settings, 2, now=NOW)
+    add_event(settings, now=NOW, start=START, kind="round_table", notify=emails)
+    report = _dispatcher(settings, OutboxChannel(outbox)).run_pass(at(START + timedelta(minutes=5)))
+    assert (report.sent, report.skipped) == (0, 4)
+    assert outbox_mails(outbox) == []
+
+
+def test_a_crash_mid_send_is_retried_after_the_lease(settings: Settings, outbox: Path) -> None:
+    emails = add_contacts(settings, 3, now=NOW)
+    add_event(settings, now=NOW, start=START, kind="signing", notify=emails)
+    dead = _dispatcher(settings, OutboxChannel(outbox), lease=timedelta(minutes=2))
+    assert len(dead.claim(DAY_BEFORE, "crashed-worker")) == 3  # claimed, then the process died
+    alive = _dispatcher(settings, OutboxChannel(outbox), lease=timedelta(minutes=2))
+    assert alive.run_pass(at(DAY_BEFORE + timedelta(minutes=1))).sent == 0  # lease still held
+    assert alive.next_due() == DAY_BEFORE + timedelta(minutes=2)
+    assert alive.run_pass(at(DAY_BEFORE + timedelta(minutes=3))).sent == 3
+    assert {v[:2] for v in _log(settings).values()} == {("sent", 2)}
+    assert len(outbox_mails(outbox)) == 3
+
+
+def test_a_refusing_server_leads_to_retries_with_backoff_then_a_recorded_failure(settings: Settings) -> None:
+    emails = add_contacts(settings, 1, now=NOW)
+    add_event(settings, now=NOW, start=START, kind="signing", notify=emails)
+    channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{free_port()}?timeout=1"))
+    dispatcher = _dispatcher(settings, channel, max_attempts=3, backoff=timedelta(seconds=30))
+    key = f"{emails[0]} start-1d"
+    assert dispatcher.run_pass(at(DAY_BEFORE)).retried == 1
+    status, attempts, error = _log(settings)[key]
+    assert (status, attempts) == ("pending", 1) and "refused" in (error or "").lower()
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=29))).retried == 0  # backing off
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=30))).retried == 1
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=89))).retried == 0  # 60 s the second time
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=90))).failed == 1
+    assert _log(settings)[key][:2] == ("failed", 3)
+
+
+def test_a_hanging_server_times_out_and_is_retried(sqlite_settings: Settings) -> None:
+    emails = add_contacts(sqlite_settings, 1, now=NOW)
+    add_event(sqlite_settings, now=NOW, start=START, kind="signing", notify=emails)
+    with silent_server() as port:
+        channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}?timeout=0.3"))
+        report = _dispatcher(sqlite_settings, channel).run_pass(at(DAY_BEFORE))
+    assert report.retried == 1
+    status, _, error = _log(sqlite_settings)[f"{emails[0]} start-1d"]
+    assert status == "pending" and "timed out" in (error or "")
+
+
+class _Webhook(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        _Webhook.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook() -> Iterator[int]:
+    _Webhook.received = []
+    server = HTTPServer(("127.0.0.1", 0), _Webhook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_broken_smtp_configuration_fails_email_and_keeps_chat_working(sqlite_settings: Settings,
+                                                                      webhook: int) -> None:
+    s = sqlite_settings
+    add_contact(ContactDraft(name="Mail", email="mail@example.org", language="en"), settings=s, now=NOW)
+    add_contact(ContactDraft(name="Чат", chat=f"json://127.0.0.1:{webhook}/", language="ru"), settings=s, now=NOW)
+    add_event(s, now=NOW, start=START, kind="signing", notify=["1", "2"])
+    channel = email_channel("smtp//no-scheme", Path("unused"))
+    report = _dispatcher(s, channel).run_pass(at(DAY_BEFORE))
+    assert (report.sent, report.retried) == (1, 1)
+    assert "CALENDAR_APP_SMTP_URL" in report.errors[0]
+    assert [r["title"] for r in _Webhook.received] == ["Напоминание: Зөвшилцөх уулзалт"]
+    assert "Начало через 1 день" in _Webhook.received[0]["message"]
+
+
+def test_cancellation_notice_carries_method_cancel(sqlite_settings: Settings, outbox: Path) -> None:
+    s = sqlite_settings
+    emails = add_contacts(s, 2, now=NOW)
+    event_id = add_event(s, now=NOW, start=START, kind="signing", notify=emails)
+    dispatcher = _dispatcher(s, OutboxChannel(outbox))
+    assert dispatcher.run_pass(at(DAY_BEFORE)).sent == 2
+    services.cancel_event(str(event_id), "Яам товыг хойшлуулсан", settings=s, now=DAY_BEFORE + timedelta(hours=1))
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(hours=1))).sent == 2
+    notices = [m for m in outbox_mails(outbox) if "Цуцлагдсан" in m["Subject"] or "Жокко" in m["Subject"]]
+    assert len(notices) == 2
+    ics = next(p for p in notices[0].iter_attachments() if p.get_content_type() == "text/calendar")
+    calendar = Calendar.from_ical(ics.get_content())
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+
+
+def test_prepared_messages_are_used_unless_the_event_changed(sqlite_settings: Settings, outbox: Path) -> None:
+    s = sqlite_settings
+    emails = add_contacts(s, 2, now=NOW)
+    event_id = add_event(s, now=NOW, start=START, kind="signing", notify=emails)
+    dispatcher = _dispatcher(s, OutboxChannel(outbox))
+    assert dispatcher.prepare(DAY_BEFORE - timedelta(seconds=30)) == 2
+    assert dispatcher.prepare(DAY_BEFORE - timedelta(seconds=20)) == 0  # already prepared
+    # Staged in the Maildir's tmp/, which readers ignore; delivered by a rename at the due time.
+    assert len(list((outbox / "tmp").iterdir())) == 2 and outbox_mails(outbox) == []
+    assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=2))).sent == 2
+    assert list((outbox / "tmp").iterdir()) == []
+    assert {str(m["Date"]) for m in outbox_mails(outbox)} == {"Wed, 02 Dec 2026 02:00:00 +0000"}  # as prepared
+    # Prepared, then the event is renamed before it falls due: the message is rendered again.
+    services.edit_event(str(event_id), EventChanges(start=(START + timedelta(days=2)).isoformat(), title="Renamed"),
+                        settings=s, now=NOW)
+    later = DAY_BEFORE + timedelta(days=2)
+    assert dispatcher.prepare(later - timedelta(seconds=30)) == 2
+    services.edit_event(str(event_id), EventChanges(title="Гэрээ байгуулах ёслол"), settings=s, now=NOW)
+    assert dispatcher.run_pass(at(later)).sent == 2
+    subjects = sorted(str(m["Subject"]) for m in outbox_mails(outbox))
+    assert subjects.count("Сануулга: Гэрээ байгуулах ёслол") == 1 and not any("Renamed" in x for x in subjects)
+    assert list((outbox / "tmp").iterdir()) == []  # the outdated staged copies were dropped
+
+
+def test_staged_messages_another_dispatcher_sent_are_dropped(sqlite_settings: Settings, outbox: Path) -> None:
+    s = sqlite_settings
+    emails = add_contacts(s, 3, now=NOW)
+    add_event(s, now=NOW, start=START, kind="signing", notify=emails)
+    ours = _dispatcher(s, OutboxChannel(outbox))
+    assert ours.prepare(DAY_BEFORE - timedelta(seconds=30)) == 3
+    other = _dispatcher(s, OutboxChannel(outbox))
+    assert other.run_pass(at(DAY_BEFORE)).sent == 3  # the other dispatcher got there first
+    assert ours.run_pass(at(DAY_BEFORE + timedelta(seconds=1))).sent == 0
+    ours.prepare(DAY_BEFORE + PREPARED_VALID + timedelta(seconds=1))
+    assert list((outbox / "tmp").iterdir()) == []
+    assert len(message_id_counts(outbox_raw(outbox))) == 3

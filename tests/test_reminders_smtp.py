@@ -1,0 +1,62 @@
+"""Mails through a real SMTP server on loopback (aiosmtpd): headers, language, local times, the .ics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+
+from calendar_app.channels import SMTPChannel, parse_smtp_url
+from calendar_app.config import Settings
+from calendar_app.dispatcher import Dispatcher, dispatcher_engine
+from calendar_app.services import show_event
+from tests.reminder_helpers import add_contacts, add_event
+from tests.smtp_sink import smtp_sink
+
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+START = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 Ulaanbaatar, 08:00 Bishkek, 05:00 Moscow, 09:00 Hovd
+
+EXPECTED = {  # language: (subject prefix, local start time, a word of the date in that language)
+    "mn": ("Сануулга: ", "10:00", "арван хоёрдугаар сарын"),
+    "ky": ("Эскертме: ", "08:00", "декабрь"),
+    "ru": ("Напоминание: ", "05:00", "декабря"),
+    "en": ("Reminder: ", "9:00", "December"),
+}
+
+
+def test_reminders_arrive_in_each_recipients_language_and_zone(sqlite_settings: Settings) -> None:
+    emails = add_contacts(sqlite_settings, 4, now=NOW)  # mn, ky, ru, en in their zones
+    event_id = add_event(sqlite_settings, now=NOW, start=START, kind="consultation", notify=emails)
+    event = show_event(str(event_id), settings=sqlite_settings)
+    with smtp_sink() as (sink, port):
+        channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}"))
+        dispatcher = Dispatcher(dispatcher_engine(sqlite_settings.db_url), email=channel, mail_from="calendar@ngo.mn")
+        report = dispatcher.run_pass(lambda: START - timedelta(days=1))
+    assert report.sent == 4
+    assert len(sink.mails) == 4
+    by_language = {str(m["Content-Language"]): m for m in sink.mails}
+    assert set(by_language) == set(EXPECTED)
+    ids = set()
+    for language, (prefix, clock, word) in EXPECTED.items():
+        mail = by_language[language]
+        assert str(mail["Subject"]) == prefix + "Зөвшилцөх уулзалт"  # the event's own title untouched
+        assert mail["From"] == "calendar@ngo.mn"
+        ids.add(str(mail["Message-ID"]))
+        text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        assert clock in text and word in text, text
+        assert "Төрийн ордон, Улаанбаатар" in text and "Төрийн ордон" in html
+        invite = next(p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar")
+        raw_ics = invite.get_payload(decode=True)
+        assert raw_ics.count(b"\n") == raw_ics.count(b"\r\n"), "RFC 5545 wants CRLF line ends"
+        assert invite.get_content_type() == "text/calendar" and invite.get_param("method") == "REQUEST"
+        calendar = Calendar.from_ical(invite.get_content())
+        assert str(calendar["METHOD"]) == "REQUEST"
+        vevent = calendar.walk("VEVENT")[0]
+        assert str(vevent["UID"]) == event.uid
+        assert vevent.decoded("DTSTART") == START
+        assert str(vevent["SUMMARY"]) == "Зөвшилцөх уулзалт"
+        assert str(vevent["ATTENDEE"]).lower() == f"mailto:{mail['To'].addresses[0].addr_spec}"
+        assert calendar.walk("VTIMEZONE"), "the event's zone travels with it"
+    assert ids == {f"<delivery-{n}@ngo.mn>" for n in range(1, 5)}
+    assert {rcpts[0] for _, rcpts in sink.envelopes} == set(emails)

@@ -40,12 +40,11 @@ def test_tasks_render_as_vtodo_and_parse_back() -> None:
 
 
 def test_feed_tasks_come_from_the_store(sqlite_settings) -> None:
-    from tests.conftest import NOW
-    from tests.reminder_helpers import add_contacts, add_event
-
     from calendar_app.db import session_scope
     from calendar_app.notify_services import feed_tasks
     from calendar_app.services import open_store
+    from tests.conftest import NOW
+    from tests.reminder_helpers import add_contacts, add_event
 
     emails = add_contacts(sqlite_settings, 1, now=NOW)
     event_id = add_event(sqlite_settings, now=NOW, start=datetime(2026, 12, 3, 2, tzinfo=UTC), kind="consultation",

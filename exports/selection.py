@@ -14,6 +14,7 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlmodel import Session
 
 from events import queries
+from events.campaign_hooks import EditionEntry
 from events.models import Event, EventStatus, Visibility
 from events.views import EventView
 
@@ -37,6 +38,8 @@ class Selection:
     programmes: Sequence[str] = ()
     statuses: Sequence[str] = ()
     visibilities: Sequence[str] = ()
+    # Campaign slugs: the events of their editions, and each edition itself as an all-day entry.
+    campaigns: Sequence[str] = ()
     start: datetime | None = None
     end: datetime | None = None
     private: bool = False
@@ -56,7 +59,7 @@ def event_query(selection: Selection) -> queries.EventQuery:
     return queries.EventQuery(
         start=selection.start, end=selection.end, kinds=selection.kinds, regions=selection.regions,
         partners=selection.partners, programmes=selection.programmes, statuses=selection.statuses,
-        visibilities=selection.admitted_visibilities(),
+        visibilities=selection.admitted_visibilities(), campaigns=selection.campaigns,
     )
 
 
@@ -71,6 +74,8 @@ class Plan:
     last_modified: datetime | None
     # When a cancelled event in it leaves the feed by age, so a cache of it must be rebuilt then.
     expires: datetime | None
+    # The campaign editions the selection names, as all-day entries (see exports.campaign_feed).
+    editions: tuple[EditionEntry, ...] = ()
 
 
 def _as_utc(raw: object) -> datetime:
@@ -114,7 +119,16 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
             newest = stamp
     last = _as_utc(newest) if newest is not None else None
     years = (_as_utc(first).year, _as_utc(last_start).year) if first is not None else (1970, 1970)
-    return Plan(ids=ids, versions=versions, zones=zones, years=years, last_modified=last, expires=expires)
+    editions: tuple[EditionEntry, ...] = ()
+    if selection.campaigns:
+        from exports.campaign_feed import selected_editions
+
+        editions = selected_editions(selection.campaigns, session=session, start=selection.start,
+                                     end=selection.end)
+        changes = [e.last_modified for e in editions if e.last_modified is not None]
+        last = max([*changes, *([last] if last is not None else [])], default=None)
+    return Plan(ids=ids, versions=versions, zones=zones, years=years, last_modified=last, expires=expires,
+                editions=editions)
 
 
 def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> Iterator[list[EventView]]:
@@ -126,17 +140,29 @@ def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> I
 
 
 def store_state(*, session: Session) -> tuple[object, ...]:
-    """A cheap fingerprint of everything a feed depends on; it changes whenever an event or feed does.
+    """A cheap fingerprint of everything a feed depends on; it changes whenever an event, a feed, a
+    campaign or a campaign edition does.
 
-    Events are summarised (count, newest change, highest id, sum of sequences); feeds are few, so their
-    rows are taken whole: a token rotated within the same instant as the last change still shows.
+    Events are summarised (count, newest change, highest id, sum of sequences); feeds, campaigns and their
+    editions are few, so their rows are taken whole: a token rotated within the same instant as the last
+    change still shows, and so does a new theme or a new edition.
     """
     events = Event.__table__  # type: ignore[attr-defined]
+    from events.campaign_models import Campaign, CampaignEdition
     from exports.models import Feed
 
     feeds = Feed.__table__  # type: ignore[attr-defined]
+    campaigns = Campaign.__table__  # type: ignore[attr-defined]
+    editions = CampaignEdition.__table__  # type: ignore[attr-defined]
+    campaign_rows = select(campaigns.c.id, campaigns.c.slug, campaigns.c.name, campaigns.c.window_start,
+                           campaigns.c.window_end, campaigns.c.color).order_by(campaigns.c.id)
+    edition_rows = select(editions.c.id, editions.c.campaign_id, editions.c.year, editions.c.sequence,
+                          editions.c.updated_at, editions.c.theme,
+                          type_coerce(editions.c.themes, String)).order_by(editions.c.id)
     summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
                      func.sum(events.c.sequence)).select_from(events)
     feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
                        feeds.c.private, feeds.c.detail, feeds.c.cancelled_days).order_by(feeds.c.id)
-    return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)))
+    return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)),
+            tuple(tuple(r) for r in session.execute(campaign_rows)),
+            tuple(tuple(r) for r in session.execute(edition_rows)))

@@ -6,9 +6,11 @@ when the selection is private and its visibility filter names `confidential` exp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, func, select, type_coerce
 from sqlmodel import Session
@@ -52,10 +54,14 @@ class Selection:
         wanted = [v.strip().lower() for v in self.visibilities] or default
         if not self.private:
             wanted = [v for v in wanted if v != Visibility.confidential]
-        return [str(v) for v in dict.fromkeys(wanted)] or ["__none__"]
+        return [str(v) for v in dict.fromkeys(wanted)]
 
 
-def event_query(selection: Selection) -> queries.EventQuery:
+def event_query(selection: Selection) -> queries.EventQuery | None:
+    """The events query of `selection`, or None when it admits no visibility at all (a public feed that
+    names only `confidential`): an empty visibility list would mean "any" to the query."""
+    if not selection.admitted_visibilities():
+        return None
     return queries.EventQuery(
         start=selection.start, end=selection.end, kinds=selection.kinds, regions=selection.regions,
         partners=selection.partners, programmes=selection.programmes, statuses=selection.statuses,
@@ -90,10 +96,14 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
 
     `updated_at` is read raw: converting 10,000 instants costs more than the rest of the query.
     """
-    full = queries.matching_events(event_query(selection), session=session).order_by(None).subquery()
-    stmt = select(full.c.id, full.c.timezone, full.c.all_day, full.c.status, full.c.sequence,
-                  type_coerce(full.c.updated_at, String).label("stamp"),
-                  type_coerce(full.c.start_utc, String).label("start")).order_by(full.c.start_utc, full.c.uid)
+    query = event_query(selection)
+    rows: Iterable[Any] = ()
+    if query is not None:
+        full = queries.matching_events(query, session=session).order_by(None).subquery()
+        rows = session.execute(
+            select(full.c.id, full.c.timezone, full.c.all_day, full.c.status, full.c.sequence,
+                   type_coerce(full.c.updated_at, String).label("stamp"),
+                   type_coerce(full.c.start_utc, String).label("start")).order_by(full.c.start_utc, full.c.uid))
     cutoff = now - selection.cancelled_for
     ids: list[int] = []
     versions: list[str] = []
@@ -102,7 +112,7 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
     expires: datetime | None = None
     first: object = None
     last_start: object = None
-    for id_, timezone, all_day, status, sequence, stamp, start in session.execute(stmt):
+    for id_, timezone, all_day, status, sequence, stamp, start in rows:
         if status == EventStatus.cancelled:
             changed = _as_utc(stamp)
             if changed <= cutoff:
@@ -157,12 +167,11 @@ def store_state(*, session: Session) -> tuple[object, ...]:
     campaign_rows = select(campaigns.c.id, campaigns.c.slug, campaigns.c.name, campaigns.c.window_start,
                            campaigns.c.window_end, campaigns.c.color).order_by(campaigns.c.id)
     edition_rows = select(editions.c.id, editions.c.campaign_id, editions.c.year, editions.c.sequence,
-                          editions.c.updated_at, editions.c.theme,
-                          type_coerce(editions.c.themes, String)).order_by(editions.c.id)
+                          editions.c.updated_at, editions.c.theme, editions.c.themes).order_by(editions.c.id)
     summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
                      func.sum(events.c.sequence)).select_from(events)
     feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
                        feeds.c.private, feeds.c.detail, feeds.c.cancelled_days).order_by(feeds.c.id)
     return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)),
             tuple(tuple(r) for r in session.execute(campaign_rows)),
-            tuple(tuple(r) for r in session.execute(edition_rows)))
+            tuple((*r[:-1], json.dumps(r[-1], sort_keys=True)) for r in session.execute(edition_rows)))

@@ -121,6 +121,14 @@ def add_edition(
         return edition_info(campaign, campaigns.add_edition(campaign, year, themes, session=session, now=now))
 
 
+def set_theme(
+    slug: str, year: int, themes: Sequence[str], *, settings: Settings, now: datetime
+) -> EditionInfo:
+    with session_scope(open_store(settings)) as session:
+        campaign = campaigns.find_campaign(slug, session=session)
+        return edition_info(campaign, campaigns.set_theme(campaign, year, themes, session=session, now=now))
+
+
 def list_campaigns(*, settings: Settings) -> list[CampaignInfo]:
     with session_scope(open_store(settings)) as session:
         return [_campaign_info(c, session=session) for c in campaigns.list_campaigns(session=session)]

@@ -107,6 +107,7 @@ class ExportRequest:
     programmes: Sequence[str] = ()
     statuses: Sequence[str] = ()
     visibilities: Sequence[str] = ()
+    campaigns: Sequence[str] = ()
     start: str | None = None
     end: str | None = None
     detail: str = "full"
@@ -117,7 +118,8 @@ class ExportRequest:
 def export_calendar(
     request: ExportRequest, out: BinaryIO, *, settings: Settings, now: datetime, stamp: datetime | None = None
 ) -> int:
-    """Write the selected events to `out` as one calendar, a batch at a time; returns the event count.
+    """Write the selected events to `out` as one calendar, a batch at a time; returns the event count
+    (campaign editions, written first when `campaigns` are named, are not counted).
 
     An export is made by someone holding the database, so it is private: internal events are in it, and
     confidential ones only when `--visibility confidential` is given.
@@ -127,7 +129,8 @@ def export_calendar(
     tz = zone(settings.default_tz)
     selection = Selection(
         kinds=request.kinds, regions=request.regions, partners=request.partners, programmes=request.programmes,
-        statuses=request.statuses, visibilities=request.visibilities, private=True,
+        statuses=request.statuses, visibilities=request.visibilities, campaigns=request.campaigns,
+        private=True,
         start=parse_datetime(request.start, tz=tz, now=now) if request.start else None,
         end=parse_datetime(request.end, tz=tz, now=now) if request.end else None,
         cancelled_for=timedelta(days=request.cancelled_days),

@@ -79,6 +79,31 @@ def campaign_edition_add(
         typer.echo(f"Added edition {campaign_output.edition_text(info)}")
 
 
+@edition_app.command("theme")
+def campaign_edition_theme(
+    ctx: typer.Context,
+    slug: Slug,
+    year: Annotated[int, typer.Argument(help="The year of the edition.")],
+    theme: ThemeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change an edition's theme (a theme announced late); languages not given keep theirs. Campaign feeds
+    show the new theme at their next refresh.
+
+    Example:
+
+    \b
+      calendar-app campaign edition theme 16-days 2026 --theme "ru:Объединимся, чтобы положить конец насилию"
+    """
+    from calendar_app import campaign_output, campaign_services, output
+
+    info = campaign_services.set_theme(slug, year, theme or [], settings=app_settings(ctx), now=now())
+    if as_json:
+        emit_json(output.json_bytes(info.as_json()))
+    else:
+        typer.echo(f"Edition {campaign_output.edition_text(info)}")
+
+
 @campaign_app.command("list")
 def campaign_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List campaigns with their windows and editions.

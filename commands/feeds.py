@@ -19,6 +19,8 @@ KindOpt = Annotated[list[str] | None, typer.Option("--kind", help="Event kind (r
 RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="Region slug or name (repeatable).")]
 PartnerOpt = Annotated[list[str] | None, typer.Option("--partner", help="Partner organisation (repeatable).")]
 ProgrammeOpt = Annotated[list[str] | None, typer.Option("--programme", help="Programme name (repeatable).")]
+CampaignOpt = Annotated[list[str] | None, typer.Option(
+    "--campaign", help="Campaign slug (repeatable): its editions as all-day entries, and its events.")]
 StatusOpt = Annotated[list[str] | None, typer.Option("--status", help="Event status (repeatable).")]
 VisibilityOpt = Annotated[list[str] | None, typer.Option(
     "--visibility", help="public, internal or confidential (repeatable); confidential only with --private.")]
@@ -54,7 +56,7 @@ def feed_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Short name; part of a public feed's URL (letters, digits, - _).")],
     kind: KindOpt = None, region: RegionOpt = None, partner: PartnerOpt = None, programme: ProgrammeOpt = None,
-    status: StatusOpt = None, visibility: VisibilityOpt = None,
+    status: StatusOpt = None, visibility: VisibilityOpt = None, campaign: CampaignOpt = None,
     private: Annotated[bool, typer.Option("--private", help="Publish behind a secret token URL.")] = False,
     detail: DetailOpt = "full",
     keep_cancelled: KeepOpt = 30,
@@ -70,14 +72,15 @@ def feed_add(
 
     \b
       calendar-app feed add staff-busy --private --detail busy --visibility public --visibility internal
+      calendar-app feed add 16-days --campaign 16-days --color orange
     """
     from calendar_app import feeds
     from exports.feeds import FeedSpec
 
     spec = FeedSpec(name=name, kinds=kind or (), regions=region or (), partners=partner or (),
                     programmes=programme or (), statuses=status or (), visibilities=visibility or (),
-                    private=private, detail=detail, cancelled_days=keep_cancelled, color=color,
-                    description=description, alarms=alarm or ())
+                    campaigns=campaign or (), private=private, detail=detail, cancelled_days=keep_cancelled,
+                    color=color, description=description, alarms=alarm or ())
     info = feeds.add_feed(spec, settings=app_settings(ctx), now=now())
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
@@ -159,7 +162,7 @@ def feed_remove(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_j
 def export(
     ctx: typer.Context,
     kind: KindOpt = None, region: RegionOpt = None, partner: PartnerOpt = None, programme: ProgrammeOpt = None,
-    status: StatusOpt = None,
+    status: StatusOpt = None, campaign: CampaignOpt = None,
     visibility: Annotated[list[str] | None, typer.Option(
         "--visibility", help="public, internal or confidential (repeatable; default public and internal: "
         "confidential events only when named).")] = None,
@@ -176,13 +179,14 @@ def export(
 
     \b
       calendar-app export --region bishkek --from 2025-11-01 -o bishkek.ics
+      calendar-app export --campaign 16-days --from 2025-01-01 -o 16-days.ics
     """
     from calendar_app import feeds
 
     request = feeds.ExportRequest(
         kinds=kind or (), regions=region or (), partners=partner or (), programmes=programme or (),
-        statuses=status or (), visibilities=visibility or (), start=start, end=end, detail=detail, name=name,
-        cancelled_days=keep_cancelled,
+        statuses=status or (), visibilities=visibility or (), campaigns=campaign or (), start=start, end=end,
+        detail=detail, name=name, cancelled_days=keep_cancelled,
     )
     settings = app_settings(ctx)
     if output is None or output == "-":

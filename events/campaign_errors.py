@@ -70,7 +70,7 @@ class EditionNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, slug: str, year: int | None) -> None:
-        what = f"a {year} edition" if year is not None else "any edition"
+        what = f"{year} edition" if year is not None else "any edition"
         super().__init__(f"{slug} has no {what}: see 'calendar-app campaign show {slug}' for its editions")
 
 

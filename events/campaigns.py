@@ -177,6 +177,31 @@ def add_edition(
     return edition
 
 
+def set_theme(
+    campaign: Campaign, year: int, themes: Sequence[str], *, session: Session, now: datetime
+) -> CampaignEdition:
+    """Replace the theme of an edition in the languages given (a plain TEXT: the default language); the
+    other languages keep theirs. A real change bumps the edition's sequence, so feeds carry it (iCalendar
+    clients take a VEVENT with a higher SEQUENCE as the newer one)."""
+    if not themes:
+        raise MissingValue("the theme", "give --theme TEXT or --theme ky:TEXT")
+    default, translations = parse_themes(themes)
+    edition = find_edition(campaign, check_year(year), session=session)
+    if edition is None:
+        raise EditionNotFound(campaign.slug, year)
+    new_default = default if default is not None else edition.theme
+    new_themes = dict(sorted({**edition.themes, **translations}.items()))
+    if new_default == edition.theme and new_themes == dict(sorted(edition.themes.items())):
+        return edition
+    edition.theme = new_default
+    edition.themes = new_themes
+    edition.sequence += 1
+    edition.updated_at = now
+    session.add(edition)
+    session.flush()
+    return edition
+
+
 def local_days(start_utc: datetime, end_utc: datetime, timezone: str) -> tuple[date, date]:
     """The first and last local day (inclusive) of a span with an exclusive end, in `timezone`."""
     tz = zone(timezone)

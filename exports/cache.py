@@ -74,10 +74,16 @@ def iter_feed(
 ) -> Iterator[bytes]:
     """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
 
+    The campaign editions of the plan come first (full detail only), then the events in plan order.
     With a fixed `stamp` nothing is cached (the bytes then differ from the stored chunks).
     """
 
     def chunks() -> Iterable[bytes]:
+        if plan.editions and detail is Detail.full:
+            # Campaign editions first; a busy feed shows busy times only, and an edition makes no one busy.
+            from exports.campaign_feed import render_edition
+
+            yield from (render_edition(e, stamp=stamp) for e in plan.editions)
         if stamp is not None:
             for views in iter_views(plan.ids, session=session):
                 yield from (render_event(v, detail=detail, stamp=stamp, alarms=alarms) for v in views)

@@ -25,7 +25,7 @@ from exports.render import CalendarHead, Detail
 from exports.selection import Selection
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-FILTER_KEYS = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities")
+FILTER_KEYS = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
 
 
 @dataclass
@@ -39,6 +39,7 @@ class FeedSpec:
     programmes: Sequence[str] = ()
     statuses: Sequence[str] = ()
     visibilities: Sequence[str] = ()
+    campaigns: Sequence[str] = ()  # campaign slugs: their editions (as all-day entries) and their events
     private: bool = False
     detail: str = "full"
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
@@ -55,9 +56,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _checked_filters(spec: FeedSpec) -> dict[str, list[str]]:
+def _checked_filters(spec: FeedSpec, *, session: Session) -> dict[str, list[str]]:
     """Filter values checked and normalised now, so a typo fails at `feed add`, not at every GET."""
+    from events.campaigns import find_campaign
+
     return {
+        "campaigns": list(dict.fromkeys(find_campaign(c, session=session).slug for c in spec.campaigns)),
         "kinds": [choice(EventKind, k, "kind").value for k in spec.kinds],
         "regions": [find_region(r).slug for r in spec.regions],
         "partners": [p.strip() for p in spec.partners if p.strip()],
@@ -110,7 +114,7 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime) -> tuple[Feed, 
     detail = choice(Detail, spec.detail, "detail")
     token = new_token() if spec.private else None
     feed = Feed(
-        name=name, filters=json.dumps(_checked_filters(spec), ensure_ascii=False, sort_keys=True),
+        name=name, filters=json.dumps(_checked_filters(spec, session=session), ensure_ascii=False, sort_keys=True),
         private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
         cancelled_days=spec.cancelled_days, color=spec.color, description=spec.description,
         alarms=",".join(str(m) for m in alarm_minutes(spec.alarms)),

@@ -26,6 +26,7 @@ from events.errors import CalendarAppError
 from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
 from events.timeparse import zone
+from exports.campaign_feed import EDITION_MARK
 from exports.errors import BadCalendarFile
 from exports.render import X_PREFIX
 
@@ -97,6 +98,8 @@ def parse_calendar(text: str, *, default_kind: str | None, default_tz: str, sour
         where = f"line {line}" + (f" (UID {uid})" if uid else "")
         if vevent.get("RECURRENCE-ID") is not None:
             continue  # an override of a series occurrence: applied when the series is expanded
+        if vevent.get(EDITION_MARK) is not None:
+            continue  # a campaign edition of a campaign feed: campaigns are kept by `campaign`, not events
         try:
             if not uid:
                 raise BadCalendarFile("no UID: every event needs a UID to be imported without duplicates")

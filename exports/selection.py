@@ -6,14 +6,17 @@ when the selection is private and its visibility filter names `confidential` exp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, func, select, type_coerce
 from sqlmodel import Session
 
 from events import queries
+from events.campaign_hooks import EditionEntry
 from events.models import Event, EventStatus, Visibility
 from events.views import EventView
 
@@ -37,6 +40,8 @@ class Selection:
     programmes: Sequence[str] = ()
     statuses: Sequence[str] = ()
     visibilities: Sequence[str] = ()
+    # Campaign slugs: the events of their editions, and each edition itself as an all-day entry.
+    campaigns: Sequence[str] = ()
     start: datetime | None = None
     end: datetime | None = None
     private: bool = False
@@ -49,14 +54,18 @@ class Selection:
         wanted = [v.strip().lower() for v in self.visibilities] or default
         if not self.private:
             wanted = [v for v in wanted if v != Visibility.confidential]
-        return [str(v) for v in dict.fromkeys(wanted)] or ["__none__"]
+        return [str(v) for v in dict.fromkeys(wanted)]
 
 
-def event_query(selection: Selection) -> queries.EventQuery:
+def event_query(selection: Selection) -> queries.EventQuery | None:
+    """The events query of `selection`, or None when it admits no visibility at all (a public feed that
+    names only `confidential`): an empty visibility list would mean "any" to the query."""
+    if not selection.admitted_visibilities():
+        return None
     return queries.EventQuery(
         start=selection.start, end=selection.end, kinds=selection.kinds, regions=selection.regions,
         partners=selection.partners, programmes=selection.programmes, statuses=selection.statuses,
-        visibilities=selection.admitted_visibilities(),
+        visibilities=selection.admitted_visibilities(), campaigns=selection.campaigns,
     )
 
 
@@ -71,6 +80,8 @@ class Plan:
     last_modified: datetime | None
     # When a cancelled event in it leaves the feed by age, so a cache of it must be rebuilt then.
     expires: datetime | None
+    # The campaign editions the selection names, as all-day entries (see exports.campaign_feed).
+    editions: tuple[EditionEntry, ...] = ()
 
 
 def _as_utc(raw: object) -> datetime:
@@ -85,10 +96,14 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
 
     `updated_at` is read raw: converting 10,000 instants costs more than the rest of the query.
     """
-    full = queries.matching_events(event_query(selection), session=session).order_by(None).subquery()
-    stmt = select(full.c.id, full.c.timezone, full.c.all_day, full.c.status, full.c.sequence,
-                  type_coerce(full.c.updated_at, String).label("stamp"),
-                  type_coerce(full.c.start_utc, String).label("start")).order_by(full.c.start_utc, full.c.uid)
+    query = event_query(selection)
+    rows: Iterable[Any] = ()
+    if query is not None:
+        full = queries.matching_events(query, session=session).order_by(None).subquery()
+        rows = session.execute(
+            select(full.c.id, full.c.timezone, full.c.all_day, full.c.status, full.c.sequence,
+                   type_coerce(full.c.updated_at, String).label("stamp"),
+                   type_coerce(full.c.start_utc, String).label("start")).order_by(full.c.start_utc, full.c.uid))
     cutoff = now - selection.cancelled_for
     ids: list[int] = []
     versions: list[str] = []
@@ -97,7 +112,7 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
     expires: datetime | None = None
     first: object = None
     last_start: object = None
-    for id_, timezone, all_day, status, sequence, stamp, start in session.execute(stmt):
+    for id_, timezone, all_day, status, sequence, stamp, start in rows:
         if status == EventStatus.cancelled:
             changed = _as_utc(stamp)
             if changed <= cutoff:
@@ -114,7 +129,16 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
             newest = stamp
     last = _as_utc(newest) if newest is not None else None
     years = (_as_utc(first).year, _as_utc(last_start).year) if first is not None else (1970, 1970)
-    return Plan(ids=ids, versions=versions, zones=zones, years=years, last_modified=last, expires=expires)
+    editions: tuple[EditionEntry, ...] = ()
+    if selection.campaigns:
+        from exports.campaign_feed import selected_editions
+
+        editions = selected_editions(selection.campaigns, session=session, start=selection.start,
+                                     end=selection.end)
+        changes = [e.last_modified for e in editions if e.last_modified is not None]
+        last = max([*changes, *([last] if last is not None else [])], default=None)
+    return Plan(ids=ids, versions=versions, zones=zones, years=years, last_modified=last, expires=expires,
+                editions=editions)
 
 
 def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> Iterator[list[EventView]]:
@@ -126,17 +150,28 @@ def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> I
 
 
 def store_state(*, session: Session) -> tuple[object, ...]:
-    """A cheap fingerprint of everything a feed depends on; it changes whenever an event or feed does.
+    """A cheap fingerprint of everything a feed depends on; it changes whenever an event, a feed, a
+    campaign or a campaign edition does.
 
-    Events are summarised (count, newest change, highest id, sum of sequences); feeds are few, so their
-    rows are taken whole: a token rotated within the same instant as the last change still shows.
+    Events are summarised (count, newest change, highest id, sum of sequences); feeds, campaigns and their
+    editions are few, so their rows are taken whole: a token rotated within the same instant as the last
+    change still shows, and so does a new theme or a new edition.
     """
     events = Event.__table__  # type: ignore[attr-defined]
+    from events.campaign_models import Campaign, CampaignEdition
     from exports.models import Feed
 
     feeds = Feed.__table__  # type: ignore[attr-defined]
+    campaigns = Campaign.__table__  # type: ignore[attr-defined]
+    editions = CampaignEdition.__table__  # type: ignore[attr-defined]
+    campaign_rows = select(campaigns.c.id, campaigns.c.slug, campaigns.c.name, campaigns.c.window_start,
+                           campaigns.c.window_end, campaigns.c.color).order_by(campaigns.c.id)
+    edition_rows = select(editions.c.id, editions.c.campaign_id, editions.c.year, editions.c.sequence,
+                          editions.c.updated_at, editions.c.theme, editions.c.themes).order_by(editions.c.id)
     summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
                      func.sum(events.c.sequence)).select_from(events)
     feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
                        feeds.c.private, feeds.c.detail, feeds.c.cancelled_days).order_by(feeds.c.id)
-    return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)))
+    return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)),
+            tuple(tuple(r) for r in session.execute(campaign_rows)),
+            tuple((*r[:-1], json.dumps(r[-1], sort_keys=True)) for r in session.execute(edition_rows)))

@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUN_DIR ?= run
 RUN_DB := $(RUN_DIR)/calendar.db
+PORT ?= 8080
 APP := $(VENV)/bin/calendar-app
 
 .PHONY: install run test lint bench clean system-deps
@@ -16,14 +17,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## run: load the demo into a fresh SQLite file and show it
+## run: load the demo into a fresh SQLite file, show it, make two feeds, then serve them with the
+## reminder dispatcher beside the server (mail goes to the local outbox run/outbox); Ctrl-C stops
 run: install
 	rm -rf $(RUN_DIR) && mkdir -p $(RUN_DIR)
 	$(APP) --db $(RUN_DB) demo load
 	$(APP) --db $(RUN_DB) event list
 	$(APP) --db $(RUN_DB) agenda --from 2020-05-04 --days 14
-	# reminders: one dispatcher pass into the local outbox (run/outbox); `scheduler run` keeps it going
-	CALENDAR_APP_OUTBOX=$(RUN_DIR)/outbox $(APP) --db $(RUN_DB) scheduler run --once
+	$(APP) --db $(RUN_DB) feed add public-events --visibility public
+	$(APP) --db $(RUN_DB) feed add staff --private --visibility public --visibility internal
+	CALENDAR_APP_OUTBOX=$(RUN_DIR)/outbox $(APP) --db $(RUN_DB) serve --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check and run the whole suite (PostgreSQL on 127.0.0.1:5432 when it answers)
 test: install system-deps lint

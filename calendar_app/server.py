@@ -277,9 +277,10 @@ def app_from_environment() -> FeedRoutes:
     return create_app(load_settings())
 
 
-def run(*, settings: Settings, host: str, port: int, workers: int = 1) -> None:
+def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders: bool = True) -> None:
     """Serve in the foreground until interrupted; with `workers` > 1, that many processes share the port
-    (each keeps its own built feeds; the rendered events they share live in the database)."""
+    (each keeps its own built feeds; the rendered events they share live in the database). With
+    `reminders`, the reminder dispatcher runs beside them in this process, once whatever `workers` is."""
     import uvicorn
 
     from calendar_app.feeds import BASE_URL_ENV
@@ -291,12 +292,28 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1) -> None:
         for feed in feeds.list_feeds(session=session):
             where = "private: new secret URL by 'feed rotate'" if feed.private else base_url() + public_path(feed.name)
             print(f"  {feed.name}: {where}", flush=True)
-    if workers > 1:
-        from calendar_app.config import DB_ENV, TZ_ENV
+    dispatcher = _start_reminders(settings) if reminders else None
+    try:
+        if workers > 1:
+            from calendar_app.config import DB_ENV, TZ_ENV
 
-        os.environ[DB_ENV], os.environ[TZ_ENV] = settings.db_url, settings.default_tz
-        open_store(settings)  # create or upgrade the schema once, before the workers start
-        uvicorn.run("calendar_app.server:app_from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning", access_log=False)
-        return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+            os.environ[DB_ENV], os.environ[TZ_ENV] = settings.db_url, settings.default_tz
+            open_store(settings)  # create or upgrade the schema once, before the workers start
+            uvicorn.run("calendar_app.server:app_from_environment", factory=True, host=host, port=port,
+                        workers=workers, log_level="warning", access_log=False)
+        else:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        if dispatcher is not None:
+            dispatcher.shutdown()
+
+
+def _start_reminders(settings: Settings) -> Any:
+    from calendar_app.notify_config import load_notify_settings
+    from calendar_app.scheduler import start_in_background
+
+    notify = load_notify_settings()
+    service = start_in_background(settings, notify)
+    channel = "e-mail over SMTP" if notify.smtp_url else f"e-mail into the outbox {notify.outbox}"
+    print(f"Reminders: the dispatcher runs beside the server ({channel}).", flush=True)
+    return service

@@ -233,8 +233,10 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
     workers: Annotated[int, typer.Option(help="Server processes sharing the port (one per CPU is a good "
                                          "start).")] = 1,
+    reminders: Annotated[bool, typer.Option("--reminders/--no-reminders", help="Run the reminder dispatcher "
+                                            "beside the server (off when a separate 'scheduler run' does).")] = True,
 ) -> None:
-    """Serve the feeds over HTTP (ETag, 304, gzip); `/` lists the public feeds with subscribe links.
+    """Serve the feeds over HTTP (ETag, 304, gzip) and send reminders; `/` lists the public feeds.
 
     Example:
 
@@ -243,7 +245,7 @@ def serve(
     """
     from calendar_app import server
 
-    server.run(settings=app_settings(ctx), host=host, port=port, workers=max(1, workers))
+    server.run(settings=app_settings(ctx), host=host, port=port, workers=max(1, workers), reminders=reminders)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,72 @@
+"""`serve` runs the reminder dispatcher beside the feed server (PRODUCT.md section 4), and can leave it off."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from calendar_app.clock import utc_now
+from calendar_app.config import Settings
+from tests.reminder_helpers import add_contacts, add_event, outbox_mails
+from tests.test_feeds_server import _free_port
+from tests.test_reminders_processes import CLI, _env, _wait
+
+
+def _serve(settings: Settings, outbox: Path, *extra: str) -> tuple[subprocess.Popen[str], httpx.Client]:
+    port = _free_port()
+    env = _env(settings, CALENDAR_APP_OUTBOX=str(outbox))
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port), *extra], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    started = _wait(lambda: _healthy(client), 20)
+    assert started, "the server did not start"
+    return process, client
+
+
+def _healthy(client: httpx.Client) -> bool:
+    try:
+        return client.get("/health").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=20)
+    return out
+
+
+def test_serve_sends_due_reminders_while_it_serves_feeds(sqlite_settings: Settings, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    now = utc_now()
+    emails = add_contacts(sqlite_settings, 1, now=now)
+    # due in 2 seconds: the reminder 1 minute before a start 1 minute and 2 seconds away
+    add_event(sqlite_settings, now=now, start=now + timedelta(minutes=1, seconds=2), notify=emails, remind=["1m"])
+    process, client = _serve(sqlite_settings, outbox)
+    try:
+        assert client.get("/").status_code == 200
+        assert _wait(lambda: len(outbox_mails(outbox)) == 1, 20), "serve sent no reminder"
+    finally:
+        client.close()
+        out = _stop(process)
+    assert "Reminders: the dispatcher runs beside the server" in out
+
+
+def test_serve_without_reminders_sends_nothing(sqlite_settings: Settings, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    now = utc_now()
+    emails = add_contacts(sqlite_settings, 1, now=now)
+    add_event(sqlite_settings, now=now, start=now + timedelta(minutes=1), notify=emails, remind=["1m"])  # due now
+    process, client = _serve(sqlite_settings, outbox, "--no-reminders")
+    try:
+        time.sleep(2)  # bounded: long enough for a running dispatcher to have sent the due reminder
+        assert outbox_mails(outbox) == []
+    finally:
+        client.close()
+        out = _stop(process)
+    assert "Reminders:" not in out

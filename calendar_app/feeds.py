@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
-from calendar_app.config import Settings
+from calendar_app.config import Settings, setting
 from calendar_app.db import session_scope
 from calendar_app.services import open_store
 from events.timeparse import parse_datetime, zone
@@ -25,7 +24,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 def base_url() -> str:
     """Where `serve` is reached from outside (a proxy's https:// address in production)."""
-    return (os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+    return (setting("base_url") or DEFAULT_BASE_URL).rstrip("/")
 
 
 def public_path(name: str) -> str:

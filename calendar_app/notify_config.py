@@ -1,5 +1,5 @@
-"""Settings of reminders and workflows, read from the environment, and the hook that keeps an event's
-deliveries and tasks in step after each change.
+"""Settings of reminders and workflows (from the environment or the configuration file, see
+calendar_app.config), and the hook that keeps an event's deliveries and tasks in step after each change.
 
 | variable | meaning | default |
 | --- | --- | --- |
@@ -12,7 +12,6 @@ deliveries and tasks in step after each change.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,11 +20,12 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from calendar_app.config import setting
 from events.models import Event
 from events.planning import DEFAULT_GRACE
 from events.reminders import copy_plan, set_event_plan, sync_event
 from events.timeparse import parse_duration
-from events.workflows import WORKFLOWS_ENV, KindDefaults, load_workflows
+from events.workflows import KindDefaults, load_workflows
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,13 @@ def default_outbox() -> Path:
 
 
 def load_notify_settings() -> NotifySettings:
-    grace = os.environ.get("CALENDAR_APP_REMINDER_GRACE")
-    outbox = os.environ.get("CALENDAR_APP_OUTBOX")
+    grace = setting("reminder_grace")
+    outbox = setting("outbox")
     return NotifySettings(
-        smtp_url=os.environ.get("CALENDAR_APP_SMTP_URL") or None,
+        smtp_url=setting("smtp_url"),
         outbox=Path(outbox).expanduser() if outbox else default_outbox(),
-        mail_from=os.environ.get("CALENDAR_APP_MAIL_FROM") or "calendar-app@localhost",
-        workflows=os.environ.get(WORKFLOWS_ENV) or None,
+        mail_from=setting("mail_from") or "calendar-app@localhost",
+        workflows=setting("workflows"),
         grace=parse_duration(grace) if grace else DEFAULT_GRACE,
     )
 
@@ -62,7 +62,7 @@ def _workflows_cached(path: str | None, mtime: float) -> dict[str, KindDefaults]
 
 def workflows(path: str | None = None) -> dict[str, KindDefaults]:
     """The kind defaults in force; re-read when the file changes (so a running dispatcher sees edits)."""
-    path = path if path is not None else os.environ.get(WORKFLOWS_ENV) or None
+    path = path if path is not None else setting("workflows")
     mtime = 0.0
     if path:
         try:

@@ -31,7 +31,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from calendar_app.clock import utc_now
-from calendar_app.config import Settings
+from calendar_app.config import Settings, setting
 from calendar_app.db import session_scope
 from calendar_app.feeds import base_url, public_path, webcal
 from calendar_app.services import open_store
@@ -285,7 +285,7 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders
 
     from calendar_app.feeds import BASE_URL_ENV
 
-    if not os.environ.get(BASE_URL_ENV):  # links on / and in messages point at this server
+    if not setting("base_url"):  # links on / and in messages point at this server
         os.environ[BASE_URL_ENV] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"Serving feeds on http://{host}:{port}/ (public links use {base_url()}); Ctrl-C stops.", flush=True)
     with session_scope(open_store(settings)) as session:

@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from calendar_app.config import Settings
 from calendar_app.db import create_db_engine, session_scope
-from calendar_app.notify_config import plan_notifications
 from calendar_app.schema import ensure_schema
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days
@@ -66,6 +65,8 @@ def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> q
 
 def create_planned_event(draft: NewEventDraft, *, session: Session, settings: Settings, now: datetime) -> Event:
     """Store a new event and plan its reminders and workflow tasks, in the caller's transaction."""
+    from calendar_app.notify_config import plan_notifications  # reminder models: ~100 ms, writes only
+
     event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
     plan_notifications(event, draft.notify, draft.remind, None if draft.default_reminders else False,
                        session=session, now=now)
@@ -74,6 +75,8 @@ def create_planned_event(draft: NewEventDraft, *, session: Session, settings: Se
 
 def edit_planned_event(ref: str, changes: EventChanges, *, session: Session, now: datetime) -> Event:
     """Change an event and bring its pending reminders and tasks in line, in the caller's transaction."""
+    from calendar_app.notify_config import plan_notifications
+
     event = services.edit_event(ref, changes, session=session, now=now)
     plan_notifications(event, changes.notify, changes.remind, changes.default_reminders, session=session, now=now)
     return event
@@ -111,6 +114,8 @@ def edit_event(ref: str, changes: EventChanges, *, settings: Settings, now: date
 
 
 def cancel_event(ref: str, reason: str | None, *, settings: Settings, now: datetime) -> EventView:
+    from calendar_app.notify_config import plan_notifications
+
     engine = open_store(settings)
     with session_scope(engine, write=True) as session:
         event = services.cancel_event(ref, reason, session=session, now=now)

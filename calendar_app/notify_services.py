@@ -149,10 +149,17 @@ def workflow_json(defaults: KindDefaults) -> dict[str, Any]:
 
 
 def list_workflows() -> list[dict[str, Any]]:
-    return [workflow_json(d) for d in workflows(load_notify_settings().workflows).values()]
+    """The kinds' workflows, then the campaign readiness templates (`campaign:SLUG`)."""
+    from calendar_app.readiness_services import list_readiness
+
+    return [workflow_json(d) for d in workflows(load_notify_settings().workflows).values()] + list_readiness()
 
 
 def show_workflow(kind: str) -> dict[str, Any]:
+    if kind.strip().lower().partition(":")[0] == "campaign":
+        from calendar_app.readiness_services import show_readiness
+
+        return show_readiness(kind.strip())
     return workflow_json(workflow_of(kind.strip().lower().replace("-", "_"),
                                      workflows(load_notify_settings().workflows)))
 

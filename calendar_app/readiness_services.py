@@ -55,3 +55,23 @@ def edition_task_rows(campaign: Campaign, edition: CampaignEdition, *, tz: str, 
 
     return [task_json(t, None, now, edition=edition, campaign=campaign, tz=tz)
             for t in readiness.edition_tasks(edition, session=session)]
+
+
+def readiness_json(template: ReadinessTemplate) -> dict[str, Any]:
+    """A campaign template in the shape of `workflow show`: kind `campaign:SLUG`, no reminders."""
+    return {"kind": f"campaign:{template.slug}", "reminders": [], "coordinator": template.coordinator,
+            "steps": [{"key": s.key, "title": s.title, "at": s.at.key, "assignee": s.assignee, "notify": False}
+                      for s in template.steps or ()]}
+
+
+def list_readiness() -> list[dict[str, Any]]:
+    """The `[campaign.*]` sections of the workflow file in force, each merged with the default."""
+    text, where = workflow_text(load_notify_settings().workflows)
+    templates = readiness.parse_readiness(text, where)
+    return [readiness_json(readiness.template_for(slug, templates)) for slug in templates]
+
+
+def show_readiness(ref: str) -> dict[str, Any]:
+    """`workflow show campaign:16-days` (or `campaign` for the default): the template an edition would get."""
+    slug = ref.partition(":")[2].strip() or readiness.DEFAULT
+    return readiness_json(readiness_template(slug))

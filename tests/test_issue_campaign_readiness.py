@@ -251,3 +251,17 @@ def test_migration_0005_keeps_event_tasks_and_their_deliveries(store_url: str) -
         assert tuple(task) == (7, 1, None, "minutes")
         assert connection.execute(sa.text("SELECT task_id FROM delivery")).scalar_one() == 7
     engine.dispose()
+
+
+def test_workflow_list_and_show_include_campaign_templates(workflow_file: Path) -> None:
+    runner = CliRunner()
+    kinds = "[kinds.meeting]\nreminders = []\nsteps = []\n"
+    workflow_file.write_text(kinds + WINTER, encoding="utf-8")
+    listed = json.loads(runner.invoke(app, ["workflow", "list", "--json"]).stdout)
+    assert [r["kind"] for r in listed] == ["meeting", "campaign:default", "campaign:winter"]
+    shown = json.loads(runner.invoke(app, ["workflow", "show", "campaign:winter", "--json"]).stdout)
+    assert ([s["at"] for s in shown["steps"]], shown["coordinator"]) == (
+        ["start-30d", "start-1d", "end+14d"], "bolor@example.kg")
+    workflow_file.write_text(kinds + WINTER.replace("end+14d", "after the end"), encoding="utf-8")
+    broken = runner.invoke(app, ["workflow", "list"])
+    assert broken.exit_code == 2 and "'report'" in broken.stderr

@@ -48,7 +48,19 @@ def campaign_details(info: CampaignInfo):  # type: ignore[no-untyped-def]
         themes = [e.theme or ""] + [f"{lang}: {text}" for lang, text in e.themes.items()]
         editions.add_row(str(e.year), window_text(e), str(info.event_counts.get(e.year, 0)),
                          Text("\n".join(t for t in themes if t)))
-    return Group(head, editions)
+    parts = [head, editions]
+    for year, rows in sorted(info.tasks.items()):
+        tasks = Table(title=f"Readiness tasks {year}")
+        for column in ("id", "due", "step", "title", "assignee", "status"):
+            tasks.add_column(column, overflow="fold")
+        for row in rows:
+            status = "overdue" if row["overdue"] else row["status"]
+            tasks.add_row(str(row["id"]), (row["due"] or "")[:16].replace("T", " "), row["step"], Text(row["title"]),
+                          row["assignee"] or "", Text(status, style="red" if row["overdue"] else ""))
+        if not rows:
+            tasks.add_row("", "", "", "none", "", "")
+        parts.append(tasks)
+    return Group(*parts)
 
 
 def edition_text(info: EditionInfo) -> str:

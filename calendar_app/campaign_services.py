@@ -17,6 +17,7 @@ from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from calendar_app.holiday_cache import cached_calendar
 from calendar_app.notify_config import plan_copies
+from calendar_app.readiness_services import edition_task_rows, plan_edition, readiness_template
 from calendar_app.services import create_planned_event, edit_planned_event, open_store
 from events import campaigns, queries
 from events import public_holidays as public_holidays_module
@@ -71,12 +72,14 @@ class CampaignInfo:
     description: str | None
     editions: tuple[EditionInfo, ...] = ()
     event_counts: dict[int, int] = field(default_factory=dict)  # year -> events linked
+    tasks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # year -> readiness tasks
 
     def as_json(self) -> dict[str, Any]:
         return {
             "slug": self.slug, "name": self.name, "window": self.window, "color": self.color,
             "description": self.description,
-            "editions": [{**e.as_json(), "events": self.event_counts.get(e.year, 0)} for e in self.editions],
+            "editions": [{**e.as_json(), "events": self.event_counts.get(e.year, 0),
+                          "tasks": self.tasks.get(e.year, [])} for e in self.editions],
         }
 
 
@@ -88,7 +91,8 @@ def edition_info(campaign: Campaign, edition: CampaignEdition) -> EditionInfo:
     )
 
 
-def _campaign_info(campaign: Campaign, *, session: Session, year: int | None = None) -> CampaignInfo:
+def _campaign_info(campaign: Campaign, *, session: Session, year: int | None = None, tz: str = "UTC",
+                   now: datetime | None = None) -> CampaignInfo:
     editions = campaigns.editions_of(campaign, session=session)
     if year is not None:
         editions = [campaigns.get_edition(campaign, year, session=session)]
@@ -97,9 +101,11 @@ def _campaign_info(campaign: Campaign, *, session: Session, year: int | None = N
     for edition in editions:
         stmt = select(func.count()).select_from(table).where(table.c.campaign_edition_id == edition.id)
         counts[edition.year] = session.execute(stmt).scalar_one()
+    tasks = {e.year: edition_task_rows(campaign, e, tz=tz, session=session, now=now)
+             for e in editions} if now is not None else {}
     return CampaignInfo(
         campaign.slug, campaign.name, str(campaigns.yearly_window(campaign)), campaign.color,
-        campaign.description, tuple(edition_info(campaign, e) for e in editions), counts,
+        campaign.description, tuple(edition_info(campaign, e) for e in editions), counts, tasks,
     )
 
 
@@ -114,11 +120,16 @@ def add_campaign(
 
 
 def add_edition(
-    slug: str, year: int, themes: Sequence[str], *, settings: Settings, now: datetime
+    slug: str, year: int, themes: Sequence[str], *, settings: Settings, now: datetime, coordinator: str | None = None
 ) -> EditionInfo:
+    """`campaign edition add`: the edition and its readiness tasks (docs/campaigns.md), in one transaction."""
     with session_scope(open_store(settings)) as session:
         campaign = campaigns.find_campaign(slug, session=session)
-        return edition_info(campaign, campaigns.add_edition(campaign, year, themes, session=session, now=now))
+        template = readiness_template(campaign.slug)
+        edition = campaigns.add_edition(campaign, year, themes, session=session, now=now)
+        info = edition_info(campaign, edition)
+        plan_edition(edition, info, template, coordinator, tz=settings.default_tz, session=session, now=now)
+        return info
 
 
 def set_theme(
@@ -134,10 +145,11 @@ def list_campaigns(*, settings: Settings) -> list[CampaignInfo]:
         return [_campaign_info(c, session=session) for c in campaigns.list_campaigns(session=session)]
 
 
-def show_campaign(slug: str, year: int | None, *, settings: Settings) -> CampaignInfo:
+def show_campaign(slug: str, year: int | None, *, settings: Settings, now: datetime | None = None) -> CampaignInfo:
+    """`campaign show`; with `now`, each edition's readiness tasks too."""
     with session_scope(open_store(settings)) as session:
         campaign = campaigns.find_campaign(slug, session=session)
-        return _campaign_info(campaign, session=session, year=year)
+        return _campaign_info(campaign, session=session, year=year, tz=settings.default_tz, now=now)
 
 
 def holiday_warnings(view: EventView, overrides: HolidayOverrides) -> tuple[str, ...]:
@@ -203,15 +215,20 @@ class RollOutcome:
 
 def roll(
     slug: str, to_year: int, themes: Sequence[str], *, from_year: int | None = None, settings: Settings,
-    now: datetime, on_copy: CopyHook | None = None,
+    now: datetime, on_copy: CopyHook | None = None, coordinator: str | None = None,
 ) -> RollOutcome:
     """`campaign roll`; each copy takes its source's reminder plan and gets its own deliveries and tasks
-    (`on_copy` replaces that step)."""
+    (`on_copy` replaces that step), and the new edition gets its own readiness tasks (the earlier edition's
+    stay as they are)."""
     with session_scope(open_store(settings)) as session:
         campaign = campaigns.find_campaign(slug, session=session)
+        template = readiness_template(campaign.slug)
         plan = on_copy or (lambda copies: plan_copies(copies, session=session, now=now))
         result = roll_edition(campaign, to_year, themes, from_year=from_year, session=session, now=now,
                               on_copy=plan)
+        source = campaigns.find_edition(campaign, result.source_year, session=session)
+        plan_edition(result.edition, edition_info(campaign, result.edition), template, coordinator,
+                     tz=settings.default_tz, session=session, now=now, source=source)
         views = queries.list_events(queries.EventQuery(ids=result.copied), session=session) if result.copied else []
         return RollOutcome(edition_info(campaign, result.edition), result.source_year, tuple(views))
 

@@ -15,6 +15,7 @@ from calendar_app.messages import Person, render
 from calendar_app.notify_config import load_notify_settings, workflows
 from calendar_app.services import open_store
 from events import contacts, queries
+from events.campaign_models import Campaign, CampaignEdition
 from events.contacts import ContactDraft
 from events.drafts import choice
 from events.models import Event
@@ -148,23 +149,41 @@ def workflow_json(defaults: KindDefaults) -> dict[str, Any]:
 
 
 def list_workflows() -> list[dict[str, Any]]:
-    return [workflow_json(d) for d in workflows(load_notify_settings().workflows).values()]
+    """The kinds' workflows, then the campaign readiness templates (`campaign:SLUG`)."""
+    from calendar_app.readiness_services import list_readiness
+
+    return [workflow_json(d) for d in workflows(load_notify_settings().workflows).values()] + list_readiness()
 
 
 def show_workflow(kind: str) -> dict[str, Any]:
+    if kind.strip().lower().partition(":")[0] == "campaign":
+        from calendar_app.readiness_services import show_readiness
+
+        return show_readiness(kind.strip())
     return workflow_json(workflow_of(kind.strip().lower().replace("-", "_"),
                                      workflows(load_notify_settings().workflows)))
 
 
-def task_json(task: Task, event: Event, now: datetime) -> dict[str, Any]:
-    return {"id": task.id, "event_id": task.event_id, "event": event.title, "step": task.step, "title": task.title,
-            "due": _iso(task.due_utc, event.timezone), "assignee": task.assignee, "status": task.status,
-            "overdue": task.status == TaskStatus.open and task.due_utc < now, "done_at": _iso(task.done_at)}
+def task_json(task: Task, event: Event | None, now: datetime, *, edition: CampaignEdition | None = None,
+              campaign: Campaign | None = None, tz: str = "UTC") -> dict[str, Any]:
+    """A task of an event, or of a campaign edition (readiness workflow: `event` is the edition's name)."""
+    slug, year = (campaign.slug, edition.year) if event is None and edition and campaign else (None, None)
+    return {"id": task.id, "event_id": task.event_id,
+            "event": event.title if event else f"{slug} {year}" if slug else None, "campaign": slug, "year": year,
+            "step": task.step, "title": task.title,
+            "due": _iso(task.due_utc, event.timezone if event else tz), "assignee": task.assignee,
+            "status": task.status, "overdue": task.status == TaskStatus.open and task.due_utc < now,
+            "done_at": _iso(task.done_at)}
 
 
 def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, settings: Settings,
                now: datetime) -> list[dict[str, Any]]:
-    query = select(Task, Event).join(Event, col(Event.id) == Task.event_id).order_by(col(Task.due_utc), col(Task.id))
+    """`task list`: the tasks of events and of campaign editions, soonest first."""
+    query = (select(Task, Event, CampaignEdition, Campaign)
+             .outerjoin(Event, col(Event.id) == Task.event_id)
+             .outerjoin(CampaignEdition, col(CampaignEdition.id) == Task.campaign_edition_id)
+             .outerjoin(Campaign, col(Campaign.id) == CampaignEdition.campaign_id)
+             .order_by(col(Task.due_utc), col(Task.id)))
     if not include_done:
         query = query.where(col(Task.status) == TaskStatus.open)
     if overdue:
@@ -172,7 +191,8 @@ def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, settings:
     if mine:
         query = query.where(col(Task.assignee).ilike(mine.strip()))
     with session_scope(open_store(settings)) as session:
-        return [task_json(task, event, now) for task, event in session.execute(query).all()]
+        return [task_json(task, event, now, edition=edition, campaign=campaign, tz=settings.default_tz)
+                for task, event, edition, campaign in session.execute(query).all()]
 
 
 def task_done(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
@@ -187,9 +207,10 @@ def task_done(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
                     col(Delivery.task_id) == task.id, col(Delivery.status) == DeliveryStatus.pending)).scalars():
                 d.status, d.last_error, d.updated_at = DeliveryStatus.cancelled, "task done", now
                 session.add(d)
-        event = session.get(Event, task.event_id)
-        assert event is not None
-        return task_json(task, event, now)
+        event = session.get(Event, task.event_id) if task.event_id is not None else None
+        edition = session.get(CampaignEdition, task.campaign_edition_id) if task.campaign_edition_id else None
+        campaign = session.get(Campaign, edition.campaign_id) if edition is not None else None
+        return task_json(task, event, now, edition=edition, campaign=campaign, tz=settings.default_tz)
 
 
 def check_workflows() -> None:

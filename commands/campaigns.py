@@ -19,6 +19,9 @@ Slug = Annotated[str, typer.Argument(help="The campaign's slug, e.g. 16-days.")]
 ThemeOpt = Annotated[list[str] | None, typer.Option(
     "--theme", help="The year's theme; plain TEXT is the default language, ky:TEXT ru:TEXT mn:TEXT en:TEXT "
     "are translations (repeatable).")]
+CoordinatorOpt = Annotated[str | None, typer.Option(
+    "--coordinator", help="Contact (e-mail or id) assigned the edition's readiness tasks (default: the workflow "
+    "file's coordinator, on roll the earlier edition's).")]
 
 
 @campaign_app.command("add")
@@ -59,20 +62,25 @@ def campaign_edition_add(
     slug: Slug,
     year: Annotated[int, typer.Argument(help="The year the edition starts in.")],
     theme: ThemeOpt = None,
+    coordinator: CoordinatorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a campaign's edition of one year, with its theme in one or more languages.
+    """Add a campaign's edition of one year, with its theme in one or more languages, and its readiness tasks
+    (materials -30d, partners confirmed -14d, national launch -1d, report +14d after the end; see
+    'calendar-app task list').
 
     Example:
 
     \b
       calendar-app campaign edition add 16-days 2023 \\
         --theme "UNiTE! Invest to prevent violence against women and girls" \\
-        --theme "ky:Биригели! Аялдарга жана кыздарга карата зордук-зомбулуктун алдын алууга колдоо көрсөтөлү"
+        --theme "ky:Биригели! Аялдарга жана кыздарга карата зордук-зомбулуктун алдын алууга колдоо көрсөтөлү" \\
+        --coordinator oyunchimeg@example.mn
     """
     from calendar_app import campaign_output, campaign_services, output
 
-    info = campaign_services.add_edition(slug, year, theme or [], settings=app_settings(ctx), now=now())
+    info = campaign_services.add_edition(slug, year, theme or [], settings=app_settings(ctx), now=now(),
+                                         coordinator=coordinator)
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
@@ -129,7 +137,8 @@ def campaign_show(
     year: Annotated[int | None, typer.Option(help="Only this edition.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show a campaign, its editions, their dates, themes and number of events.
+    """Show a campaign, its editions, their dates, themes and number of events; with --year, the edition's
+    readiness tasks too.
 
     Example:
 
@@ -138,7 +147,7 @@ def campaign_show(
     """
     from calendar_app import campaign_output, campaign_services, output
 
-    info = campaign_services.show_campaign(slug, year, settings=app_settings(ctx))
+    info = campaign_services.show_campaign(slug, year, settings=app_settings(ctx), now=now() if year else None)
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
@@ -177,11 +186,12 @@ def campaign_roll(
     theme: ThemeOpt = None,
     source: Annotated[int | None, typer.Option("--from", help="Copy this edition (default: the latest "
                                                "before --to).")] = None,
+    coordinator: CoordinatorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Make next year's edition and copy the yearly events to the same days (new UIDs, status tentative).
 
-    The earlier edition and its events are not changed.
+    The new edition gets its own readiness tasks; the earlier edition, its events and its tasks are not changed.
 
     Example:
 
@@ -190,7 +200,8 @@ def campaign_roll(
     """
     from calendar_app import campaign_output, campaign_services, output
 
-    outcome = campaign_services.roll(slug, to, theme or [], from_year=source, settings=app_settings(ctx), now=now())
+    outcome = campaign_services.roll(slug, to, theme or [], from_year=source, settings=app_settings(ctx), now=now(),
+                                     coordinator=coordinator)
     if as_json:
         emit_json(output.json_bytes(campaign_output.roll_json(outcome)))
     else:

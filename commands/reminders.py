@@ -205,14 +205,16 @@ def workflow_list(as_json: JsonOpt = False) -> None:
 
 
 @workflow_app.command("show")
-def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signing, round_table, ...")],
+def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signing, round_table, ..., or "
+                                                     "campaign:SLUG for a campaign's readiness workflow")],
                   as_json: JsonOpt = False) -> None:
-    """Show one kind's reminder rules and steps.
+    """Show one kind's reminder rules and steps (campaign:SLUG: the readiness steps an edition gets).
 
     Example:
 
     \b
       calendar-app workflow show consultation
+      calendar-app workflow show campaign:16-days
     """
     from calendar_app import notify_services
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+import events.campaign_models  # noqa: F401 - registers campaign_edition, which tasks point at
 from events.models import UTCDateTime
 
 
@@ -122,11 +123,22 @@ class TaskStatus(StrEnum):
 
 
 class Task(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("event_id", "step", name="uq_task_step"),)
+    """A workflow step to do: of an event (its kind's workflow) or of a campaign edition (its readiness
+    workflow, `campaign_edition_id`); exactly one of the two is set."""
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "step", name="uq_task_step"),
+        Index("uq_task_edition_step", "campaign_edition_id", "step", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False,
-                                           index=True))
+    event_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    )
+    campaign_edition_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("campaign_edition.id", ondelete="CASCADE"), index=True),
+    )
     step: str = Field(max_length=60)
     title: str = Field(sa_column=Column(Text, nullable=False))
     due_utc: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))

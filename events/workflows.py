@@ -62,15 +62,20 @@ def parse_workflows(text: str, where: str = "workflows.toml") -> dict[str, KindD
         raise WorkflowFileError(where, str(error)) from error
 
 
-def load_workflows(path: str | None = None) -> dict[str, KindDefaults]:
-    """The kind defaults of `path`, else of the shipped file."""
+def workflow_text(path: str | None = None) -> tuple[str, str]:
+    """The text of `path` (else of the shipped file) and the name to show in errors."""
     if not path:
-        return parse_workflows(_shipped_text())
+        return _shipped_text(), "workflows.toml"
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
+        return Path(path).expanduser().read_text(encoding="utf-8"), path
     except OSError as error:
         raise WorkflowFileError(path, error.strerror or str(error)) from error
-    return parse_workflows(text, path)
+
+
+def load_workflows(path: str | None = None) -> dict[str, KindDefaults]:
+    """The kind defaults of `path`, else of the shipped file."""
+    text, where = workflow_text(path)
+    return parse_workflows(text, where)
 
 
 def defaults_for(kind: str, workflows: dict[str, KindDefaults]) -> KindDefaults:

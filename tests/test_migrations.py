@@ -6,7 +6,11 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import events.models  # noqa: F401 - registers the tables on SQLModel.metadata
+# Every module that defines tables: importing them registers the tables on SQLModel.metadata.
+import events.campaign_models
+import events.models
+import events.notify_models  # noqa: F401
+import exports.models  # noqa: F401
 from calendar_app.db import create_db_engine
 from calendar_app.schema import HEAD, ensure_schema, script_head, upgrade
 

@@ -50,10 +50,12 @@ class FeedInfo:
     cancelled_days: int
     url: str | None
     alarms: tuple[int, ...] = ()
+    alarms_from_reminders: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "private": self.private, "detail": self.detail, "filters": self.filters,
-                "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms), "url": self.url}
+                "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms),
+                "alarms_from_reminders": self.alarms_from_reminders, "url": self.url}
 
 
 def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
@@ -61,7 +63,7 @@ def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
     if feed.private:
         url = base_url() + private_path(token) if token else None
     return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url,
-                    feeds.feed_alarms(feed))
+                    feeds.feed_alarms(feed), feeds.feed_alarm_plan(feed))
 
 
 def add_feed(spec: feeds.FeedSpec, *, settings: Settings, now: datetime) -> FeedInfo:

@@ -114,6 +114,7 @@ class ExportRequest:
     detail: str = "full"
     name: str = "calendar-app"
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
+    alarms_from_reminders: bool = False
 
 
 def export_calendar(
@@ -137,11 +138,21 @@ def export_calendar(
         cancelled_for=timedelta(days=request.cancelled_days),
     )
     detail = choice(Detail, request.detail, "detail")
+    reminder_defaults = None
+    if request.alarms_from_reminders:
+        if detail is Detail.busy:
+            from events.errors import InvalidInput
+
+            raise InvalidInput("--alarms-from-reminders hints at what each event is: a busy-only export cannot "
+                               "carry it; use --detail full")
+        from calendar_app.notify_config import workflows
+
+        reminder_defaults = workflows()
     engine = open_store(settings)
     with session_scope(engine) as session:
         chosen = plan(selection, session=session, now=now)
         for piece in iter_feed(chosen, CalendarHead(name=request.name), detail=detail, session=session,
-                               stamp=stamp):
+                               stamp=stamp, reminder_defaults=reminder_defaults):
             out.write(piece)
         return len(chosen.ids)
 

@@ -182,6 +182,8 @@ def export(
     name: Annotated[str, typer.Option(help="The calendar's name as clients show it.")] = "calendar-app",
     keep_cancelled: KeepOpt = 30,
     output: Annotated[str | None, typer.Option("-o", "--output", help="File to write; default stdout.")] = None,
+    alarms_from_reminders: Annotated[bool, typer.Option(
+        "--alarms-from-reminders", help="Add each event's reminder plan as alarms (full detail only).")] = False,
 ) -> None:
     """Write events as one iCalendar file (streamed: 100,000 events do not sit in memory).
 
@@ -196,7 +198,7 @@ def export(
     request = feeds.ExportRequest(
         kinds=kind or (), regions=region or (), partners=partner or (), programmes=programme or (),
         statuses=status or (), visibilities=visibility or (), campaigns=campaign or (), start=start, end=end,
-        detail=detail, name=name, cancelled_days=keep_cancelled,
+        detail=detail, name=name, cancelled_days=keep_cancelled, alarms_from_reminders=alarms_from_reminders,
     )
     settings = app_settings(ctx)
     if output is None or output == "-":

@@ -3,6 +3,8 @@
 A chunk is valid while its event keeps the same `sequence` and `updated_at` (every change sets
 `updated_at`) and the renderer keeps its `RENDER_VERSION`. Because chunks live in the database, they
 outlive a server restart and are shared by every process that serves or exports the same store.
+Chunks are kept per variant (`exports.render.variant_key`): detail level, fixed alarms and, for alarms from
+reminder plans, a tag of the kind defaults in force (see `exports.alarm_plan`).
 """
 
 from __future__ import annotations

@@ -50,10 +50,12 @@ class FeedInfo:
     cancelled_days: int
     url: str | None
     alarms: tuple[int, ...] = ()
+    alarms_from_reminders: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "private": self.private, "detail": self.detail, "filters": self.filters,
-                "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms), "url": self.url}
+                "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms),
+                "alarms_from_reminders": self.alarms_from_reminders, "url": self.url}
 
 
 def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
@@ -61,7 +63,7 @@ def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
     if feed.private:
         url = base_url() + private_path(token) if token else None
     return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url,
-                    feeds.feed_alarms(feed))
+                    feeds.feed_alarms(feed), feeds.feed_alarm_plan(feed))
 
 
 def add_feed(spec: feeds.FeedSpec, *, settings: Settings, now: datetime) -> FeedInfo:
@@ -112,6 +114,7 @@ class ExportRequest:
     detail: str = "full"
     name: str = "calendar-app"
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
+    alarms_from_reminders: bool = False
 
 
 def export_calendar(
@@ -135,11 +138,21 @@ def export_calendar(
         cancelled_for=timedelta(days=request.cancelled_days),
     )
     detail = choice(Detail, request.detail, "detail")
+    reminder_defaults = None
+    if request.alarms_from_reminders:
+        if detail is Detail.busy:
+            from events.errors import InvalidInput
+
+            raise InvalidInput("--alarms-from-reminders hints at what each event is: a busy-only export cannot "
+                               "carry it; use --detail full")
+        from calendar_app.notify_config import workflows
+
+        reminder_defaults = workflows()
     engine = open_store(settings)
     with session_scope(engine) as session:
         chosen = plan(selection, session=session, now=now)
         for piece in iter_feed(chosen, CalendarHead(name=request.name), detail=detail, session=session,
-                               stamp=stamp):
+                               stamp=stamp, reminder_defaults=reminder_defaults):
             out.write(piece)
         return len(chosen.ids)
 

@@ -78,7 +78,12 @@ def plan_notifications(
 ) -> None:
     """Store the event's recipients and rules (when given) and bring its deliveries and tasks in line."""
     settings = load_notify_settings()
-    set_event_plan(event, notify=notify or None, remind=remind or None, use_defaults=use_defaults, session=session)
+    if set_event_plan(event, notify=notify or None, remind=remind or None, use_defaults=use_defaults,
+                      session=session):
+        # The rules show in feeds made with --alarms-from-reminders: a new updated_at re-renders the event.
+        event.updated_at = now
+        session.add(event)
+        session.flush()
     sync_event(event, workflows(settings.workflows), session=session, now=now, grace=settings.grace)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -40,6 +40,9 @@ from exports.cache import iter_feed
 from exports.models import Feed
 from exports.render import Detail
 from exports.selection import plan, store_state
+
+if TYPE_CHECKING:
+    from events.workflows import KindDefaults
 
 CHECK_ENV = "CALENDAR_APP_FEED_CHECK_SECONDS"
 DEFAULT_CHECK_SECONDS = 0.1
@@ -80,11 +83,32 @@ def _headers(name: str, private: bool, etag: str, modified: datetime, length: in
     return full, common
 
 
+def reminder_defaults(feed: Feed) -> dict[str, KindDefaults] | None:
+    """The kind defaults in force when the feed shows reminder plans as VALARMs, else None."""
+    if not feeds.feed_alarm_plan(feed):
+        return None
+    from calendar_app.notify_config import workflows
+
+    return workflows()
+
+
+def defaults_state() -> str:
+    """Fingerprint of the kind defaults' reminder rules: an edited workflows file changes plan alarms."""
+    from calendar_app.notify_config import workflows
+    from events.notify_errors import WorkflowFileError
+    from exports.alarm_plan import defaults_tag
+
+    try:
+        return defaults_tag(workflows())
+    except WorkflowFileError as error:
+        return f"broken: {error}"
+
+
 def build_feed(feed: Feed, *, engine: Engine, now: datetime) -> Built:
     with session_scope(engine) as session:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
-                                  alarms=feeds.feed_alarms(feed)))
+                                  alarms=feeds.feed_alarms(feed), reminder_defaults=reminder_defaults(feed)))
     digest = hashlib.sha256(body).hexdigest()[:40]
     modified = max(d for d in (chosen.last_modified, feed.updated_at) if d is not None).replace(microsecond=0)
     gzipped = gzip.compress(body, compresslevel=1, mtime=0)
@@ -114,7 +138,7 @@ class FeedCache:
         if moment - self.checked_at < self.check_interval:
             return
         with session_scope(self.engine) as session:
-            state = store_state(session=session)
+            state = (*store_state(session=session), defaults_state())
         self.checked_at = moment
         if state != self.state:
             self.state = state

@@ -44,6 +44,10 @@ def _show_feed(info: Any, as_json: bool, message: str) -> None:
     filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
     typer.echo(f"  {'private' if info.private else 'public'}, detail {info.detail}, {filters}, "
                f"cancelled events kept {info.cancelled_days} days")
+    if info.alarms or info.alarms_from_reminders:
+        fixed = [f"{m} min before the start" for m in info.alarms]
+        plan = ["each event's reminder plan"] if info.alarms_from_reminders else []
+        typer.echo(f"  alarms: {', '.join(plan + fixed)}")
     if info.url:
         from calendar_app.feeds import webcal
 
@@ -64,6 +68,10 @@ def feed_add(
     description: Annotated[str | None, typer.Option(help="What the calendar is, shown by clients.")] = None,
     alarm: Annotated[list[str] | None, typer.Option("--alarm", help="Add a reminder this long before each "
                                                     "event (repeatable: --alarm 1d --alarm 2h); default none.")] = None,
+    alarms_from_reminders: Annotated[bool, typer.Option(
+        "--alarms-from-reminders", help="Add each event's own reminders as alarms: its kind's defaults "
+        "(e.g. a consultation: 1 day and 2 hours before) or its --remind rules; off by default, full detail "
+        "only.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a feed; prints its URL last (a private feed's secret URL is shown only now and by `rotate`).
@@ -73,6 +81,7 @@ def feed_add(
     \b
       calendar-app feed add staff-busy --private --detail busy --visibility public --visibility internal
       calendar-app feed add 16-days --campaign 16-days --color orange
+      calendar-app feed add my-consultations --private --kind consultation --alarms-from-reminders
     """
     from calendar_app import feeds
     from exports.feeds import FeedSpec
@@ -80,7 +89,8 @@ def feed_add(
     spec = FeedSpec(name=name, kinds=kind or (), regions=region or (), partners=partner or (),
                     programmes=programme or (), statuses=status or (), visibilities=visibility or (),
                     campaigns=campaign or (), private=private, detail=detail, cancelled_days=keep_cancelled,
-                    color=color, description=description, alarms=alarm or ())
+                    color=color, description=description, alarms=alarm or (),
+                    alarms_from_reminders=alarms_from_reminders)
     info = feeds.add_feed(spec, settings=app_settings(ctx), now=now())
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
@@ -172,6 +182,8 @@ def export(
     name: Annotated[str, typer.Option(help="The calendar's name as clients show it.")] = "calendar-app",
     keep_cancelled: KeepOpt = 30,
     output: Annotated[str | None, typer.Option("-o", "--output", help="File to write; default stdout.")] = None,
+    alarms_from_reminders: Annotated[bool, typer.Option(
+        "--alarms-from-reminders", help="Add each event's reminder plan as alarms (full detail only).")] = False,
 ) -> None:
     """Write events as one iCalendar file (streamed: 100,000 events do not sit in memory).
 
@@ -186,7 +198,7 @@ def export(
     request = feeds.ExportRequest(
         kinds=kind or (), regions=region or (), partners=partner or (), programmes=programme or (),
         statuses=status or (), visibilities=visibility or (), campaigns=campaign or (), start=start, end=end,
-        detail=detail, name=name, cancelled_days=keep_cancelled,
+        detail=detail, name=name, cancelled_days=keep_cancelled, alarms_from_reminders=alarms_from_reminders,
     )
     settings = app_settings(ctx)
     if output is None or output == "-":

@@ -47,8 +47,11 @@ OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
 def set_event_plan(
     event: Event, *, notify: Sequence[str] | None, remind: Sequence[str] | None, use_defaults: bool | None,
     session: Session,
-) -> None:
-    """Store who is told (`notify`: contact ids or e-mails, replacing the list) and the event's own rules."""
+) -> bool:
+    """Store who is told (`notify`: contact ids or e-mails, replacing the list) and the event's own rules.
+
+    True when the event's reminder rules (its own or whether it follows its kind's) changed: they are part
+    of the event as feeds with `--alarms-from-reminders` show it, so the caller marks the event changed."""
     assert event.id is not None
     if notify is not None:
         groups = list(dict.fromkeys(group_name(ref.split(":", 1)[1]) for ref in notify if ref.startswith("group:")))
@@ -66,8 +69,10 @@ def set_event_plan(
         for name in groups:
             session.add(EventRecipientGroup(event_id=event.id, name=name))
     if remind is None and use_defaults is None:
-        return
-    plan = session.get(EventReminderPlan, event.id) or EventReminderPlan(event_id=event.id)
+        return False
+    plan = session.get(EventReminderPlan, event.id) or EventReminderPlan(event_id=event.id, use_defaults=True,
+                                                                         rules="")
+    before = (bool(plan.use_defaults), plan.rules)
     if remind is not None:
         rules = [parse_rule(text) for text in remind]
         check_rules(rules, event.start_utc, event.end_utc)
@@ -76,10 +81,15 @@ def set_event_plan(
         plan.use_defaults = use_defaults
     session.add(plan)
     session.flush()
+    return (bool(plan.use_defaults), plan.rules) != before
 
 
 def rules_of(event: Event, defaults: KindDefaults, *, session: Session) -> list[ReminderRule]:
-    plan = session.get(EventReminderPlan, event.id)
+    return plan_rules(session.get(EventReminderPlan, event.id), defaults)
+
+
+def plan_rules(plan: EventReminderPlan | None, defaults: KindDefaults) -> list[ReminderRule]:
+    """An event's reminder rules: its kind's (unless the event opted out) and then its own."""
     rules = list(defaults.reminders) if plan is None or plan.use_defaults else []
     if plan is not None and plan.rules:
         rules.extend(parse_rule(key) for key in plan.rules.split())

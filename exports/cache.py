@@ -3,11 +3,13 @@
 A chunk is valid while its event keeps the same `sequence` and `updated_at` (every change sets
 `updated_at`) and the renderer keeps its `RENDER_VERSION`. Because chunks live in the database, they
 outlive a server restart and are shared by every process that serves or exports the same store.
+Chunks are kept per variant (`exports.render.variant_key`): detail level, fixed alarms and, for alarms from
+reminder plans, a tag of the kind defaults in force (see `exports.alarm_plan`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, insert, select
@@ -16,17 +18,46 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from events import queries
+from events.planning import ReminderRule
+from events.views import EventView
+from events.workflows import KindDefaults
 from exports.models import RenderedEvent
 from exports.render import CalendarHead, Detail, iter_calendar, render_event, variant_key
 from exports.selection import BATCH, Plan, iter_views
 
 
+def _plan_tag(detail: Detail, reminder_defaults: Mapping[str, KindDefaults] | None) -> str | None:
+    """The variant tag of alarms from reminder plans; None when they do not apply (busy detail shows none)."""
+    if reminder_defaults is None or detail is Detail.busy:
+        return None
+    from exports.alarm_plan import defaults_tag
+
+    return defaults_tag(reminder_defaults)
+
+
+def _render_batch(
+    views: Sequence[EventView], *, detail: Detail, session: Session, alarms: Sequence[int],
+    reminder_defaults: Mapping[str, KindDefaults] | None, stamp: datetime | None = None,
+) -> list[tuple[EventView, bytes]]:
+    rules: Mapping[int, Sequence[ReminderRule]] = {}
+    if _plan_tag(detail, reminder_defaults) is not None:
+        from exports.alarm_plan import rules_by_event
+
+        assert reminder_defaults is not None
+        rules = rules_by_event(views, reminder_defaults, session=session)
+    return [(v, render_event(v, detail=detail, stamp=stamp, alarms=alarms, rules=rules.get(v.id, ())))
+            for v in views]
+
+
 def cached_chunks(
-    ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session, alarms: Sequence[int] = ()
+    ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session, alarms: Sequence[int] = (),
+    reminder_defaults: Mapping[str, KindDefaults] | None = None,
 ) -> list[bytes]:
-    """The VEVENT bytes of `ids` in their order; only missing or stale ones are rendered and stored."""
+    """The VEVENT bytes of `ids` in their order; only missing or stale ones are rendered and stored.
+
+    `reminder_defaults` (the kind defaults in force) adds each event's reminder plan as VALARMs."""
     table = RenderedEvent.__table__  # type: ignore[attr-defined]
-    variant = variant_key(detail, alarms)
+    variant = variant_key(detail, alarms, _plan_tag(detail, reminder_defaults))
     wanted = dict(zip(ids, versions, strict=True))
     found: dict[int, bytes] = {}
     rows = session.execute(
@@ -40,8 +71,9 @@ def cached_chunks(
     missing = [i for i in ids if i not in found]
     if missing:
         fresh: list[dict[str, object]] = []
-        for view in queries.list_events(queries.EventQuery(ids=missing), session=session):
-            body = render_event(view, detail=detail, alarms=alarms)
+        views = queries.list_events(queries.EventQuery(ids=missing), session=session)
+        for view, body in _render_batch(views, detail=detail, session=session, alarms=alarms,
+                                        reminder_defaults=reminder_defaults):
             found[view.id] = body
             # The plan's version, even if the event changed since: the next plan then sees a newer one.
             fresh.append({"event_id": view.id, "detail": variant, "version": wanted[view.id], "body": body})
@@ -70,7 +102,7 @@ def _store(rows: list[dict[str, object]], *, session: Session) -> None:
 
 def iter_feed(
     plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None,
-    alarms: Sequence[int] = (),
+    alarms: Sequence[int] = (), reminder_defaults: Mapping[str, KindDefaults] | None = None,
 ) -> Iterator[bytes]:
     """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
 
@@ -86,10 +118,12 @@ def iter_feed(
             yield from (render_edition(e, stamp=stamp) for e in plan.editions)
         if stamp is not None:
             for views in iter_views(plan.ids, session=session):
-                yield from (render_event(v, detail=detail, stamp=stamp, alarms=alarms) for v in views)
+                yield from (body for _, body in _render_batch(views, detail=detail, session=session, alarms=alarms,
+                                                              reminder_defaults=reminder_defaults, stamp=stamp))
             return
         for offset in range(0, len(plan.ids), BATCH):
             yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
-                                     detail=detail, session=session, alarms=alarms)
+                                     detail=detail, session=session, alarms=alarms,
+                                     reminder_defaults=reminder_defaults)
 
     return iter_calendar(head, plan.zones, chunks(), plan.years)

@@ -20,7 +20,7 @@ from events.drafts import choice
 from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
 from exports.errors import DuplicateFeed, FeedNotFound, InvalidFeedName, PublicFeedSecret
-from exports.models import DEFAULT_CANCELLED_DAYS, Feed
+from exports.models import DEFAULT_CANCELLED_DAYS, PLAN_TOKEN, Feed
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection
 
@@ -46,6 +46,7 @@ class FeedSpec:
     color: str | None = None
     description: str | None = None
     alarms: Sequence[str] = ()  # durations before the start: 1d, 2h, 30m
+    alarms_from_reminders: bool = False  # each event's reminder plan as VALARMs (see exports.alarm_plan)
 
 
 def hash_token(token: str) -> str:
@@ -79,7 +80,19 @@ def alarm_minutes(durations: Sequence[str]) -> list[int]:
 
 
 def feed_alarms(feed: Feed) -> tuple[int, ...]:
-    return tuple(int(m) for m in feed.alarms.split(",") if m)
+    """The feed's fixed alarm offsets, minutes before the start."""
+    return tuple(int(m) for m in feed.alarms.split(",") if m and m != PLAN_TOKEN)
+
+
+def feed_alarm_plan(feed: Feed) -> bool:
+    """True when the feed shows each event's reminder plan as VALARMs (`--alarms-from-reminders`)."""
+    return PLAN_TOKEN in feed.alarms.split(",")
+
+
+def stored_alarms(spec: FeedSpec) -> str:
+    """`Feed.alarms` of a spec: the plan token first when asked for, then the fixed offsets."""
+    return ",".join([*([PLAN_TOKEN] if spec.alarms_from_reminders else []),
+                     *(str(m) for m in alarm_minutes(spec.alarms))])
 
 
 def find_feed(name: str, *, session: Session) -> Feed:
@@ -112,12 +125,17 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime) -> tuple[Feed, 
 
         raise InvalidInput(f"--keep-cancelled is {spec.cancelled_days}: give 0 or more days")
     detail = choice(Detail, spec.detail, "detail")
+    if spec.alarms_from_reminders and detail is Detail.busy:
+        from events.errors import InvalidInput
+
+        raise InvalidInput("--alarms-from-reminders shows each event's reminders, which hint at what the event "
+                           "is: a busy-only feed cannot carry them; use --detail full or fixed --alarm offsets")
     token = new_token() if spec.private else None
     feed = Feed(
         name=name, filters=json.dumps(_checked_filters(spec, session=session), ensure_ascii=False, sort_keys=True),
         private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
         cancelled_days=spec.cancelled_days, color=spec.color, description=spec.description,
-        alarms=",".join(str(m) for m in alarm_minutes(spec.alarms)),
+        alarms=stored_alarms(spec),
         created_at=now, updated_at=now,
     )
     session.add(feed)

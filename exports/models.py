@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 from events.models import UTCDateTime
 
 DEFAULT_CANCELLED_DAYS = 30
+# In `Feed.alarms`: show each event's reminder plan as VALARMs (see exports.alarm_plan).
+PLAN_TOKEN = "plan"
 
 
 class Feed(SQLModel, table=True):
@@ -25,7 +27,9 @@ class Feed(SQLModel, table=True):
     token_hash: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
     color: str | None = Field(default=None, max_length=40)
-    # VALARM offsets in minutes before the start, comma-separated; empty: no alarms (the default).
+    # VALARM offsets in minutes before the start, comma-separated; empty: no alarms (the default). The
+    # reserved token "plan" (first when present, e.g. "plan" or "plan,1440") adds each event's reminder
+    # plan as VALARMs (`feed add --alarms-from-reminders`, see exports.alarm_plan); no migration needed.
     alarms: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
     description: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -19,6 +19,7 @@ from functools import cache
 
 from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, vText
 
+from events.planning import ReminderRule
 from events.views import EventView
 
 PRODID = "-//calendar-app//calendar-app 0.1//EN"
@@ -69,28 +70,44 @@ def _organizer(text: str) -> vCalAddress | None:
     return address
 
 
-def variant_key(detail: Detail, alarms: Sequence[int] = ()) -> str:
-    """How a stored chunk was rendered: the detail level and the alarm offsets (minutes before start)."""
-    return detail.value + (";a=" + ",".join(str(m) for m in alarms) if alarms else "")
+def variant_key(detail: Detail, alarms: Sequence[int] = (), plan: str | None = None) -> str:
+    """How a stored chunk was rendered: the detail level, the alarm offsets (minutes before start) and,
+    for alarms from the reminder plans, a tag of the kind defaults in force (see exports.alarm_plan)."""
+    return (detail.value + (";a=" + ",".join(str(m) for m in alarms) if alarms else "")
+            + (f";p={plan}" if plan is not None else ""))
 
 
-def _add_alarms(event: Event, alarms: Sequence[int], text: str) -> None:
-    for minutes in alarms:
+def alarm_rules(alarms: Sequence[int], rules: Iterable[ReminderRule] = ()) -> list[ReminderRule]:
+    """The feed's fixed alarms (minutes before the start) and an event's reminder rules as one list without
+    repeats: start-relative first, then end-relative, each earliest first (a stable order: stable bytes)."""
+    every = {ReminderRule("start", timedelta(minutes=-m)) for m in alarms} | set(rules)
+    return sorted(every, key=lambda r: (r.anchor != "start", r.offset))
+
+
+def _add_alarms(event: Event, rules: Sequence[ReminderRule], text: str) -> None:
+    for rule in rules:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", text)
-        alarm.add("trigger", timedelta(minutes=-minutes))
+        # RFC 5545 3.8.6.3: a duration is relative to DTSTART unless RELATED=END says DTEND.
+        if rule.anchor == "end":
+            alarm.add("trigger", rule.offset, parameters={"RELATED": "END"})
+        else:
+            alarm.add("trigger", rule.offset)
         event.add_component(alarm)
 
 
 def build_event(
-    view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = ()
+    view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = (),
+    rules: Sequence[ReminderRule] = (),
 ) -> Event:
     """The VEVENT of one event. Busy-only events carry times, status and class only. `alarms` (minutes
-    before the start) add DISPLAY VALARMs, never to a cancelled event."""
+    before the start, the feed's own) and `rules` (the event's reminder plan, full detail only: a busy-only
+    feed must not hint at what the event is) add DISPLAY VALARMs, never to a cancelled event."""
     event = Event()
     if view.status != "cancelled":
-        _add_alarms(event, alarms, BUSY_TITLE if detail is Detail.busy else view.title)
+        busy = detail is Detail.busy
+        _add_alarms(event, alarm_rules(alarms, () if busy else rules), BUSY_TITLE if busy else view.title)
     event.add("uid", view.uid)
     event.add("dtstamp", stamp or view.updated_at)
     if view.all_day:
@@ -177,10 +194,11 @@ def component_bytes(component: Component) -> bytes:
 
 
 def render_event(
-    view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = ()
+    view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = (),
+    rules: Sequence[ReminderRule] = (),
 ) -> bytes:
     """One VEVENT as folded CRLF bytes, `BEGIN:VEVENT` to `END:VEVENT\\r\\n`."""
-    return component_bytes(build_event(view, detail=detail, stamp=stamp, alarms=alarms))
+    return component_bytes(build_event(view, detail=detail, stamp=stamp, alarms=alarms, rules=rules))
 
 
 @cache

@@ -1,0 +1,105 @@
+"""Alarms from reminder plans over HTTP: a real `calendar-app serve` process, a real client, and changes
+made from this (another) process or in the workflows file: each change gives a new ETag and new bytes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from calendar_app import feeds as feed_service
+from calendar_app import services
+from calendar_app.config import Settings
+from events.drafts import EventChanges, NewEventDraft
+from exports.checks import check_calendar
+from exports.feeds import FeedSpec
+from tests.conftest import NOW
+from tests.test_feeds_server import _free_port
+
+TITLE = "Хүүхэд хамгааллын хуулийн төслийн зөвлөлдөх уулзалт"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, str, str, Path]]:
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar")
+    workflows = tmp_path / "workflows.toml"
+    workflows.write_text(resources.files("events").joinpath("data/workflows.toml").read_text(encoding="utf-8"),
+                         encoding="utf-8")
+    services.add_event(NewEventDraft(title=TITLE, start="2026-11-26 10:00", duration="2h", kind="consultation",
+                                             region="ulaanbaatar", visibility="public"), settings=settings, now=NOW)
+    plan_url = feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW).url
+    plain_url = feed_service.add_feed(FeedSpec("plain"), settings=settings, now=NOW).url
+    assert plan_url and plain_url
+    port = _free_port()
+    env = {**os.environ, "CALENDAR_APP_FEED_CHECK_SECONDS": "0", "CALENDAR_APP_WORKFLOWS": str(workflows)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from cli import main; main()", "--db", settings.db_url, "serve", "--port", str(port),
+         "--no-reminders"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            if client.get("/health").status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(f"server did not start: {process.communicate()[0].decode(errors='replace')}")
+        time.sleep(0.05)
+    try:
+        yield settings, client, urlsplit(plan_url).path, urlsplit(plain_url).path, workflows
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _get(client: httpx.Client, path: str, etag: str) -> httpx.Response:
+    answer = client.get(path, headers={"If-None-Match": etag})
+    assert answer.status_code == 200, answer.status_code
+    assert answer.headers["etag"] != etag
+    assert check_calendar(answer.content) == []
+    return answer
+
+
+def test_plan_changes_give_new_etags(served) -> None:  # type: ignore[no-untyped-def]
+    settings, client, path, plain_path, workflows = served
+    assert "VALARM" not in client.get(plain_path).text  # off by default
+    first = client.get(path)
+    assert first.status_code == 200
+    assert "TRIGGER:-P1D" in first.text and "TRIGGER:-PT2H" in first.text
+    etag = first.headers["etag"]
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+    (event,) = services.list_events(services.EventFilter(), settings=settings, now=NOW)
+    services.edit_event(str(event.id), EventChanges(remind=["end+1h"]), settings=settings,
+                        now=NOW + timedelta(hours=1))
+    second = _get(client, path, etag)
+    assert "TRIGGER;RELATED=END:PT1H" in second.text and "TRIGGER:-P1D" in second.text
+    assert client.get(path, headers={"If-None-Match": second.headers["etag"]}).status_code == 304
+
+    # The kind defaults are edited in the workflows file the server reads: it notices.
+    text = workflows.read_text(encoding="utf-8").replace('reminders = ["start-1d", "start-2h"]',
+                                                         'reminders = ["start-1w"]', 1)
+    workflows.write_text(text, encoding="utf-8")
+    later = time.time() + 10
+    os.utime(workflows, (later, later))
+    third = _get(client, path, second.headers["etag"])
+    assert "TRIGGER:-P7D" in third.text and "TRIGGER:-P1D" not in third.text
+
+    services.edit_event(str(event.id), EventChanges(default_reminders=False), settings=settings,
+                        now=NOW + timedelta(hours=2))
+    fourth = _get(client, path, third.headers["etag"])
+    assert fourth.text.count("BEGIN:VALARM") == 1 and "TRIGGER;RELATED=END:PT1H" in fourth.text

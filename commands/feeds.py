@@ -43,7 +43,7 @@ def _show_feed(info: Any, as_json: bool, message: str) -> None:
     typer.echo(message)
     filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
     typer.echo(f"  {'private' if info.private else 'public'}, detail {info.detail}, {filters}, "
-               f"cancelled events kept {info.cancelled_days} days")
+               f"cancelled events kept {info.cancelled_days} days{', with tasks' if info.tasks else ''}")
     if info.url:
         from calendar_app.feeds import webcal
 
@@ -64,6 +64,8 @@ def feed_add(
     description: Annotated[str | None, typer.Option(help="What the calendar is, shown by clients.")] = None,
     alarm: Annotated[list[str] | None, typer.Option("--alarm", help="Add a reminder this long before each "
                                                     "event (repeatable: --alarm 1d --alarm 2h); default none.")] = None,
+    tasks: Annotated[bool, typer.Option("--tasks", help="Private feeds only: add the workflow tasks of the "
+                                        "feed's events as to-dos (VTODO), with assignee and due time.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a feed; prints its URL last (a private feed's secret URL is shown only now and by `rotate`).
@@ -73,6 +75,7 @@ def feed_add(
     \b
       calendar-app feed add staff-busy --private --detail busy --visibility public --visibility internal
       calendar-app feed add 16-days --campaign 16-days --color orange
+      calendar-app feed add ub-tasks --private --tasks --region ulaanbaatar
     """
     from calendar_app import feeds
     from exports.feeds import FeedSpec
@@ -80,7 +83,7 @@ def feed_add(
     spec = FeedSpec(name=name, kinds=kind or (), regions=region or (), partners=partner or (),
                     programmes=programme or (), statuses=status or (), visibilities=visibility or (),
                     campaigns=campaign or (), private=private, detail=detail, cancelled_days=keep_cancelled,
-                    color=color, description=description, alarms=alarm or ())
+                    color=color, description=description, alarms=alarm or (), tasks=tasks)
     info = feeds.add_feed(spec, settings=app_settings(ctx), now=now())
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
@@ -105,7 +108,8 @@ def feed_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for info in infos:
         filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
         where = info.url or "(secret URL: see 'feed rotate')"
-        typer.echo(f"{info.name}  {'private' if info.private else 'public'}  {info.detail}  {filters}  {where}")
+        tasks = "  tasks" if info.tasks else ""
+        typer.echo(f"{info.name}  {'private' if info.private else 'public'}  {info.detail}{tasks}  {filters}  {where}")
 
 
 @feed_app.command("url")

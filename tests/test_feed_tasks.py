@@ -251,3 +251,49 @@ def test_fingerprint_follows_tasks(sqlite_settings: Settings) -> None:
     assert edited != start
     notify_services.task_done(str(_tasks_of(sqlite_settings)[0]["id"]), settings=sqlite_settings, now=NOW)
     assert state() != edited  # same instant as the edit: the sequence still moves
+
+
+def test_cancelling_the_event_cancels_its_vtodos(sqlite_settings: Settings) -> None:
+    event = _consultation(sqlite_settings)
+    feed_service.add_feed(FeedSpec("t", private=True, tasks=True), settings=sqlite_settings, now=NOW)
+    later = NOW + timedelta(hours=2)
+    services.cancel_event(event.uid, "Яамны хүсэлтээр", settings=sqlite_settings, now=later)
+    todos = _todos(_feed_bytes(sqlite_settings, "t", now=later))
+    assert len(todos) == 5
+    assert {str(t["STATUS"]) for t in todos} == {"CANCELLED"}
+    assert {int(t["SEQUENCE"]) for t in todos} == {1}
+    assert {t.decoded("LAST-MODIFIED") for t in todos} == {later}
+
+
+def test_migration_0005_gives_existing_feeds_and_tasks_defaults(store_url: str) -> None:
+    import sqlalchemy as sa
+
+    from calendar_app.db import create_db_engine
+    from calendar_app.schema import upgrade
+
+    engine = create_db_engine(store_url)
+    upgrade(engine, "0004")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO event (id, uid, title, kind, all_day, start_utc, end_utc, timezone, region, status,"
+            " visibility, sequence, search_text, created_at, updated_at) VALUES"
+            " (1, 'u-1', 'Зөвшилцөх уулзалт', 'consultation', false, '2026-12-10 02:00:00',"
+            " '2026-12-10 05:00:00', 'Asia/Ulaanbaatar', 'ulaanbaatar', 'confirmed', 'internal', 0, '',"
+            " '2026-11-20 00:00:00', '2026-11-20 00:00:00')"))
+        connection.execute(sa.text(
+            "INSERT INTO task (id, event_id, step, title, due_utc, status, created_at) VALUES"
+            " (1, 1, 'invitations', 'Send the invitations', '2026-11-26 02:00:00', 'open', '2026-11-20 00:00:00')"))
+        connection.execute(sa.text(
+            "INSERT INTO feed (id, name, filters, private, detail, cancelled_days, alarms, created_at, updated_at)"
+            " VALUES (1, 'staff', '{}', true, 'full', 30, '', '2026-11-20 00:00:00', '2026-11-20 00:00:00')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT tasks FROM feed")).scalar() in (False, 0)
+        assert tuple(connection.execute(sa.text("SELECT sequence, updated_at FROM task")).one()) == (0, None)
+    settings = Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar")
+    assert [t["title"] for t in _tasks_of(settings)] == ["Send the invitations"]
+    from exports.todo import feed_tasks
+
+    with session_scope(services.open_store(settings)) as session:
+        (item,) = feed_tasks([1], session=session)
+    assert item.sequence == 0 and item.updated_at == datetime(2026, 11, 20, tzinfo=UTC)  # created_at stands in

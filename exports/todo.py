@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from icalendar import Todo
 from sqlalchemy import select
@@ -83,20 +84,30 @@ def feed_tasks(event_ids: Sequence[int], *, session: Session) -> list[TaskItem]:
     if not event_ids:
         return []
     position = {event_id: i for i, event_id in enumerate(event_ids)}
-    rows = sorted(
-        session.execute(select(Task, Event).join(Event, col(Event.id) == Task.event_id)
-                        .where(col(Task.event_id).in_(list(event_ids)))).all(),
-        key=lambda r: (position[r[1].id], r[0].due_utc, r[0].id))
-    return [TaskItem(id=t.id or 0, title=t.title, due_utc=t.due_utc, status=t.status, event_uid=e.uid,
-                     event_title=e.title, assignee=t.assignee, done_at=t.done_at, sequence=t.sequence or 0,
-                     updated_at=t.updated_at or t.created_at, visibility=str(e.visibility)) for t, e in rows]
+    query = (select(col(Task.id), col(Task.title), col(Task.due_utc), col(Task.status), col(Task.assignee),
+                    col(Task.done_at), col(Task.sequence), col(Task.updated_at), col(Task.created_at),
+                    col(Task.event_id), col(Event.uid), col(Event.title), col(Event.visibility))
+             .join(Event, col(Event.id) == Task.event_id).where(col(Task.event_id).in_(list(event_ids))))
+    rows = sorted(session.execute(query).all(), key=lambda r: (position[r[9]], r[2], r[0]))
+    return [TaskItem(id=id_, title=title, due_utc=due, status=status, event_uid=uid, event_title=event_title,
+                     assignee=assignee, done_at=done_at, sequence=sequence or 0, updated_at=updated or created,
+                     visibility=str(visibility))
+            for id_, title, due, status, assignee, done_at, sequence, updated, created, _, uid, event_title,
+            visibility in rows]
+
+
+@lru_cache(maxsize=50_000)
+def todo_bytes(task: TaskItem, stamp: datetime | None = None) -> bytes:
+    """One task's VTODO bytes, kept in memory keyed by everything they show (a `TaskItem` is frozen), so a
+    feed rebuilt after an unrelated change renders only the tasks that changed (about 0.5 ms each)."""
+    from exports.render import component_bytes
+
+    return component_bytes(build_todos([task], stamp=stamp)[0])
 
 
 def todo_chunks(event_ids: Sequence[int], *, session: Session, stamp: datetime | None = None,
                 batch: int = 2_000) -> Iterator[bytes]:
     """The VTODO bytes of the tasks of `event_ids`, a batch of events at a time."""
-    from exports.render import component_bytes
-
     for offset in range(0, len(event_ids), batch):
-        items = feed_tasks(event_ids[offset : offset + batch], session=session)
-        yield from (component_bytes(todo) for todo in build_todos(items, stamp=stamp))
+        yield from (todo_bytes(item, stamp) for item in feed_tasks(event_ids[offset : offset + batch],
+                                                                    session=session))

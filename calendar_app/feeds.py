@@ -51,11 +51,12 @@ class FeedInfo:
     url: str | None
     alarms: tuple[int, ...] = ()
     alarms_from_reminders: bool = False
+    tasks: bool = False  # carries the workflow tasks of its events as VTODOs
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "private": self.private, "detail": self.detail, "filters": self.filters,
                 "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms),
-                "alarms_from_reminders": self.alarms_from_reminders, "url": self.url}
+                "alarms_from_reminders": self.alarms_from_reminders, "tasks": self.tasks, "url": self.url}
 
 
 def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
@@ -63,7 +64,7 @@ def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
     if feed.private:
         url = base_url() + private_path(token) if token else None
     return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url,
-                    feeds.feed_alarms(feed), feeds.feed_alarm_plan(feed))
+                    feeds.feed_alarms(feed), feeds.feed_alarm_plan(feed), bool(feed.tasks))
 
 
 def add_feed(spec: feeds.FeedSpec, *, settings: Settings, now: datetime) -> FeedInfo:

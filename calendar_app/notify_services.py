@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,13 +19,13 @@ from events.contacts import ContactDraft
 from events.drafts import choice
 from events.models import Event
 from events.notify_errors import TaskNotFound
-from events.notify_models import Contact, Delivery, DeliveryStatus, Task, TaskStatus, message_id
+from events.notify_models import Contact, Delivery, DeliveryStatus, Task, TaskStatus, message_id, touch_task
 from events.planning import is_stale
 from events.reminders import sync_event
 from events.services import find_event
 from events.timeparse import parse_datetime, zone
 from events.workflows import KindDefaults, workflow_of
-from exports.todo import TaskItem
+from exports.todo import feed_tasks as feed_tasks  # the query lives in exports (feeds need it too)
 
 
 def _iso(value: datetime | None, tz: str = "UTC") -> str | None:
@@ -202,6 +201,7 @@ def task_done(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
             raise TaskNotFound(ref)
         if task.status == TaskStatus.open:
             task.status, task.done_at = TaskStatus.done, now
+            touch_task(task, now)
             session.add(task)
             for d in session.exec(select(Delivery).where(  # type: ignore[call-overload]
                     col(Delivery.task_id) == task.id, col(Delivery.status) == DeliveryStatus.pending)).scalars():
@@ -216,13 +216,3 @@ def task_done(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
 def check_workflows() -> None:
     """Raise the workflow file's error now rather than at the first event (used by `scheduler run`)."""
     workflows(load_notify_settings().workflows)
-
-
-def feed_tasks(event_ids: Sequence[int], *, session: Session) -> list[TaskItem]:
-    """The tasks of these events, for a private feed that asks for them (see exports.todo.build_todos)."""
-    if not event_ids:
-        return []
-    rows = session.execute(select(Task, Event).join(Event, col(Event.id) == Task.event_id)
-                           .where(col(Task.event_id).in_(event_ids)).order_by(col(Task.due_utc), col(Task.id))).all()
-    return [TaskItem(id=t.id or 0, title=t.title, due_utc=t.due_utc, status=t.status, event_uid=e.uid,
-                     event_title=e.title, assignee=t.assignee, done_at=t.done_at) for t, e in rows]

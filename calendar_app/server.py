@@ -108,7 +108,8 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime) -> Built:
     with session_scope(engine) as session:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
-                                  alarms=feeds.feed_alarms(feed), reminder_defaults=reminder_defaults(feed)))
+                                  alarms=feeds.feed_alarms(feed), reminder_defaults=reminder_defaults(feed),
+                                  tasks=bool(feed.tasks)))
     digest = hashlib.sha256(body).hexdigest()[:40]
     modified = max(d for d in (chosen.last_modified, feed.updated_at) if d is not None).replace(microsecond=0)
     gzipped = gzip.compress(body, compresslevel=1, mtime=0)

@@ -43,7 +43,7 @@ def _show_feed(info: Any, as_json: bool, message: str) -> None:
     typer.echo(message)
     filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
     typer.echo(f"  {'private' if info.private else 'public'}, detail {info.detail}, {filters}, "
-               f"cancelled events kept {info.cancelled_days} days")
+               f"cancelled events kept {info.cancelled_days} days{', with tasks' if info.tasks else ''}")
     if info.alarms or info.alarms_from_reminders:
         fixed = [f"{m} min before the start" for m in info.alarms]
         plan = ["each event's reminder plan"] if info.alarms_from_reminders else []
@@ -72,6 +72,8 @@ def feed_add(
         "--alarms-from-reminders", help="Add each event's own reminders as alarms: its kind's defaults "
         "(e.g. a consultation: 1 day and 2 hours before) or its --remind rules; off by default, full detail "
         "only.")] = False,
+    tasks: Annotated[bool, typer.Option("--tasks", help="Private feeds only: add the workflow tasks of the "
+                                        "feed's events as to-dos (VTODO), with assignee and due time.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a feed; prints its URL last (a private feed's secret URL is shown only now and by `rotate`).
@@ -82,6 +84,7 @@ def feed_add(
       calendar-app feed add staff-busy --private --detail busy --visibility public --visibility internal
       calendar-app feed add 16-days --campaign 16-days --color orange
       calendar-app feed add my-consultations --private --kind consultation --alarms-from-reminders
+      calendar-app feed add ub-tasks --private --tasks --region ulaanbaatar
     """
     from calendar_app import feeds
     from exports.feeds import FeedSpec
@@ -90,7 +93,7 @@ def feed_add(
                     programmes=programme or (), statuses=status or (), visibilities=visibility or (),
                     campaigns=campaign or (), private=private, detail=detail, cancelled_days=keep_cancelled,
                     color=color, description=description, alarms=alarm or (),
-                    alarms_from_reminders=alarms_from_reminders)
+                    alarms_from_reminders=alarms_from_reminders, tasks=tasks)
     info = feeds.add_feed(spec, settings=app_settings(ctx), now=now())
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
@@ -115,7 +118,8 @@ def feed_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for info in infos:
         filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
         where = info.url or "(secret URL: see 'feed rotate')"
-        typer.echo(f"{info.name}  {'private' if info.private else 'public'}  {info.detail}  {filters}  {where}")
+        tasks = "  tasks" if info.tasks else ""
+        typer.echo(f"{info.name}  {'private' if info.private else 'public'}  {info.detail}{tasks}  {filters}  {where}")
 
 
 @feed_app.command("url")

@@ -146,6 +146,15 @@ class Task(SQLModel, table=True):
     status: str = Field(default=TaskStatus.open, max_length=20)
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # Bumped, with `updated_at`, whenever what a feed's VTODO shows of the task changes (due, status).
+    sequence: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+def touch_task(task: Task, now: datetime) -> None:
+    """Record a change of a task a feed shows (its VTODO's SEQUENCE and LAST-MODIFIED follow)."""
+    task.sequence = (task.sequence or 0) + 1
+    task.updated_at = now
 
 
 def message_id(delivery_id: int, domain: str = "calendar-app") -> str:

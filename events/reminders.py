@@ -27,6 +27,7 @@ from events.notify_models import (
     Purpose,
     Task,
     TaskStatus,
+    touch_task,
 )
 from events.planning import (
     DEFAULT_GRACE,
@@ -146,14 +147,17 @@ def _sync_tasks(event: Event, defaults: KindDefaults, contacts: list[Contact], *
         task = tasks.get(item.step)
         if task is None:
             task = Task(event_id=event.id, step=item.step, title=item.title, due_utc=item.due_utc,
-                        assignee=organiser.email if organiser else event.organizer, created_at=now)
+                        assignee=organiser.email if organiser else event.organizer, created_at=now,
+                        updated_at=now)
             session.add(task)
             tasks[item.step] = task
-        elif task.status == TaskStatus.open:
+        elif task.status == TaskStatus.open and task.due_utc != item.due_utc:
             task.due_utc = item.due_utc
+            touch_task(task, now)
             session.add(task)
         if event.status == EventStatus.cancelled and task.status == TaskStatus.open:
             task.status = TaskStatus.cancelled
+            touch_task(task, now)
         if item.notify and organiser is not None and task.status == TaskStatus.open and item.due_utc > now:
             wanted.extend(PlannedDelivery(r.contact_id, r.channel, r.address, Purpose.task, f"task:{item.step}",
                                           event.start_utc, item.due_utc) for r in channels_of(organiser))

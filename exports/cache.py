@@ -103,10 +103,12 @@ def _store(rows: list[dict[str, object]], *, session: Session) -> None:
 def iter_feed(
     plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None,
     alarms: Sequence[int] = (), reminder_defaults: Mapping[str, KindDefaults] | None = None,
+    tasks: bool = False,
 ) -> Iterator[bytes]:
     """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
 
-    The campaign editions of the plan come first (full detail only), then the events in plan order.
+    The campaign editions of the plan come first (full detail only), then the events in plan order, then
+    with `tasks` (full detail only: a busy feed never shows task texts) the VTODOs of those events' tasks.
     With a fixed `stamp` nothing is cached (the bytes then differ from the stored chunks).
     """
 
@@ -120,10 +122,14 @@ def iter_feed(
             for views in iter_views(plan.ids, session=session):
                 yield from (body for _, body in _render_batch(views, detail=detail, session=session, alarms=alarms,
                                                               reminder_defaults=reminder_defaults, stamp=stamp))
-            return
-        for offset in range(0, len(plan.ids), BATCH):
-            yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
-                                     detail=detail, session=session, alarms=alarms,
-                                     reminder_defaults=reminder_defaults)
+        else:
+            for offset in range(0, len(plan.ids), BATCH):
+                yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
+                                         detail=detail, session=session, alarms=alarms,
+                                         reminder_defaults=reminder_defaults)
+        if tasks and detail is Detail.full:
+            from exports.todo import todo_chunks
+
+            yield from todo_chunks(plan.ids, session=session, stamp=stamp, batch=BATCH)
 
     return iter_calendar(head, plan.zones, chunks(), plan.years)

@@ -40,3 +40,19 @@ class PrivateFeedUrl(InvalidInput):
             f"feed {name!r} is private: its URL holds a secret token that is not kept; run "
             f"'calendar-app feed rotate {name}' for a new URL (the old one stops working)"
         )
+
+
+class TasksNeedPrivate(InvalidInput):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"feed {name!r}: --tasks needs --private (tasks name their assignees and are internal); "
+            "add --private, or leave out --tasks"
+        )
+
+
+class TasksNeedFullDetail(InvalidInput):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"feed {name!r}: --tasks cannot go with --detail busy (a busy-only feed shows no texts, and a "
+            "task is all text); use --detail full, or leave out --tasks"
+        )

@@ -19,7 +19,14 @@ from sqlmodel import Session, col, select
 from events.drafts import choice
 from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
-from exports.errors import DuplicateFeed, FeedNotFound, InvalidFeedName, PublicFeedSecret
+from exports.errors import (
+    DuplicateFeed,
+    FeedNotFound,
+    InvalidFeedName,
+    PublicFeedSecret,
+    TasksNeedFullDetail,
+    TasksNeedPrivate,
+)
 from exports.models import DEFAULT_CANCELLED_DAYS, PLAN_TOKEN, Feed
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection
@@ -47,6 +54,7 @@ class FeedSpec:
     description: str | None = None
     alarms: Sequence[str] = ()  # durations before the start: 1d, 2h, 30m
     alarms_from_reminders: bool = False  # each event's reminder plan as VALARMs (see exports.alarm_plan)
+    tasks: bool = False  # private feeds only: the workflow tasks of the events as VTODOs
 
 
 def hash_token(token: str) -> str:
@@ -130,12 +138,16 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime) -> tuple[Feed, 
 
         raise InvalidInput("--alarms-from-reminders shows each event's reminders, which hint at what the event "
                            "is: a busy-only feed cannot carry them; use --detail full or fixed --alarm offsets")
+    if spec.tasks and not spec.private:
+        raise TasksNeedPrivate(name)
+    if spec.tasks and detail is Detail.busy:
+        raise TasksNeedFullDetail(name)
     token = new_token() if spec.private else None
     feed = Feed(
         name=name, filters=json.dumps(_checked_filters(spec, session=session), ensure_ascii=False, sort_keys=True),
         private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
         cancelled_days=spec.cancelled_days, color=spec.color, description=spec.description,
-        alarms=stored_alarms(spec),
+        alarms=stored_alarms(spec), tasks=spec.tasks,
         created_at=now, updated_at=now,
     )
     session.add(feed)

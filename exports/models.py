@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, LargeBinary, String, Text, false
 from sqlmodel import Field, SQLModel
 
 from events.models import UTCDateTime
@@ -32,6 +32,8 @@ class Feed(SQLModel, table=True):
     # plan as VALARMs (`feed add --alarms-from-reminders`, see exports.alarm_plan); no migration needed.
     alarms: str = Field(default="", sa_column=Column(String(200), nullable=False, server_default=""))
     description: str | None = Field(default=None, sa_column=Column(Text))
+    # Private feeds only: carry the workflow tasks of the feed's events as VTODOs (exports.todo).
+    tasks: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 

@@ -151,11 +151,12 @@ def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> I
 
 def store_state(*, session: Session) -> tuple[object, ...]:
     """A cheap fingerprint of everything a feed depends on; it changes whenever an event, a feed, a
-    campaign or a campaign edition does.
+    campaign, a campaign edition or a workflow task does.
 
     Events are summarised (count, newest change, highest id, sum of sequences); feeds, campaigns and their
     editions are few, so their rows are taken whole: a token rotated within the same instant as the last
-    change still shows, and so does a new theme or a new edition.
+    change still shows, and so does a new theme or a new edition. Tasks are summarised like events
+    (count, highest id, newest change, sum of sequences: `task done` and a re-timing bump the sequence).
     """
     events = Event.__table__  # type: ignore[attr-defined]
     from events.campaign_models import Campaign, CampaignEdition
@@ -171,7 +172,13 @@ def store_state(*, session: Session) -> tuple[object, ...]:
     summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
                      func.sum(events.c.sequence)).select_from(events)
     feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
-                       feeds.c.private, feeds.c.detail, feeds.c.cancelled_days).order_by(feeds.c.id)
-    return (tuple(session.execute(summary).one()), tuple(tuple(r) for r in session.execute(feed_rows)),
+                       feeds.c.private, feeds.c.detail, feeds.c.cancelled_days, feeds.c.tasks).order_by(feeds.c.id)
+    from events.notify_models import Task
+
+    tasks = Task.__table__  # type: ignore[attr-defined]
+    task_summary = select(func.count(), func.max(tasks.c.id), func.max(tasks.c.updated_at),
+                          func.sum(tasks.c.sequence)).select_from(tasks)
+    return (tuple(session.execute(summary).one()), tuple(session.execute(task_summary).one()),
+            tuple(tuple(r) for r in session.execute(feed_rows)),
             tuple(tuple(r) for r in session.execute(campaign_rows)),
             tuple((*r[:-1], json.dumps(r[-1], sort_keys=True)) for r in session.execute(edition_rows)))

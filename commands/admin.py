@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -94,7 +94,5 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(region_app, name="region")
-    app.add_typer(db_app, name="db")
-    app.add_typer(demo_app, name="demo")
+def commands() -> dict[str, Any]:
+    return {"region": region_app, "db": db_app, "demo": demo_app}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -272,5 +272,5 @@ def campaign_report(
 
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(campaign_app, name="campaign")
+def commands() -> dict[str, Any]:
+    return {"campaign": campaign_app}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -293,6 +293,5 @@ def agenda(
 
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(event_app, name="event")
-    app.command("agenda")(agenda)
+def commands() -> dict[str, Any]:
+    return {"event": event_app, "agenda": agenda}

@@ -264,9 +264,5 @@ def serve(
     server.run(settings=app_settings(ctx), host=host, port=port, workers=max(1, workers), reminders=reminders)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the feeds commands to the main app."""
-    app.add_typer(feed_app, name="feed")
-    app.command("export")(export)
-    app.command("import")(import_)
-    app.command("serve")(serve)
+def commands() -> dict[str, Any]:
+    return {"feed": feed_app, "export": export, "import": import_, "serve": serve}

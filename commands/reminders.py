@@ -296,9 +296,6 @@ def scheduler_run(
                   max_attempts=max_attempts, backoff=backoff)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(contact_app, name="contact")
-    app.add_typer(reminder_app, name="reminder")
-    app.add_typer(workflow_app, name="workflow")
-    app.add_typer(task_app, name="task")
-    app.add_typer(scheduler_app, name="scheduler")
+def commands() -> dict[str, Any]:
+    return {"contact": contact_app, "reminder": reminder_app, "workflow": workflow_app, "task": task_app,
+            "scheduler": scheduler_app}

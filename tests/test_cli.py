@@ -102,9 +102,7 @@ def test_demo_load_twice_adds_nothing_the_second_time(store_url: str) -> None:
 
 
 def _leaf_commands() -> list[list[str]]:
-    import typer.main
-
-    from cli import app
+    from cli import COMMANDS, build_command
 
     def walk(command, path):  # type: ignore[no-untyped-def]
         children = getattr(command, "commands", None)
@@ -112,7 +110,14 @@ def _leaf_commands() -> list[list[str]]:
             return [path]
         return [leaf for name, child in sorted(children.items()) for leaf in walk(child, [*path, name])]
 
-    return walk(typer.main.get_command(app), [])
+    return [leaf for name in COMMANDS for leaf in walk(build_command(name), [name])]
+
+
+def test_root_help_lines_match_the_commands_own_help() -> None:
+    from cli import COMMANDS, build_command
+
+    for name, (_, line) in COMMANDS.items():
+        assert build_command(name).get_short_help_str(limit=300) == line, name
 
 
 @pytest.mark.parametrize("command", _leaf_commands(), ids=" ".join)

@@ -24,8 +24,9 @@ run: install
 	$(APP) --db $(RUN_DB) demo load
 	$(APP) --db $(RUN_DB) event list
 	$(APP) --db $(RUN_DB) agenda --from 2020-05-04 --days 14
-	$(APP) --db $(RUN_DB) feed add public-events --visibility public
-	$(APP) --db $(RUN_DB) feed add staff --private --visibility public --visibility internal
+	CALENDAR_APP_BASE_URL=http://127.0.0.1:$(PORT) $(APP) --db $(RUN_DB) feed add public-events --visibility public
+	CALENDAR_APP_BASE_URL=http://127.0.0.1:$(PORT) $(APP) --db $(RUN_DB) feed add staff --private \
+	  --visibility public --visibility internal
 	CALENDAR_APP_OUTBOX=$(RUN_DIR)/outbox $(APP) --db $(RUN_DB) serve --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check and run the whole suite (PostgreSQL on 127.0.0.1:5432 when it answers)

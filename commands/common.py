@@ -56,7 +56,7 @@ def show_event(view: Any, as_json: bool, message: str | None = None) -> None:
         return
     if message:
         typer.echo(message)
-    show(output.event_details(view))
+    typer.echo(output.event_details(view))
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -40,6 +36,7 @@ from exports.selection import plan, store_state
 from tests.campaign_fixture import LAUNCH, THEME_EN, THEME_KY, build_programme
 from tests.cli_helpers import run
 from tests.conftest import NOW
+from tests.server_helpers import running_server
 
 GOLDEN = Path(__file__).with_name("golden")
 EDITION_UID = "campaign-16-days-2025@calendar-app"
@@ -252,11 +249,6 @@ def test_cli_campaign_feed_and_export(sqlite_url: str) -> None:
     assert [f["name"] for f in run(sqlite_url, "feed", "list", "--json").json()] == ["sixteen"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, str]]:
@@ -264,30 +256,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, str]]:
     build_programme(settings)
     url = feed_service.add_feed(FeedSpec("16-days", campaigns=["16-days"]), settings=settings, now=NOW).url
     assert url is not None
-    port = _free_port()
-    env = {**os.environ, "CALENDAR_APP_FEED_CHECK_SECONDS": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import main; main()", "--db", settings.db_url, "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            if client.get("/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail(f"server did not start: {process.communicate()[0].decode(errors='replace')}")
-        time.sleep(0.05)
-    try:
+    with running_server(settings.db_url) as client:
         yield settings, client, urlsplit(url).path
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_served_campaign_feed_follows_edition_changes(served: tuple[Settings, httpx.Client, str]) -> None:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,12 +17,7 @@ from events.drafts import NewEventDraft
 from exports.feeds import FeedSpec
 from tests.cli_helpers import run
 from tests.conftest import NOW
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.server_helpers import running_server
 
 
 def _add(settings: Settings, title: str, kind: str) -> str:
@@ -42,30 +32,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, str]]:
     _add(settings, "Зөвшилцөх уулзалт", "consultation")
     url = feed_service.add_feed(FeedSpec("ub-tasks", private=True, tasks=True), settings=settings, now=NOW).url
     assert url is not None
-    port = _free_port()
-    env = {**os.environ, "CALENDAR_APP_FEED_CHECK_SECONDS": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import main; main()", "--db", settings.db_url, "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            if client.get("/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail(f"server did not start: {process.communicate()[0].decode(errors='replace')}")
-        time.sleep(0.05)
-    try:
+    with running_server(settings.db_url) as client:
         yield settings, client, urlsplit(url).path
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _todos(data: bytes) -> dict[str, str]:

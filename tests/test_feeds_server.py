@@ -4,11 +4,6 @@ HTTP client, and the CLI-side services changing the database from this (another)
 from __future__ import annotations
 
 import gzip
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -24,17 +19,13 @@ from events.drafts import EventChanges, NewEventDraft
 from exports.checks import check_calendar
 from exports.feeds import FeedSpec
 from tests.conftest import NOW
+from tests.server_helpers import running_server
 from tests.test_feeds_render import read_with_ical, read_with_vobject
 
 PUBLIC_T = "Нээлттэй хурал"
 SECRET_T = "Нууц зөвлөгөөн"
 BASE = "https://calendar.example.org"
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -53,30 +44,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, dict[str, s
                                                visibilities=["public", "confidential"]), settings=settings,
                                       now=NOW).url,
     }
-    port = _free_port()
-    env = {**os.environ, "CALENDAR_APP_FEED_CHECK_SECONDS": "0", "CALENDAR_APP_BASE_URL": BASE}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import main; main()", "--db", settings.db_url, "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            if client.get("/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail(f"server did not start: {process.communicate()[0].decode(errors='replace')}")
-        time.sleep(0.05)
-    try:
+    with running_server(settings.db_url, env={"CALENDAR_APP_BASE_URL": BASE}) as client:
         yield settings, client, {k: urlsplit(v).path for k, v in urls.items() if v}
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_get_then_304_then_change_then_new_etag(served) -> None:  # type: ignore[no-untyped-def]

@@ -4,8 +4,6 @@ made from this (another) process or in the workflows file: each change gives a n
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -23,7 +21,7 @@ from events.drafts import EventChanges, NewEventDraft
 from exports.checks import check_calendar
 from exports.feeds import FeedSpec
 from tests.conftest import NOW
-from tests.test_feeds_server import _free_port
+from tests.server_helpers import running_server
 
 TITLE = "Хүүхэд хамгааллын хуулийн төслийн зөвлөлдөх уулзалт"
 
@@ -39,31 +37,9 @@ def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, str, str, P
     plan_url = feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW).url
     plain_url = feed_service.add_feed(FeedSpec("plain"), settings=settings, now=NOW).url
     assert plan_url and plain_url
-    port = _free_port()
-    env = {**os.environ, "CALENDAR_APP_FEED_CHECK_SECONDS": "0", "CALENDAR_APP_WORKFLOWS": str(workflows)}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import main; main()", "--db", settings.db_url, "serve", "--port", str(port),
-         "--no-reminders"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            if client.get("/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail(f"server did not start: {process.communicate()[0].decode(errors='replace')}")
-        time.sleep(0.05)
-    try:
+    env = {"CALENDAR_APP_WORKFLOWS": str(workflows)}
+    with running_server(settings.db_url, env=env, options=["--no-reminders"]) as client:
         yield settings, client, urlsplit(plan_url).path, urlsplit(plain_url).path, workflows
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _get(client: httpx.Client, path: str, etag: str) -> httpx.Response:

@@ -13,12 +13,12 @@ import httpx
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
 from tests.reminder_helpers import add_contacts, add_event, outbox_mails
-from tests.test_feeds_server import _free_port
+from tests.server_helpers import free_port
 from tests.test_reminders_processes import CLI, _env, _wait
 
 
 def _serve(settings: Settings, outbox: Path, *extra: str) -> tuple[subprocess.Popen[str], httpx.Client]:
-    port = _free_port()
+    port = free_port()
     env = _env(settings, CALENDAR_APP_OUTBOX=str(outbox))
     process = subprocess.Popen([*CLI, "serve", "--port", str(port), *extra], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)

@@ -84,14 +84,16 @@ def test_sigkill_mid_batch_then_restart_delivers_everything(settings: Settings) 
     _due_now(settings, total)
     with smtp_sink(delay=0.01) as (sink, port):
         env = _env(settings, CALENDAR_APP_SMTP_URL=f"smtp://127.0.0.1:{port}")
-        command = [*CLI, "scheduler", "run", "--once", "--batch", "50", "--lease", "1s"]
+        # The lease must outlast a batch's sends and the recording of their outcomes (a loaded 2-core machine
+        # took over 1 s); a lease that runs out mid-batch lets the restarted dispatcher re-claim its own sends.
+        command = [*CLI, "scheduler", "run", "--once", "--batch", "50", "--lease", "4s"]
         victim = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert _wait(lambda: len(sink.raw) >= 20, 20), "the first dispatcher never got going"
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
         before = len(sink.raw)
         assert before < total, "killed too late to test anything"
-        time.sleep(1.1)  # the dead dispatcher's lease runs out
+        time.sleep(4.1)  # the dead dispatcher's lease runs out
         subprocess.run(command, env=env, check=True, timeout=60, capture_output=True)
         counts = message_id_counts(list(sink.raw))
     assert len(counts) == total, "every delivery arrived"

@@ -9,8 +9,8 @@ from typing import BinaryIO
 
 from calendar_app.config import Settings, setting
 from calendar_app.db import session_scope
-from calendar_app.services import open_store
-from events.timeparse import parse_datetime, zone
+from calendar_app.services import open_store, parse_window
+from events.queries import filter_lists
 from exports import feeds
 from exports.cache import iter_feed
 from exports.models import DEFAULT_CANCELLED_DAYS
@@ -129,15 +129,9 @@ def export_calendar(
     """
     from events.drafts import choice
 
-    tz = zone(settings.default_tz)
-    selection = Selection(
-        kinds=request.kinds, regions=request.regions, partners=request.partners, programmes=request.programmes,
-        statuses=request.statuses, visibilities=request.visibilities, campaigns=request.campaigns,
-        private=True,
-        start=parse_datetime(request.start, tz=tz, now=now) if request.start else None,
-        end=parse_datetime(request.end, tz=tz, now=now) if request.end else None,
-        cancelled_for=timedelta(days=request.cancelled_days),
-    )
+    start, end = parse_window(request.start, request.end, settings=settings, now=now)
+    selection = Selection(**filter_lists(request), private=True, start=start, end=end,
+                          cancelled_for=timedelta(days=request.cancelled_days))
     detail = choice(Detail, request.detail, "detail")
     reminder_defaults = None
     if request.alarms_from_reminders:

@@ -47,20 +47,26 @@ class EventFilter:
     campaigns: Sequence[str] = ()
 
 
-def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> queries.EventQuery:
+def parse_window(
+    start: str | None, end: str | None, *, settings: Settings, now: datetime, days: str | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """`--from`, `--to` (and `--days`) as instants; dates and times without an offset are read in the
+    user's zone. An end not after the start is refused."""
     tz = zone(settings.default_tz)
-    start = parse_datetime(filters.start, tz=tz, now=now) if filters.start else None
-    end = parse_datetime(filters.end, tz=tz, now=now) if filters.end else None
-    if filters.days is not None:
-        start = start or now
-        end = start + parse_duration(filters.days if filters.days[-1:].isalpha() else filters.days + "d")
-    if start is not None and end is not None and end <= start:
-        raise InvalidTimeRange(start.isoformat(sep=" "), end.isoformat(sep=" "))
-    return queries.EventQuery(
-        start=start, end=end, kinds=filters.kinds, regions=filters.regions, partners=filters.partners,
-        programmes=filters.programmes, statuses=filters.statuses, visibilities=filters.visibilities,
-        text=filters.text, limit=filters.limit, ids=filters.ids, campaigns=filters.campaigns,
-    )
+    first = parse_datetime(start, tz=tz, now=now) if start else None
+    last = parse_datetime(end, tz=tz, now=now) if end else None
+    if days is not None:
+        first = first or now
+        last = first + parse_duration(days if days[-1:].isalpha() else days + "d")
+    if first is not None and last is not None and last <= first:
+        raise InvalidTimeRange(first.isoformat(sep=" "), last.isoformat(sep=" "))
+    return first, last
+
+
+def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> queries.EventQuery:
+    start, end = parse_window(filters.start, filters.end, days=filters.days, settings=settings, now=now)
+    return queries.EventQuery(start=start, end=end, text=filters.text, limit=filters.limit, ids=filters.ids,
+                              **queries.filter_lists(filters))
 
 
 def create_planned_event(draft: NewEventDraft, *, session: Session, settings: Settings, now: datetime) -> Event:

@@ -50,6 +50,15 @@ class EventQuery:
     campaigns: Sequence[str] = ()  # campaign slugs: events of any of their editions (issue 5)
 
 
+# The list filters every selection of events shares (the CLI's, a feed's, an export's, the query's).
+FILTER_LISTS = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
+
+
+def filter_lists(source: object) -> dict[str, Any]:
+    """The list filters of any of those shapes, to hand to another: `EventQuery(**filter_lists(x))`."""
+    return {name: getattr(source, name) for name in FILTER_LISTS}
+
+
 _EDITIONS = CampaignEdition.__table__  # type: ignore[attr-defined]
 _CAMPAIGNS = Campaign.__table__  # type: ignore[attr-defined]
 _COLUMNS = (

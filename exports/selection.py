@@ -62,11 +62,8 @@ def event_query(selection: Selection) -> queries.EventQuery | None:
     names only `confidential`): an empty visibility list would mean "any" to the query."""
     if not selection.admitted_visibilities():
         return None
-    return queries.EventQuery(
-        start=selection.start, end=selection.end, kinds=selection.kinds, regions=selection.regions,
-        partners=selection.partners, programmes=selection.programmes, statuses=selection.statuses,
-        visibilities=selection.admitted_visibilities(), campaigns=selection.campaigns,
-    )
+    lists = {**queries.filter_lists(selection), "visibilities": selection.admitted_visibilities()}
+    return queries.EventQuery(start=selection.start, end=selection.end, **lists)
 
 
 @dataclass(frozen=True)

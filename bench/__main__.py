@@ -6,10 +6,23 @@ number of targets it missed (None counts as 0), and the exit code is 1 if any wa
 
 from __future__ import annotations
 
+import compileall
 import importlib
 import pkgutil
 import sys
 from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PACKAGES = ("calendar_app", "commands", "events", "exports")
+
+
+def byte_compile_project() -> None:
+    """Write our modules' .pyc files first, as installing a wheel does: the editable install leaves them
+    to the first run, and with PYTHONDONTWRITEBYTECODE set every CLI start would compile them again
+    (about 100 ms), which measures the environment, not the code."""
+    for package in PACKAGES:
+        compileall.compile_dir(PROJECT / package, quiet=1)
+    compileall.compile_file(PROJECT / "cli.py", quiet=1)
 
 
 def main(argv: list[str]) -> int:
@@ -17,6 +30,7 @@ def main(argv: list[str]) -> int:
                    if not m.name.startswith("_") and m.name not in ("common", "data"))
     # `python -m bench feeds --events 2000`: one area, the rest of the words are its options.
     names, options = (argv[:1], argv[1:]) if argv and argv[0] in areas else (areas, [])
+    byte_compile_project()
     missed = 0
     for name in names:
         module = importlib.import_module(f"bench.{name}")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 PYTHON = sys.executable
@@ -15,13 +16,36 @@ CLI = str(Path(sys.executable).with_name("calendar-app"))
 
 def time_command(args: Sequence[str], runs: int = 7, env: dict[str, str] | None = None) -> float:
     """Median wall time of a command in seconds (one warm-up run first)."""
-    samples = []
+    samples = [_wall(args, env) for _ in range(runs + 1)]
+    return statistics.median(samples[1:])
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Medians of a command and of its baseline, and the median of their per-pair differences (seconds)."""
+
+    command: float
+    baseline: float
+    difference: float
+
+
+def time_paired(command: Sequence[str], baseline: Sequence[str], runs: int = 11,
+                env: dict[str, str] | None = None) -> Paired:
+    """Run the command and its baseline alternately, so that a machine slowing down or speeding up
+    during the run weighs on both sides alike; one warm-up pair first."""
+    pairs = []
     for index in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+        took = [_wall(args, env) for args in (command, baseline)]
         if index:
-            samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+            pairs.append(took)
+    return Paired(statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs),
+                  statistics.median(p[0] - p[1] for p in pairs))
+
+
+def _wall(args: Sequence[str], env: dict[str, str] | None) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
 
 
 def report(name: str, value: float, unit: str, *, baseline: float | None = None, limit: float | None = None,

@@ -6,14 +6,16 @@ the same window query with the standard `sqlite3` module, printing JSON.
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import CLI, PYTHON, report, time_command
+from bench.common import CLI, PYTHON, Paired, report, time_paired
 
 EVENTS = 100_000
 SPAN_DAYS = 730  # 100,000 events over two years: about 4,100 in a 30-day window
@@ -69,29 +71,27 @@ def build(path: Path) -> float:
 def run() -> int:
     print(f"store (issue 2): {EVENTS:,} events in SQLite")
     missed = 0
-    floor = time_command([PYTHON, "-c", "pass"], runs=10)
-    missed += report("python -c pass", floor * 1000, "ms")
+    floor = [PYTHON, "-c", "pass"]
     for args in (["--help"], ["--version"]):
-        took = time_command([CLI, *args], runs=10)
-        missed += report(f"calendar-app {args[0]} (minus python -c pass)", (took - floor) * 1000, "ms", limit=150)
+        missed += _report_paired(f"calendar-app {args[0]}", time_paired([CLI, *args], floor), "python -c pass")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         missed += report("bulk insert of 100,000 events", build(path), "s", limit=10)
         env = {**os.environ, "CALENDAR_APP_DB": str(path), "CALENDAR_APP_TZ": "UTC"}
         end = WINDOW_START + timedelta(days=30)
         sql_bounds = [WINDOW_START.strftime("%Y-%m-%d %H:%M:%S"), end.strftime("%Y-%m-%d %H:%M:%S")]
-        import_floor = time_command([PYTHON, "-c", FLOOR_LIST, str(path), *sql_bounds])
-        missed += report("floor: import sqlmodel+typer, sqlite3 window -> JSON", import_floor * 1000, "ms")
+        import_floor = [PYTHON, "-c", FLOOR_LIST, str(path), *sql_bounds]
         listing = [CLI, "event", "list", "--from", WINDOW_START.isoformat(), "--to", end.isoformat(), "--json"]
-        rows = len(__import__("json").loads(__import__("subprocess").run(
-            listing, env=env, check=True, capture_output=True).stdout))
-        took = time_command(listing, env=env)
-        missed += report(f"event list 30-day window --json ({rows:,} rows) minus floor",
-                         (took - import_floor) * 1000, "ms", limit=150)
-        print(f"{'':<52} {took * 1000:10.3f} ms in all, ratio to floor {took / import_floor:.2f}")
+        rows = len(json.loads(subprocess.run(listing, env=env, check=True, capture_output=True).stdout))
+        missed += _report_paired(f"event list 30-day window --json ({rows:,} rows)",
+                                 time_paired(listing, import_floor, env=env), "the floor")
         add = [CLI, "event", "add", "Зөвшилцөх уулзалт", "--start", "2026-05-06 10:00", "--region", "khovd",
                "--partner", "Эрүүл мэндийн яам"]
-        took = time_command(add, env=env)
-        missed += report("event add minus floor", (took - import_floor) * 1000, "ms", limit=150)
-        print(f"{'':<52} {took * 1000:10.3f} ms in all, ratio to floor {took / import_floor:.2f}")
+        missed += _report_paired("event add", time_paired(add, import_floor, env=env), "the floor")
     return missed
+
+
+def _report_paired(name: str, timing: Paired, baseline: str) -> int:
+    print(f"{name:<52} {timing.command * 1000:10.3f} ms; {baseline} {timing.baseline * 1000:.3f} ms, "
+          f"ratio {timing.command / timing.baseline:.2f}")
+    return report(f"  minus {baseline} (median of paired runs)", timing.difference * 1000, "ms", limit=150)

@@ -124,7 +124,7 @@ def add_edition(
 ) -> EditionInfo:
     """`campaign edition add`: the edition and its readiness tasks (docs/campaigns.md), in one transaction."""
     with session_scope(open_store(settings)) as session:
-        campaign = campaigns.find_campaign(slug, session=session)
+        campaign = campaigns.get_campaign(slug, session=session)
         template = readiness_template(campaign.slug)
         edition = campaigns.add_edition(campaign, year, themes, session=session, now=now)
         info = edition_info(campaign, edition)
@@ -136,7 +136,7 @@ def set_theme(
     slug: str, year: int, themes: Sequence[str], *, settings: Settings, now: datetime
 ) -> EditionInfo:
     with session_scope(open_store(settings)) as session:
-        campaign = campaigns.find_campaign(slug, session=session)
+        campaign = campaigns.get_campaign(slug, session=session)
         return edition_info(campaign, campaigns.set_theme(campaign, year, themes, session=session, now=now))
 
 
@@ -148,7 +148,7 @@ def list_campaigns(*, settings: Settings) -> list[CampaignInfo]:
 def show_campaign(slug: str, year: int | None, *, settings: Settings, now: datetime | None = None) -> CampaignInfo:
     """`campaign show`; with `now`, each edition's readiness tasks too."""
     with session_scope(open_store(settings)) as session:
-        campaign = campaigns.find_campaign(slug, session=session)
+        campaign = campaigns.get_campaign(slug, session=session)
         return _campaign_info(campaign, session=session, year=year, tz=settings.default_tz, now=now)
 
 
@@ -198,7 +198,7 @@ def _edition_events(edition: CampaignEdition, *, session: Session) -> list[Event
 def programme(slug: str, year: int | None, *, settings: Settings) -> ProgrammeView:
     overrides = holiday_overrides()
     with session_scope(open_store(settings)) as session:
-        campaign = campaigns.find_campaign(slug, session=session)
+        campaign = campaigns.get_campaign(slug, session=session)
         edition = campaigns.get_edition(campaign, year, session=session)
         info = edition_info(campaign, edition)
         events = _edition_events(edition, session=session)
@@ -221,7 +221,7 @@ def roll(
     (`on_copy` replaces that step), and the new edition gets its own readiness tasks (the earlier edition's
     stay as they are)."""
     with session_scope(open_store(settings)) as session:
-        campaign = campaigns.find_campaign(slug, session=session)
+        campaign = campaigns.get_campaign(slug, session=session)
         template = readiness_template(campaign.slug)
         plan = on_copy or (lambda copies: plan_copies(copies, session=session, now=now))
         result = roll_edition(campaign, to_year, themes, from_year=from_year, session=session, now=now,
@@ -235,7 +235,7 @@ def roll(
 
 def report(slug: str, year: int | None, *, settings: Settings) -> CampaignReport:
     with session_scope(open_store(settings)) as session:
-        campaign = campaigns.find_campaign(slug, session=session)
+        campaign = campaigns.get_campaign(slug, session=session)
         edition = campaigns.get_edition(campaign, year, session=session)
         info = edition_info(campaign, edition)
         figures = figures_of(info, _edition_events(edition, session=session))

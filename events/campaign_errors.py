@@ -10,14 +10,25 @@ class InvalidWindow(InvalidInput):
         super().__init__(f"cannot read the window {window!r}: {why}; write it as 11-25..12-10 (MM-DD..MM-DD)")
 
 
+def _unknown_campaign_message(slug: str) -> str:
+    return (f"unknown campaign {slug!r}: see 'calendar-app campaign list', or add it with "
+            f"'calendar-app campaign add {slug} --name ... --window MM-DD..MM-DD'")
+
+
 class UnknownCampaign(InvalidInput):
-    """A campaign named in an option or argument that does not exist (exit 2, as an unknown region)."""
+    """A campaign named in an option that does not exist (exit 2, as an unknown region)."""
 
     def __init__(self, slug: str) -> None:
-        super().__init__(
-            f"unknown campaign {slug!r}: see 'calendar-app campaign list', or add it with "
-            f"'calendar-app campaign add {slug} --name ... --window MM-DD..MM-DD'"
-        )
+        super().__init__(_unknown_campaign_message(slug))
+
+
+class CampaignNotFound(CalendarAppError, LookupError):
+    """The campaign a command acts on, named as its argument, does not exist (exit 1)."""
+
+    exit_code = 1
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(_unknown_campaign_message(slug))
 
 
 class CampaignExists(InvalidInput):

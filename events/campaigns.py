@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from events.campaign_errors import (
     CampaignExists,
+    CampaignNotFound,
     EditionExists,
     EditionMissing,
     EditionNotFound,
@@ -96,10 +97,23 @@ def add_campaign(
 
 
 def find_campaign(slug: str, *, session: Session) -> Campaign:
-    campaign = session.exec(select(Campaign).where(col(Campaign.slug) == slug.strip().lower())).first()
+    """The campaign an option names (`--campaign`): `UnknownCampaign`, exit 2, when there is none."""
+    campaign = _campaign_or_none(slug, session=session)
     if campaign is None:
         raise UnknownCampaign(slug)
     return campaign
+
+
+def get_campaign(slug: str, *, session: Session) -> Campaign:
+    """The campaign a command acts on (`campaign show SLUG`): `CampaignNotFound`, exit 1, when there is none."""
+    campaign = _campaign_or_none(slug, session=session)
+    if campaign is None:
+        raise CampaignNotFound(slug)
+    return campaign
+
+
+def _campaign_or_none(slug: str, *, session: Session) -> Campaign | None:
+    return session.exec(select(Campaign).where(col(Campaign.slug) == slug.strip().lower())).first()
 
 
 def list_campaigns(*, session: Session) -> list[Campaign]:

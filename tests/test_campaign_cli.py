@@ -67,7 +67,6 @@ def test_holiday_overrides_file_adds_a_late_announced_day(db: str, tmp_path: Pat
 
 @pytest.mark.parametrize(("args", "words"), [
     (["campaign", "add", "x", "--name", "X", "--window", "02-30..03-01"], "02-30"),
-    (["campaign", "edition", "add", "nope", "2025"], "unknown campaign 'nope'"),
     (["campaign", "edition", "add", "16-days", "2025"], "has a 2025 edition already"),
     (["campaign", "edition", "add", "16-days", "2026", "--theme", "de:Gemeinsam"], "'de' is not a language"),
     (["campaign", "roll", "16-days", "--to", "2025", "--from", "2025"], "has a 2025 edition already"),
@@ -110,3 +109,11 @@ def test_event_list_filters_by_campaign(db: str) -> None:
     assert [e["title"] for e in listed] == ["Үндэсний нээлт"]
     result = run(db, "event", "list", "--campaign", "nope")
     assert result.exit_code == 2 and "unknown campaign 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["campaign", "show", "nope"], ["campaign", "edition", "add", "nope", "2025"]])
+def test_a_command_acting_on_an_unknown_campaign_exits_1(db: str, args: list[str]) -> None:
+    before = run(db, "campaign", "list", "--json").stdout
+    result = run(db, *args)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "unknown campaign 'nope'" in result.stderr
+    assert run(db, "campaign", "list", "--json").stdout == before

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from calendar_app import campaign_services, services
 from calendar_app.config import Settings
 from events.campaign_errors import (
+    CampaignNotFound,
     EditionExists,
     EditionMissing,
     EditionNotFound,
@@ -157,8 +158,6 @@ def _no_edition(settings: Settings) -> None:
 BAD: dict[str, tuple[Callable[[Settings], object], type[CalendarAppError]]] = {
     "window 02-30": (lambda s: campaign_services.add_campaign(
         "x", name="X", window="02-01..02-30", color=None, preset=None, settings=s), InvalidWindow),
-    "unknown campaign": (lambda s: campaign_services.add_edition("nope", 2025, [], settings=s, now=NOW),
-                         UnknownCampaign),
     "unknown campaign on an event": (_unknown_campaign, UnknownCampaign),
     "duplicate edition": (lambda s: campaign_services.add_edition("16-days", 2025, [], settings=s, now=NOW),
                           EditionExists),
@@ -180,6 +179,22 @@ def test_bad_input_is_refused_with_exit_2_and_nothing_changes(sqlite_settings: S
         action(sqlite_settings)
     assert caught.value.exit_code == 2
     assert "\n" not in str(caught.value)
+    assert dump(sqlite_settings) == before
+
+
+@pytest.mark.parametrize("action", [
+    lambda s: campaign_services.add_edition("nope", 2025, [], settings=s, now=NOW),
+    lambda s: campaign_services.show_campaign("nope", None, settings=s),
+    lambda s: campaign_services.roll("nope", 2026, [], settings=s, now=NOW),
+], ids=["edition add", "show", "roll"])
+def test_unknown_campaign_a_command_acts_on_is_exit_1_and_nothing_changes(
+    sqlite_settings: Settings, action: Callable[[Settings], object]
+) -> None:
+    build_programme(sqlite_settings)
+    before = dump(sqlite_settings)
+    with pytest.raises(CampaignNotFound) as caught:
+        action(sqlite_settings)
+    assert caught.value.exit_code == 1 and "campaign list" in str(caught.value)
     assert dump(sqlite_settings) == before
 
 

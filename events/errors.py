@@ -48,8 +48,8 @@ class UnknownChoice(InvalidInput):
 
 
 class InvalidTimeRange(InvalidInput):
-    def __init__(self, start: str, end: str) -> None:
-        super().__init__(f"the end {end} is before the start {start}: give a later --end or a --duration")
+    def __init__(self, start: str, end: str, fix: str = "give a later --end or a --duration") -> None:
+        super().__init__(f"the end {end} is not after the start {start}: {fix}")
 
 
 class InvalidParticipants(InvalidInput):

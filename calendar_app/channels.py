@@ -22,11 +22,13 @@ from events.notify_errors import ChannelConfigError
 
 
 class ChannelFailure(Exception):
-    """A message did not go out; `permanent` when trying again cannot help."""
+    """A message did not go out; `permanent` when trying again cannot help; `unreachable` when the server did
+    not answer at all, so the rest of the group is not tried (each try would wait for the timeout again)."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, unreachable: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.unreachable = unreachable
 
 
 Finisher = Callable[[], list["ChannelFailure | None"]]
@@ -208,8 +210,17 @@ def _attempt(channel: EmailChannel, item: tuple[bytes, str, str]) -> ChannelFail
 
 
 def send_each(channel: EmailChannel, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
-    """`send_many` for channels that send one message at a time (one SMTP connection)."""
-    return [_attempt(channel, item) for item in items]
+    """`send_many` for channels that send one message at a time (one SMTP connection). Once the server is
+    unreachable the remaining messages are not tried: they are retried with the next pass instead, so a hung
+    server costs one timeout a group, not one a message (which could outlast the dispatcher's lease)."""
+    results: list[ChannelFailure | None] = []
+    for item in items:
+        failure = _attempt(channel, item)
+        results.append(failure)
+        if failure is not None and failure.unreachable:
+            untried = ChannelFailure(f"not tried, the server was unreachable: {failure}", unreachable=True)
+            return results + [untried] * (len(items) - len(results))
+    return results
 
 
 @dataclass(frozen=True)
@@ -284,7 +295,9 @@ class SMTPChannel(NoStaging):
                                  permanent=500 <= code < 600) from error
         except (smtplib.SMTPException, OSError) as error:
             self.close()
-            raise ChannelFailure(f"{self.config.where}: {type(error).__name__}: {error}") from error
+            unreachable = isinstance(error, OSError | smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError)
+            raise ChannelFailure(f"{self.config.where}: {type(error).__name__}: {error}",
+                                 unreachable=unreachable) from error
 
     def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
         return send_each(self, items)

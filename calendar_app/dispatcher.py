@@ -128,6 +128,14 @@ class Dispatcher:
         with self.engine.begin() as conn:
             return sorted(conn.execute(statement).scalars().all())
 
+    def renew(self, token: str, now: datetime) -> set[int]:
+        """Extend the lease on what `token` still holds and return those ids. A delivery missing from them was
+        taken over by another dispatcher after our lease ran out: it sends it, we must not."""
+        statement = (update(D).where(D.c.claimed_by == token, D.c.status == DeliveryStatus.claimed)
+                     .values(lease_until=now + self.config.lease).returning(D.c.id))
+        with self.engine.begin() as conn:
+            return set(conn.execute(statement).scalars().all())
+
     def next_due(self) -> datetime | None:
         """The earliest moment a pending delivery becomes due or a lease runs out."""
         with Session(self.engine) as session:
@@ -152,7 +160,7 @@ class Dispatcher:
                     ids = self.claim(now, token)
                     if not ids:
                         break
-                    self._send_batch(ids, token, clock, recorder, groups)
+                    self._send_batch(ids, token, now, clock, recorder, groups)
                     now = clock()
                 for group in groups:
                     report.add(group.result())
@@ -224,18 +232,27 @@ class Dispatcher:
                              task_due=task.due_utc if task else None)
         return mail.as_bytes(policy=SMTP_POLICY)
 
-    def _send_batch(self, ids: list[int], token: str, clock: Callable[[], datetime],
+    def _send_batch(self, ids: list[int], token: str, claimed_at: datetime, clock: Callable[[], datetime],
                     recorder: ThreadPoolExecutor, groups: list[Future[PassReport]]) -> None:
         """Send the claimed deliveries in groups of `record_every`. Each group's messages are handed over at
         once; waiting until they are durable and recording the outcomes runs on `recorder` while the next
         group goes out, so the slow part (fsync, commit) stays off the path of the messages. At most a few groups
-        are unrecorded at a time: a crash resends at most `UNRECORDED_GROUPS * record_every` messages."""
+        are unrecorded at a time: a crash resends at most `UNRECORDED_GROUPS * record_every` messages.
+
+        Past half the lease (a slow server), the lease is renewed before the next group, and only the
+        deliveries still held go out."""
         rows, events, tasks = self._load(ids)
         size = self.config.record_every
+        renew_at = claimed_at + self.config.lease / 2
         for first in range(0, len(rows), size):
             if len(groups) >= UNRECORDED_GROUPS:
                 groups[-UNRECORDED_GROUPS].result()  # bounds what a crash would resend
-            ready, mails, finish = self._send_group(rows[first:first + size], events, tasks, clock)
+            group = rows[first:first + size]
+            if (moment := clock()) >= renew_at:
+                held = self.renew(token, moment)
+                renew_at = moment + self.config.lease / 2
+                group = [row for row in group if row[0].id in held]
+            ready, mails, finish = self._send_group(group, events, tasks, clock)
             groups.append(recorder.submit(self._finish_group, ready, mails, finish, token, clock))
 
     def _finish_group(self, ready: list[dict[str, Any]], mails: list[Delivery], finish: Finisher, token: str,

@@ -53,8 +53,9 @@ def smtp_sink(delay: float = 0.0) -> Iterator[tuple[Sink, int]]:
 
 
 @contextmanager
-def silent_server() -> Iterator[int]:
-    """Accepts connections and never answers: an SMTP server that hangs."""
+def silent_server() -> Iterator[tuple[int, list[socket.socket]]]:
+    """Accepts connections and never answers: an SMTP server that hangs. Yields its port and the
+    connections it accepted."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
@@ -74,7 +75,7 @@ def silent_server() -> Iterator[int]:
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        yield port
+        yield port, held
     finally:
         stop.set()
         thread.join()

@@ -118,15 +118,64 @@ def test_a_refusing_server_leads_to_retries_with_backoff_then_a_recorded_failure
     assert _log(settings)[key][:2] == ("failed", 3)
 
 
-def test_a_hanging_server_times_out_and_is_retried(sqlite_settings: Settings) -> None:
-    emails = add_contacts(sqlite_settings, 1, now=NOW)
+def test_a_hanging_server_times_out_once_a_group_and_all_are_retried(sqlite_settings: Settings) -> None:
+    emails = add_contacts(sqlite_settings, 4, now=NOW)
     add_event(sqlite_settings, now=NOW, start=START, kind="signing", notify=emails)
-    with silent_server() as port:
+    with silent_server() as (port, connections):
         channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}?timeout=0.3"))
         report = _dispatcher(sqlite_settings, channel).run_pass(at(DAY_BEFORE))
-    assert report.retried == 1
-    status, _, error = _log(sqlite_settings)[f"{emails[0]} start-1d"]
-    assert status == "pending" and "timed out" in (error or "")
+        tried = len(connections)
+    assert report.retried == 4
+    assert tried == 1  # the other three wait for the next pass instead of each waiting for the timeout
+    log = _log(sqlite_settings)
+    assert {status for status, _, _ in log.values()} == {"pending"}
+    assert all("timed out" in (error or "") for _, _, error in log.values())
+
+
+class _SlowOutbox(OutboxChannel):
+    """A real outbox whose every hand-over takes `step` on the injected clock, as a slow server would; on the
+    given hand-over another dispatcher runs a pass meanwhile."""
+
+    def __init__(self, path: Path, clock: list[datetime], step: timedelta, meanwhile: dict[int, Any]) -> None:
+        super().__init__(path)
+        self.clock, self.step, self.meanwhile, self.calls = clock, step, meanwhile, 0
+
+    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Any:
+        self.calls += 1
+        self.clock[0] += self.step
+        if self.calls in self.meanwhile:
+            self.meanwhile[self.calls]()
+        return super().hand_over(items)
+
+
+def test_a_slow_batch_renews_its_lease_so_no_other_dispatcher_sends_twice(sqlite_settings: Settings,
+                                                                          outbox: Path) -> None:
+    emails = add_contacts(sqlite_settings, 4, now=NOW)
+    add_event(sqlite_settings, now=NOW, start=START, kind="signing", notify=emails)
+    clock = [DAY_BEFORE]
+    other = _dispatcher(sqlite_settings, OutboxChannel(outbox), lease=timedelta(minutes=2))
+    other_reports: list[Any] = []
+    # One message a group, 50 s each: the third group starts 150 s after the claim, past the 2-minute lease.
+    slow = _SlowOutbox(outbox, clock, timedelta(seconds=50),
+                       {3: lambda: other_reports.append(other.run_pass(lambda: clock[0]))})
+    first = _dispatcher(sqlite_settings, slow, lease=timedelta(minutes=2), record_every=1)
+    report = first.run_pass(lambda: clock[0])
+    assert (report.sent, other_reports[0].sent) == (4, 0)
+    counts = message_id_counts(outbox_raw(outbox))
+    assert len(counts) == 4 and set(counts.values()) == {1}
+    assert {v[:2] for v in _log(sqlite_settings).values()} == {("sent", 1)}
+
+
+def test_renewal_keeps_only_what_the_token_still_holds(sqlite_settings: Settings, outbox: Path) -> None:
+    emails = add_contacts(sqlite_settings, 2, now=NOW)
+    add_event(sqlite_settings, now=NOW, start=START, kind="signing", notify=emails)
+    dispatcher = _dispatcher(sqlite_settings, OutboxChannel(outbox), lease=timedelta(minutes=2), batch=1)
+    mine = dispatcher.claim(DAY_BEFORE, "slow-worker")
+    later = DAY_BEFORE + timedelta(minutes=3)
+    taken = dispatcher.claim(later, "other-worker")  # the lease ran out: the other worker takes it over
+    assert taken == mine
+    assert dispatcher.renew("slow-worker", later) == set()
+    assert dispatcher.renew("other-worker", later) == set(taken)
 
 
 class _Webhook(BaseHTTPRequestHandler):

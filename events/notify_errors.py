@@ -63,3 +63,14 @@ class WorkflowFileError(InvalidInput):
 class ChannelConfigError(InvalidInput):
     def __init__(self, what: str, why: str) -> None:
         super().__init__(f"the {what} configuration is unusable: {why}")
+
+
+class UnknownAssignee(InvalidInput):
+    """A workflow step assigned to a contact that does not exist (the workflows file is wrong, exit 2)."""
+
+    def __init__(self, ref: str, step: str, kind: str) -> None:
+        super().__init__(
+            f"the {kind} step {step!r} is assigned to {ref!r}, who is not a contact: add the contact with "
+            "'calendar-app contact add NAME --email ADDR', or fix the assignee in the workflows file "
+            "(CALENDAR_APP_WORKFLOWS)"
+        )

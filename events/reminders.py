@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from events.contacts import find_contact, group_name
 from events.models import Event, EventPartner, EventStatus
+from events.notify_errors import ContactNotFound, UnknownAssignee
 from events.notify_models import (
     Contact,
     ContactGroup,
@@ -40,7 +41,7 @@ from events.planning import (
     plan_tasks,
     reconcile,
 )
-from events.workflows import KindDefaults, defaults_for
+from events.workflows import ORGANIZER, KindDefaults, Step, defaults_for
 
 OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
 
@@ -133,6 +134,29 @@ def _new_delivery(p: PlannedDelivery, event_id: int, now: datetime, task_id: int
                     ready_utc=p.due_utc, task_id=task_id, created_at=now, updated_at=now)
 
 
+def _step_owner(step: Step, event: Event, organiser: Contact | None, *, session: Session) -> Contact | None:
+    """Who a new task of this step belongs to: the organiser's contact, or the contact the step names."""
+    if step.assignee == ORGANIZER:
+        return organiser
+    try:
+        return find_contact(step.assignee, session=session)
+    except ContactNotFound as missing:
+        if event.status == EventStatus.cancelled:
+            return None  # a cancellation must go through even if the workflows file went out of date
+        raise UnknownAssignee(step.assignee, step.key, event.kind) from missing
+
+
+def _task_owner(task: Task, event: Event, organiser: Contact | None, *, session: Session) -> Contact | None:
+    """The contact an existing task is assigned to, if it is (still) one; the organiser's contact for a task
+    assigned to the organiser by name."""
+    if not task.assignee or task.assignee == event.organizer:
+        return organiser
+    try:
+        return find_contact(task.assignee, session=session)
+    except ContactNotFound:
+        return None
+
+
 def _sync_tasks(event: Event, defaults: KindDefaults, contacts: list[Contact], *, session: Session,
                 now: datetime) -> tuple[list[PlannedDelivery], dict[str, int]]:
     """Create or re-time the workflow's tasks; return the task notifications wanted and task ids by step."""
@@ -140,27 +164,31 @@ def _sync_tasks(event: Event, defaults: KindDefaults, contacts: list[Contact], *
     tasks = {t.step: t for t in session.exec(select(Task).where(col(Task.event_id) == event.id)).all()}
     organiser = next((c for c in contacts if event.organizer and event.organizer.strip().lower() in
                       {(c.email or "").lower(), c.name.lower()}), None)
+    steps = {s.key: s for s in defaults.steps}
     wanted: list[PlannedDelivery] = []
-    steps = [(s.key, s.title, s.at, s.notify) for s in defaults.steps]
-    planned = plan_tasks(steps, start=event.start_utc, end=event.end_utc)
+    planned = plan_tasks([(s.key, s.title, s.at, s.notify) for s in defaults.steps],
+                         start=event.start_utc, end=event.end_utc)
     for item in planned:
         task = tasks.get(item.step)
         if task is None:
+            owner = _step_owner(steps[item.step], event, organiser, session=session)
             task = Task(event_id=event.id, step=item.step, title=item.title, due_utc=item.due_utc,
-                        assignee=organiser.email if organiser else event.organizer, created_at=now,
+                        assignee=(owner.email or str(owner.id)) if owner else event.organizer, created_at=now,
                         updated_at=now)
             session.add(task)
             tasks[item.step] = task
-        elif task.status == TaskStatus.open and task.due_utc != item.due_utc:
-            task.due_utc = item.due_utc
-            touch_task(task, now)
-            session.add(task)
+        else:
+            owner = _task_owner(task, event, organiser, session=session)
+            if task.status == TaskStatus.open and task.due_utc != item.due_utc:
+                task.due_utc = item.due_utc
+                touch_task(task, now)
+                session.add(task)
         if event.status == EventStatus.cancelled and task.status == TaskStatus.open:
             task.status = TaskStatus.cancelled
             touch_task(task, now)
-        if item.notify and organiser is not None and task.status == TaskStatus.open and item.due_utc > now:
+        if item.notify and owner is not None and task.status == TaskStatus.open and item.due_utc > now:
             wanted.extend(PlannedDelivery(r.contact_id, r.channel, r.address, Purpose.task, f"task:{item.step}",
-                                          event.start_utc, item.due_utc) for r in channels_of(organiser))
+                                          event.start_utc, item.due_utc) for r in channels_of(owner))
     session.flush()
     return wanted, {step: t.id for step, t in tasks.items() if t.id is not None}
 

@@ -15,6 +15,7 @@ from events.notify_errors import InvalidOffset, UnknownKind, WorkflowFileError
 from events.planning import ReminderRule, parse_rule
 
 WORKFLOWS_ENV = "CALENDAR_APP_WORKFLOWS"
+ORGANIZER = "organizer"  # a step's default assignee: the contact named as the event's organizer
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Step:
     key: str
     title: str
     at: ReminderRule
-    assignee: str = "organizer"
+    assignee: str = ORGANIZER  # or a contact's e-mail or id
     notify: bool = False
 
 
@@ -47,7 +48,7 @@ def parse_workflows(text: str, where: str = "workflows.toml") -> dict[str, KindD
             reminders = tuple(parse_rule(r) for r in spec.get("reminders", []))
             steps = tuple(
                 Step(key=str(s["key"]), title=str(s["title"]), at=parse_rule(str(s["at"])),
-                     assignee=str(s.get("assignee", "organizer")), notify=bool(s.get("notify", False)))
+                     assignee=str(s.get("assignee", ORGANIZER)), notify=bool(s.get("notify", False)))
                 for s in spec.get("steps", [])
             )
             if len({s.key for s in steps}) != len(steps):

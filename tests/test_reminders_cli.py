@@ -74,3 +74,56 @@ def test_scheduler_once_with_a_broken_smtp_url_starts_and_reports_the_channel(ru
     assert result.exit_code == 0, result.output
     assert "sent 0" in result.output
     assert "e-mail channel failing" in caplog.text and "CALENDAR_APP_SMTP_URL" in caplog.text
+
+
+ASSIGNED_WORKFLOW = """
+[kinds.signing]
+reminders = []
+
+[[kinds.signing.steps]]
+key = "final-text"
+title = "Agree the final text"
+at = "start-7d"
+notify = true
+
+[[kinds.signing.steps]]
+key = "press-release"
+title = "Publish the press release"
+at = "end+1d"
+assignee = "press@example.mn"
+notify = true
+"""
+
+
+def test_a_step_assigned_to_a_contact_gets_its_task_and_message(run, tmp_path, monkeypatch) -> None:
+    workflows = tmp_path / "workflows.toml"
+    workflows.write_text(ASSIGNED_WORKFLOW, encoding="utf-8")
+    monkeypatch.setenv("CALENDAR_APP_WORKFLOWS", str(workflows))
+    assert run("contact", "add", "Organiser", "--email", "lead@example.mn", "--language", "en").exit_code == 0
+    assert run("contact", "add", "Хэвлэл", "--email", "press@example.mn", "--language", "mn").exit_code == 0
+    added = run("event", "add", "Санамж бичигт гарын үсэг зурах", "--kind", "signing", "--start", "2030-05-06 10:00",
+                "--organizer", "lead@example.mn")
+    assert added.exit_code == 0, added.output
+    tasks = {t["step"]: t["assignee"] for t in json.loads(run("task", "list", "--json").output)}
+    assert tasks == {"final-text": "lead@example.mn", "press-release": "press@example.mn"}
+    messages = {(r["rule"], r["to"]) for r in json.loads(run("reminder", "list", "--json").output)}
+    assert messages == {("task:final-text", "lead@example.mn"), ("task:press-release", "press@example.mn")}
+
+
+def test_a_step_assigned_to_an_unknown_contact_refuses_the_event_but_not_its_cancellation(
+    run, tmp_path, monkeypatch
+) -> None:
+    workflows = tmp_path / "workflows.toml"
+    workflows.write_text(ASSIGNED_WORKFLOW, encoding="utf-8")
+    monkeypatch.setenv("CALENDAR_APP_WORKFLOWS", str(workflows))
+    refused = run("event", "add", "Signing", "--kind", "signing", "--start", "2030-05-06 10:00")
+    assert refused.exit_code == 2
+    lines = refused.output.strip().splitlines()
+    assert len(lines) == 1 and "'press@example.mn', who is not a contact" in lines[0] and "contact add" in lines[0]
+    assert json.loads(run("event", "list", "--json").output) == []
+    assert run("contact", "add", "Press", "--email", "press@example.mn", "--language", "en").exit_code == 0
+    assert run("event", "add", "Signing", "--kind", "signing", "--start", "2030-05-06 10:00").exit_code == 0
+    assert run("contact", "remove", "press@example.mn").exit_code == 0
+    cancelled = run("event", "cancel", "1", "--reason", "postponed")
+    assert cancelled.exit_code == 0, cancelled.output
+    assert {t["status"] for t in json.loads(run("task", "list", "--all", "--json").output)} == {"cancelled"}

@@ -13,6 +13,7 @@ import asyncio
 import gzip
 import hashlib
 import html
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -43,6 +44,8 @@ from exports.selection import plan, store_state
 
 if TYPE_CHECKING:
     from events.workflows import KindDefaults
+
+log = logging.getLogger("calendar_app.server")
 
 CHECK_ENV = "CALENDAR_APP_FEED_CHECK_SECONDS"
 DEFAULT_CHECK_SECONDS = 0.1
@@ -83,32 +86,51 @@ def _headers(name: str, private: bool, etag: str, modified: datetime, length: in
     return full, common
 
 
-def reminder_defaults(feed: Feed) -> dict[str, KindDefaults] | None:
-    """The kind defaults in force when the feed shows reminder plans as VALARMs, else None."""
-    if not feeds.feed_alarm_plan(feed):
-        return None
-    from calendar_app.notify_config import workflows
+class KindDefaultsKeeper:
+    """The workflows file's kind defaults, for feeds that show reminder plans as VALARMs. The file is read
+    when the server starts (a broken one stops it, with the file's error); if it breaks while the server
+    runs, feeds keep the last good defaults and the error is logged once, instead of every such feed
+    failing until someone notices."""
 
-    return workflows()
+    def __init__(self) -> None:
+        from calendar_app.notify_config import workflows
+
+        self._read = workflows
+        self.good = workflows()
+        self.reported: str | None = None
+
+    def current(self) -> dict[str, KindDefaults]:
+        from events.notify_errors import WorkflowFileError
+
+        try:
+            self.good = self._read()
+            self.reported = None
+        except WorkflowFileError as error:
+            if str(error) != self.reported:
+                self.reported = str(error)
+                log.error("%s; feeds keep the reminder defaults read before", error)
+        return self.good
+
+    def state(self) -> str:
+        """Fingerprint of the reminder rules in force: an edited workflows file changes plan alarms."""
+        from exports.alarm_plan import defaults_tag
+
+        return defaults_tag(self.current())
 
 
-def defaults_state() -> str:
-    """Fingerprint of the kind defaults' reminder rules: an edited workflows file changes plan alarms."""
-    from calendar_app.notify_config import workflows
-    from events.notify_errors import WorkflowFileError
-    from exports.alarm_plan import defaults_tag
+def build_feed(feed: Feed, *, engine: Engine, now: datetime,
+               kind_defaults: Callable[[], dict[str, KindDefaults]] | None = None) -> Built:
+    """A feed's bytes and headers; `kind_defaults` gives the reminder defaults for plan alarms (default: the
+    workflows file as it is now)."""
+    defaults = None
+    if feeds.feed_alarm_plan(feed):
+        from calendar_app.notify_config import workflows
 
-    try:
-        return defaults_tag(workflows())
-    except WorkflowFileError as error:
-        return f"broken: {error}"
-
-
-def build_feed(feed: Feed, *, engine: Engine, now: datetime) -> Built:
+        defaults = (kind_defaults or workflows)()
     with session_scope(engine) as session:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
-                                  alarms=feeds.feed_alarms(feed), reminder_defaults=reminder_defaults(feed),
+                                  alarms=feeds.feed_alarms(feed), reminder_defaults=defaults,
                                   tasks=bool(feed.tasks)))
     digest = hashlib.sha256(body).hexdigest()[:40]
     modified = max(d for d in (chosen.last_modified, feed.updated_at) if d is not None).replace(microsecond=0)
@@ -125,6 +147,7 @@ class FeedCache:
 
     def __init__(self, engine: Engine, *, check_interval: float, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
+        self.kind_defaults = KindDefaultsKeeper()
         self.check_interval = check_interval
         self.clock = clock
         self.built: dict[str, Built] = {}
@@ -139,7 +162,7 @@ class FeedCache:
         if moment - self.checked_at < self.check_interval:
             return
         with session_scope(self.engine) as session:
-            state = (*store_state(session=session), defaults_state())
+            state = (*store_state(session=session), self.kind_defaults.state())
         self.checked_at = moment
         if state != self.state:
             self.state = state
@@ -169,7 +192,8 @@ class FeedCache:
                 self.locks.pop(key, None)  # unknown tokens must not pile up locks
                 return None
             generation = self.generation
-            built = await run_in_threadpool(build_feed, feed, engine=self.engine, now=now)
+            built = await run_in_threadpool(build_feed, feed, engine=self.engine, now=now,
+                                            kind_defaults=self.kind_defaults.current)
             if generation == self.generation:  # else the database changed while building: do not keep it
                 self.built[key] = built
             return built
@@ -310,6 +334,7 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders
 
     from calendar_app.feeds import BASE_URL_ENV
 
+    KindDefaultsKeeper()  # a broken workflows file stops the start with its error (exit 2)
     if not setting("base_url"):  # links on / and in messages point at this server
         os.environ[BASE_URL_ENV] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"Serving feeds on http://{host}:{port}/ (public links use {base_url()}); Ctrl-C stops.", flush=True)

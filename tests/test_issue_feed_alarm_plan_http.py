@@ -4,6 +4,8 @@ made from this (another) process or in the workflows file: each change gives a n
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -79,3 +81,35 @@ def test_plan_changes_give_new_etags(served) -> None:  # type: ignore[no-untyped
                         now=NOW + timedelta(hours=2))
     fourth = _get(client, path, third.headers["etag"])
     assert fourth.text.count("BEGIN:VALARM") == 1 and "TRIGGER;RELATED=END:PT1H" in fourth.text
+
+
+def test_a_workflows_file_broken_while_serving_keeps_the_last_good_alarms(served) -> None:  # type: ignore[no-untyped-def]
+    _, client, path, _, workflows = served
+    good = workflows.read_text(encoding="utf-8")
+    first = client.get(path)
+    assert first.status_code == 200 and "TRIGGER:-P1D" in first.text
+
+    workflows.write_text("[kinds.consultation\nreminders = [", encoding="utf-8")
+    later = time.time() + 10
+    os.utime(workflows, (later, later))
+    kept = client.get(path)
+    assert kept.status_code == 200 and kept.content == first.content
+
+    workflows.write_text(good.replace('reminders = ["start-1d", "start-2h"]', 'reminders = ["start-1w"]', 1),
+                         encoding="utf-8")
+    os.utime(workflows, (later + 10, later + 10))
+    fixed = _get(client, path, first.headers["etag"])
+    assert "TRIGGER:-P7D" in fixed.text and "TRIGGER:-P1D" not in fixed.text
+
+
+def test_serve_refuses_to_start_with_a_broken_workflows_file(tmp_path: Path) -> None:
+    broken = tmp_path / "workflows.toml"
+    broken.write_text("[kinds.consultation\n", encoding="utf-8")
+    env = {**os.environ, "CALENDAR_APP_WORKFLOWS": str(broken)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from cli import main; main()", "--db", f"sqlite:///{tmp_path / 'cal.db'}", "serve",
+         "--port", "1", "--no-reminders"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "cannot use the workflow file" in done.stderr

@@ -40,17 +40,38 @@ def _participants(event: EventView) -> str:
     return f"{count}{split}"
 
 
-def events_table(events: Sequence[EventView]):  # type: ignore[no-untyped-def]
+EVENT_COLUMNS = ("id", "when", "title", "kind", "region", "status", "visibility")
+# Left out, in this order, while the title would get fewer than TITLE_MIN_WIDTH columns of the terminal;
+# the status stays, so a cancelled event never looks confirmed.
+NARROW_DROPS = ("visibility", "region", "kind")
+TITLE_MIN_WIDTH = 30
+
+
+def events_table(events: Sequence[EventView], width: int | None = None):  # type: ignore[no-untyped-def]
+    """Events as a table for people; with the terminal's `width`, the columns that fit beside a readable title."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(show_lines=False)
-    for column in ("id", "when", "title", "kind", "region", "status", "visibility"):
-        table.add_column(column, overflow="fold", no_wrap=column not in ("title", "when"),
-                         ratio=1 if column == "title" else None)
-    for e in events:
-        table.add_row(str(e.id), when_text(e), Text(e.title), e.kind, e.region or "", e.status, e.visibility)
+    rows = [{"id": str(e.id), "when": when_text(e), "title": e.title, "kind": e.kind, "region": e.region or "",
+             "status": e.status, "visibility": e.visibility} for e in events]
+    columns = list(EVENT_COLUMNS)
+    if width is not None:
+        title_width = min(TITLE_MIN_WIDTH, _widest("title", rows))
+        for name in NARROW_DROPS:
+            if width - sum(_widest(c, rows) + 3 for c in columns if c != "title") >= title_width:
+                break
+            columns.remove(name)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold", no_wrap=column != "title")
+    for row in rows:
+        table.add_row(*(Text(row[c]) if c == "title" else row[c] for c in columns))
     return table
+
+
+def _widest(column: str, rows: Sequence[dict[str, str]]) -> int:
+    return max([len(column), *(len(row[column]) for row in rows)])
 
 
 def event_details(event: EventView) -> str:

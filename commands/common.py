@@ -42,6 +42,13 @@ def show(renderable: Any) -> None:
     Console(soft_wrap=False).print(renderable)
 
 
+def terminal_width() -> int:
+    """The width rich will print at: the terminal's, else COLUMNS, else 80."""
+    from rich.console import Console
+
+    return Console().width
+
+
 def emit_json(data: bytes) -> None:
     sys.stdout.buffer.write(data)
     sys.stdout.flush()

@@ -20,6 +20,7 @@ from commands.common import (
     now,
     show,
     show_event,
+    terminal_width,
     warn,
 )
 
@@ -133,7 +134,7 @@ def event_list(
     if as_json:
         emit_json(output.events_json(events))
     else:
-        show(output.events_table(events))
+        show(output.events_table(events, width=terminal_width()))
 
 
 @event_app.command("show")

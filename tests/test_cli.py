@@ -45,7 +45,7 @@ def test_list_filters_and_window(store_url: str) -> None:
     window = run(store_url, "event", "list", "--from", "2020-05-01", "--days", "30", "--json").json()
     assert [e["title"] for e in window] == [TITLE]
     table = run(store_url, "event", "list", "--search", "зөвшилцөх")
-    assert table.code == 0 and "consultation" in table.stdout
+    assert table.code == 0 and "зөвшилцөх" in table.stdout and "confirmed" in table.stdout
 
 
 def test_show_edit_cancel_delete(store_url: str) -> None:
@@ -131,3 +131,24 @@ def test_every_command_help_shows_a_real_example(sqlite_url: str, command: list[
 
 def test_version() -> None:
     assert run("unused.db", "--version").stdout.startswith("calendar-app ")
+
+
+LONG_TITLE = "«Монгол Улсад хүүхэд хамгааллын тогтолцоог бэхжүүлэх нь» төслийн II шатны санамж бичигт гарын үсэг зурах"
+
+
+def test_list_table_fits_the_terminal_and_always_shows_the_status(sqlite_url: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    run(sqlite_url, "event", "add", LONG_TITLE, "--kind", "signing", "--start", "2018-06-29 11:00",
+        "--region", "ulaanbaatar")
+    run(sqlite_url, "event", "cancel", "1", "--reason", "moved")
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = run(sqlite_url, "event", "list").stdout.splitlines()
+    assert max(len(line.rstrip()) for line in narrow) <= 80
+    assert narrow[0].split() == ["id", "when", "title", "status"] and "cancelled" in narrow[2]
+    assert set(LONG_TITLE.split()) <= set(" ".join(narrow).split())  # wrapped between words, none cut
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = run(sqlite_url, "event", "list").stdout.splitlines()
+    assert wide[0].split() == ["id", "when", "title", "kind", "region", "status", "visibility"]
+    assert LONG_TITLE in wide[2]
+    empty = run(sqlite_url, "event", "list", "--from", "2100-01-01")
+    assert empty.code == 0 and len(empty.stdout.splitlines()) == 2 and empty.stdout.split()[0] == "id"

@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from calendar_app.config import Settings, setting
 from calendar_app.db import session_scope
+from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
 from calendar_app.services import open_store, parse_window
 from events.queries import filter_lists
 from exports import feeds
@@ -70,7 +71,7 @@ def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
 def add_feed(spec: feeds.FeedSpec, *, settings: Settings, now: datetime) -> FeedInfo:
     engine = open_store(settings)
     with session_scope(engine) as session:
-        feed, token = feeds.add_feed(spec, session=session, now=now)
+        feed, token = feeds.add_feed(spec, session=session, now=now, kinds=kinds_for(spec.kinds))
         return _info(feed, token)
 
 
@@ -130,7 +131,8 @@ def export_calendar(
     from events.drafts import choice
 
     start, end = parse_window(request.start, request.end, settings=settings, now=now)
-    selection = Selection(**filter_lists(request), private=True, start=start, end=end,
+    selection = Selection(**{**filter_lists(request), "kinds": checked_kinds(request.kinds)}, private=True,
+                          start=start, end=end,
                           cancelled_for=timedelta(days=request.cancelled_days))
     detail = choice(Detail, request.detail, "detail")
     reminder_defaults = None
@@ -185,7 +187,8 @@ def import_file(
     except OSError as error:
         raise BadCalendarFile(f"cannot read {path}: {error.strerror}: check the path") from error
     text = decode(data, max_bytes=max_bytes or MAX_BYTES, source=source.name)
-    parsed = parse_calendar(text, default_kind=kind, default_tz=settings.default_tz, source=source.name)
+    parsed = parse_calendar(text, default_kind=kind, default_tz=settings.default_tz, source=source.name,
+                            kinds=known_kinds())
     if parsed.rejected and not skip_bad:
         shown = "; ".join(f"{where}: {reason}" for where, reason in parsed.rejected[:3])
         more = f" (and {len(parsed.rejected) - 3} more)" if len(parsed.rejected) > 3 else ""

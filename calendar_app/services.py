@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from calendar_app.config import Settings
 from calendar_app.db import create_db_engine, session_scope
+from calendar_app.kinds import checked_kinds, kinds_for
 from calendar_app.schema import ensure_schema
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days
@@ -66,15 +67,17 @@ def parse_window(
 
 def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> queries.EventQuery:
     start, end = parse_window(filters.start, filters.end, days=filters.days, settings=settings, now=now)
+    lists = {**queries.filter_lists(filters), "kinds": checked_kinds(filters.kinds)}
     return queries.EventQuery(start=start, end=end, text=filters.text, limit=filters.limit, ids=filters.ids,
-                              **queries.filter_lists(filters))
+                              **lists)
 
 
 def create_planned_event(draft: NewEventDraft, *, session: Session, settings: Settings, now: datetime) -> Event:
     """Store a new event and plan its reminders and workflow tasks, in the caller's transaction."""
     from calendar_app.notify_config import plan_notifications  # reminder models: ~100 ms, writes only
 
-    event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+    event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now,
+                                  kinds=kinds_for([draft.kind]))
     plan_notifications(event, draft.notify, draft.remind, None if draft.default_reminders else False,
                        session=session, now=now)
     return event
@@ -84,7 +87,7 @@ def edit_planned_event(ref: str, changes: EventChanges, *, session: Session, now
     """Change an event and bring its pending reminders and tasks in line, in the caller's transaction."""
     from calendar_app.notify_config import plan_notifications
 
-    event = services.edit_event(ref, changes, session=session, now=now)
+    event = services.edit_event(ref, changes, session=session, now=now, kinds=kinds_for([changes.kind]))
     plan_notifications(event, changes.notify, changes.remind, changes.default_reminders, session=session, now=now)
     return event
 

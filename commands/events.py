@@ -39,7 +39,8 @@ def event_add(
     start: Annotated[str, typer.Option(help="Start: 2025-11-26 10:00, 2025-11-26T10:00+08:00, "
                                        "'tomorrow 10:00', +3d; a date alone makes an all-day event.")],
     kind: Annotated[str, typer.Option(help="consultation, signing, round_table, launch, training, "
-                                      "campaign_day, meeting or other.")] = "meeting",
+                                      "campaign_day, meeting, other, or a kind your workflows file adds "
+                                      "('workflow list').")] = "meeting",
     end: Annotated[str | None, typer.Option(help="End (inclusive last day for all-day events).")] = None,
     duration: Annotated[str | None, typer.Option(help="Length instead of --end: 90m, 2h, 1d, 1w.")] = None,
     all_day: Annotated[bool, typer.Option("--all-day", help="Dates, not times; --end is the last day.")] = False,

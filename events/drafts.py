@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -101,6 +102,22 @@ def choice(enum: type[Choice], value: str, what: str) -> Choice:
         raise UnknownChoice(what, value, tuple(enum)) from error
 
 
+BUILT_IN_KINDS: tuple[str, ...] = tuple(kind.value for kind in EventKind)
+
+
+def kind_name(value: str) -> str:
+    """The canonical spelling of a kind: 'Round-Table' is round_table."""
+    return value.strip().lower().replace("-", "_")
+
+
+def kind_of(value: str, kinds: Sequence[str] = BUILT_IN_KINDS) -> str:
+    """The kind `value` names, if it is one of `kinds` (the built-in ones, and those an organisation added)."""
+    name = kind_name(value)
+    if name not in kinds:
+        raise UnknownChoice("kind", value, tuple(kinds))
+    return name
+
+
 def language_of(value: str) -> str:
     code = value.strip().lower()
     if code not in LANGUAGES:
@@ -175,7 +192,8 @@ def _clean(text: str | None) -> str | None:
     return stripped or None
 
 
-def resolve_new(draft: NewEventDraft, *, default_tz: str, now: datetime) -> tuple[dict[str, Any], Span]:
+def resolve_new(draft: NewEventDraft, *, default_tz: str, now: datetime,
+                kinds: Sequence[str] = BUILT_IN_KINDS) -> tuple[dict[str, Any], Span]:
     """Checked column values and span of a new event; raises a typed error on bad input."""
     title = draft.title.strip()
     if not title:
@@ -187,7 +205,7 @@ def resolve_new(draft: NewEventDraft, *, default_tz: str, now: datetime) -> tupl
     check_participants(draft.participants, draft.participants_actual, draft.women, draft.men)
     values = {
         "title": title,
-        "kind": choice(EventKind, draft.kind, "kind").value,
+        "kind": kind_of(draft.kind, kinds),
         "region": find_region(draft.region).slug if draft.region else None,
         "location": _clean(draft.location),
         "description": _clean(draft.description),

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from events.drafts import (
+    BUILT_IN_KINDS,
     EventChanges,
     Span,
     all_day_span,
     check_participants,
     choice,
+    kind_of,
     language_of,
     span_from_text,
     timed_span,
     zone_name_for,
 )
 from events.errors import MissingValue
-from events.models import Event, EventKind, EventStatus, Visibility
+from events.models import Event, EventStatus, Visibility
 from events.regions import find_region
 from events.timeparse import parse_date, parse_datetime, parse_duration, zone
 
@@ -86,7 +89,8 @@ def changed_span(event: Event, changes: EventChanges, *, now: datetime) -> Span:
     return _moved_span(span, changes, now=now)
 
 
-def changed_values(event: Event, changes: EventChanges, *, now: datetime) -> dict[str, Any]:
+def changed_values(event: Event, changes: EventChanges, *, now: datetime,
+                   kinds: Sequence[str] = BUILT_IN_KINDS) -> dict[str, Any]:
     """Column values that differ from the stored event; raises a typed error on bad input."""
     wanted: dict[str, Any] = {}
     for name in ("title", "location", "description", "url", "organizer"):
@@ -96,7 +100,7 @@ def changed_values(event: Event, changes: EventChanges, *, now: datetime) -> dic
     if "title" in wanted and wanted["title"] is None:
         raise MissingValue("the title", "an event cannot have an empty title")
     if changes.kind is not None:
-        wanted["kind"] = choice(EventKind, changes.kind, "kind").value
+        wanted["kind"] = kind_of(changes.kind, kinds)
     if changes.status is not None:
         wanted["status"] = choice(EventStatus, changes.status, "status").value
     if changes.visibility is not None:

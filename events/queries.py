@@ -17,10 +17,9 @@ from sqlmodel import Session
 
 from events.campaign_errors import UnknownCampaign
 from events.campaign_models import Campaign, CampaignEdition
-from events.drafts import choice
+from events.drafts import choice, kind_name
 from events.models import (
     Event,
-    EventKind,
     EventPartner,
     EventStatus,
     Organisation,
@@ -77,7 +76,8 @@ def _conditions(query: EventQuery, partner_ids: list[int] | None) -> list[Any]:
     if query.end is not None:
         conditions.append(table.c.start_utc < query.end)
     if query.kinds:
-        conditions.append(table.c.kind.in_([choice(EventKind, k, "kind").value for k in query.kinds]))
+        # Checked where they were typed (their kinds may include the organisation's own): only spelt here.
+        conditions.append(table.c.kind.in_([kind_name(k) for k in query.kinds]))
     if query.statuses:
         conditions.append(table.c.status.in_([choice(EventStatus, s, "status").value for s in query.statuses]))
     if query.visibilities:

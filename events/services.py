@@ -4,13 +4,13 @@ aware datetime; the caller owns the transaction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from events.drafts import EventChanges, NewEventDraft, resolve_new
+from events.drafts import BUILT_IN_KINDS, EventChanges, NewEventDraft, resolve_new
 from events.editing import SIGNIFICANT, changed_values
 from events.errors import EventNotFound
 from events.models import Event, EventPartner, EventStatus, Organisation, Programme, search_text_of
@@ -51,8 +51,10 @@ def _set_partners(event_id: int, names: Iterable[str], *, session: Session) -> N
         session.add(EventPartner(event_id=event_id, organisation_id=org_id))
 
 
-def create_event(draft: NewEventDraft, *, session: Session, default_tz: str, now: datetime) -> Event:
-    values, span = resolve_new(draft, default_tz=default_tz, now=now)
+def create_event(draft: NewEventDraft, *, session: Session, default_tz: str, now: datetime,
+                 kinds: Sequence[str] = BUILT_IN_KINDS) -> Event:
+    """Store a new event; `kinds` are the kinds it may have (the built-in ones unless told)."""
+    values, span = resolve_new(draft, default_tz=default_tz, now=now, kinds=kinds)
     event = Event(
         **values,
         start_utc=span.start_utc,
@@ -72,10 +74,11 @@ def create_event(draft: NewEventDraft, *, session: Session, default_tz: str, now
     return event
 
 
-def edit_event(ref: str | int, changes: EventChanges, *, session: Session, now: datetime) -> Event:
+def edit_event(ref: str | int, changes: EventChanges, *, session: Session, now: datetime,
+               kinds: Sequence[str] = BUILT_IN_KINDS) -> Event:
     """Apply `changes`; a new start alone keeps the duration. Returns the event, changed or not."""
     event = find_event(ref, session=session)
-    changed = changed_values(event, changes, now=now)
+    changed = changed_values(event, changes, now=now, kinds=kinds)
     if changes.programme is not None:
         new_programme = programme_id(changes.programme, session=session)
         if new_programme != event.programme_id:

@@ -6,6 +6,7 @@ another. Reading it is pure: it returns `KindDefaults` records and raises `Workf
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -15,6 +16,7 @@ from events.notify_errors import InvalidOffset, UnknownKind, WorkflowFileError
 from events.planning import ReminderRule, parse_rule
 
 WORKFLOWS_ENV = "CALENDAR_APP_WORKFLOWS"
+_KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 ORGANIZER = "organizer"  # a step's default assignee: the contact named as the event's organizer
 
 
@@ -45,6 +47,9 @@ def parse_workflows(text: str, where: str = "workflows.toml") -> dict[str, KindD
         kinds = data["kinds"]
         result: dict[str, KindDefaults] = {}
         for kind, spec in kinds.items():
+            if not _KIND_NAME.fullmatch(kind):
+                raise WorkflowFileError(where, f"{kind!r} cannot name a kind: use lower-case letters, digits and _ "
+                                               "(at most 40), e.g. [kinds.workshop]")
             reminders = tuple(parse_rule(r) for r in spec.get("reminders", []))
             steps = tuple(
                 Step(key=str(s["key"]), title=str(s["title"]), at=parse_rule(str(s["at"])),

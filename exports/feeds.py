@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from events.drafts import choice
-from events.models import EventKind, EventStatus, Visibility
+from events.drafts import BUILT_IN_KINDS, choice, kind_of
+from events.models import EventStatus, Visibility
 from events.regions import find_region
 from exports.errors import (
     DuplicateFeed,
@@ -65,13 +65,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _checked_filters(spec: FeedSpec, *, session: Session) -> dict[str, list[str]]:
+def _checked_filters(spec: FeedSpec, *, session: Session, kinds: Sequence[str]) -> dict[str, list[str]]:
     """Filter values checked and normalised now, so a typo fails at `feed add`, not at every GET."""
     from events.campaigns import find_campaign
 
     return {
         "campaigns": list(dict.fromkeys(find_campaign(c, session=session).slug for c in spec.campaigns)),
-        "kinds": [choice(EventKind, k, "kind").value for k in spec.kinds],
+        "kinds": [kind_of(k, kinds) for k in spec.kinds],
         "regions": [find_region(r).slug for r in spec.regions],
         "partners": [p.strip() for p in spec.partners if p.strip()],
         "programmes": [p.strip() for p in spec.programmes if p.strip()],
@@ -121,8 +121,10 @@ def public_feed(name: str, *, session: Session) -> Feed | None:
     return session.exec(select(Feed).where(col(Feed.name) == name, col(Feed.private).is_(False))).first()
 
 
-def add_feed(spec: FeedSpec, *, session: Session, now: datetime) -> tuple[Feed, str | None]:
-    """The new feed and, for a private one, its secret token (shown once: only the hash is kept)."""
+def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
+             kinds: Sequence[str] = BUILT_IN_KINDS) -> tuple[Feed, str | None]:
+    """The new feed and, for a private one, its secret token (shown once: only the hash is kept); the kinds
+    it filters on must be among `kinds`."""
     name = spec.name.strip()
     if not _NAME.match(name):
         raise InvalidFeedName(spec.name)
@@ -144,7 +146,8 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime) -> tuple[Feed, 
         raise TasksNeedFullDetail(name)
     token = new_token() if spec.private else None
     feed = Feed(
-        name=name, filters=json.dumps(_checked_filters(spec, session=session), ensure_ascii=False, sort_keys=True),
+        name=name, filters=json.dumps(_checked_filters(spec, session=session, kinds=kinds), ensure_ascii=False,
+                                     sort_keys=True),
         private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
         cancelled_days=spec.cancelled_days, color=spec.color, description=spec.description,
         alarms=stored_alarms(spec), tasks=spec.tasks,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +22,16 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vText
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from events.drafts import DEFAULT_TIMED_LENGTH, Span, all_day_span, choice, timed_span
+from events.drafts import (
+    BUILT_IN_KINDS,
+    DEFAULT_TIMED_LENGTH,
+    Span,
+    all_day_span,
+    choice,
+    kind_name,
+    kind_of,
+    timed_span,
+)
 from events.errors import CalendarAppError
 from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
@@ -75,8 +85,10 @@ def _vevent_lines(text: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VEVENT"]
 
 
-def parse_calendar(text: str, *, default_kind: str | None, default_tz: str, source: str = "the file") -> Parsed:
-    """Every VEVENT of `text` as `Incoming` or as a rejection with its reason; raises if the file is unusable."""
+def parse_calendar(text: str, *, default_kind: str | None, default_tz: str, source: str = "the file",
+                   kinds: Sequence[str] = BUILT_IN_KINDS) -> Parsed:
+    """Every VEVENT of `text` as `Incoming` or as a rejection with its reason; raises if the file is unusable.
+    An event's kind must be one of `kinds`."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or lines[0].strip().upper() != "BEGIN:VCALENDAR":
         raise BadCalendarFile(f"{source}, line 1: does not start with BEGIN:VCALENDAR: is it an .ics file?")
@@ -107,9 +119,9 @@ def parse_calendar(text: str, *, default_kind: str | None, default_tz: str, sour
                 raise BadCalendarFile(f"the UID {uid} is used by {counts[uid]} events in this file; UIDs must be "
                                       "unique")
             if vevent.get("RRULE") is not None:
-                parsed.events.extend(_expand(calendar, vevent, line, defined, default_kind, default_tz))
+                parsed.events.extend(_expand(calendar, vevent, line, defined, default_kind, default_tz, kinds))
             else:
-                parsed.events.append(_incoming(vevent, uid, line, defined, default_kind, default_tz))
+                parsed.events.append(_incoming(vevent, uid, line, defined, default_kind, default_tz, kinds))
         except CalendarAppError as error:
             parsed.rejected.append((where, str(error)))
         except (ValueError, TypeError, KeyError, AttributeError) as error:
@@ -118,7 +130,7 @@ def parse_calendar(text: str, *, default_kind: str | None, default_tz: str, sour
 
 
 def _expand(calendar: Calendar, vevent: Any, line: int, defined: set[str], default_kind: str | None,
-            default_tz: str) -> list[Incoming]:
+            default_tz: str, kinds: Sequence[str]) -> list[Incoming]:
     import recurring_ical_events
 
     rule = vevent["RRULE"]
@@ -138,7 +150,8 @@ def _expand(calendar: Calendar, vevent: Any, line: int, defined: set[str], defau
             raise BadCalendarFile(f"the series has more than {MAX_OCCURRENCES} occurrences: shorten it")
         start = occurrence.start
         key = start.strftime("%Y%m%dT%H%M%S") if isinstance(start, datetime) else start.strftime("%Y%m%d")
-        occurrences.append(_incoming(occurrence, f"{uid}/{key}", line, defined, default_kind, default_tz))
+        occurrences.append(_incoming(occurrence, f"{uid}/{key}", line, defined, default_kind, default_tz,
+                                     kinds))
     return occurrences
 
 
@@ -213,7 +226,7 @@ def _span(vevent: Any, defined: set[str], zone_name: str) -> Span:
 
 
 def _incoming(vevent: Any, uid: str, line: int, defined: set[str], default_kind: str | None,
-              default_tz: str) -> Incoming:
+              default_tz: str, kinds: Sequence[str]) -> Incoming:
     region = _x(vevent, "REGION")
     slug = find_region(region).slug if region else None
     span = _span(vevent, defined, find_region(slug).timezone if slug else default_tz)
@@ -221,7 +234,7 @@ def _incoming(vevent: Any, uid: str, line: int, defined: set[str], default_kind:
     category_names: list[str] = []
     for item in categories if isinstance(categories, list) else [categories] if categories else []:
         category_names.extend(str(c).strip().lower() for c in getattr(item, "cats", [item]))
-    kind = _x(vevent, "KIND") or next((c for c in category_names if c in EventKind.__members__), None)
+    kind = _x(vevent, "KIND") or next((c for c in category_names if kind_name(c) in kinds), None)
     status = _x(vevent, "STATUS") or STATUS_FROM.get((_text(vevent, "STATUS") or "").upper(), "confirmed")
     visibility = _x(vevent, "VISIBILITY") or VISIBILITY_FROM.get((_text(vevent, "CLASS") or "").upper(), "internal")
     summary = vevent.get("SUMMARY")
@@ -236,7 +249,7 @@ def _incoming(vevent: Any, uid: str, line: int, defined: set[str], default_kind:
         organizer = " ".join(p for p in (address.params.get("CN"), email) if p) or None
     values = {
         "title": title,
-        "kind": choice(EventKind, kind or default_kind or EventKind.meeting, "kind").value,
+        "kind": kind_of(kind or default_kind or EventKind.meeting, kinds),
         "region": slug,
         "location": _text(vevent, "LOCATION"),
         "description": _x(vevent, "DESCRIPTION") if _x(vevent, "CANCEL-REASON") else _text(vevent, "DESCRIPTION"),

@@ -6,22 +6,27 @@ import logging
 import sys
 from datetime import timedelta
 from types import ModuleType
-from typing import Any
-
-from rich.table import Table
 
 from calendar_app.config import Settings
+from calendar_app.tables import TableSpec
 from events.errors import InvalidDuration
 from events.timeparse import parse_duration
 
-
-def table(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str | None = None) -> Table:
-    out = Table(title=title, show_lines=False)
-    for name in columns:
-        out.add_column(name.replace("_", " "), overflow="fold")
-    for row in rows:
-        out.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    return out
+CONTACT_TABLE = TableSpec(("id", "name", "email", "chat", "language", "timezone", "organisation", "groups"),
+                          wrap=("name", "organisation", "groups"),
+                          drop=("chat", "groups", "organisation", "timezone"), wrap_min=16)
+DELIVERY_TABLE = TableSpec(("id", "due", "status", "purpose", "rule", "to", "language", "channel", "event",
+                            "attempts", "error"),
+                           wrap=("event", "error"),
+                           drop=("error", "attempts", "channel", "language", "purpose", "rule"), wrap_min=20)
+PREVIEW_TABLE = TableSpec(("id", "due", "to", "language", "channel", "subject"), wrap=("subject",),
+                          drop=("channel", "language"))
+LOG_TABLE = TableSpec(("id", "due", "sent_at", "status", "to", "channel", "purpose", "attempts", "error"),
+                      wrap=("error",), drop=("attempts", "channel", "purpose", "due"), wrap_min=20)
+WORKFLOW_TABLE = TableSpec(("kind", "reminders", "steps"), wrap=("reminders", "steps"))
+STEP_TABLE = TableSpec(("key", "at", "title", "assignee", "notify"), wrap=("title",), drop=("notify", "assignee"))
+TASK_TABLE = TableSpec(("id", "due", "title", "event", "assignee", "status", "overdue"), wrap=("title", "event"),
+                       drop=("assignee", "status"), wrap_min=16)
 
 
 def seconds(text: str) -> timedelta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from calendar_app.tables import TableSpec, fitted_table
 from events.agenda import AgendaDay
 from events.regions import RegionInfo
 from events.views import EventView, event_json
@@ -40,38 +41,19 @@ def _participants(event: EventView) -> str:
     return f"{count}{split}"
 
 
-EVENT_COLUMNS = ("id", "when", "title", "kind", "region", "status", "visibility")
-# Left out, in this order, while the title would get fewer than TITLE_MIN_WIDTH columns of the terminal;
-# the status stays, so a cancelled event never looks confirmed.
-NARROW_DROPS = ("visibility", "region", "kind")
-TITLE_MIN_WIDTH = 30
+EVENT_TABLE = TableSpec(
+    columns=("id", "when", "title", "kind", "region", "status", "visibility"),
+    wrap=("title",),
+    drop=("visibility", "region", "kind"),  # the status stays: a cancelled event must never look confirmed
+    wrap_min=30,
+)
 
 
 def events_table(events: Sequence[EventView], width: int | None = None):  # type: ignore[no-untyped-def]
     """Events as a table for people; with the terminal's `width`, the columns that fit beside a readable title."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    rows = [{"id": str(e.id), "when": when_text(e), "title": e.title, "kind": e.kind, "region": e.region or "",
+    rows = [{"id": e.id, "when": when_text(e), "title": e.title, "kind": e.kind, "region": e.region,
              "status": e.status, "visibility": e.visibility} for e in events]
-    columns = list(EVENT_COLUMNS)
-    if width is not None:
-        title_width = min(TITLE_MIN_WIDTH, _widest("title", rows))
-        for name in NARROW_DROPS:
-            if width - sum(_widest(c, rows) + 3 for c in columns if c != "title") >= title_width:
-                break
-            columns.remove(name)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column != "title")
-    for row in rows:
-        table.add_row(*(Text(row[c]) if c == "title" else row[c] for c in columns))
-    return table
-
-
-def _widest(column: str, rows: Sequence[dict[str, str]]) -> int:
-    return max([len(column), *(len(row[column]) for row in rows)])
+    return fitted_table(rows, EVENT_TABLE, width=width)
 
 
 def event_details(event: EventView) -> str:
@@ -118,15 +100,14 @@ def agenda_json(days: Sequence[AgendaDay]) -> bytes:
     return json_bytes([{"date": d.day, "events": [event_json(e) for e in d.events]} for d in days])
 
 
-def regions_table(regions: Sequence[RegionInfo]):  # type: ignore[no-untyped-def]
-    from rich.table import Table
+REGION_TABLE = TableSpec(columns=("slug", "name", "local_name", "country", "level", "timezone"),
+                         wrap=("name", "local_name"), drop=("level", "name"), wrap_min=12)
 
-    table = Table()
-    for column in ("slug", "name", "local name", "country", "level", "time zone"):
-        table.add_column(column)
-    for r in regions:
-        table.add_row(r.slug, r.name_en, r.name_local, r.country, r.level, r.timezone)
-    return table
+
+def regions_table(regions: Sequence[RegionInfo], width: int | None = None):  # type: ignore[no-untyped-def]
+    rows = [{"slug": r.slug, "name": r.name_en, "local_name": r.name_local, "country": r.country, "level": r.level,
+             "timezone": r.timezone} for r in regions]
+    return fitted_table(rows, REGION_TABLE, width=width)
 
 
 def regions_json(regions: Sequence[RegionInfo]) -> bytes:

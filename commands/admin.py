@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_settings, emit_json, group, now, show
+from commands.common import JsonOpt, app_settings, emit_json, group, now, show, terminal_width
 
 region_app = group("The built-in regions of Mongolia and Kyrgyzstan.")
 db_app = group("Database schema for operators.")
@@ -34,7 +34,7 @@ def region_list(
     if as_json:
         emit_json(output.regions_json(regions))
     else:
-        show(output.regions_table(regions))
+        show(output.regions_table(regions, width=terminal_width()))
 
 
 # ---- db -------------------------------------------------------------------------------------------------

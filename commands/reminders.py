@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_settings, emit_json, group, now, show
+from calendar_app import notify_output
+from calendar_app.tables import TableSpec
+from commands.common import JsonOpt, app_settings, emit_json, group, now, show, terminal_width
 
 contact_app = group("People reminders and tasks go to.")
 reminder_app = group("Reminder deliveries: what is due, a preview, the log.")
@@ -17,15 +19,20 @@ scheduler_app = group("The reminder dispatcher.")
 ContactRef = Annotated[str, typer.Argument(help="The contact's id or e-mail.")]
 
 
-def _print_rows(rows: Any, as_json: bool, columns: tuple[str, ...], title: str | None = None) -> None:
-    from calendar_app import notify_output
+def _print_json(value: Any) -> None:
+    from calendar_app import output
 
+    emit_json(output.json_bytes(value))
+
+
+def _print_rows(rows: Any, as_json: bool, table: TableSpec) -> None:
+    """`rows` as JSON, or as a table fitted to the terminal."""
     if as_json:
-        from calendar_app import output
-
-        emit_json(output.json_bytes(rows))
+        _print_json(rows)
     else:
-        show(notify_output.table(rows, columns, title))
+        from calendar_app.tables import fitted_table
+
+        show(fitted_table(rows, table, width=terminal_width()))
 
 
 @contact_app.command("add")
@@ -57,7 +64,7 @@ def contact_add(
     row = notify_services.add_contact(draft, settings=app_settings(ctx), now=now())
     if not as_json:
         typer.echo(f"Added contact {row['id']}")
-    _print_rows([row], as_json, ("id", "name", "email", "language", "timezone", "organisation"))
+    _print_rows([row], as_json, notify_output.CONTACT_TABLE)
 
 
 @contact_app.command("list")
@@ -74,7 +81,7 @@ def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     rows = notify_services.list_contacts(settings=app_settings(ctx))
     if not as_json:
         rows = [{**r, "groups": " ".join(r["groups"])} for r in rows]
-    _print_rows(rows, as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation", "groups"))
+    _print_rows(rows, as_json, notify_output.CONTACT_TABLE)
 
 
 @contact_app.command("edit")
@@ -103,7 +110,7 @@ def contact_edit(
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
                          groups=group)
     row = notify_services.edit_contact(ref, draft, settings=app_settings(ctx), now=now())
-    _print_rows([row], as_json, ("id", "name", "email", "chat", "language", "timezone", "organisation"))
+    _print_rows([row], as_json, notify_output.CONTACT_TABLE)
 
 
 @contact_app.command("remove")
@@ -121,11 +128,7 @@ def contact_remove(ctx: typer.Context, ref: ContactRef, as_json: JsonOpt = False
     if not as_json:
         typer.echo(f"Removed contact {row['id']} ({row['name']})")
     else:
-        _print_rows(row, True, ())
-
-
-DELIVERY_COLUMNS = ("id", "due", "status", "purpose", "rule", "to", "language", "channel", "event", "attempts",
-                    "error")
+        _print_json(row)
 
 
 @reminder_app.command("list")
@@ -146,7 +149,7 @@ def reminder_list(
     from calendar_app import notify_services
 
     rows = notify_services.list_deliveries(status, event, settings=app_settings(ctx))
-    _print_rows(rows, as_json, DELIVERY_COLUMNS)
+    _print_rows(rows, as_json, notify_output.DELIVERY_TABLE)
 
 
 @reminder_app.command("preview")
@@ -165,7 +168,7 @@ def reminder_preview(
     from calendar_app import notify_services
 
     rows = notify_services.preview(at, settings=app_settings(ctx), now=now())
-    _print_rows(rows, as_json, ("id", "due", "to", "language", "channel", "subject"))
+    _print_rows(rows, as_json, notify_output.PREVIEW_TABLE)
 
 
 @reminder_app.command("log")
@@ -184,7 +187,7 @@ def reminder_log(
     from calendar_app import notify_services
 
     rows = notify_services.delivery_log(event, settings=app_settings(ctx))
-    _print_rows(rows, as_json, ("id", "due", "sent_at", "status", "to", "channel", "purpose", "attempts", "error"))
+    _print_rows(rows, as_json, notify_output.LOG_TABLE)
 
 
 @workflow_app.command("list")
@@ -201,7 +204,7 @@ def workflow_list(as_json: JsonOpt = False) -> None:
     rows = notify_services.list_workflows()
     if not as_json:
         rows = [{**r, "reminders": " ".join(r["reminders"]), "steps": len(r["steps"])} for r in rows]
-    _print_rows(rows, as_json, ("kind", "reminders", "steps"))
+    _print_rows(rows, as_json, notify_output.WORKFLOW_TABLE)
 
 
 @workflow_app.command("show")
@@ -220,10 +223,10 @@ def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signin
 
     row = notify_services.show_workflow(kind)
     if as_json:
-        _print_rows(row, True, ())
+        _print_json(row)
         return
     typer.echo(f"{row['kind']}: reminders {' '.join(row['reminders']) or 'none'}")
-    _print_rows(row["steps"], False, ("key", "at", "title", "assignee", "notify"))
+    _print_rows(row["steps"], False, notify_output.STEP_TABLE)
 
 
 @task_app.command("list")
@@ -245,7 +248,7 @@ def task_list(
 
     rows = notify_services.list_tasks(overdue=overdue, mine=mine, include_done=all_, settings=app_settings(ctx),
                                       now=now())
-    _print_rows(rows, as_json, ("id", "due", "title", "event", "assignee", "status", "overdue"))
+    _print_rows(rows, as_json, notify_output.TASK_TABLE)
 
 
 @task_app.command("done")
@@ -264,7 +267,7 @@ def task_done(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="The t
     if not as_json:
         typer.echo(f"Task {row['id']} done: {row['title']}")
     else:
-        _print_rows(row, True, ())
+        _print_json(row)
 
 
 @scheduler_app.command("run")

@@ -1,0 +1,78 @@
+"""Tables for people that fit the terminal.
+
+A table names the columns that may wrap between words (titles, names); every other column stays on one
+line. When the terminal is too narrow for the wrapping columns to stay readable, the table leaves out
+columns in the order it names, instead of breaking dates and words into slivers. Scripts use `--json`,
+which always has every field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+PADDING = 3  # rich puts one column of space on each side and one between columns
+_ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    columns: tuple[str, ...]
+    wrap: tuple[str, ...] = ()  # may wrap between words
+    drop: tuple[str, ...] = ()  # left out, in this order, while the wrapping columns would be too narrow
+    wrap_min: int = 24  # the width a wrapping column needs to stay readable (or its widest cell, if less)
+
+
+def cell_text(value: Any) -> str:
+    """A JSON value as people read it: ISO times without the T and the seconds, yes/no, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(cell_text(v) for v in value)
+    text = str(value)
+    found = _ISO_TIME.fullmatch(text)
+    if found:
+        day, clock, offset = found.groups()
+        return f"{day} {clock}" + (f" {offset}" if offset else "")
+    return text
+
+
+def fitted_columns(rows: Sequence[Mapping[str, str]], spec: TableSpec, width: int | None) -> list[str]:
+    """The columns of `spec` that fit `width` (all of them when the width is not known)."""
+    columns = list(spec.columns)
+    if width is None:
+        return columns
+    for name in spec.drop:
+        fixed = sum(_widest(c, rows) + PADDING for c in columns if c not in spec.wrap)
+        wanted = sum(min(spec.wrap_min, _widest(c, rows)) + PADDING for c in columns if c in spec.wrap)
+        if width - fixed >= wanted:
+            break
+        columns.remove(name)
+    return columns
+
+
+def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: int | None,
+                 title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    cells = [{c: cell_text(row.get(c)) for c in spec.columns} for row in rows]
+    columns = fitted_columns(cells, spec, width)
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold", no_wrap=column not in spec.wrap)
+    for row in cells:
+        table.add_row(*(Text(row[c]) for c in columns))  # Text: no rich markup in users' titles
+    return table
+
+
+def _widest(column: str, rows: Sequence[Mapping[str, str]]) -> int:
+    return max([len(column), *(len(row[column]) for row in rows)])

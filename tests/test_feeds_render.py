@@ -120,7 +120,7 @@ def read_with_icalendar(data: bytes) -> dict[str, dict[str, object]]:
 
 
 @pytest.mark.parametrize("reader", [read_with_vobject, read_with_ical, read_with_icalendar])
-def test_read_back(reader) -> None:  # type: ignore[no-untyped-def]
+def test_read_back(reader) -> None:
     data = render_calendar(sample_events(), name="Демо", stamp=STAMP)
     found = reader(data)
     expected = _expected()

@@ -208,7 +208,7 @@ def test_edited_kind_defaults_re_render(settings: Settings) -> None:
     assert len(_chunk_versions(settings)) == 2  # one stored variant per set of defaults
 
 
-def test_cli_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_option(tmp_path) -> None:
     db = f"sqlite:///{tmp_path / 'cal.db'}"
     made = run(db, "feed", "add", "mine", "--private", "--kind", "consultation", "--alarms-from-reminders")
     assert made.code == 0, made.stderr
@@ -221,7 +221,7 @@ def test_cli_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 
-def test_export_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_option(tmp_path) -> None:
     db = f"sqlite:///{tmp_path / 'cal.db'}"
     assert run(db, "event", "add", CONSULTATION, "--kind", "consultation", "--start", "2026-11-26 10:00",
                "--duration", "2h", "--region", "ulaanbaatar").code == 0

@@ -116,7 +116,7 @@ def read_with_icalendar(data: bytes) -> dict[str, dict[str, object]]:
     calendar = Calendar.from_ical(data)
     return {str(e["UID"]): {"summary": str(e["SUMMARY"]), "start": _utc(e.start), "end": _utc(e.end),
                             "status": str(e["STATUS"]), "description": e.get("DESCRIPTION")}
-            for e in calendar.walk("VEVENT")}
+            for e in calendar.events}
 
 
 @pytest.mark.parametrize("reader", [read_with_vobject, read_with_ical, read_with_icalendar])

@@ -42,7 +42,7 @@ system-deps:
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy calendar_app commands events exports cli.py
+	$(VENV)/bin/mypy calendar_app commands events exports cli.py tests bench
 
 ## bench: the benchmarks of bench/, printing figures and ratios to their baselines
 bench: install

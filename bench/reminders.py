@@ -67,12 +67,12 @@ def _event_with_recipients(settings: Settings, count: int, *, start: datetime, r
         event = create_event(draft, session=session, default_tz=settings.default_tz, now=now)
         assert event.id is not None
         langs = ("mn", "ky", "ru", "en")
-        session.execute(insert(Contact), [  # type: ignore[arg-type]
+        session.execute(insert(Contact), [
             {"name": f"Person {i}", "email": f"p{i}@example.org", "language": langs[i % 4],
              "timezone": "Asia/Bishkek" if i % 4 == 1 else "Asia/Ulaanbaatar", "created_at": now}
             for i in range(count)])
         ids = session.execute(Contact.__table__.select().with_only_columns(Contact.__table__.c.id)).scalars().all()  # type: ignore[attr-defined]
-        session.execute(insert(EventRecipient), [{"event_id": event.id, "contact_id": i} for i in ids])  # type: ignore[arg-type]
+        session.execute(insert(EventRecipient), [{"event_id": event.id, "contact_id": i} for i in ids])
         plan_notifications(event, None, [remind] if remind else None, None, session=session, now=now)
         return event.id
 
@@ -200,14 +200,14 @@ def bench_smtp(folder: Path, count: int = 1000) -> dict[str, float]:
 def _bulk_pending(settings: Settings, events: int, per_event: int) -> None:
     now = utc_now()
     with session_scope(open_store(settings)) as session:
-        session.execute(insert(Contact), [  # type: ignore[arg-type]
+        session.execute(insert(Contact), [
             {"name": f"P{i}", "email": f"p{i}@example.org", "language": "mn", "timezone": "Asia/Ulaanbaatar",
              "created_at": now} for i in range(per_event)])
         for e in range(events):
             start = now + timedelta(days=30 + e)
             draft = NewEventDraft(title=f"Event {e}", start=start.isoformat(), duration="2h", tz="Asia/Ulaanbaatar")
             event = create_event(draft, session=session, default_tz=settings.default_tz, now=now)
-            session.execute(insert(Delivery), [  # type: ignore[arg-type]
+            session.execute(insert(Delivery), [
                 {"event_id": event.id, "contact_id": c + 1, "purpose": "reminder", "rule_key": "start-1d",
                  "channel": "email", "address": f"p{c}@example.org", "event_start_utc": start,
                  "due_utc": start - timedelta(days=1), "ready_utc": start - timedelta(days=1), "status": "pending",

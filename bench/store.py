@@ -38,7 +38,7 @@ KINDS = ("consultation", "round_table", "training", "campaign_day", "signing", "
 REGIONS = ("ulaanbaatar", "khovd", "uvs", "arkhangai", "dornod", "bishkek", "osh-city", "naryn", "chuy")
 
 
-def drafts(count: int):  # type: ignore[no-untyped-def]
+def drafts(count: int):
     from events.drafts import NewEventDraft
 
     rng = random.Random(2025)

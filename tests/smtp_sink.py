@@ -29,7 +29,7 @@ class Sink:
 
     @property
     def mails(self) -> list[EmailMessage]:
-        return [message_from_bytes(raw, policy=policy.default) for raw in list(self.raw)]  # type: ignore[misc]
+        return [message_from_bytes(raw, policy=policy.default) for raw in list(self.raw)]
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:

@@ -30,7 +30,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return path
 
 
-def run(db: str, *args: str):  # type: ignore[no-untyped-def]
+def run(db: str, *args: str):
     return runner.invoke(app, ["--db", db, *args])
 
 

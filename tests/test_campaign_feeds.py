@@ -133,7 +133,7 @@ def _read_icalendar(data: bytes) -> dict[str, dict[str, Any]]:
     calendar = Calendar.from_ical(data)
     return {str(e["UID"]): {"start": e.start, "end": e.end, "summary": str(e["SUMMARY"]),
                             "description": e.get("DESCRIPTION")}
-            for e in calendar.walk("VEVENT")}
+            for e in calendar.events}
 
 
 def _utc(value: Any) -> Any:

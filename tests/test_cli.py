@@ -104,7 +104,7 @@ def test_demo_load_twice_adds_nothing_the_second_time(store_url: str) -> None:
 def _leaf_commands() -> list[list[str]]:
     from cli import COMMANDS, build_command
 
-    def walk(command, path):  # type: ignore[no-untyped-def]
+    def walk(command, path):
         children = getattr(command, "commands", None)
         if not children:
             return [path]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from cli import app
 
@@ -23,10 +23,10 @@ at = "start-2d"
 """
 
 
-def _runner(db: Path) -> Callable[..., object]:
+def _runner(db: Path) -> Callable[..., Result]:
     runner = CliRunner()
 
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
+    def invoke(*args: str) -> Result:
         return runner.invoke(app, ["--db", str(db), "--tz", "Asia/Bishkek", *args])
 
     return invoke

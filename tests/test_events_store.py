@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -20,8 +21,8 @@ KY_TITLE = "Тегерек стол: гендердик сезимтал ыкм�
 
 
 def consultation(**overrides) -> NewEventDraft:
-    values = dict(title=MN_TITLE, kind="consultation", start="2020-05-06 10:00", duration="2h",
-                  region="ulaanbaatar", partners=["Ministry of Education"], visibility="internal")
+    values: dict[str, Any] = dict(title=MN_TITLE, kind="consultation", start="2020-05-06 10:00", duration="2h",
+                                  region="ulaanbaatar", partners=["Ministry of Education"], visibility="internal")
     values.update(overrides)
     return NewEventDraft(**values)
 

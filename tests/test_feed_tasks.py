@@ -116,8 +116,11 @@ def _readers(data: bytes) -> list[dict[str, dict[str, Any]]]:
                                 "related": t.related_to.value, "sequence": int(t.sequence.value)}
                   for t in calendar.vtodo_list}
     stream = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
-    by_ical = {t.uid: {"summary": t.summary, "due": utc(t.due), "status": str(t.status.value),
-                       "related": t.related_to[0].uid, "sequence": t.sequence} for t in stream.todos}
+    by_ical: dict[str, dict[str, Any]] = {}
+    for t in stream.todos:
+        assert t.status is not None, t.uid
+        by_ical[t.uid] = {"summary": t.summary, "due": utc(t.due), "status": str(t.status.value),
+                          "related": t.related_to[0].uid, "sequence": t.sequence}
     return [by_icalendar, by_vobject, by_ical]
 
 

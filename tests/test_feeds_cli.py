@@ -12,7 +12,7 @@ from exports.checks import check_calendar
 runner = CliRunner()
 
 
-def _run(db: str, *args: str):  # type: ignore[no-untyped-def]
+def _run(db: str, *args: str):
     return runner.invoke(app, ["--db", db, *args])
 
 

@@ -43,7 +43,7 @@ def stocked(settings: Settings) -> Settings:
     return settings
 
 
-def _feed_bytes(settings: Settings, name: str, *, now=NOW) -> bytes:  # type: ignore[no-untyped-def]
+def _feed_bytes(settings: Settings, name: str, *, now=NOW) -> bytes:
     engine = services.open_store(settings)
     with session_scope(engine) as session:
         feed = feeds.find_feed(name, session=session)

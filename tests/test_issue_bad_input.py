@@ -114,7 +114,7 @@ def test_full_disk_during_a_write_leaves_nothing_half_written(tmp_path: Path) ->
     engine = create_db_engine(url)
 
     @sa.event.listens_for(engine, "connect")
-    def _cap_file_size(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _cap_file_size(dbapi_connection, _record):
         # SQLite's own "disk full" path: the file may not grow past its current pages.
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from icalendar import Component, vDDDTypes
 from sqlalchemy import select
 
 from calendar_app import feeds as feed_service
@@ -56,15 +57,26 @@ def _feed_bytes(settings: Settings, name: str) -> bytes:
     return data
 
 
+def _trigger(alarm: Component) -> vDDDTypes:
+    """A VALARM's TRIGGER as icalendar parses it (a duration or date-time value)."""
+    trigger = alarm["TRIGGER"]
+    assert isinstance(trigger, vDDDTypes), trigger
+    return trigger
+
+
+def _icalendar_alarm(alarm: Component) -> tuple[timedelta, str, str, str]:
+    trigger = _trigger(alarm)
+    assert isinstance(trigger.dt, timedelta), trigger.dt  # the feeds write relative triggers only
+    return trigger.dt, trigger.params.get("RELATED", "START"), str(alarm["ACTION"]), str(alarm["DESCRIPTION"])
+
+
 def _icalendar_alarms(data: bytes) -> dict[str, list[tuple[timedelta, str, str, str]]]:
     """SUMMARY -> (offset, related, action, description) per VALARM, as icalendar reads them."""
     from icalendar import Calendar
 
     found: dict[str, list[tuple[timedelta, str, str, str]]] = {}
     for event in Calendar.from_ical(data).walk("VEVENT"):
-        found[str(event["SUMMARY"])] = [
-            (a["TRIGGER"].dt, a["TRIGGER"].params.get("RELATED", "START"), str(a["ACTION"]), str(a["DESCRIPTION"]))
-            for a in event.walk("VALARM")]
+        found[str(event["SUMMARY"])] = [_icalendar_alarm(a) for a in event.walk("VALARM")]
     return found
 
 
@@ -130,7 +142,7 @@ def test_busy_feeds_carry_no_plan_alarms(settings: Settings) -> None:
     consultation = view(kind="consultation", start=START, end=END)
     rules = [parse_rule("start-1d"), parse_rule("end+1h")]
     busy = build_event(consultation, detail=Detail.busy, rules=rules, alarms=[60])
-    assert [str(a["TRIGGER"].to_ical(), "ascii") for a in busy.walk("VALARM")] == ["-PT1H"]  # the feed's own only
+    assert [str(_trigger(a).to_ical(), "ascii") for a in busy.walk("VALARM")] == ["-PT1H"]  # the feed's own only
     assert len(build_event(consultation, detail=Detail.full, rules=rules).walk("VALARM")) == 2
 
 
@@ -208,7 +220,7 @@ def test_edited_kind_defaults_re_render(settings: Settings) -> None:
     assert len(_chunk_versions(settings)) == 2  # one stored variant per set of defaults
 
 
-def test_cli_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_option(tmp_path) -> None:
     db = f"sqlite:///{tmp_path / 'cal.db'}"
     made = run(db, "feed", "add", "mine", "--private", "--kind", "consultation", "--alarms-from-reminders")
     assert made.code == 0, made.stderr
@@ -221,7 +233,7 @@ def test_cli_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 
-def test_export_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_option(tmp_path) -> None:
     db = f"sqlite:///{tmp_path / 'cal.db'}"
     assert run(db, "event", "add", CONSULTATION, "--kind", "consultation", "--start", "2026-11-26 10:00",
                "--duration", "2h", "--region", "ulaanbaatar").code == 0

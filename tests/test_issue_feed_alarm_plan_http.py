@@ -52,7 +52,7 @@ def _get(client: httpx.Client, path: str, etag: str) -> httpx.Response:
     return answer
 
 
-def test_plan_changes_give_new_etags(served) -> None:  # type: ignore[no-untyped-def]
+def test_plan_changes_give_new_etags(served) -> None:
     settings, client, path, plain_path, workflows = served
     assert "VALARM" not in client.get(plain_path).text  # off by default
     first = client.get(path)
@@ -83,7 +83,7 @@ def test_plan_changes_give_new_etags(served) -> None:  # type: ignore[no-untyped
     assert fourth.text.count("BEGIN:VALARM") == 1 and "TRIGGER;RELATED=END:PT1H" in fourth.text
 
 
-def test_a_workflows_file_broken_while_serving_keeps_the_last_good_alarms(served) -> None:  # type: ignore[no-untyped-def]
+def test_a_workflows_file_broken_while_serving_keeps_the_last_good_alarms(served) -> None:
     _, client, path, _, workflows = served
     good = workflows.read_text(encoding="utf-8")
     first = client.get(path)

@@ -63,6 +63,7 @@ def test_all_day_event_spans_local_midnights(settings: Settings) -> None:
 def test_the_store_refuses_naive_datetimes(sqlite_url: str) -> None:
     engine = create_db_engine(sqlite_url)
     column = sa.Column("at", UTCDateTime)
+    assert isinstance(column.type, UTCDateTime)
     with pytest.raises(ValueError, match="naive"):
         column.type.process_bind_param(datetime(2026, 1, 1), engine.dialect)  # noqa: DTZ001 - the point
 

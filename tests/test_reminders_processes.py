@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from calendar_app import services
 from calendar_app.clock import utc_now
@@ -46,7 +47,7 @@ def _due_now(settings: Settings, count: int, *, start_in: timedelta = timedelta(
 
 def _statuses(settings: Settings) -> dict[str, int]:
     with session_scope(services.open_store(settings)) as session:
-        rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all()
+        rows = session.execute(select(col(Delivery.status), func.count()).group_by(Delivery.status)).all()
         return {status: n for status, n in rows}
 
 

@@ -48,6 +48,7 @@ def test_reminders_arrive_in_each_recipients_language_and_zone(sqlite_settings: 
         assert "Төрийн ордон, Улаанбаатар" in text and "Төрийн ордон" in html
         invite = next(p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar")
         raw_ics = invite.get_payload(decode=True)
+        assert isinstance(raw_ics, bytes)
         assert raw_ics.count(b"\n") == raw_ics.count(b"\r\n"), "RFC 5545 wants CRLF line ends"
         assert invite.get_content_type() == "text/calendar" and invite.get_param("method") == "REQUEST"
         calendar = Calendar.from_ical(invite.get_content())

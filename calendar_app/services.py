@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
@@ -154,9 +154,9 @@ def agenda(
     last_day = first_day + timedelta(days=max(days, 1) - 1)
     # Widen the query by a day each side: each event's own zone decides which days it touches.
     window = EventFilter(**{**filters.__dict__, "start": None, "end": None, "days": None})
-    query = event_query(window, settings=settings, now=now)
-    query.start = datetime.combine(first_day - timedelta(days=1), time(), tzinfo=tz)
-    query.end = datetime.combine(last_day + timedelta(days=2), time(), tzinfo=tz)
+    query = replace(event_query(window, settings=settings, now=now),
+                    start=datetime.combine(first_day - timedelta(days=1), time(), tzinfo=tz),
+                    end=datetime.combine(last_day + timedelta(days=2), time(), tzinfo=tz))
     engine = open_store(settings)
     with session_scope(engine) as session:
         events = queries.list_events(query, session=session)

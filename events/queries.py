@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -30,32 +30,39 @@ from events.regions import find_region
 from events.views import EventView, view_from_row
 
 
-@dataclass
-class EventQuery:
-    """Filters for a lookup; each list is an OR of its values, and the filters AND together."""
+@dataclass(frozen=True, kw_only=True)
+class ListFilters:
+    """The list filters every selection of events shares (the CLI's, a feed's, an export's, the query's);
+    each list is an OR of its values, and the filters AND together."""
 
-    start: datetime | None = None  # events that end after this instant
-    end: datetime | None = None  # events that start before this instant
     kinds: Sequence[str] = ()
     regions: Sequence[str] = ()
     partners: Sequence[str] = ()
     programmes: Sequence[str] = ()
     statuses: Sequence[str] = ()
     visibilities: Sequence[str] = ()
-    text: str | None = None
-    limit: int | None = None
-    ids: Sequence[int] = field(default_factory=tuple)
-    editions: Sequence[int] = ()  # campaign edition ids (issue 5)
     campaigns: Sequence[str] = ()  # campaign slugs: events of any of their editions (issue 5)
 
 
-# The list filters every selection of events shares (the CLI's, a feed's, an export's, the query's).
-FILTER_LISTS = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
+# Their names, in declaration order: what code that copies or checks every list filter goes through.
+FILTER_LISTS = tuple(f.name for f in fields(ListFilters))
 
 
 def filter_lists(source: object) -> dict[str, Any]:
     """The list filters of any of those shapes, to hand to another: `EventQuery(**filter_lists(x))`."""
     return {name: getattr(source, name) for name in FILTER_LISTS}
+
+
+@dataclass(frozen=True)
+class EventQuery(ListFilters):
+    """Filters for a lookup: the list filters, and a window, words of text, ids, editions and a row limit."""
+
+    start: datetime | None = None  # events that end after this instant
+    end: datetime | None = None  # events that start before this instant
+    text: str | None = None
+    limit: int | None = None
+    ids: Sequence[int] = field(default_factory=tuple)
+    editions: Sequence[int] = ()  # campaign edition ids (issue 5)
 
 
 _EDITIONS = CampaignEdition.__table__  # type: ignore[attr-defined]

@@ -29,23 +29,17 @@ def open_store(settings: Settings) -> Engine:
     return engine
 
 
-@dataclass
-class EventFilter:
-    """`event list` filters as typed; the window bounds take the date forms of PRODUCT.md."""
+@dataclass(frozen=True)
+class EventFilter(queries.ListFilters):
+    """`event list` filters as typed: the list filters, and a window whose bounds take the date forms of
+    PRODUCT.md."""
 
     start: str | None = None
     end: str | None = None
     days: str | None = None
-    kinds: Sequence[str] = ()
-    regions: Sequence[str] = ()
-    partners: Sequence[str] = ()
-    programmes: Sequence[str] = ()
-    statuses: Sequence[str] = ()
-    visibilities: Sequence[str] = ()
     text: str | None = None
     limit: int | None = None
     ids: Sequence[int] = field(default_factory=tuple)
-    campaigns: Sequence[str] = ()
 
 
 def parse_window(
@@ -153,7 +147,7 @@ def agenda(
     first_day = first.astimezone(tz).date()
     last_day = first_day + timedelta(days=max(days, 1) - 1)
     # Widen the query by a day each side: each event's own zone decides which days it touches.
-    window = EventFilter(**{**filters.__dict__, "start": None, "end": None, "days": None})
+    window = replace(filters, start=None, end=None, days=None)
     query = replace(event_query(window, settings=settings, now=now),
                     start=datetime.combine(first_day - timedelta(days=1), time(), tzinfo=tz),
                     end=datetime.combine(last_day + timedelta(days=2), time(), tzinfo=tz))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
@@ -11,7 +10,7 @@ from calendar_app.config import Settings, setting
 from calendar_app.db import session_scope
 from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
 from calendar_app.services import open_store, parse_window
-from events.queries import filter_lists
+from events.queries import ListFilters, filter_lists
 from exports import feeds
 from exports.cache import iter_feed
 from exports.models import DEFAULT_CANCELLED_DAYS
@@ -100,17 +99,10 @@ def remove_feed(name: str, *, settings: Settings) -> FeedInfo:
         return _info(feeds.remove_feed(name, session=session))
 
 
-@dataclass
-class ExportRequest:
-    """`export` options as typed."""
+@dataclass(frozen=True)
+class ExportRequest(ListFilters):
+    """`export` options as typed: the list filters, a window, and how the calendar is written."""
 
-    kinds: Sequence[str] = ()
-    regions: Sequence[str] = ()
-    partners: Sequence[str] = ()
-    programmes: Sequence[str] = ()
-    statuses: Sequence[str] = ()
-    visibilities: Sequence[str] = ()
-    campaigns: Sequence[str] = ()
     start: str | None = None
     end: str | None = None
     detail: str = "full"

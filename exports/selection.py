@@ -31,17 +31,11 @@ def chunk_version(sequence: int, stamp: object) -> str:
 
 
 @dataclass(frozen=True)
-class Selection:
-    """A feed's or an export's filters; each list is an OR of its values, and the lists AND together."""
+class Selection(queries.ListFilters):
+    """A feed's or an export's filters: the list filters, a window, whether it is private, and how long
+    cancelled events stay. Its campaigns bring the events of their editions, and each edition itself as an
+    all-day entry."""
 
-    kinds: Sequence[str] = ()
-    regions: Sequence[str] = ()
-    partners: Sequence[str] = ()
-    programmes: Sequence[str] = ()
-    statuses: Sequence[str] = ()
-    visibilities: Sequence[str] = ()
-    # Campaign slugs: the events of their editions, and each edition itself as an all-day entry.
-    campaigns: Sequence[str] = ()
     start: datetime | None = None
     end: datetime | None = None
     private: bool = False

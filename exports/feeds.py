@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from events.drafts import BUILT_IN_KINDS, choice, kind_of
 from events.models import EventStatus, Visibility
+from events.queries import FILTER_LISTS, ListFilters
 from events.regions import find_region
 from exports.errors import (
     DuplicateFeed,
@@ -32,21 +33,14 @@ from exports.render import CalendarHead, Detail
 from exports.selection import Selection
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-FILTER_KEYS = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
 
 
-@dataclass
-class FeedSpec:
-    """A feed as typed by a coordinator."""
+@dataclass(frozen=True)
+class FeedSpec(ListFilters):
+    """A feed as typed by a coordinator: its name, the list filters (keyword-only), and how it is published.
+    Its campaigns bring their editions (as all-day entries) and their events."""
 
     name: str
-    kinds: Sequence[str] = ()
-    regions: Sequence[str] = ()
-    partners: Sequence[str] = ()
-    programmes: Sequence[str] = ()
-    statuses: Sequence[str] = ()
-    visibilities: Sequence[str] = ()
-    campaigns: Sequence[str] = ()  # campaign slugs: their editions (as all-day entries) and their events
     private: bool = False
     detail: str = "full"
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
@@ -184,7 +178,7 @@ def list_feeds(*, session: Session) -> list[Feed]:
 
 def feed_filters(feed: Feed) -> dict[str, list[str]]:
     stored = json.loads(feed.filters or "{}")
-    return {key: list(stored.get(key, [])) for key in FILTER_KEYS}
+    return {key: list(stored.get(key, [])) for key in FILTER_LISTS}
 
 
 def feed_selection(feed: Feed) -> Selection:

@@ -81,9 +81,9 @@ def warn(lines: Any) -> None:
 
 def event_filter(**values: Any) -> EventFilter:
     from calendar_app.services import EventFilter
+    from events.queries import FILTER_LISTS
 
-    lists = ("kinds", "regions", "partners", "programmes", "statuses", "visibilities", "campaigns")
-    cleaned: dict[str, Any] = {k: (v or ()) if k in lists else v for k, v in values.items()}
+    cleaned: dict[str, Any] = {k: (v or ()) if k in FILTER_LISTS else v for k, v in values.items()}
     return EventFilter(**cleaned)
 
 

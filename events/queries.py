@@ -48,8 +48,8 @@ class ListFilters:
 FILTER_LISTS = tuple(f.name for f in fields(ListFilters))
 
 
-def filter_lists(source: object) -> dict[str, Any]:
-    """The list filters of any of those shapes, to hand to another: `EventQuery(**filter_lists(x))`."""
+def filter_lists(source: ListFilters) -> dict[str, Any]:
+    """The list filters of any shape built on ListFilters, to hand to another: `EventQuery(**filter_lists(x))`."""
     return {name: getattr(source, name) for name in FILTER_LISTS}
 
 

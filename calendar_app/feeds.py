@@ -99,7 +99,7 @@ def remove_feed(name: str, *, settings: Settings) -> FeedInfo:
         return _info(feeds.remove_feed(name, session=session))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportRequest(ListFilters):
     """`export` options as typed: the list filters, a window, and how the calendar is written."""
 

@@ -29,7 +29,7 @@ def open_store(settings: Settings) -> Engine:
     return engine
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventFilter(queries.ListFilters):
     """`event list` filters as typed: the list filters, and a window whose bounds take the date forms of
     PRODUCT.md."""

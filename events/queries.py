@@ -53,7 +53,7 @@ def filter_lists(source: ListFilters) -> dict[str, Any]:
     return {name: getattr(source, name) for name in FILTER_LISTS}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventQuery(ListFilters):
     """Filters for a lookup: the list filters, and a window, words of text, ids, editions and a row limit."""
 

@@ -11,7 +11,7 @@ import json
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -41,6 +41,7 @@ class FeedSpec(ListFilters):
     Its campaigns bring their editions (as all-day entries) and their events."""
 
     name: str
+    _: KW_ONLY  # the name alone is positional: FeedSpec("staff", private=True)
     private: bool = False
     detail: str = "full"
     cancelled_days: int = DEFAULT_CANCELLED_DAYS

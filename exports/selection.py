@@ -30,7 +30,7 @@ def chunk_version(sequence: int, stamp: object) -> str:
     return f"{RENDER_VERSION}:{sequence}:{stamp}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Selection(queries.ListFilters):
     """A feed's or an export's filters: the list filters, a window, whether it is private, and how long
     cancelled events stay. Its campaigns bring the events of their editions, and each edition itself as an

@@ -59,8 +59,29 @@ class EmailChannel(Protocol):
     def close(self) -> None: ...
 
 
-class NoStaging:
-    """For channels that cannot stage: the dispatcher then hands over the prepared bytes at the due time."""
+class OneAtATime:
+    """For channels that send one message at a time and cannot stage (the dispatcher then hands over the
+    prepared bytes at the due time): the batch operations, in terms of the channel's `send`."""
+
+    def send(self, mail: bytes, address: str, sender: str) -> None:
+        raise NotImplementedError
+
+    def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
+        """One outcome per message. Once the server is unreachable the remaining messages are not tried: they
+        are retried with the next pass instead, so a hung server costs one timeout a group, not one a
+        message (which could outlast the dispatcher's lease)."""
+        results: list[ChannelFailure | None] = []
+        for item in items:
+            failure: ChannelFailure | None = _quietly(lambda mail: self.send(*mail), item)
+            results.append(failure)
+            if failure is not None and failure.unreachable:
+                untried = ChannelFailure(f"not tried, the server was unreachable: {failure}", unreachable=True)
+                return results + [untried] * (len(items) - len(results))
+        return results
+
+    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Finisher:
+        results = self.send_many(items)  # each send returns once handed over: nothing left to wait for
+        return lambda: results
 
     def stage(self, mail: bytes) -> Path | None:
         return None
@@ -201,28 +222,6 @@ def _quietly(action: Callable[[Any], Any], value: Any) -> Any:
         return failure
 
 
-def _attempt(channel: EmailChannel, item: tuple[bytes, str, str]) -> ChannelFailure | None:
-    try:
-        channel.send(*item)
-    except ChannelFailure as failure:
-        return failure
-    return None
-
-
-def send_each(channel: EmailChannel, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
-    """`send_many` for channels that send one message at a time (one SMTP connection). Once the server is
-    unreachable the remaining messages are not tried: they are retried with the next pass instead, so a hung
-    server costs one timeout a group, not one a message (which could outlast the dispatcher's lease)."""
-    results: list[ChannelFailure | None] = []
-    for item in items:
-        failure = _attempt(channel, item)
-        results.append(failure)
-        if failure is not None and failure.unreachable:
-            untried = ChannelFailure(f"not tried, the server was unreachable: {failure}", unreachable=True)
-            return results + [untried] * (len(items) - len(results))
-    return results
-
-
 @dataclass(frozen=True)
 class SMTPConfig:
     host: str
@@ -262,7 +261,7 @@ def parse_smtp_url(url: str) -> SMTPConfig:
     )
 
 
-class SMTPChannel(NoStaging):
+class SMTPChannel(OneAtATime):
     """Sends over one connection kept open for a whole batch, reconnecting after a failure."""
 
     name = "smtp"
@@ -299,13 +298,6 @@ class SMTPChannel(NoStaging):
             raise ChannelFailure(f"{self.config.where}: {type(error).__name__}: {error}",
                                  unreachable=unreachable) from error
 
-    def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
-        return send_each(self, items)
-
-    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Finisher:
-        results = send_each(self, items)  # the server's 250 is the hand-over: nothing left to wait for
-        return lambda: results
-
     def close(self) -> None:
         if self._smtp is not None:
             try:
@@ -315,7 +307,7 @@ class SMTPChannel(NoStaging):
             self._smtp = None
 
 
-class BrokenChannel(NoStaging):
+class BrokenChannel(OneAtATime):
     """Stands in for a channel whose configuration is unusable: every send fails with the reason, so the
     dispatcher still starts, reports the channel as failing and keeps the other channels working."""
 
@@ -326,13 +318,6 @@ class BrokenChannel(NoStaging):
 
     def send(self, mail: bytes, address: str, sender: str) -> None:
         raise ChannelFailure(self.reason)
-
-    def send_many(self, items: list[tuple[bytes, str, str]]) -> list[ChannelFailure | None]:
-        return send_each(self, items)
-
-    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Finisher:
-        results = send_each(self, items)  # the server's 250 is the hand-over: nothing left to wait for
-        return lambda: results
 
     def close(self) -> None:
         pass

@@ -6,7 +6,8 @@ Heavy modules (SQLAlchemy, rich) are imported inside the functions so `--help` a
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
     from calendar_app.config import Settings
     from calendar_app.services import EventFilter
+
+Shape = TypeVar("Shape")
 
 
 def group(help_text: str) -> typer.Typer:
@@ -79,11 +82,16 @@ def warn(lines: Any) -> None:
         typer.echo(f"warning: {line}", err=True)
 
 
-def event_filter(**values: Any) -> EventFilter:
-    from calendar_app.services import EventFilter
+def with_filters(shape: Callable[..., Shape], **values: Any) -> Shape:
+    """`shape(**values)`, with the list filters a repeatable option left as None made empty."""
     from events.queries import FILTER_LISTS
 
-    cleaned: dict[str, Any] = {k: (v or ()) if k in FILTER_LISTS else v for k, v in values.items()}
-    return EventFilter(**cleaned)
+    return shape(**{k: (v or ()) if k in FILTER_LISTS else v for k, v in values.items()})
+
+
+def event_filter(**values: Any) -> EventFilter:
+    from calendar_app.services import EventFilter
+
+    return with_filters(EventFilter, **values)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_settings, emit_json, group, now
+from commands.common import JsonOpt, app_settings, emit_json, group, now, with_filters
 
 feed_app = group("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")
 
@@ -89,11 +89,10 @@ def feed_add(
     from calendar_app import feeds
     from exports.feeds import FeedSpec
 
-    spec = FeedSpec(name=name, kinds=kind or (), regions=region or (), partners=partner or (),
-                    programmes=programme or (), statuses=status or (), visibilities=visibility or (),
-                    campaigns=campaign or (), private=private, detail=detail, cancelled_days=keep_cancelled,
-                    color=color, description=description, alarms=alarm or (),
-                    alarms_from_reminders=alarms_from_reminders, tasks=tasks)
+    spec = with_filters(FeedSpec, name=name, kinds=kind, regions=region, partners=partner, programmes=programme,
+                        statuses=status, visibilities=visibility, campaigns=campaign, private=private,
+                        detail=detail, cancelled_days=keep_cancelled, color=color, description=description,
+                        alarms=alarm or (), alarms_from_reminders=alarms_from_reminders, tasks=tasks)
     info = feeds.add_feed(spec, settings=app_settings(ctx), now=now())
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
@@ -199,10 +198,10 @@ def export(
     """
     from calendar_app import feeds
 
-    request = feeds.ExportRequest(
-        kinds=kind or (), regions=region or (), partners=partner or (), programmes=programme or (),
-        statuses=status or (), visibilities=visibility or (), campaigns=campaign or (), start=start, end=end,
-        detail=detail, name=name, cancelled_days=keep_cancelled, alarms_from_reminders=alarms_from_reminders,
+    request = with_filters(
+        feeds.ExportRequest, kinds=kind, regions=region, partners=partner, programmes=programme, statuses=status,
+        visibilities=visibility, campaigns=campaign, start=start, end=end, detail=detail, name=name,
+        cancelled_days=keep_cancelled, alarms_from_reminders=alarms_from_reminders,
     )
     settings = app_settings(ctx)
     if output is None or output == "-":

@@ -1,4 +1,5 @@
-"""A real `calendar-app serve` process on a free loopback port, for tests that speak HTTP to it."""
+"""The feed server in tests: a feed's bytes as the server builds them, and a real `calendar-app serve`
+process on a free loopback port for tests that speak HTTP to it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,28 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 
 import httpx
 import pytest
+
+from calendar_app import services
+from calendar_app.config import Settings
+from calendar_app.db import session_scope
+from calendar_app.server import build_feed
+from exports import feeds
+from exports.checks import check_calendar
+from tests.conftest import NOW
+
+
+def feed_bytes(settings: Settings, name: str, *, now: datetime = NOW) -> bytes:
+    """The named feed as the server would serve it at `now`, checked line by line."""
+    engine = services.open_store(settings)
+    with session_scope(engine) as session:
+        feed = feeds.find_feed(name, session=session)
+    data = build_feed(feed, engine=engine, now=now).body
+    assert check_calendar(data) == []
+    return data
 
 
 def free_port() -> int:

@@ -14,7 +14,6 @@ from calendar_app import feeds as feed_service
 from calendar_app import notify_services, services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.server import build_feed
 from events.drafts import EventChanges, NewEventDraft
 from exports import feeds
 from exports.cache import iter_feed
@@ -26,6 +25,7 @@ from exports.selection import plan, store_state
 from exports.todo import TaskItem, build_todos
 from tests.cli_helpers import run
 from tests.conftest import NOW
+from tests.server_helpers import feed_bytes
 
 GOLDEN = Path(__file__).with_name("golden")
 STAMP = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -42,11 +42,11 @@ def _consultation(settings: Settings, *, title: str = TITLE, visibility: str = "
 
 
 def _feed_bytes(settings: Settings, name: str, *, stamp: datetime | None = None, now: datetime = NOW) -> bytes:
+    if stamp is None:
+        return feed_bytes(settings, name, now=now)
     engine = services.open_store(settings)
     with session_scope(engine) as session:
         feed = feeds.find_feed(name, session=session)
-        if stamp is None:
-            return build_feed(feed, engine=engine, now=now).body
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         return b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
                                   stamp=stamp, tasks=bool(feed.tasks)))

@@ -14,7 +14,6 @@ from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.server import build_feed
 from events.drafts import EventChanges, NewEventDraft
 from exports import feeds
 from exports.checks import check_calendar
@@ -22,6 +21,7 @@ from exports.errors import DuplicateFeed, FeedNotFound, InvalidFeedName, PublicF
 from exports.feeds import FeedSpec
 from exports.models import Feed, RenderedEvent
 from tests.conftest import NOW
+from tests.server_helpers import feed_bytes
 
 PUBLIC_T = "Нээлттэй хурал: жендэрийн тэгш байдал"
 INTERNAL_T = "Дотоод уулзалт: төсөв"
@@ -41,15 +41,6 @@ def stocked(settings: Settings) -> Settings:
     _add(settings, INTERNAL_T, "internal")
     _add(settings, SECRET_T, "confidential")
     return settings
-
-
-def _feed_bytes(settings: Settings, name: str, *, now=NOW) -> bytes:
-    engine = services.open_store(settings)
-    with session_scope(engine) as session:
-        feed = feeds.find_feed(name, session=session)
-    data = build_feed(feed, engine=engine, now=now).body
-    assert check_calendar(data) == []
-    return data
 
 
 def _export(settings: Settings, **options: object) -> bytes:
@@ -114,7 +105,7 @@ def test_private_token_is_random_hashed_and_rotates(settings: Settings) -> None:
 def test_confidential_only_in_private_feeds_that_name_it(stocked: Settings, spec: FeedSpec,
                                                          expected: set[str]) -> None:
     feed_service.add_feed(spec, settings=stocked, now=NOW)
-    assert _titles(_feed_bytes(stocked, spec.name)) == expected
+    assert _titles(feed_bytes(stocked, spec.name)) == expected
 
 
 def test_export_admits_confidential_only_when_named(stocked: Settings) -> None:
@@ -125,7 +116,7 @@ def test_export_admits_confidential_only_when_named(stocked: Settings) -> None:
 def test_busy_feed_and_busy_export_carry_no_texts(stocked: Settings) -> None:
     feed_service.add_feed(FeedSpec("busy", private=True, detail="busy",
                                    visibilities=["public", "internal", "confidential"]), settings=stocked, now=NOW)
-    for data in (_feed_bytes(stocked, "busy"), _export(stocked, detail="busy", visibilities=["confidential"])):
+    for data in (feed_bytes(stocked, "busy"), _export(stocked, detail="busy", visibilities=["confidential"])):
         text = data.decode()
         assert "BEGIN:VEVENT" in text
         for leak in ("хурал", "уулзалт", "нууц", "Чингэлтэй", "Тайлбар", "Азийн", "DESCRIPTION", "LOCATION",
@@ -137,25 +128,25 @@ def test_cancelled_event_kept_marked_then_leaves(settings: Settings) -> None:
     event_id = _add(settings, PUBLIC_T, "public", language="mn")
     services.cancel_event(str(event_id), "Цас их орсон", settings=settings, now=NOW)
     feed_service.add_feed(FeedSpec("pub", cancelled_days=10), settings=settings, now=NOW)
-    kept = _feed_bytes(settings, "pub", now=NOW + timedelta(days=9)).decode()
+    kept = feed_bytes(settings, "pub", now=NOW + timedelta(days=9)).decode()
     assert "STATUS:CANCELLED" in kept and "[ЦУЦЛАГДСАН]" in kept and "SEQUENCE:1" in kept
-    gone = _feed_bytes(settings, "pub", now=NOW + timedelta(days=11)).decode()
+    gone = feed_bytes(settings, "pub", now=NOW + timedelta(days=11)).decode()
     assert "BEGIN:VEVENT" not in gone
 
 
 def test_chunks_are_cached_and_follow_changes(settings: Settings) -> None:
     event_id = _add(settings, PUBLIC_T, "public")
     feed_service.add_feed(FeedSpec("pub"), settings=settings, now=NOW)
-    first = _feed_bytes(settings, "pub")
+    first = feed_bytes(settings, "pub")
     engine = services.open_store(settings)
     with session_scope(engine) as session:
         assert len(session.execute(select(RenderedEvent.__table__)).all()) == 1  # type: ignore[attr-defined]
-    assert _feed_bytes(settings, "pub") == first  # same data, same bytes
+    assert feed_bytes(settings, "pub") == first  # same data, same bytes
     services.edit_event(str(event_id), EventChanges(title="Шинэ нэр"), settings=settings, now=NOW + timedelta(hours=1))
-    changed = _feed_bytes(settings, "pub")
+    changed = feed_bytes(settings, "pub")
     assert "Шинэ нэр" in changed.decode() and "SEQUENCE:1" in changed.decode()
     services.delete_event(str(event_id), settings=settings)
-    assert "BEGIN:VEVENT" not in _feed_bytes(settings, "pub").decode()
+    assert "BEGIN:VEVENT" not in feed_bytes(settings, "pub").decode()
 
 
 def test_alarms_only_when_the_feed_asks(settings: Settings) -> None:
@@ -166,11 +157,11 @@ def test_alarms_only_when_the_feed_asks(settings: Settings) -> None:
     feed_service.add_feed(FeedSpec("alarms", alarms=["2h", "1d", "120m"]), settings=settings, now=NOW)
     feed_service.add_feed(FeedSpec("busy-alarms", private=True, detail="busy", alarms=["1d"]), settings=settings,
                           now=NOW)
-    assert b"VALARM" not in _feed_bytes(settings, "plain")
-    text = _feed_bytes(settings, "alarms").decode()
+    assert b"VALARM" not in feed_bytes(settings, "plain")
+    text = feed_bytes(settings, "alarms").decode()
     assert text.count("BEGIN:VALARM") == 2  # one event, two distinct offsets; none on the cancelled one
     assert "TRIGGER:-P1D" in text and "TRIGGER:-PT2H" in text and "ACTION:DISPLAY" in text
-    busy = _feed_bytes(settings, "busy-alarms").decode()
+    busy = feed_bytes(settings, "busy-alarms").decode()
     assert "DESCRIPTION:Busy" in busy and PUBLIC_T not in busy
     import vobject
 

@@ -16,7 +16,6 @@ from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.server import build_feed
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput
 from events.planning import parse_rule
@@ -33,6 +32,7 @@ from exports.selection import plan
 from tests.cli_helpers import run
 from tests.conftest import NOW
 from tests.feed_samples import STAMP, sample_events, view
+from tests.server_helpers import feed_bytes
 from tests.test_feeds_render import _golden
 
 CONSULTATION = "Жендэрт суурилсан хүчирхийллийн эсрэг хуулийн төслийн зөвлөлдөх уулзалт"
@@ -46,15 +46,6 @@ def _add(settings: Settings, title: str, kind: str, *, remind: list[str] | None 
     draft = NewEventDraft(title=title, start="2026-11-26 10:00", duration="2h", region="ulaanbaatar", kind=kind,
                           visibility="public", remind=remind or [], default_reminders=defaults)
     return services.add_event(draft, settings=settings, now=NOW).id
-
-
-def _feed_bytes(settings: Settings, name: str) -> bytes:
-    engine = services.open_store(settings)
-    with session_scope(engine) as session:
-        feed = feeds.find_feed(name, session=session)
-    data = build_feed(feed, engine=engine, now=NOW).body
-    assert check_calendar(data) == []
-    return data
 
 
 def _trigger(alarm: Component) -> vDDDTypes:
@@ -99,7 +90,7 @@ def test_plan_alarms_read_back_by_three_parsers(settings: Settings) -> None:
     _add(settings, CONSULTATION, "consultation")
     _add(settings, SIGNING, "signing", remind=["end+1h"], defaults=False)
     feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW)
-    data = _feed_bytes(settings, "plan")
+    data = feed_bytes(settings, "plan")
     assert "TRIGGER;RELATED=END:PT1H" in data.decode()
 
     by_icalendar = _icalendar_alarms(data)
@@ -121,9 +112,9 @@ def test_off_by_default_and_fixed_alarms_merge(settings: Settings) -> None:
     feed_service.add_feed(FeedSpec("plain"), settings=settings, now=NOW)
     feed_service.add_feed(FeedSpec("both", alarms=["1d", "30m"], alarms_from_reminders=True), settings=settings,
                           now=NOW)
-    assert b"VALARM" not in _feed_bytes(settings, "plain")
+    assert b"VALARM" not in feed_bytes(settings, "plain")
     # The feed's own 1d and the kind's start-1d are one alarm; 30m is added, all start-relative, earliest first.
-    assert [a[0] for a in _icalendar_alarms(_feed_bytes(settings, "both"))[CONSULTATION]] == [
+    assert [a[0] for a in _icalendar_alarms(feed_bytes(settings, "both"))[CONSULTATION]] == [
         -timedelta(days=1), -timedelta(hours=2), -timedelta(minutes=30)]
     listed = {i.name: i.as_json() for i in feed_service.list_feeds(settings=settings)}
     assert listed["plain"]["alarms_from_reminders"] is False
@@ -180,21 +171,21 @@ def _chunk_versions(settings: Settings) -> dict[str, str]:
 def test_plan_change_re_renders_the_chunk(settings: Settings) -> None:
     event_id = _add(settings, CONSULTATION, "consultation")
     feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW)
-    first = _feed_bytes(settings, "plan")
+    first = feed_bytes(settings, "plan")
     versions = _chunk_versions(settings)
-    assert _feed_bytes(settings, "plan") == first  # same data, same bytes (from the cache)
+    assert feed_bytes(settings, "plan") == first  # same data, same bytes (from the cache)
 
     later = NOW + timedelta(hours=1)
     shown = services.edit_event(str(event_id), EventChanges(remind=["end+1h"]), settings=settings, now=later)
     assert shown.updated_at == later and shown.sequence == 0  # a changed plan is a change, not a reschedule
-    second = _feed_bytes(settings, "plan")
+    second = feed_bytes(settings, "plan")
     assert _chunk_versions(settings) != versions
     assert [a[:2] for a in _icalendar_alarms(second)[CONSULTATION]] == [
         (-timedelta(days=1), "START"), (-timedelta(hours=2), "START"), (timedelta(hours=1), "END")]
 
     services.edit_event(str(event_id), EventChanges(default_reminders=False), settings=settings,
                         now=later + timedelta(hours=1))
-    assert [a[:2] for a in _icalendar_alarms(_feed_bytes(settings, "plan"))[CONSULTATION]] == [
+    assert [a[:2] for a in _icalendar_alarms(feed_bytes(settings, "plan"))[CONSULTATION]] == [
         (timedelta(hours=1), "END")]
 
     unchanged = services.edit_event(str(event_id), EventChanges(remind=["end+1h"]), settings=settings,

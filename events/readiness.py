@@ -20,8 +20,9 @@ from sqlmodel import Session, col, select
 
 from events.campaign_hooks import edition_anchors
 from events.campaign_models import CampaignEdition
+from events.contacts import find_contact
 from events.errors import InvalidInput
-from events.notify_errors import InvalidOffset, WorkflowFileError
+from events.notify_errors import ContactNotFound, InvalidOffset, WorkflowFileError
 from events.notify_models import Contact, Task, TaskStatus
 from events.planning import PlannedTask, ReminderRule, parse_rule, plan_tasks
 from events.programme import EditionInfo
@@ -106,13 +107,10 @@ def plan_readiness(template: ReadinessTemplate, info: EditionInfo, tz: str) -> l
 
 def resolve_contact(ref: str, where: str, *, session: Session) -> Contact:
     """The contact with this id or e-mail; `UnknownCoordinator` (exit 2) otherwise."""
-    text = ref.strip()
-    contact = session.get(Contact, int(text)) if text.isdigit() else None
-    if contact is None and "@" in text:
-        contact = session.exec(select(Contact).where(col(Contact.email).ilike(text))).first()
-    if contact is None:
-        raise UnknownCoordinator(ref, where)
-    return contact
+    try:
+        return find_contact(ref, session=session)
+    except ContactNotFound as missing:
+        raise UnknownCoordinator(ref, where) from missing
 
 
 def _assignee(contact: Contact) -> str:

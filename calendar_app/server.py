@@ -333,8 +333,9 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders
     import uvicorn
 
     from calendar_app.feeds import BASE_URL_ENV
+    from calendar_app.notify_config import workflows
 
-    KindDefaultsKeeper()  # a broken workflows file stops the start with its error (exit 2)
+    workflows()  # a broken workflows file stops the start with its error (exit 2), as KindDefaultsKeeper says
     if not setting("base_url"):  # links on / and in messages point at this server
         os.environ[BASE_URL_ENV] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"Serving feeds on http://{host}:{port}/ (public links use {base_url()}); Ctrl-C stops.", flush=True)

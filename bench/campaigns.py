@@ -11,7 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from calendar_app import campaign_services, services
+from calendar_app import services
+from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from events.bulk import insert_events

@@ -31,7 +31,7 @@ from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.server import build_feed
+from calendar_app.web.server import build_feed
 from events import queries
 from events.drafts import EventChanges
 from exports import feeds

@@ -27,15 +27,15 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from calendar_app.channels import OutboxChannel, SMTPChannel, parse_smtp_url
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.dispatcher import DispatchConfig, Dispatcher, dispatcher_engine
-from calendar_app.scheduler import DispatcherService, SchedulerOptions
+from calendar_app.notify.channels import OutboxChannel, SMTPChannel, parse_smtp_url
+from calendar_app.notify.dispatcher import DispatchConfig, Dispatcher, dispatcher_engine
+from calendar_app.notify.scheduler import DispatcherService, SchedulerOptions
 from calendar_app.services import edit_event, open_store
 from events.drafts import EventChanges, NewEventDraft
-from events.notify_models import Contact, Delivery, EventRecipient
+from events.notify.models import Contact, Delivery, EventRecipient
 from events.services import create_event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ def _store(folder: Path) -> Settings:
 def _event_with_recipients(settings: Settings, count: int, *, start: datetime, remind: str | None,
                            kind: str = "meeting") -> int:
     """One event and `count` contacts told about it, written with bulk inserts; then planned as usual."""
-    from calendar_app.notify_config import plan_notifications
+    from calendar_app.notify.planning import plan_notifications
 
     now = utc_now()
     with session_scope(open_store(settings)) as session:

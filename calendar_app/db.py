@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
+import events.tables  # noqa: F401 - every table registered before the first flush
 from events.errors import StorageError
 
 BUSY_TIMEOUT_MS = 10_000

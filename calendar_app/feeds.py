@@ -134,7 +134,7 @@ def export_calendar(
 
             raise InvalidInput("--alarms-from-reminders hints at what each event is: a busy-only export cannot "
                                "carry it; use --detail full")
-        from calendar_app.notify_config import workflows
+        from calendar_app.notify.planning import workflows
 
         reminder_defaults = workflows()
     engine = open_store(settings)

@@ -13,7 +13,7 @@ from events.drafts import BUILT_IN_KINDS, kind_name, kind_of
 
 def known_kinds() -> tuple[str, ...]:
     """The built-in kinds, then those the workflows file in force adds."""
-    from calendar_app.notify_config import workflows  # the reminder models: only when a kind is not built in
+    from calendar_app.notify.planning import workflows  # the reminder models: only when a kind is not built in
 
     return BUILT_IN_KINDS + tuple(sorted(k for k in workflows() if k not in BUILT_IN_KINDS))
 

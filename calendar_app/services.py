@@ -68,7 +68,7 @@ def event_query(filters: EventFilter, *, settings: Settings, now: datetime) -> q
 
 def create_planned_event(draft: NewEventDraft, *, session: Session, settings: Settings, now: datetime) -> Event:
     """Store a new event and plan its reminders and workflow tasks, in the caller's transaction."""
-    from calendar_app.notify_config import plan_notifications  # reminder models: ~100 ms, writes only
+    from calendar_app.notify.planning import plan_notifications  # reminder models: ~100 ms, writes only
 
     event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now,
                                   kinds=kinds_for([draft.kind]))
@@ -79,7 +79,7 @@ def create_planned_event(draft: NewEventDraft, *, session: Session, settings: Se
 
 def edit_planned_event(ref: str, changes: EventChanges, *, session: Session, now: datetime) -> Event:
     """Change an event and bring its pending reminders and tasks in line, in the caller's transaction."""
-    from calendar_app.notify_config import plan_notifications
+    from calendar_app.notify.planning import plan_notifications
 
     event = services.edit_event(ref, changes, session=session, now=now, kinds=kinds_for([changes.kind]))
     plan_notifications(event, changes.notify, changes.remind, changes.default_reminders, session=session, now=now)
@@ -118,7 +118,7 @@ def edit_event(ref: str, changes: EventChanges, *, settings: Settings, now: date
 
 
 def cancel_event(ref: str, reason: str | None, *, settings: Settings, now: datetime) -> EventView:
-    from calendar_app.notify_config import plan_notifications
+    from calendar_app.notify.planning import plan_notifications
 
     engine = open_store(settings)
     with session_scope(engine, write=True) as session:

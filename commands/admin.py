@@ -27,7 +27,7 @@ def region_list(
     \b
       calendar-app region list --country MN --json
     """
-    from calendar_app import output
+    from commands.output import events as output
     from events.regions import regions_of
 
     regions = regions_of(country)
@@ -63,7 +63,8 @@ def db_current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     \b
       calendar-app db current
     """
-    from calendar_app import admin, output
+    from calendar_app import admin
+    from commands.output import events as output
 
     state = admin.database_revision(settings=app_settings(ctx))
     if as_json:
@@ -83,7 +84,8 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     \b
       calendar-app --db demo.db demo load
     """
-    from calendar_app import admin, output
+    from calendar_app import admin
+    from commands.output import events as output
 
     result = admin.load_demo(settings=app_settings(ctx), now=now())
     if as_json:

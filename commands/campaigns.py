@@ -45,7 +45,9 @@ def campaign_add(
 
       calendar-app campaign add oyun-ukhaan --name "Оюуны аян" --window 09-01..09-30 --color "#2E86AB"
     """
-    from calendar_app import campaign_output, campaign_services, output
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
 
     info = campaign_services.add_campaign(slug, name=name, window=window, color=color, preset=preset,
                                           settings=app_settings(ctx))
@@ -77,7 +79,9 @@ def campaign_edition_add(
         --theme "ky:Биригели! Аялдарга жана кыздарга карата зордук-зомбулуктун алдын алууга колдоо көрсөтөлү" \\
         --coordinator oyunchimeg@example.mn
     """
-    from calendar_app import campaign_output, campaign_services, output
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
 
     info = campaign_services.add_edition(slug, year, theme or [], settings=app_settings(ctx), now=now(),
                                          coordinator=coordinator)
@@ -103,7 +107,9 @@ def campaign_edition_theme(
     \b
       calendar-app campaign edition theme 16-days 2026 --theme "ru:Объединимся, чтобы положить конец насилию"
     """
-    from calendar_app import campaign_output, campaign_services, output
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
 
     info = campaign_services.set_theme(slug, year, theme or [], settings=app_settings(ctx), now=now())
     if as_json:
@@ -121,7 +127,9 @@ def campaign_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     \b
       calendar-app campaign list --json
     """
-    from calendar_app import campaign_output, campaign_services, output
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
 
     items = campaign_services.list_campaigns(settings=app_settings(ctx))
     if as_json:
@@ -145,7 +153,9 @@ def campaign_show(
     \b
       calendar-app campaign show 16-days --year 2025
     """
-    from calendar_app import campaign_output, campaign_services, output
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
 
     info = campaign_services.show_campaign(slug, year, settings=app_settings(ctx), now=now() if year else None)
     if as_json:
@@ -168,8 +178,10 @@ def campaign_programme(
     \b
       calendar-app campaign programme 16-days --year 2025
     """
-    from calendar_app import campaign_output, campaign_services, output
-    from events.programme import programme_json
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
+    from events.campaigns.programme import programme_json
 
     result = campaign_services.programme(slug, year, settings=app_settings(ctx))
     if as_json:
@@ -198,7 +210,9 @@ def campaign_roll(
     \b
       calendar-app campaign roll 16-days --to 2026 --theme "ky:Аялдар жана кыздар үчүн коопсуз санарип мейкиндик"
     """
-    from calendar_app import campaign_output, campaign_services, output
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
 
     outcome = campaign_services.roll(slug, to, theme or [], from_year=source, settings=app_settings(ctx), now=now(),
                                      coordinator=coordinator)
@@ -228,7 +242,9 @@ def campaign_report(
     """
     from pathlib import Path
 
-    from calendar_app import campaign_output, campaign_services, output
+    from calendar_app.campaigns import services as campaign_services
+    from commands.output import campaigns as campaign_output
+    from commands.output import events as output
     from events.errors import UnknownChoice
 
     formats = ("table", "json", "csv", "html")
@@ -239,7 +255,7 @@ def campaign_report(
         show(campaign_output.report_tables(report))
         return
     if fmt == "json":
-        from events.campaign_report import report_json
+        from events.campaigns.report import report_json
 
         text = output.json_bytes(report_json(report)).decode()
     elif fmt == "csv":

@@ -58,7 +58,7 @@ def emit_json(data: bytes) -> None:
 
 
 def show_event(view: Any, as_json: bool, message: str | None = None) -> None:
-    from calendar_app import output
+    from commands.output import events as output
     from events.views import event_json
 
     if as_json:

@@ -84,8 +84,8 @@ def event_add(
       calendar-app event add "16 хоногийн аяны үндэсний нээлт" --kind launch \\
         --start "2025-11-24 10:00" --region ulaanbaatar --campaign 16-days --yearly
     """
-    from calendar_app import campaign_services
-    from events.campaign_links import CampaignLink
+    from calendar_app.campaigns import services as campaign_services
+    from events.campaigns.links import CampaignLink
     from events.drafts import NewEventDraft
 
     draft = NewEventDraft(
@@ -126,7 +126,8 @@ def event_list(
     \b
       calendar-app event list --from 2020-05-01 --to 2020-06-01 --region ulaanbaatar --search зөвшилцөх
     """
-    from calendar_app import output, services
+    from calendar_app import services
+    from commands.output import events as output
 
     filters = event_filter(start=start, end=end, days=days, kinds=kind, regions=region, partners=partner,
                       programmes=programme, statuses=status, visibilities=visibility, text=search, limit=limit,
@@ -199,8 +200,8 @@ def event_edit(
 
       calendar-app event edit 7 --campaign 16-days --yearly
     """
-    from calendar_app import campaign_services
-    from events.campaign_links import CampaignLink
+    from calendar_app.campaigns import services as campaign_services
+    from events.campaigns.links import CampaignLink
     from events.drafts import EventChanges
 
     changes = EventChanges(
@@ -282,7 +283,8 @@ def agenda(
     \b
       calendar-app agenda --from 2020-05-04 --days 14 --region ulaanbaatar
     """
-    from calendar_app import output, services
+    from calendar_app import services
+    from commands.output import events as output
 
     filters = event_filter(start=start, kinds=kind, regions=region, partners=partner, statuses=status,
                       visibilities=visibility)

@@ -31,7 +31,7 @@ KeepOpt = Annotated[int, typer.Option("--keep-cancelled", help="Days a cancelled
 
 
 def _json(value: Any) -> None:
-    from calendar_app.output import json_bytes
+    from commands.output.events import json_bytes
 
     emit_json(json_bytes(value))
 
@@ -258,7 +258,7 @@ def serve(
     \b
       CALENDAR_APP_BASE_URL=https://calendar.example.org calendar-app serve --port 8080
     """
-    from calendar_app import server
+    from calendar_app.web import server
 
     server.run(settings=app_settings(ctx), host=host, port=port, workers=max(1, workers), reminders=reminders)
 

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from calendar_app import notify_output
-from calendar_app.tables import TableSpec
 from commands.common import JsonOpt, app_settings, emit_json, group, now, show, terminal_width
+from commands.output import reminders as notify_output
+from commands.output.tables import TableSpec
 
 contact_app = group("People reminders and tasks go to.")
 reminder_app = group("Reminder deliveries: what is due, a preview, the log.")
@@ -20,7 +20,7 @@ ContactRef = Annotated[str, typer.Argument(help="The contact's id or e-mail.")]
 
 
 def _print_json(value: Any) -> None:
-    from calendar_app import output
+    from commands.output import events as output
 
     emit_json(output.json_bytes(value))
 
@@ -30,7 +30,7 @@ def _print_rows(rows: Any, as_json: bool, table: TableSpec) -> None:
     if as_json:
         _print_json(rows)
     else:
-        from calendar_app.tables import fitted_table
+        from commands.output.tables import fitted_table
 
         show(fitted_table(rows, table, width=terminal_width()))
 
@@ -56,8 +56,8 @@ def contact_add(
     \b
       calendar-app contact add "Оюунчимэг Батбаяр" --email oyunchimeg@example.mn --language mn --tz Asia/Ulaanbaatar
     """
-    from calendar_app import notify_services
-    from events.contacts import ContactDraft
+    from calendar_app.notify import services as notify_services
+    from events.notify.contacts import ContactDraft
 
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
                          groups=group or [])
@@ -76,7 +76,7 @@ def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     \b
       calendar-app contact list --json
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     rows = notify_services.list_contacts(settings=app_settings(ctx))
     if not as_json:
@@ -104,8 +104,8 @@ def contact_edit(
     \b
       calendar-app contact edit 3 --language ky --tz Asia/Bishkek
     """
-    from calendar_app import notify_services
-    from events.contacts import ContactDraft
+    from calendar_app.notify import services as notify_services
+    from events.notify.contacts import ContactDraft
 
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
                          groups=group)
@@ -122,7 +122,7 @@ def contact_remove(ctx: typer.Context, ref: ContactRef, as_json: JsonOpt = False
     \b
       calendar-app contact remove oyunchimeg@example.mn
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     row = notify_services.remove_contact(ref, settings=app_settings(ctx), now=now())
     if not as_json:
@@ -146,7 +146,7 @@ def reminder_list(
     \b
       calendar-app reminder list --event 3 --status pending --json
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     rows = notify_services.list_deliveries(status, event, settings=app_settings(ctx))
     _print_rows(rows, as_json, notify_output.DELIVERY_TABLE)
@@ -165,7 +165,7 @@ def reminder_preview(
     \b
       calendar-app reminder preview --at "2020-05-05 10:00"
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     rows = notify_services.preview(at, settings=app_settings(ctx), now=now())
     _print_rows(rows, as_json, notify_output.PREVIEW_TABLE)
@@ -184,7 +184,7 @@ def reminder_log(
     \b
       calendar-app reminder log --json
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     rows = notify_services.delivery_log(event, settings=app_settings(ctx))
     _print_rows(rows, as_json, notify_output.LOG_TABLE)
@@ -199,7 +199,7 @@ def workflow_list(as_json: JsonOpt = False) -> None:
     \b
       calendar-app workflow list
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     rows = notify_services.list_workflows()
     if not as_json:
@@ -219,7 +219,7 @@ def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signin
       calendar-app workflow show consultation
       calendar-app workflow show campaign:16-days
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     row = notify_services.show_workflow(kind)
     if as_json:
@@ -244,7 +244,7 @@ def task_list(
     \b
       calendar-app task list --overdue --mine oyunchimeg@example.mn
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     rows = notify_services.list_tasks(overdue=overdue, mine=mine, include_done=all_, settings=app_settings(ctx),
                                       now=now())
@@ -261,7 +261,7 @@ def task_done(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="The t
     \b
       calendar-app task done 12
     """
-    from calendar_app import notify_services
+    from calendar_app.notify import services as notify_services
 
     row = notify_services.task_done(ref, settings=app_settings(ctx), now=now())
     if not as_json:
@@ -291,8 +291,9 @@ def scheduler_run(
     \b
       CALENDAR_APP_SMTP_URL=smtp://127.0.0.1:8025 calendar-app scheduler run
     """
-    from calendar_app import notify_services, scheduler
-    from calendar_app.notify_output import run_scheduler
+    from calendar_app.notify import scheduler
+    from calendar_app.notify import services as notify_services
+    from commands.output.reminders import run_scheduler
 
     notify_services.check_workflows()
     run_scheduler(scheduler, settings=app_settings(ctx), once=once, poll=poll, lease=lease, batch=batch,

@@ -154,7 +154,3 @@ class Event(EventBase, table=True):
 def search_text_of(values: dict[str, Any]) -> str:
     parts = (values.get(name) for name in ("title", "description", "location", "organizer"))
     return "\n".join(p for p in parts if p).casefold()
-
-
-# The campaign tables share this metadata, so the foreign key above always resolves.
-from events import campaign_models as _campaign_models  # noqa: E402, F401

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlmodel import Session
 
-from events.campaign_errors import UnknownCampaign
-from events.campaign_models import Campaign, CampaignEdition
+from events.campaigns.errors import UnknownCampaign
+from events.campaigns.models import Campaign, CampaignEdition
 from events.drafts import choice, kind_name
 from events.models import (
     Event,

@@ -2,12 +2,12 @@
 
 An event's plan is its kind's default rules (`events/data/workflows.toml`, unless the event opted out
 with `--no-default-reminders`) plus its own `--remind` rules, exactly as the reminder dispatcher uses
-them (`events.reminders.plan_rules`): `start-1d` becomes `TRIGGER:-P1D`, `end+1h` becomes
+them (`events.notify.reminders.plan_rules`): `start-1d` becomes `TRIGGER:-P1D`, `end+1h` becomes
 `TRIGGER;RELATED=END:PT1H`.
 
 Keeping the rendered chunks right:
 - a change of an event's own rules marks the event changed (`updated_at`, see
-  `calendar_app.notify_config.plan_notifications`), so its chunk version and the store fingerprint move;
+  `calendar_app.notify.planning.plan_notifications`), so its chunk version and the store fingerprint move;
 - the kind defaults are read from a file users may edit, so their `defaults_tag` is part of the chunk
   variant (`exports.render.variant_key`) and of the server's fingerprint: an edit re-renders every event.
 """
@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
-from events.notify_models import EventReminderPlan
-from events.planning import ReminderRule
-from events.reminders import plan_rules
+from events.notify.models import EventReminderPlan
+from events.notify.planning import ReminderRule
+from events.notify.reminders import plan_rules
+from events.notify.workflows import KindDefaults, defaults_for
 from events.views import EventView
-from events.workflows import KindDefaults, defaults_for
 from exports.models import PLAN_TOKEN
 
 __all__ = ["PLAN_TOKEN", "defaults_tag", "rules_by_event"]

@@ -18,9 +18,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from events import queries
-from events.planning import ReminderRule
+from events.notify.planning import ReminderRule
+from events.notify.workflows import KindDefaults
 from events.views import EventView
-from events.workflows import KindDefaults
 from exports.models import RenderedEvent
 from exports.render import CalendarHead, Detail, iter_calendar, render_event, variant_key
 from exports.selection import BATCH, Plan, iter_views

@@ -22,10 +22,10 @@ from functools import lru_cache
 from icalendar import Event, vText
 from sqlmodel import Session, col, select
 
-from events.campaign_hooks import EditionEntry, edition_entry
-from events.campaign_models import Campaign, CampaignEdition
-from events.campaigns import edition_window, find_campaign
-from events.programme import EditionInfo
+from events.campaigns.hooks import EditionEntry, edition_entry
+from events.campaigns.models import Campaign, CampaignEdition
+from events.campaigns.programme import EditionInfo
+from events.campaigns.services import edition_window, find_campaign
 from exports.render import X_PREFIX, component_bytes
 
 # Marks an edition's VEVENT, so `import` of a campaign feed skips it instead of making it an event.

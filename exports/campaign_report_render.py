@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from events.campaign_report import CampaignReport, comparison, figures_json, summary
+from events.campaigns.report import CampaignReport, comparison, figures_json, summary
 from events.regions import find_region
 
 DEFAULT_COLOR = "#F26B21"

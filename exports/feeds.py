@@ -62,7 +62,7 @@ def new_token() -> str:
 
 def _checked_filters(spec: FeedSpec, *, session: Session, kinds: Sequence[str]) -> dict[str, list[str]]:
     """Filter values checked and normalised now, so a typo fails at `feed add`, not at every GET."""
-    from events.campaigns import find_campaign
+    from events.campaigns.services import find_campaign
 
     return {
         "campaigns": list(dict.fromkeys(find_campaign(c, session=session).slug for c in spec.campaigns)),

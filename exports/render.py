@@ -19,7 +19,7 @@ from functools import cache
 
 from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, vText
 
-from events.planning import ReminderRule
+from events.notify.planning import ReminderRule
 from events.views import EventView
 
 PRODID = "-//calendar-app//calendar-app 0.1//EN"

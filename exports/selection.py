@@ -16,7 +16,7 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlmodel import Session
 
 from events import queries
-from events.campaign_hooks import EditionEntry
+from events.campaigns.hooks import EditionEntry
 from events.models import Event, EventStatus, Visibility
 from events.views import EventView
 
@@ -150,7 +150,7 @@ def store_state(*, session: Session) -> tuple[object, ...]:
     (count, highest id, newest change, sum of sequences: `task done` and a re-timing bump the sequence).
     """
     events = Event.__table__  # type: ignore[attr-defined]
-    from events.campaign_models import Campaign, CampaignEdition
+    from events.campaigns.models import Campaign, CampaignEdition
     from exports.models import Feed
 
     feeds = Feed.__table__  # type: ignore[attr-defined]
@@ -164,7 +164,7 @@ def store_state(*, session: Session) -> tuple[object, ...]:
                      func.sum(events.c.sequence)).select_from(events)
     feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
                        feeds.c.private, feeds.c.detail, feeds.c.cancelled_days, feeds.c.tasks).order_by(feeds.c.id)
-    from events.notify_models import Task
+    from events.notify.models import Task
 
     tasks = Task.__table__  # type: ignore[attr-defined]
     task_summary = select(func.count(), func.max(tasks.c.id), func.max(tasks.c.updated_at),

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from events.models import Event
-from events.notify_models import Task
+from events.notify.models import Task
 
 
 @dataclass(frozen=True)

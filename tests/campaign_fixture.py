@@ -7,9 +7,10 @@ women 151, men 99, total 270. Regions reached 5 of 31; partners 3. Yearly (rolle
 
 from __future__ import annotations
 
-from calendar_app import campaign_services, services
+from calendar_app import services
+from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
-from events.campaign_links import CampaignLink
+from events.campaigns.links import CampaignLink
 from events.drafts import NewEventDraft
 from tests.conftest import NOW
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.notify_config import plan_notifications
+from calendar_app.notify.planning import plan_notifications
 from calendar_app.services import open_store
-from events import contacts, services
-from events.contacts import ContactDraft
+from events import services
 from events.drafts import NewEventDraft
 from events.models import Event
+from events.notify import contacts
+from events.notify.contacts import ContactDraft
 
 LANGS = ("mn", "ky", "ru", "en")
 ZONES = {"mn": "Asia/Ulaanbaatar", "ky": "Asia/Bishkek", "ru": "Europe/Moscow", "en": "Asia/Hovd"}

@@ -18,7 +18,7 @@ import pytest
 from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.server import build_feed
+from calendar_app.web.server import build_feed
 from exports import feeds
 from exports.checks import check_calendar
 from tests.conftest import NOW

@@ -16,16 +16,16 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from calendar_app import campaign_services
 from calendar_app import feeds as feed_service
+from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from calendar_app.services import open_store
-from events.campaign_hooks import edition_entry
-from events.campaign_links import CampaignLink
+from events.campaigns.hooks import edition_entry
+from events.campaigns.links import CampaignLink
+from events.campaigns.programme import EditionInfo
+from events.campaigns.windows import YearlyWindow, parse_month_day
 from events.drafts import NewEventDraft
-from events.programme import EditionInfo
-from events.windows import YearlyWindow, parse_month_day
 from exports import feeds
 from exports.cache import iter_feed
 from exports.campaign_feed import render_edition

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from calendar_app import campaign_services
+from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
 from exports.campaign_report_render import report_html
 from tests.campaign_fixture import build_programme

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from events.campaign_errors import InvalidWindow
-from events.windows import LEAD_IN_DAYS, MonthDay, parse_month_day, parse_window, same_day_in
+from events.campaigns.errors import InvalidWindow
+from events.campaigns.windows import LEAD_IN_DAYS, MonthDay, parse_month_day, parse_window, same_day_in
 
 
 def test_sixteen_days_window_has_sixteen_days_and_an_exclusive_end() -> None:
@@ -80,8 +80,8 @@ def test_month_day_orders_and_prints() -> None:
 
 
 def test_feed_entry_of_an_edition_spans_the_window_with_an_exclusive_end() -> None:
-    from events.campaign_hooks import edition_anchors, edition_entry
-    from events.programme import EditionInfo
+    from events.campaigns.hooks import edition_anchors, edition_entry
+    from events.campaigns.programme import EditionInfo
 
     info = EditionInfo("16-days", "16 Days of Activism", 2025, parse_window("11-25..12-10").of_year(2025),
                        color="#F26B21", theme="UNiTE", themes={"ky": "Биригели!"})
@@ -95,8 +95,8 @@ def test_feed_entry_of_an_edition_spans_the_window_with_an_exclusive_end() -> No
 
 
 def test_themes_default_and_translations() -> None:
-    from events.campaign_errors import InvalidTheme
-    from events.campaigns import parse_themes
+    from events.campaigns.errors import InvalidTheme
+    from events.campaigns.services import parse_themes
 
     assert parse_themes(["Биригели!", "ru:Объединимся!", "mn: Нэгдэцгээе"]) == (
         "Биригели!", {"ru": "Объединимся!", "mn": "Нэгдэцгээе"})
@@ -107,7 +107,7 @@ def test_themes_default_and_translations() -> None:
 
 
 def test_programme_of_a_window_across_the_year_end_shows_both_years_holidays() -> None:
-    from events.programme import EditionInfo, build_programme
+    from events.campaigns.programme import EditionInfo, build_programme
     from events.public_holidays import parse_overrides, public_holidays
 
     window = parse_window("12-20..01-10").of_year(2025)

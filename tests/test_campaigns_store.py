@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from calendar_app import campaign_services, services
+from calendar_app import services
+from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
-from events.campaign_errors import (
+from events.campaigns.errors import (
     CampaignNotFound,
     EditionExists,
     EditionMissing,
@@ -20,11 +21,11 @@ from events.campaign_errors import (
     OutsideWindow,
     UnknownCampaign,
 )
-from events.campaign_links import CampaignLink
-from events.campaign_report import figures_json, report_json
+from events.campaigns.links import CampaignLink
+from events.campaigns.programme import programme_json
+from events.campaigns.report import figures_json, report_json
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import CalendarAppError
-from events.programme import programme_json
 from tests.campaign_fixture import THEME_EN, THEME_KY, build_programme
 from tests.conftest import NOW
 

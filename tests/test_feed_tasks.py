@@ -11,9 +11,10 @@ import pytest
 from icalendar import Calendar
 
 from calendar_app import feeds as feed_service
-from calendar_app import notify_services, services
+from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
+from calendar_app.notify import services as notify_services
 from events.drafts import EventChanges, NewEventDraft
 from exports import feeds
 from exports.cache import iter_feed

@@ -11,13 +11,14 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from calendar_app import campaign_services, notify_services
+from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
+from calendar_app.notify import services as notify_services
 from cli import app
-from events.contacts import ContactDraft
+from events.campaigns.readiness import UnknownCoordinator, parse_readiness, template_for
 from events.errors import CalendarAppError
-from events.notify_errors import TaskNotFound, WorkflowFileError
-from events.readiness import UnknownCoordinator, parse_readiness, template_for
+from events.notify.contacts import ContactDraft
+from events.notify.errors import TaskNotFound, WorkflowFileError
 from tests.conftest import NOW
 
 WINTER = """

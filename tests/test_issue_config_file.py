@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from calendar_app.config import load_settings, setting
-from calendar_app.notify_config import load_notify_settings
+from calendar_app.notify.planning import load_notify_settings
 from tests.cli_helpers import row_counts
 from tests.cli_helpers import run as run_cli
 

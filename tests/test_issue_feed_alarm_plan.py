@@ -18,9 +18,9 @@ from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput
-from events.planning import parse_rule
-from events.reminders import plan_rules
-from events.workflows import defaults_for, load_workflows, parse_workflows
+from events.notify.planning import parse_rule
+from events.notify.reminders import plan_rules
+from events.notify.workflows import defaults_for, load_workflows, parse_workflows
 from exports import feeds
 from exports.alarm_plan import defaults_tag
 from exports.cache import iter_feed

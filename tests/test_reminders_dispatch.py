@@ -15,14 +15,14 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from calendar_app import services
-from calendar_app.channels import OutboxChannel, SMTPChannel, email_channel, parse_smtp_url
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.dispatcher import PREPARED_VALID, DispatchConfig, Dispatcher, dispatcher_engine
-from calendar_app.notify_services import add_contact
-from events.contacts import ContactDraft
+from calendar_app.notify.channels import OutboxChannel, SMTPChannel, email_channel, parse_smtp_url
+from calendar_app.notify.dispatcher import PREPARED_VALID, DispatchConfig, Dispatcher, dispatcher_engine
+from calendar_app.notify.services import add_contact
 from events.drafts import EventChanges
-from events.notify_models import Delivery
+from events.notify.contacts import ContactDraft
+from events.notify.models import Delivery
 from tests.reminder_helpers import add_contacts, add_event, message_id_counts, outbox_mails, outbox_raw
 from tests.smtp_sink import free_port, silent_server
 

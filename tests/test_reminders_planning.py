@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events.notify_errors import InvalidOffset, ReminderAfterEvent, WorkflowFileError
-from events.planning import (
+from events.notify.errors import InvalidOffset, ReminderAfterEvent, WorkflowFileError
+from events.notify.planning import (
     PlannedDelivery,
     Recipient,
     check_rules,
@@ -16,7 +16,7 @@ from events.planning import (
     plan_reminders,
     reconcile,
 )
-from events.workflows import load_workflows, parse_workflows
+from events.notify.workflows import load_workflows, parse_workflows
 
 START = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Ulaanbaatar
 END = START + timedelta(hours=2)

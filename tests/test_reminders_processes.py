@@ -19,8 +19,8 @@ from calendar_app import services
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.dispatcher import UNRECORDED_GROUPS
-from events.notify_models import Delivery
+from calendar_app.notify.dispatcher import UNRECORDED_GROUPS
+from events.notify.models import Delivery
 from tests.reminder_helpers import add_contacts, add_event, message_id_counts, outbox_mails, outbox_raw, recipients
 from tests.smtp_sink import smtp_sink
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from calendar_app.channels import SMTPChannel, parse_smtp_url
 from calendar_app.config import Settings
-from calendar_app.dispatcher import Dispatcher, dispatcher_engine
+from calendar_app.notify.channels import SMTPChannel, parse_smtp_url
+from calendar_app.notify.dispatcher import Dispatcher, dispatcher_engine
 from calendar_app.services import show_event
 from tests.reminder_helpers import add_contacts, add_event
 from tests.smtp_sink import smtp_sink

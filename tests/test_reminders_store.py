@@ -7,14 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from calendar_app import notify_services, services
+from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from events.contacts import ContactDraft
+from calendar_app.notify import services as notify_services
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput, UnknownChoice, UnknownTimeZone
-from events.notify_errors import ContactNotFound, InvalidEmail, InvalidOffset, ReminderAfterEvent, TaskNotFound
-from events.notify_models import Delivery
+from events.notify.contacts import ContactDraft
+from events.notify.errors import ContactNotFound, InvalidEmail, InvalidOffset, ReminderAfterEvent, TaskNotFound
+from events.notify.models import Delivery
 from tests.conftest import NOW
 from tests.reminder_helpers import add_contacts, add_event
 

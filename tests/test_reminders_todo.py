@@ -41,7 +41,7 @@ def test_tasks_render_as_vtodo_and_parse_back() -> None:
 
 def test_feed_tasks_come_from_the_store(sqlite_settings) -> None:
     from calendar_app.db import session_scope
-    from calendar_app.notify_services import feed_tasks
+    from calendar_app.notify.services import feed_tasks
     from calendar_app.services import open_store
     from tests.conftest import NOW
     from tests.reminder_helpers import add_contacts, add_event

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from calendar_app.tables import TableSpec, cell_text, fitted_columns, fitted_table
+from commands.output.tables import TableSpec, cell_text, fitted_columns, fitted_table
 
 SPEC = TableSpec(("id", "due", "title", "assignee", "status"), wrap=("title",), drop=("assignee", "status"),
                  wrap_min=20)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 
-from events.programme import EditionInfo
+from events.campaigns.programme import EditionInfo
 from events.timeparse import zone
 
 LANGUAGE_NAMES = {"mn": "Монгол", "ky": "Кыргызча", "ru": "Русский", "en": "English"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from calendar_app.tables import TableSpec, fitted_table
+from commands.output.tables import TableSpec, fitted_table
 from events.agenda import AgendaDay
 from events.regions import RegionInfo
 from events.views import EventView, event_json

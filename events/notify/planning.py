@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from events.errors import InvalidDuration
-from events.notify_errors import InvalidOffset, ReminderAfterEvent
+from events.notify.errors import InvalidOffset, ReminderAfterEvent
 from events.timeparse import parse_duration
 
 _RULE = re.compile(r"^(?:(start|end)\s*)?([+-])?\s*(\S+)$")

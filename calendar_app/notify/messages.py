@@ -16,7 +16,7 @@ from email.utils import formataddr
 
 from babel.dates import format_date, format_time, format_timedelta
 
-from events.notify_models import message_id
+from events.notify.models import message_id
 from events.timeparse import zone
 from events.views import EventView
 from exports.invite import build_invite

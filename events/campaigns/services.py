@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from events.campaign_errors import (
+from events.campaigns.errors import (
     CampaignExists,
     CampaignNotFound,
     EditionExists,
@@ -26,12 +26,12 @@ from events.campaign_errors import (
     UnknownCampaign,
     UnknownPreset,
 )
-from events.campaign_models import Campaign, CampaignEdition
-from events.campaign_presets import PRESETS
+from events.campaigns.models import Campaign, CampaignEdition
+from events.campaigns.presets import PRESETS
+from events.campaigns.windows import Window, YearlyWindow, parse_month_day, parse_window
 from events.errors import MissingValue
 from events.models import LANGUAGES, Event
 from events.timeparse import zone
-from events.windows import Window, YearlyWindow, parse_month_day, parse_window
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 _COLOR = re.compile(r"^#?([0-9a-fA-F]{6})$")

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-import events.campaign_models  # noqa: F401 - registers campaign_edition, which tasks point at
+import events.campaigns.models  # noqa: F401 - registers campaign_edition, which tasks point at
 from events.models import UTCDateTime
 
 
@@ -79,7 +79,7 @@ class EventReminderPlan(SQLModel, table=True):
 
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
     use_defaults: bool = True
-    # Space-separated rule keys such as "start-1d end+3d" (see events.planning.ReminderRule).
+    # Space-separated rule keys such as "start-1d end+3d" (see events.notify.planning.ReminderRule).
     rules: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 

@@ -13,22 +13,23 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from calendar_app.campaigns.holiday_cache import cached_calendar
+from calendar_app.campaigns.readiness import edition_task_rows, plan_edition, readiness_template
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.holiday_cache import cached_calendar
-from calendar_app.notify_config import plan_copies
-from calendar_app.readiness_services import edition_task_rows, plan_edition, readiness_template
+from calendar_app.notify.planning import plan_copies
 from calendar_app.services import create_planned_event, edit_planned_event, open_store
-from events import campaigns, queries
 from events import public_holidays as public_holidays_module
-from events.campaign_links import CampaignLink, apply_link
-from events.campaign_models import Campaign, CampaignEdition
-from events.campaign_report import CampaignReport, figures_of
+from events import queries
+from events.campaigns import services as campaigns
+from events.campaigns.links import CampaignLink, apply_link
+from events.campaigns.models import Campaign, CampaignEdition
+from events.campaigns.programme import EditionInfo, ProgrammeView, build_programme
+from events.campaigns.report import CampaignReport, figures_of
+from events.campaigns.rollover import CopyHook, roll_edition
 from events.drafts import EventChanges, NewEventDraft
 from events.models import Event
-from events.programme import EditionInfo, ProgrammeView, build_programme
 from events.public_holidays import HolidayOverrides, YearCalendar, country_of, load_overrides, public_holidays
-from events.rollover import CopyHook, roll_edition
 from events.views import EventView
 
 HOLIDAYS_ENV = "CALENDAR_APP_HOLIDAYS"

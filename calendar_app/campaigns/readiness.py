@@ -1,5 +1,5 @@
 """Readiness workflows of campaign editions: the glue between `campaign edition add` / `campaign roll` and
-`events.readiness` (templates in the workflow file, tasks in the task table)."""
+`events.campaigns.readiness` (templates in the workflow file, tasks in the task table)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from calendar_app.notify_config import load_notify_settings
-from events import readiness
-from events.campaign_models import Campaign, CampaignEdition
-from events.notify_models import Contact
-from events.programme import EditionInfo
-from events.readiness import ReadinessTemplate
-from events.workflows import workflow_text
+from calendar_app.notify.planning import load_notify_settings
+from calendar_app.notify.views import task_json
+from events.campaigns import readiness
+from events.campaigns.models import Campaign, CampaignEdition
+from events.campaigns.programme import EditionInfo
+from events.campaigns.readiness import ReadinessTemplate
+from events.notify.models import Contact
+from events.notify.workflows import workflow_text
 
 
 def readiness_template(slug: str) -> ReadinessTemplate:
@@ -51,8 +52,6 @@ def plan_edition(
 
 def edition_task_rows(campaign: Campaign, edition: CampaignEdition, *, tz: str, session: Session,
                       now: datetime) -> list[dict[str, Any]]:
-    from calendar_app.notify_services import task_json
-
     return [task_json(t, None, now, edition=edition, campaign=campaign, tz=tz)
             for t in readiness.edition_tasks(edition, session=session)]
 

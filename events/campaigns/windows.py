@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from events.campaign_errors import InvalidWindow
+from events.campaigns.errors import InvalidWindow
 
 LEAD_IN_DAYS = 1
 _MONTH_DAY = re.compile(r"^\s*(\d{1,2})-(\d{1,2})\s*$")

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from calendar_app.campaign_services import CampaignInfo, RollOutcome
-from events.campaign_report import CampaignReport, comparison, figures_json
-from events.programme import EditionInfo, ProgrammeDay, ProgrammeView
+from calendar_app.campaigns.services import CampaignInfo, RollOutcome
+from events.campaigns.programme import EditionInfo, ProgrammeDay, ProgrammeView
+from events.campaigns.report import CampaignReport, comparison, figures_json
 
 
 def window_text(info: EditionInfo) -> str:

@@ -29,12 +29,12 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from calendar_app.channels import AppriseChannel, ChannelFailure, EmailChannel, Finisher
 from calendar_app.db import create_db_engine, writer
-from calendar_app.messages import Person, compose_email, render
+from calendar_app.notify.channels import AppriseChannel, ChannelFailure, EmailChannel, Finisher
+from calendar_app.notify.messages import Person, compose_email, render
 from events import queries
-from events.notify_models import Contact, Delivery, DeliveryStatus, Purpose, Task, TaskStatus
-from events.planning import DEFAULT_GRACE, is_stale
+from events.notify.models import Contact, Delivery, DeliveryStatus, Purpose, Task, TaskStatus
+from events.notify.planning import DEFAULT_GRACE, is_stale
 from events.views import EventView
 
 D = Delivery.__table__  # type: ignore[attr-defined]

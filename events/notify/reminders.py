@@ -2,7 +2,7 @@
 
 `sync_event` is called after every change to an event (add, edit, move, cancel). It turns the event, its
 recipients, its rules and its kind's workflow into wanted deliveries and tasks (pure planning in
-`events.planning`) and applies the difference: pending deliveries follow a moved event, those no longer
+`events.notify.planning`) and applies the difference: pending deliveries follow a moved event, those no longer
 wanted are cancelled, sent ones stay in the log, and on cancellation those already reminded are told.
 """
 
@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from events.contacts import find_contact, group_name
 from events.models import Event, EventPartner, EventStatus
-from events.notify_errors import ContactNotFound, UnknownAssignee
-from events.notify_models import (
+from events.notify.contacts import find_contact, group_name
+from events.notify.errors import ContactNotFound, UnknownAssignee
+from events.notify.models import (
     Contact,
     ContactGroup,
     Delivery,
@@ -30,7 +30,7 @@ from events.notify_models import (
     TaskStatus,
     touch_task,
 )
-from events.planning import (
+from events.notify.planning import (
     DEFAULT_GRACE,
     PlannedDelivery,
     Recipient,
@@ -41,7 +41,7 @@ from events.planning import (
     plan_tasks,
     reconcile,
 )
-from events.workflows import ORGANIZER, KindDefaults, Step, defaults_for
+from events.notify.workflows import ORGANIZER, KindDefaults, Step, defaults_for
 
 OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
 

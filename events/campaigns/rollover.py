@@ -15,14 +15,14 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from events.campaign_errors import EditionExists, EditionNotFound
-from events.campaign_models import Campaign, CampaignEdition
-from events.campaigns import add_edition, check_year, find_edition, local_days, previous_edition
+from events.campaigns.errors import EditionExists, EditionNotFound
+from events.campaigns.models import Campaign, CampaignEdition
+from events.campaigns.services import add_edition, check_year, find_edition, local_days, previous_edition
+from events.campaigns.windows import same_day_in
 from events.drafts import all_day_span
 from events.models import Event, EventPartner, EventStatus
 from events.services import new_uid
 from events.timeparse import zone
-from events.windows import same_day_in
 
 # Never carried over: identity, state, and the results of the earlier year.
 _NOT_COPIED = frozenset({"id", "participants_actual", "cancel_reason"})

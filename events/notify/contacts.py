@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from events.drafts import language_of
 from events.errors import InvalidInput, MissingValue
 from events.models import Organisation
-from events.notify_errors import ContactNotFound, DuplicateContact, InvalidEmail
-from events.notify_models import Contact, ContactGroup, Delivery, DeliveryStatus
+from events.notify.errors import ContactNotFound, DuplicateContact, InvalidEmail
+from events.notify.models import Contact, ContactGroup, Delivery, DeliveryStatus
 from events.services import organisation_ids
 from events.timeparse import zone
 

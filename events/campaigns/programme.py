@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from events.campaigns.windows import Window
 from events.models import EventStatus
 from events.public_holidays import Holiday
 from events.views import EventView, event_json
-from events.windows import Window
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
 
-from calendar_app.channels import BrokenChannel, email_channel
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
-from calendar_app.dispatcher import DispatchConfig, Dispatcher, PassReport, dispatcher_engine
-from calendar_app.notify_config import NotifySettings
+from calendar_app.notify.channels import BrokenChannel, email_channel
+from calendar_app.notify.dispatcher import DispatchConfig, Dispatcher, PassReport, dispatcher_engine
+from calendar_app.notify.planning import NotifySettings
 from calendar_app.schema import ensure_schema
 
-log = logging.getLogger("calendar_app.scheduler")
+log = logging.getLogger("calendar_app.notify.scheduler")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class DispatcherService:
 def start_in_background(settings: Settings, notify: NotifySettings | None = None,
                         options: SchedulerOptions | None = None) -> DispatcherService:
     """For `serve`: the dispatcher beside the feed server, in background threads. Call `shutdown()` on exit."""
-    from calendar_app.notify_config import load_notify_settings
+    from calendar_app.notify.planning import load_notify_settings
 
     notify = notify or load_notify_settings()
     options = options or SchedulerOptions(config=DispatchConfig(grace=notify.grace))

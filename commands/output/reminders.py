@@ -8,7 +8,7 @@ from datetime import timedelta
 from types import ModuleType
 
 from calendar_app.config import Settings
-from calendar_app.tables import TableSpec
+from commands.output.tables import TableSpec
 from events.errors import InvalidDuration
 from events.timeparse import parse_duration
 
@@ -45,8 +45,8 @@ def seconds(text: str) -> timedelta:
 def run_scheduler(scheduler: ModuleType, *, settings: Settings, once: bool, poll: str, lease: str, batch: int,
                   max_attempts: int, backoff: str) -> None:
     from calendar_app.clock import utc_now
-    from calendar_app.dispatcher import DispatchConfig, PassReport
-    from calendar_app.notify_config import load_notify_settings
+    from calendar_app.notify.dispatcher import DispatchConfig, PassReport
+    from calendar_app.notify.planning import load_notify_settings
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
     # APScheduler logs every wake-up at INFO and a wake-up skipped while a pass runs as a warning: both normal.

@@ -43,9 +43,9 @@ from exports.render import Detail
 from exports.selection import plan, store_state
 
 if TYPE_CHECKING:
-    from events.workflows import KindDefaults
+    from events.notify.workflows import KindDefaults
 
-log = logging.getLogger("calendar_app.server")
+log = logging.getLogger("calendar_app.web.server")
 
 CHECK_ENV = "CALENDAR_APP_FEED_CHECK_SECONDS"
 DEFAULT_CHECK_SECONDS = 0.1
@@ -93,14 +93,14 @@ class KindDefaultsKeeper:
     failing until someone notices."""
 
     def __init__(self) -> None:
-        from calendar_app.notify_config import workflows
+        from calendar_app.notify.planning import workflows
 
         self._read = workflows
         self.good = workflows()
         self.reported: str | None = None
 
     def current(self) -> dict[str, KindDefaults]:
-        from events.notify_errors import WorkflowFileError
+        from events.notify.errors import WorkflowFileError
 
         try:
             self.good = self._read()
@@ -124,7 +124,7 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime,
     workflows file as it is now)."""
     defaults = None
     if feeds.feed_alarm_plan(feed):
-        from calendar_app.notify_config import workflows
+        from calendar_app.notify.planning import workflows
 
         defaults = (kind_defaults or workflows)()
     with session_scope(engine) as session:
@@ -333,7 +333,7 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders
     import uvicorn
 
     from calendar_app.feeds import BASE_URL_ENV
-    from calendar_app.notify_config import workflows
+    from calendar_app.notify.planning import workflows
 
     workflows()  # a broken workflows file stops the start with its error (exit 2), as KindDefaultsKeeper says
     if not setting("base_url"):  # links on / and in messages point at this server
@@ -350,7 +350,7 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders
 
             os.environ[DB_ENV], os.environ[TZ_ENV] = settings.db_url, settings.default_tz
             open_store(settings)  # create or upgrade the schema once, before the workers start
-            uvicorn.run("calendar_app.server:app_from_environment", factory=True, host=host, port=port,
+            uvicorn.run("calendar_app.web.server:app_from_environment", factory=True, host=host, port=port,
                         workers=workers, log_level="warning", access_log=False)
         else:
             uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
@@ -360,8 +360,8 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders
 
 
 def _start_reminders(settings: Settings) -> Any:
-    from calendar_app.notify_config import load_notify_settings
-    from calendar_app.scheduler import start_in_background
+    from calendar_app.notify.planning import load_notify_settings
+    from calendar_app.notify.scheduler import start_in_background
 
     notify = load_notify_settings()
     service = start_in_background(settings, notify)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.programme import EditionInfo, active
+from events.campaigns.programme import EditionInfo, active
 from events.regions import RegionInfo, find_region, regions_of
 from events.views import EventView
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from events.campaigns import check_in_window, edition_for_event, find_campaign
+from events.campaigns.services import check_in_window, edition_for_event, find_campaign
 from events.errors import MissingValue
 from events.models import Event
 

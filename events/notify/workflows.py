@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from events.notify_errors import InvalidOffset, UnknownKind, WorkflowFileError
-from events.planning import ReminderRule, parse_rule
+from events.notify.errors import InvalidOffset, UnknownKind, WorkflowFileError
+from events.notify.planning import ReminderRule, parse_rule
 
 WORKFLOWS_ENV = "CALENDAR_APP_WORKFLOWS"
 _KIND_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")

@@ -10,26 +10,25 @@ from sqlmodel import Session, col
 
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.messages import Person, render
-from calendar_app.notify_config import load_notify_settings, workflows
+from calendar_app.notify.messages import Person, render
+from calendar_app.notify.planning import load_notify_settings, workflows
+from calendar_app.notify.views import iso as _iso
+from calendar_app.notify.views import task_json
 from calendar_app.services import open_store
-from events import contacts, queries
-from events.campaign_models import Campaign, CampaignEdition
-from events.contacts import ContactDraft
+from events import queries
+from events.campaigns.models import Campaign, CampaignEdition
 from events.drafts import choice
 from events.models import Event
-from events.notify_errors import TaskNotFound
-from events.notify_models import Contact, Delivery, DeliveryStatus, Task, TaskStatus, message_id, touch_task
-from events.planning import is_stale
-from events.reminders import sync_event
+from events.notify import contacts
+from events.notify.contacts import ContactDraft
+from events.notify.errors import TaskNotFound
+from events.notify.models import Contact, Delivery, DeliveryStatus, Task, TaskStatus, message_id, touch_task
+from events.notify.planning import is_stale
+from events.notify.reminders import sync_event
+from events.notify.workflows import KindDefaults, workflow_of
 from events.services import find_event
 from events.timeparse import parse_datetime, zone
-from events.workflows import KindDefaults, workflow_of
 from exports.todo import feed_tasks as feed_tasks  # the query lives in exports (feeds need it too)
-
-
-def _iso(value: datetime | None, tz: str = "UTC") -> str | None:
-    return value.astimezone(zone(tz)).isoformat() if value else None
 
 
 def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
@@ -149,30 +148,19 @@ def workflow_json(defaults: KindDefaults) -> dict[str, Any]:
 
 def list_workflows() -> list[dict[str, Any]]:
     """The kinds' workflows, then the campaign readiness templates (`campaign:SLUG`)."""
-    from calendar_app.readiness_services import list_readiness
+    from calendar_app.campaigns.readiness import list_readiness
 
     return [workflow_json(d) for d in workflows(load_notify_settings().workflows).values()] + list_readiness()
 
 
 def show_workflow(kind: str) -> dict[str, Any]:
     if kind.strip().lower().partition(":")[0] == "campaign":
-        from calendar_app.readiness_services import show_readiness
+        from calendar_app.campaigns.readiness import show_readiness
 
         return show_readiness(kind.strip())
     return workflow_json(workflow_of(kind.strip().lower().replace("-", "_"),
                                      workflows(load_notify_settings().workflows)))
 
-
-def task_json(task: Task, event: Event | None, now: datetime, *, edition: CampaignEdition | None = None,
-              campaign: Campaign | None = None, tz: str = "UTC") -> dict[str, Any]:
-    """A task of an event, or of a campaign edition (readiness workflow: `event` is the edition's name)."""
-    slug, year = (campaign.slug, edition.year) if event is None and edition and campaign else (None, None)
-    return {"id": task.id, "event_id": task.event_id,
-            "event": event.title if event else f"{slug} {year}" if slug else None, "campaign": slug, "year": year,
-            "step": task.step, "title": task.title,
-            "due": _iso(task.due_utc, event.timezone if event else tz), "assignee": task.assignee,
-            "status": task.status, "overdue": task.status == TaskStatus.open and task.due_utc < now,
-            "done_at": _iso(task.done_at)}
 
 
 def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, settings: Settings,

@@ -22,10 +22,10 @@ from sqlmodel import Session
 
 from calendar_app.config import setting
 from events.models import Event
-from events.planning import DEFAULT_GRACE
-from events.reminders import copy_plan, set_event_plan, sync_event
+from events.notify.planning import DEFAULT_GRACE
+from events.notify.reminders import copy_plan, set_event_plan, sync_event
+from events.notify.workflows import KindDefaults, load_workflows
 from events.timeparse import parse_duration
-from events.workflows import KindDefaults, load_workflows
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from events.notify_errors import ChannelConfigError
+from events.notify.errors import ChannelConfigError
 
 
 class ChannelFailure(Exception):

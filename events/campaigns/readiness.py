@@ -2,9 +2,9 @@
 
 Templates are data, in the same file as the kind workflows (`events/data/workflows.toml`, or the user's copy
 named by CALENDAR_APP_WORKFLOWS): `[campaign.default]` for every campaign, `[campaign.<slug>]` to replace the
-steps or the coordinator of one campaign. Step offsets use the reminder rule syntax of `events.planning`:
+steps or the coordinator of one campaign. Step offsets use the reminder rule syntax of `events.notify.planning`:
 `start-30d` counts from local midnight of the window's first day, `end+14d` from its exclusive end (local
-midnight after the last day), in the store's default time zone (`events.campaign_hooks.edition_anchors`).
+midnight after the last day), in the store's default time zone (`events.campaigns.hooks.edition_anchors`).
 
 Parsing and planning are pure; `create_edition_tasks` writes the tasks of one edition in the caller's session.
 """
@@ -18,14 +18,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from events.campaign_hooks import edition_anchors
-from events.campaign_models import CampaignEdition
-from events.contacts import find_contact
+from events.campaigns.hooks import edition_anchors
+from events.campaigns.models import CampaignEdition
+from events.campaigns.programme import EditionInfo
 from events.errors import InvalidInput
-from events.notify_errors import ContactNotFound, InvalidOffset, WorkflowFileError
-from events.notify_models import Contact, Task, TaskStatus
-from events.planning import PlannedTask, ReminderRule, parse_rule, plan_tasks
-from events.programme import EditionInfo
+from events.notify.contacts import find_contact
+from events.notify.errors import ContactNotFound, InvalidOffset, WorkflowFileError
+from events.notify.models import Contact, Task, TaskStatus
+from events.notify.planning import PlannedTask, ReminderRule, parse_rule, plan_tasks
 
 DEFAULT = "default"
 COORDINATOR = "coordinator"

@@ -1,0 +1,10 @@
+"""Every table of the events store in one metadata, so the foreign keys between them resolve.
+
+`events.models` cannot import the campaign tables itself (they build on its column types); whoever opens
+sessions imports this module instead.
+"""
+
+from __future__ import annotations
+
+import events.campaigns.models
+import events.models  # noqa: F401

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from calendar_app import services
+from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
@@ -32,9 +33,9 @@ def _best(action: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def _load(settings: Settings) -> None:
-    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", settings=settings)
-    campaign_services.add_edition("16-days", 2025, ["Bench"], settings=settings, now=NOW)
+def _load(app: App) -> None:
+    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", app=app)
+    campaign_services.add_edition("16-days", 2025, ["Bench"], app=app, now=NOW)
     places = [r.slug for r in regions_of(None) if r.level != "district"]
     first = datetime(2025, 11, 24)  # noqa: DTZ001 - a wall-clock date typed as text below
     drafts = [
@@ -43,9 +44,9 @@ def _load(settings: Settings) -> None:
                       partners=[f"Partner {n % 40}"])
         for n in range(EVENTS)
     ]
-    engine = services.open_store(settings)
+    engine = app.store.engine
     with session_scope(engine) as session:
-        insert_events(drafts, session=session, default_tz=settings.default_tz, now=NOW)
+        insert_events(drafts, session=session, default_tz=app.settings.default_tz, now=NOW)
         edition = session.execute(text("SELECT id FROM campaign_edition")).scalar_one()
         session.execute(text("UPDATE event SET campaign_edition_id = :e, yearly = :y"), {"e": edition, "y": True})
     engine.dispose()
@@ -53,14 +54,14 @@ def _load(settings: Settings) -> None:
 
 def run() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(db_url=f"sqlite:///{Path(folder) / 'bench.db'}", default_tz="Asia/Ulaanbaatar")
-        _load(settings)
+        app = App.open(Settings(db_url=f"sqlite:///{Path(folder) / 'bench.db'}", default_tz="Asia/Ulaanbaatar"))
+        _load(app)
         window = services.EventFilter(start="2025-11-24", end="2025-12-11")
-        baseline = _best(lambda: services.list_events(window, settings=settings, now=NOW))
-        programme = _best(lambda: campaign_services.programme("16-days", 2025, settings=settings))
-        report = _best(lambda: campaign_services.report("16-days", 2025, settings=settings))
+        baseline = _best(lambda: services.list_events(window, app=app, now=NOW))
+        programme = _best(lambda: campaign_services.programme("16-days", 2025, app=app))
+        report = _best(lambda: campaign_services.report("16-days", 2025, app=app))
         started = time.perf_counter()
-        outcome = campaign_services.roll("16-days", 2026, [], settings=settings, now=NOW)
+        outcome = campaign_services.roll("16-days", 2026, [], app=app, now=NOW)
         roll = time.perf_counter() - started
         assert len(outcome.copied) == EVENTS
     print(f"baseline: event list of the {EVENTS} window events  {baseline * 1000:8.1f} ms")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from calendar_app.app import App
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.services import open_store
 from events.bulk import insert_events
 from events.drafts import NewEventDraft
 
@@ -40,12 +40,12 @@ def drafts(first: int, last: int) -> list[NewEventDraft]:
     return out
 
 
-def make_store(path: str, count: int) -> Settings:
-    settings = Settings(db_url=f"sqlite:///{path}", default_tz="Asia/Ulaanbaatar")
-    engine = open_store(settings)
+def make_store(path: str, count: int) -> App:
+    app = App.open(Settings(db_url=f"sqlite:///{path}", default_tz="Asia/Ulaanbaatar"))
+    engine = app.store.engine
     for offset in range(0, count, 10_000):
         with session_scope(engine) as session:
             insert_events(drafts(offset, min(count, offset + 10_000)), session=session,
-                          default_tz=settings.default_tz, now=NOW)
+                          default_tz=app.settings.default_tz, now=NOW)
     engine.dispose()
-    return settings
+    return app

@@ -29,8 +29,9 @@ from sqlalchemy import text
 from bench.data import NOW, make_store
 from calendar_app import feeds as feed_service
 from calendar_app import services
-from calendar_app.config import Settings
+from calendar_app.app import App
 from calendar_app.db import session_scope
+from calendar_app.notify.planning import workflows
 from calendar_app.web.server import build_feed
 from events import queries
 from events.drafts import EventChanges
@@ -58,11 +59,11 @@ def _wait(url: str, process: subprocess.Popen[bytes], limit: float = 20) -> None
     raise RuntimeError(f"{url} did not answer")
 
 
-def icalendar_directly(settings: Settings) -> tuple[float, int]:
+def icalendar_directly(app: App) -> tuple[float, int]:
     """The baseline: load the events, build one icalendar.Calendar with every VEVENT, serialise it."""
     from icalendar import Calendar, Timezone
 
-    engine = services.open_store(settings)
+    engine = app.store.engine
     started = time.perf_counter()
     with session_scope(engine) as session:
         views = queries.list_events(queries.EventQuery(visibilities=["public"]), session=session)
@@ -75,13 +76,13 @@ def icalendar_directly(settings: Settings) -> tuple[float, int]:
     return time.perf_counter() - started, len(data)
 
 
-def cold_render(settings: Settings) -> tuple[float, bytes]:
-    engine = services.open_store(settings)
+def cold_render(app: App) -> tuple[float, bytes]:
+    engine = app.store.engine
     with session_scope(engine) as session:
         session.execute(text("DELETE FROM rendered_event"))
         feed = feeds.find_feed("bench", session=session)
     started = time.perf_counter()
-    built = build_feed(feed, engine=engine, now=NOW)
+    built = build_feed(feed, engine=engine, now=NOW, kind_defaults=lambda: workflows(None))
     return time.perf_counter() - started, built.body
 
 
@@ -113,9 +114,10 @@ def start_nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
     return process
 
 
-def start_server(settings: Settings, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def start_server(app: App, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import main; main()", "--db", settings.db_url, "serve", "--port", str(port),
+        [sys.executable, "-c", "from cli import main; main()", "--db", app.settings.db_url, "serve",
+         "--port", str(port),
          "--workers", str(workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -149,10 +151,11 @@ print(int(peak.split()[1]) / 1024, file=sys.stderr)
 
 def export_memory(root: Path, count: int) -> tuple[float, float, int]:
     """Peak RSS (MB), seconds and size of `calendar-app export` of `count` events into a file."""
-    settings = make_store(str(root / "export.db"), count)
+    app = make_store(str(root / "export.db"), count)
     target = root / "export.ics"
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", EXPORT_CHILD, "--db", settings.db_url, "export", "-o", str(target)],
+    done = subprocess.run([sys.executable, "-c", EXPORT_CHILD, "--db", app.settings.db_url, "export",
+                           "-o", str(target)],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
@@ -183,16 +186,16 @@ def main(argv: list[str]) -> None:
 
 def _run_all(root: Path, args: argparse.Namespace) -> None:
     print(f"feeds: {args.events} events, {os.cpu_count()} CPUs", flush=True)
-    settings = make_store(str(root / "bench.db"), args.events)
-    feed_service.add_feed(FeedSpec("bench"), settings=settings, now=NOW)
+    app = make_store(str(root / "bench.db"), args.events)
+    feed_service.add_feed(FeedSpec("bench"), app=app, now=NOW)
 
-    base_s, base_size = icalendar_directly(settings)
-    cold_s, body = cold_render(settings)
+    base_s, base_size = icalendar_directly(app)
+    cold_s, body = cold_render(app)
     print(f"  cold render: ours {cold_s:.2f} s, icalendar directly {base_s:.2f} s "
           f"({base_size / 1e6:.1f} MB): ratio {cold_s / base_s:.2f} (target <= 1.0)", flush=True)
 
     port = _port()
-    server = start_server(settings, port, args.workers)
+    server = start_server(app, port, args.workers)
     url = f"http://127.0.0.1:{port}/feeds/bench.ics"
     try:
         first = httpx.get(url, timeout=30)
@@ -223,9 +226,9 @@ def _run_all(root: Path, args: argparse.Namespace) -> None:
 
         time.sleep(1)  # let the server finish the load test's last answers
         timings = []
-        views = services.list_events(services.EventFilter(limit=3), settings=settings, now=NOW)
+        views = services.list_events(services.EventFilter(limit=3), app=app, now=NOW)
         for view in views:
-            services.edit_event(str(view.id), EventChanges(title=view.title + " (шинэчилсэн)"), settings=settings,
+            services.edit_event(str(view.id), EventChanges(title=view.title + " (шинэчилсэн)"), app=app,
                                 now=NOW)
             time.sleep(0.15)  # past the server's 0.1 s change check, so the next GET sees the change
             started = time.perf_counter()
@@ -239,7 +242,7 @@ def _run_all(root: Path, args: argparse.Namespace) -> None:
     finally:
         stop(server)
 
-    server = start_server(settings, port, args.workers)
+    server = start_server(app, port, args.workers)
     try:
         started = time.perf_counter()
         again = httpx.get(url, timeout=30)

@@ -27,13 +27,14 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from calendar_app.app import App
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from calendar_app.notify.channels import OutboxChannel, SMTPChannel, parse_smtp_url
 from calendar_app.notify.dispatcher import DispatchConfig, Dispatcher, dispatcher_engine
 from calendar_app.notify.scheduler import DispatcherService, SchedulerOptions
-from calendar_app.services import edit_event, open_store
+from calendar_app.services import edit_event
 from events.drafts import EventChanges, NewEventDraft
 from events.notify.models import Contact, Delivery, EventRecipient
 from events.services import create_event
@@ -51,20 +52,20 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _store(folder: Path) -> Settings:
-    return Settings(db_url=f"sqlite:///{folder / 'bench.db'}", default_tz="Asia/Ulaanbaatar")
+def _store(folder: Path) -> App:
+    return App.open(Settings(db_url=f"sqlite:///{folder / 'bench.db'}", default_tz="Asia/Ulaanbaatar"))
 
 
-def _event_with_recipients(settings: Settings, count: int, *, start: datetime, remind: str | None,
+def _event_with_recipients(app: App, count: int, *, start: datetime, remind: str | None,
                            kind: str = "meeting") -> int:
     """One event and `count` contacts told about it, written with bulk inserts; then planned as usual."""
     from calendar_app.notify.planning import plan_notifications
 
     now = utc_now()
-    with session_scope(open_store(settings)) as session:
+    with session_scope(app.store.engine) as session:
         draft = NewEventDraft(title="16 хоногийн аян", start=start.isoformat(), duration="2h", kind=kind,
                               tz="Asia/Ulaanbaatar")
-        event = create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+        event = create_event(draft, session=session, default_tz=app.settings.default_tz, now=now)
         assert event.id is not None
         langs = ("mn", "ky", "ru", "en")
         session.execute(insert(Contact), [
@@ -73,7 +74,7 @@ def _event_with_recipients(settings: Settings, count: int, *, start: datetime, r
             for i in range(count)])
         ids = session.execute(Contact.__table__.select().with_only_columns(Contact.__table__.c.id)).scalars().all()  # type: ignore[attr-defined]
         session.execute(insert(EventRecipient), [{"event_id": event.id, "contact_id": i} for i in ids])
-        plan_notifications(event, None, [remind] if remind else None, None, session=session, now=now)
+        plan_notifications(event, None, [remind] if remind else None, None, app=app, session=session, now=now)
         return event.id
 
 
@@ -103,11 +104,11 @@ def _apscheduler_lateness(store: str, folder: Path, count: int = 1000) -> tuple[
 
 
 def bench_outbox(folder: Path, count: int = 1000) -> dict[str, float]:
-    settings = _store(folder)
+    app = _store(folder)
     due = utc_now().replace(microsecond=0) + timedelta(seconds=15)
-    _event_with_recipients(settings, count, start=due + timedelta(hours=1), remind="60m")
+    _event_with_recipients(app, count, start=due + timedelta(hours=1), remind="60m")
     outbox = folder / "outbox"
-    dispatcher = Dispatcher(dispatcher_engine(settings.db_url), email=OutboxChannel(outbox), mail_from="c@ngo.mn")
+    dispatcher = Dispatcher(dispatcher_engine(app.settings.db_url), email=OutboxChannel(outbox), mail_from="c@ngo.mn")
     service = DispatcherService(dispatcher, SchedulerOptions(poll=timedelta(seconds=2)))
     service.start()
     deadline = time.time() + 90
@@ -170,16 +171,16 @@ def bench_smtp(folder: Path, count: int = 1000) -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "tests"))
     from smtp_sink import free_port
 
-    settings = _store(folder)
+    app = _store(folder)
     start = utc_now() + timedelta(days=2)
-    _event_with_recipients(settings, count, start=start, remind="1d")
+    _event_with_recipients(app, count, start=start, remind="1d")
     due = start - timedelta(days=1)
     port = free_port()
     sink = subprocess.Popen([sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             text=True)
     assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
     channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}"))
-    dispatcher = Dispatcher(dispatcher_engine(settings.db_url), email=channel, mail_from="c@ngo.mn",
+    dispatcher = Dispatcher(dispatcher_engine(app.settings.db_url), email=channel, mail_from="c@ngo.mn",
                             config=DispatchConfig(batch=500))
     dispatcher.prepare(due - timedelta(seconds=30))
     messages = [body for _, body, _ in dispatcher._prepared.values()]  # the very same bytes for the baseline
@@ -197,16 +198,16 @@ def bench_smtp(folder: Path, count: int = 1000) -> dict[str, float]:
             "smtplib_per_s": count / baseline}
 
 
-def _bulk_pending(settings: Settings, events: int, per_event: int) -> None:
+def _bulk_pending(app: App, events: int, per_event: int) -> None:
     now = utc_now()
-    with session_scope(open_store(settings)) as session:
+    with session_scope(app.store.engine) as session:
         session.execute(insert(Contact), [
             {"name": f"P{i}", "email": f"p{i}@example.org", "language": "mn", "timezone": "Asia/Ulaanbaatar",
              "created_at": now} for i in range(per_event)])
         for e in range(events):
             start = now + timedelta(days=30 + e)
             draft = NewEventDraft(title=f"Event {e}", start=start.isoformat(), duration="2h", tz="Asia/Ulaanbaatar")
-            event = create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+            event = create_event(draft, session=session, default_tz=app.settings.default_tz, now=now)
             session.execute(insert(Delivery), [
                 {"event_id": event.id, "contact_id": c + 1, "purpose": "reminder", "rule_key": "start-1d",
                  "channel": "email", "address": f"p{c}@example.org", "event_start_utc": start,
@@ -215,9 +216,9 @@ def _bulk_pending(settings: Settings, events: int, per_event: int) -> None:
 
 
 def bench_startup(folder: Path) -> dict[str, float]:
-    settings = _store(folder)
-    _bulk_pending(settings, 100, 1000)
-    env = dict(os.environ, CALENDAR_APP_DB=settings.db_url, CALENDAR_APP_OUTBOX=str(folder / "outbox"))
+    app = _store(folder)
+    _bulk_pending(app, 100, 1000)
+    env = dict(os.environ, CALENDAR_APP_DB=app.settings.db_url, CALENDAR_APP_OUTBOX=str(folder / "outbox"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "cli.py"), "scheduler", "run", "--once"], env=env, check=True,
@@ -231,11 +232,11 @@ def bench_startup(folder: Path) -> dict[str, float]:
 
 
 def bench_reschedule(folder: Path, count: int = 10_000) -> dict[str, float]:
-    settings = _store(folder)
+    app = _store(folder)
     start = utc_now() + timedelta(days=20)
-    event_id = _event_with_recipients(settings, count // 2, start=start, remind=None, kind="consultation")
+    event_id = _event_with_recipients(app, count // 2, start=start, remind=None, kind="consultation")
     t0 = time.perf_counter()
-    edit_event(str(event_id), EventChanges(start=(start + timedelta(days=3)).isoformat()), settings=settings,
+    edit_event(str(event_id), EventChanges(start=(start + timedelta(days=3)).isoformat()), app=app,
                now=utc_now())
     ours = time.perf_counter() - t0
     # Baseline: APScheduler's reschedule_job on its SQLAlchemy store, on 1,000 jobs, scaled to `count`.

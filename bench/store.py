@@ -53,12 +53,11 @@ def drafts(count: int):
 
 
 def build(path: Path) -> float:
-    from calendar_app.config import Settings
+    from calendar_app.app import Store
     from calendar_app.db import session_scope
-    from calendar_app.services import open_store
     from events.bulk import insert_events
 
-    engine = open_store(Settings(db_url=f"sqlite:///{path}", default_tz="UTC"))
+    engine = Store.open(f"sqlite:///{path}").engine
     items = list(drafts(EVENTS))
     started = time.perf_counter()
     with session_scope(engine) as session:

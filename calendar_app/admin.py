@@ -7,10 +7,10 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from calendar_app.app import App
 from calendar_app.config import Settings
-from calendar_app.db import check_connection, create_db_engine, session_scope, storage_error
+from calendar_app.db import check_connection, create_db_engine, storage_error
 from calendar_app.schema import HEAD, current_revision, upgrade
-from calendar_app.services import open_store
 from events.bulk import insert_events
 from events.drafts import NewEventDraft
 
@@ -44,8 +44,7 @@ def demo_drafts() -> list[NewEventDraft]:
     return drafts
 
 
-def load_demo(*, settings: Settings, now: datetime) -> dict[str, int]:
-    engine = open_store(settings)
-    with session_scope(engine, write=True) as session:
-        result = insert_events(demo_drafts(), session=session, default_tz=settings.default_tz, now=now)
+def load_demo(*, app: App, now: datetime) -> dict[str, int]:
+    with app.write() as session:
+        result = insert_events(demo_drafts(), session=session, default_tz=app.settings.default_tz, now=now)
     return {"added": result.added, "unchanged": result.unchanged}

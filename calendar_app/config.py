@@ -1,8 +1,8 @@
-"""Settings: one schema, read from command-line options first, then the environment, then the
-configuration file, then defaults.
+"""Settings: one schema, parsed once per process into a frozen `Settings`.
 
-The configuration file is TOML with flat keys (`CALENDAR_APP_CONFIG`, else `config.toml` in the user's
-configuration folder, `~/.config/calendar-app/` on Linux), for example:
+Each setting comes from a command-line option where there is one, else the environment, else the
+configuration file, else its default. The file is TOML with flat keys (`CALENDAR_APP_CONFIG`, else
+`config.toml` in the user's configuration folder, `~/.config/calendar-app/` on Linux), for example:
 
     db = "postgresql+psycopg://calendar@db.example.org/calendar"
     timezone = "Asia/Bishkek"
@@ -10,37 +10,28 @@ configuration folder, `~/.config/calendar-app/` on Linux), for example:
     mail_from = "calendar@ngo.kg"
 
 Secrets such as the SMTP password belong there or in the environment, never on a command line.
+`SCHEMA` is the one table of settings (as Radicale keeps its configuration): parsing, validation, the
+README's table and `--help` texts all come from it.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from events.errors import CalendarAppError
-from events.timeparse import zone
+from events.errors import CalendarAppError, InvalidInput
+from events.notify.planning import DEFAULT_GRACE
+from events.timeparse import parse_duration, zone
 
 CONFIG_ENV = "CALENDAR_APP_CONFIG"
-DB_ENV = "CALENDAR_APP_DB"
-TZ_ENV = "CALENDAR_APP_TZ"
 FALLBACK_TZ = "Asia/Ulaanbaatar"
-
-# Every setting: its environment variable and what it means (the file's key is the setting's name).
-SCHEMA: dict[str, tuple[str, str]] = {
-    "db": (DB_ENV, "database: a SQLite file path or an SQLAlchemy URL"),
-    "timezone": (TZ_ENV, "your IANA zone for times typed without one"),
-    "smtp_url": ("CALENDAR_APP_SMTP_URL", "smtp://[user:password@]host:port, smtps://..., ?starttls=1"),
-    "outbox": ("CALENDAR_APP_OUTBOX", "Maildir folder for e-mail when no SMTP server is set"),
-    "mail_from": ("CALENDAR_APP_MAIL_FROM", "sender address of reminders"),
-    "workflows": ("CALENDAR_APP_WORKFLOWS", "TOML file of the kinds' reminder rules and workflow steps"),
-    "reminder_grace": ("CALENDAR_APP_REMINDER_GRACE", "how late a missed reminder may still go out, e.g. 6h"),
-    "base_url": ("CALENDAR_APP_BASE_URL", "public address of the feed server, for subscribe links"),
-}
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
 class InvalidConfigFile(CalendarAppError, ValueError):
@@ -49,71 +40,26 @@ class InvalidConfigFile(CalendarAppError, ValueError):
                          "at another file")
 
 
-def config_path() -> Path:
-    given = os.environ.get(CONFIG_ENV)
-    if given:
-        return Path(given).expanduser()
-    from platformdirs import user_config_path
-
-    return user_config_path("calendar-app", appauthor=False) / "config.toml"
+class InvalidSetting(InvalidInput):
+    def __init__(self, name: str, where: str, why: str) -> None:
+        super().__init__(f"the setting {name} from {where} is unusable: {why}")
 
 
-@cache
-def _file_values(path: Path, _mtime: float) -> dict[str, str]:
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidConfigFile(path, f"cannot read it ({error})") from error
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidConfigFile(path, f"not valid TOML: {error}") from error
-    unknown = sorted(set(data) - set(SCHEMA))
-    if unknown:
-        raise InvalidConfigFile(path, f"unknown key {unknown[0]!r} (known: {', '.join(SCHEMA)})")
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise InvalidConfigFile(path, f"{key} must be a quoted string")
-    return data
-
-
-def setting(name: str) -> str | None:
-    """A setting from the environment, else the configuration file; None when neither gives it."""
-    variable, _ = SCHEMA[name]
-    if os.environ.get(variable):
-        return os.environ[variable]
-    path = config_path()
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        if CONFIG_ENV in os.environ:
-            raise InvalidConfigFile(path, "no such file") from None
-        return None
-    return _file_values(path, mtime).get(name) or None
-
-
-@dataclass(frozen=True)
-class Settings:
-    db_url: str
-    default_tz: str
-
-
-def default_db_path() -> Path:
+def _user_data(name: str) -> Path:
     from platformdirs import user_data_path
 
-    return user_data_path("calendar-app", appauthor=False) / "calendar.db"
+    return user_data_path("calendar-app", appauthor=False) / name
 
 
-def database_url(value: str | None) -> str:
-    """An SQLAlchemy URL from `--db`, `CALENDAR_APP_DB`, the configuration file, or the SQLite file in the
-    user's data folder.
-
-    A plain path (no `://`) means a SQLite file.
-    """
-    raw = value or setting("db") or ""
+def _database_url(raw: str) -> str:
+    """A plain path (no `://`) means a SQLite file."""
     if "://" in raw:
         return raw
-    if raw:
-        return f"sqlite:///{Path(raw).expanduser().resolve()}"
-    path = default_db_path()
+    return f"sqlite:///{Path(raw).expanduser().resolve()}"
+
+
+def _default_database() -> str:
+    path = _user_data("calendar.db")
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 
@@ -129,6 +75,134 @@ def machine_zone() -> str:
     return FALLBACK_TZ
 
 
-def load_settings(db: str | None = None, tz: str | None = None) -> Settings:
-    default_tz = tz or setting("timezone") or machine_zone()
-    return Settings(db_url=database_url(db), default_tz=zone(default_tz).key)
+def _seconds(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value <= 3600:
+        raise ValueError("give 0 to 3600 seconds")
+    return value
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its attribute, environment variable, parser of its text, default and help."""
+
+    name: str  # the Settings attribute and the file's key
+    env: str
+    parse: Callable[[str], Any]
+    default: Callable[[], Any]
+    help: str
+
+
+SCHEMA: tuple[Option, ...] = (
+    Option("db", "CALENDAR_APP_DB", _database_url, _default_database,
+           "database: a SQLite file path or an SQLAlchemy URL (calendar.db in your data folder)"),
+    Option("timezone", "CALENDAR_APP_TZ", lambda raw: zone(raw).key, machine_zone,
+           "your IANA zone for times typed without one (the machine's)"),
+    Option("smtp_url", "CALENDAR_APP_SMTP_URL", str, lambda: None,
+           "smtp://[user:password@]host:port, smtps://..., ?starttls=1 (none: mail goes to the outbox)"),
+    Option("outbox", "CALENDAR_APP_OUTBOX", lambda raw: Path(raw).expanduser(), lambda: _user_data("outbox"),
+           "Maildir folder for e-mail when no SMTP server is set (outbox in your data folder)"),
+    Option("mail_from", "CALENDAR_APP_MAIL_FROM", str, lambda: "calendar-app@localhost",
+           "sender address of reminders"),
+    Option("workflows", "CALENDAR_APP_WORKFLOWS", str, lambda: None,
+           "TOML file of the kinds' reminder rules and workflow steps (the shipped one)"),
+    Option("reminder_grace", "CALENDAR_APP_REMINDER_GRACE", parse_duration, lambda: DEFAULT_GRACE,
+           "how late a missed reminder may still go out, e.g. 6h (6h)"),
+    Option("base_url", "CALENDAR_APP_BASE_URL", lambda raw: raw.rstrip("/"), lambda: None,
+           "public address of the feed server, for subscribe links (the address serve listens on)"),
+    Option("holidays", "CALENDAR_APP_HOLIDAYS", lambda raw: Path(raw).expanduser(),
+           lambda: _user_data("holidays.toml"), "public-holiday overrides file (holidays.toml in your data folder)"),
+    Option("feed_check_seconds", "CALENDAR_APP_FEED_CHECK_SECONDS", _seconds, lambda: 0.1,
+           "how often the feed server looks for changes made by other processes, in seconds (0.1)"),
+)
+OPTIONS = {option.name: option for option in SCHEMA}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, typed. Built by `load_settings` from the schema; tests build it directly."""
+
+    db_url: str
+    default_tz: str
+    smtp_url: str | None = None
+    outbox: Path = field(default_factory=lambda: _user_data("outbox"))
+    mail_from: str = "calendar-app@localhost"
+    workflows: str | None = None
+    reminder_grace: timedelta = DEFAULT_GRACE
+    base_url: str | None = None
+    holidays: Path = field(default_factory=lambda: _user_data("holidays.toml"))
+    feed_check_seconds: float = 0.1
+
+    @property
+    def public_url(self) -> str:
+        """Where `serve` is reached from outside (a proxy's https:// address in production)."""
+        return self.base_url or DEFAULT_BASE_URL
+
+    @property
+    def mail_domain(self) -> str:
+        return self.mail_from.rpartition("@")[2] or "calendar-app"
+
+
+# The Settings attribute of each schema name where the two differ.
+_ATTRIBUTE = {"db": "db_url", "timezone": "default_tz"}
+assert {_ATTRIBUTE.get(o.name, o.name) for o in SCHEMA} == {f.name for f in fields(Settings)}
+
+
+def config_path(environ: Mapping[str, str]) -> Path:
+    given = environ.get(CONFIG_ENV)
+    if given:
+        return Path(given).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("calendar-app", appauthor=False) / "config.toml"
+
+
+def _file_values(path: Path, required: bool) -> dict[str, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise InvalidConfigFile(path, "no such file") from None
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidConfigFile(path, f"cannot read it ({error})") from error
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidConfigFile(path, f"not valid TOML: {error}") from error
+    unknown = sorted(set(data) - set(OPTIONS))
+    if unknown:
+        raise InvalidConfigFile(path, f"unknown key {unknown[0]!r} (known: {', '.join(OPTIONS)})")
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise InvalidConfigFile(path, f"{key} must be a quoted string")
+    return data
+
+
+def load_settings(
+    db: str | None = None, tz: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """The settings of this process: options (`--db`, `--tz`), else the environment, else the file, else
+    the defaults. Called once, where the application is wired."""
+    environ = os.environ if environ is None else environ
+    path = config_path(environ)
+    from_file = _file_values(path, required=bool(environ.get(CONFIG_ENV)))
+    given = {"db": db, "timezone": tz}
+    values: dict[str, Any] = {}
+    for option in SCHEMA:
+        raw, where = given.get(option.name), "the command line"
+        if not raw:
+            raw, where = environ.get(option.env), option.env
+        if not raw:
+            raw, where = from_file.get(option.name), f"{path} ({option.name})"
+        values[_ATTRIBUTE.get(option.name, option.name)] = _parsed(option, raw, where) if raw else option.default()
+    return Settings(**values)
+
+
+def _parsed(option: Option, raw: str, where: str) -> Any:
+    try:
+        return option.parse(raw)
+    except CalendarAppError:
+        raise
+    except ValueError as error:
+        raise InvalidSetting(option.name, where, str(error)) from error

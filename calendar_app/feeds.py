@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
-from calendar_app.config import Settings, setting
-from calendar_app.db import session_scope
+from calendar_app.app import App
 from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
-from calendar_app.services import open_store, parse_window
+from calendar_app.services import parse_window
 from events.queries import ListFilters, filter_lists
 from exports import feeds
 from exports.cache import iter_feed
@@ -17,14 +16,6 @@ from exports.models import DEFAULT_CANCELLED_DAYS
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection, plan
 from exports.upsert import ImportReport
-
-BASE_URL_ENV = "CALENDAR_APP_BASE_URL"
-DEFAULT_BASE_URL = "http://127.0.0.1:8080"
-
-
-def base_url() -> str:
-    """Where `serve` is reached from outside (a proxy's https:// address in production)."""
-    return (setting("base_url") or DEFAULT_BASE_URL).rstrip("/")
 
 
 def public_path(name: str) -> str:
@@ -59,44 +50,39 @@ class FeedInfo:
                 "alarms_from_reminders": self.alarms_from_reminders, "tasks": self.tasks, "url": self.url}
 
 
-def _info(feed: feeds.Feed, token: str | None = None) -> FeedInfo:
-    url: str | None = base_url() + public_path(feed.name)
+def _info(feed: feeds.Feed, base_url: str, token: str | None = None) -> FeedInfo:
+    url: str | None = base_url + public_path(feed.name)
     if feed.private:
-        url = base_url() + private_path(token) if token else None
+        url = base_url + private_path(token) if token else None
     return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url,
                     feeds.feed_alarms(feed), feeds.feed_alarm_plan(feed), bool(feed.tasks))
 
 
-def add_feed(spec: feeds.FeedSpec, *, settings: Settings, now: datetime) -> FeedInfo:
-    engine = open_store(settings)
-    with session_scope(engine) as session:
-        feed, token = feeds.add_feed(spec, session=session, now=now, kinds=kinds_for(spec.kinds))
-        return _info(feed, token)
+def add_feed(spec: feeds.FeedSpec, *, app: App, now: datetime) -> FeedInfo:
+    with app.write() as session:
+        feed, token = feeds.add_feed(spec, session=session, now=now, kinds=kinds_for(spec.kinds, app=app))
+        return _info(feed, app.settings.public_url, token)
 
 
-def list_feeds(*, settings: Settings) -> list[FeedInfo]:
-    engine = open_store(settings)
-    with session_scope(engine) as session:
-        return [_info(f) for f in feeds.list_feeds(session=session)]
+def list_feeds(*, app: App) -> list[FeedInfo]:
+    with app.read() as session:
+        return [_info(f, app.settings.public_url) for f in feeds.list_feeds(session=session)]
 
 
-def feed_info(name: str, *, settings: Settings) -> FeedInfo:
-    engine = open_store(settings)
-    with session_scope(engine) as session:
-        return _info(feeds.find_feed(name, session=session))
+def feed_info(name: str, *, app: App) -> FeedInfo:
+    with app.read() as session:
+        return _info(feeds.find_feed(name, session=session), app.settings.public_url)
 
 
-def rotate_feed(name: str, *, settings: Settings, now: datetime) -> FeedInfo:
-    engine = open_store(settings)
-    with session_scope(engine) as session:
+def rotate_feed(name: str, *, app: App, now: datetime) -> FeedInfo:
+    with app.write() as session:
         feed, token = feeds.rotate_token(name, session=session, now=now)
-        return _info(feed, token)
+        return _info(feed, app.settings.public_url, token)
 
 
-def remove_feed(name: str, *, settings: Settings) -> FeedInfo:
-    engine = open_store(settings)
-    with session_scope(engine) as session:
-        return _info(feeds.remove_feed(name, session=session))
+def remove_feed(name: str, *, app: App) -> FeedInfo:
+    with app.write() as session:
+        return _info(feeds.remove_feed(name, session=session), app.settings.public_url)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,7 +98,7 @@ class ExportRequest(ListFilters):
 
 
 def export_calendar(
-    request: ExportRequest, out: BinaryIO, *, settings: Settings, now: datetime, stamp: datetime | None = None
+    request: ExportRequest, out: BinaryIO, *, app: App, now: datetime, stamp: datetime | None = None
 ) -> int:
     """Write the selected events to `out` as one calendar, a batch at a time; returns the event count
     (campaign editions, written first when `campaigns` are named, are not counted).
@@ -122,8 +108,8 @@ def export_calendar(
     """
     from events.drafts import choice
 
-    start, end = parse_window(request.start, request.end, settings=settings, now=now)
-    selection = Selection(**{**filter_lists(request), "kinds": checked_kinds(request.kinds)}, private=True,
+    start, end = parse_window(request.start, request.end, default_tz=app.settings.default_tz, now=now)
+    selection = Selection(**{**filter_lists(request), "kinds": checked_kinds(request.kinds, app=app)}, private=True,
                           start=start, end=end,
                           cancelled_for=timedelta(days=request.cancelled_days))
     detail = choice(Detail, request.detail, "detail")
@@ -134,11 +120,8 @@ def export_calendar(
 
             raise InvalidInput("--alarms-from-reminders hints at what each event is: a busy-only export cannot "
                                "carry it; use --detail full")
-        from calendar_app.notify.planning import workflows
-
-        reminder_defaults = workflows()
-    engine = open_store(settings)
-    with session_scope(engine) as session:
+        reminder_defaults = app.kind_defaults()
+    with app.read() as session:
         chosen = plan(selection, session=session, now=now)
         for piece in iter_feed(chosen, CalendarHead(name=request.name), detail=detail, session=session,
                                stamp=stamp, reminder_defaults=reminder_defaults):
@@ -146,7 +129,7 @@ def export_calendar(
         return len(chosen.ids)
 
 
-def export_to_file(request: ExportRequest, path: str, *, settings: Settings, now: datetime) -> int:
+def export_to_file(request: ExportRequest, path: str, *, app: App, now: datetime) -> int:
     """Export into `path` through a temporary file beside it, so a failed export leaves no half file."""
     import tempfile
     from pathlib import Path
@@ -154,7 +137,7 @@ def export_to_file(request: ExportRequest, path: str, *, settings: Settings, now
     target = Path(path)
     with tempfile.NamedTemporaryFile("wb", dir=target.parent or Path("."), prefix=".export-", delete=False) as tmp:
         try:
-            count = export_calendar(request, tmp, settings=settings, now=now)  # type: ignore[arg-type]
+            count = export_calendar(request, tmp, app=app, now=now)  # type: ignore[arg-type]
         except BaseException:
             Path(tmp.name).unlink(missing_ok=True)
             raise
@@ -163,7 +146,7 @@ def export_to_file(request: ExportRequest, path: str, *, settings: Settings, now
 
 
 def import_file(
-    path: str, *, kind: str | None, dry_run: bool, skip_bad: bool, settings: Settings, now: datetime,
+    path: str, *, kind: str | None, dry_run: bool, skip_bad: bool, app: App, now: datetime,
     max_bytes: int | None = None,
 ) -> ImportReport:
     """Import an .ics file in one transaction: all of it, or (with `skip_bad`) exactly its good events."""
@@ -179,14 +162,13 @@ def import_file(
     except OSError as error:
         raise BadCalendarFile(f"cannot read {path}: {error.strerror}: check the path") from error
     text = decode(data, max_bytes=max_bytes or MAX_BYTES, source=source.name)
-    parsed = parse_calendar(text, default_kind=kind, default_tz=settings.default_tz, source=source.name,
-                            kinds=known_kinds())
+    parsed = parse_calendar(text, default_kind=kind, default_tz=app.settings.default_tz, source=source.name,
+                            kinds=known_kinds(app=app))
     if parsed.rejected and not skip_bad:
         shown = "; ".join(f"{where}: {reason}" for where, reason in parsed.rejected[:3])
         more = f" (and {len(parsed.rejected) - 3} more)" if len(parsed.rejected) > 3 else ""
         raise BadCalendarFile(f"{source.name}: nothing imported, {len(parsed.rejected)} bad event(s): {shown}{more}; "
                               "fix them or pass --skip-bad to import the rest")
     report = ImportReport(rejected=list(parsed.rejected))
-    engine = open_store(settings)
-    with session_scope(engine) as session:
+    with app.write() as session:
         return upsert(parsed.events, report, session=session, now=now, dry_run=dry_run)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_settings, emit_json, group, now, show, terminal_width
+from commands.common import JsonOpt, app_of, emit_json, group, now, settings_of, show, terminal_width
 
 region_app = group("The built-in regions of Mongolia and Kyrgyzstan.")
 db_app = group("Database schema for operators.")
@@ -50,7 +50,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     """
     from calendar_app import admin
 
-    revision = admin.upgrade_database(settings=app_settings(ctx))
+    revision = admin.upgrade_database(settings=settings_of(ctx))
     typer.echo(f"Database at revision {revision}")
 
 
@@ -66,7 +66,7 @@ def db_current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from calendar_app import admin
     from commands.output import events as output
 
-    state = admin.database_revision(settings=app_settings(ctx))
+    state = admin.database_revision(settings=settings_of(ctx))
     if as_json:
         emit_json(output.json_bytes(state))
     else:
@@ -87,7 +87,7 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from calendar_app import admin
     from commands.output import events as output
 
-    result = admin.load_demo(settings=app_settings(ctx), now=now())
+    result = admin.load_demo(app=app_of(ctx), now=now(ctx))
     if as_json:
         emit_json(output.json_bytes(result))
     else:

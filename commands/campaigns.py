@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_settings, emit_json, group, now, show
+from commands.common import JsonOpt, app_of, emit_json, group, now, show
 
 campaign_app = group("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")
 edition_app = group("A campaign's yearly editions.")
@@ -50,7 +50,7 @@ def campaign_add(
     from commands.output import events as output
 
     info = campaign_services.add_campaign(slug, name=name, window=window, color=color, preset=preset,
-                                          settings=app_settings(ctx))
+                                          app=app_of(ctx))
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
@@ -83,7 +83,7 @@ def campaign_edition_add(
     from commands.output import campaigns as campaign_output
     from commands.output import events as output
 
-    info = campaign_services.add_edition(slug, year, theme or [], settings=app_settings(ctx), now=now(),
+    info = campaign_services.add_edition(slug, year, theme or [], app=app_of(ctx), now=now(ctx),
                                          coordinator=coordinator)
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
@@ -111,7 +111,7 @@ def campaign_edition_theme(
     from commands.output import campaigns as campaign_output
     from commands.output import events as output
 
-    info = campaign_services.set_theme(slug, year, theme or [], settings=app_settings(ctx), now=now())
+    info = campaign_services.set_theme(slug, year, theme or [], app=app_of(ctx), now=now(ctx))
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
@@ -131,7 +131,7 @@ def campaign_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from commands.output import campaigns as campaign_output
     from commands.output import events as output
 
-    items = campaign_services.list_campaigns(settings=app_settings(ctx))
+    items = campaign_services.list_campaigns(app=app_of(ctx))
     if as_json:
         emit_json(output.json_bytes([i.as_json() for i in items]))
     else:
@@ -157,7 +157,7 @@ def campaign_show(
     from commands.output import campaigns as campaign_output
     from commands.output import events as output
 
-    info = campaign_services.show_campaign(slug, year, settings=app_settings(ctx), now=now() if year else None)
+    info = campaign_services.show_campaign(slug, year, app=app_of(ctx), now=now(ctx) if year else None)
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
@@ -183,7 +183,7 @@ def campaign_programme(
     from commands.output import events as output
     from events.campaigns.programme import programme_json
 
-    result = campaign_services.programme(slug, year, settings=app_settings(ctx))
+    result = campaign_services.programme(slug, year, app=app_of(ctx))
     if as_json:
         emit_json(output.json_bytes(programme_json(result)))
     else:
@@ -214,7 +214,7 @@ def campaign_roll(
     from commands.output import campaigns as campaign_output
     from commands.output import events as output
 
-    outcome = campaign_services.roll(slug, to, theme or [], from_year=source, settings=app_settings(ctx), now=now(),
+    outcome = campaign_services.roll(slug, to, theme or [], from_year=source, app=app_of(ctx), now=now(ctx),
                                      coordinator=coordinator)
     if as_json:
         emit_json(output.json_bytes(campaign_output.roll_json(outcome)))
@@ -250,7 +250,7 @@ def campaign_report(
     formats = ("table", "json", "csv", "html")
     if fmt not in formats:
         raise UnknownChoice("format", fmt, formats)
-    report = campaign_services.report(slug, year, settings=app_settings(ctx))
+    report = campaign_services.report(slug, year, app=app_of(ctx))
     if fmt == "table" and out is None:
         show(campaign_output.report_tables(report))
         return

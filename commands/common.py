@@ -14,6 +14,7 @@ import typer
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from calendar_app.app import App
     from calendar_app.config import Settings
     from calendar_app.services import EventFilter
 
@@ -25,18 +26,34 @@ def group(help_text: str) -> typer.Typer:
     return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None)
 
 
-def app_settings(ctx: typer.Context) -> Settings:
-    """Settings from the root options (--db, --tz), then the environment."""
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings of this run, parsed once: the root options (--db, --tz), the environment, the file."""
     from calendar_app.config import load_settings
 
-    root = ctx.find_root().obj or {}
-    return load_settings(root.get("db"), root.get("tz"))
+    root = ctx.find_root()
+    root.obj = root.obj or {}
+    if "settings" not in root.obj:
+        root.obj["settings"] = load_settings(root.obj.get("db"), root.obj.get("tz"))
+    settings: Settings = root.obj["settings"]
+    return settings
 
 
-def now() -> datetime:
-    from calendar_app.clock import utc_now
+def app_of(ctx: typer.Context) -> App:
+    """The application of this run (settings, store, clock), wired once when a command first needs it."""
+    from calendar_app.app import App
 
-    return utc_now()
+    root = ctx.find_root()
+    if "app" not in (root.obj or {}):
+        settings = settings_of(ctx)
+        root.obj["app"] = App.open(settings)
+        root.call_on_close(root.obj["app"].close)
+    app: App = root.obj["app"]
+    return app
+
+
+def now(ctx: typer.Context) -> datetime:
+    """This moment, by the application's clock."""
+    return app_of(ctx).now()
 
 
 def show(renderable: Any) -> None:

@@ -13,7 +13,7 @@ from commands.common import (
     JsonOpt,
     Many,
     Ref,
-    app_settings,
+    app_of,
     emit_json,
     event_filter,
     group,
@@ -84,7 +84,7 @@ def event_add(
       calendar-app event add "16 хоногийн аяны үндэсний нээлт" --kind launch \\
         --start "2025-11-24 10:00" --region ulaanbaatar --campaign 16-days --yearly
     """
-    from calendar_app.campaigns import services as campaign_services
+    from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import NewEventDraft
 
@@ -96,7 +96,7 @@ def event_add(
         notify=notify or [], remind=remind or [], default_reminders=not no_default_reminders,
     )
     link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
-    outcome = campaign_services.add_event(draft, link, settings=app_settings(ctx), now=now())
+    outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx))
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Added event {view.id} (uid {view.uid})")
@@ -132,7 +132,7 @@ def event_list(
     filters = event_filter(start=start, end=end, days=days, kinds=kind, regions=region, partners=partner,
                       programmes=programme, statuses=status, visibilities=visibility, text=search, limit=limit,
                       campaigns=campaign)
-    events = services.list_events(filters, settings=app_settings(ctx), now=now())
+    events = services.list_events(filters, app=app_of(ctx), now=now(ctx))
     if as_json:
         emit_json(output.events_json(events))
     else:
@@ -150,7 +150,7 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
     """
     from calendar_app import services
 
-    show_event(services.show_event(ref, settings=app_settings(ctx)), as_json)
+    show_event(services.show_event(ref, app=app_of(ctx)), as_json)
 
 
 @event_app.command("edit")
@@ -200,7 +200,7 @@ def event_edit(
 
       calendar-app event edit 7 --campaign 16-days --yearly
     """
-    from calendar_app.campaigns import services as campaign_services
+    from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import EventChanges
 
@@ -212,7 +212,7 @@ def event_edit(
         notify=notify, remind=remind, default_reminders=default_reminders,
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
-    outcome = campaign_services.edit_event(ref, changes, link, settings=app_settings(ctx), now=now())
+    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx))
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
@@ -234,7 +234,7 @@ def event_cancel(
     """
     from calendar_app import services
 
-    view = services.cancel_event(ref, reason, settings=app_settings(ctx), now=now())
+    view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx))
     show_event(view, as_json, f"Cancelled event {view.id}")
 
 
@@ -255,11 +255,11 @@ def event_delete(
     from calendar_app import services
 
     if not yes:
-        view = services.show_event(ref, settings=app_settings(ctx))
+        view = services.show_event(ref, app=app_of(ctx))
         if not sys.stdin.isatty() or not typer.confirm(f"Delete event {view.id} '{view.title}' for good?"):
             typer.echo("error: not deleted: confirm at the prompt or pass --yes", err=True)
             raise typer.Exit(2)
-    view = services.delete_event(ref, settings=app_settings(ctx))
+    view = services.delete_event(ref, app=app_of(ctx))
     show_event(view, as_json, f"Deleted event {view.id}")
 
 
@@ -288,7 +288,7 @@ def agenda(
 
     filters = event_filter(start=start, kinds=kind, regions=region, partners=partner, statuses=status,
                       visibilities=visibility)
-    result = services.agenda(days, filters, settings=app_settings(ctx), now=now())
+    result = services.agenda(days, filters, app=app_of(ctx), now=now(ctx))
     if as_json:
         emit_json(output.agenda_json(result))
     else:

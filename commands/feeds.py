@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_settings, emit_json, group, now, with_filters
+from commands.common import JsonOpt, app_of, emit_json, group, now, with_filters
 
 feed_app = group("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")
 
@@ -93,7 +93,7 @@ def feed_add(
                         statuses=status, visibilities=visibility, campaigns=campaign, private=private,
                         detail=detail, cancelled_days=keep_cancelled, color=color, description=description,
                         alarms=alarm or (), alarms_from_reminders=alarms_from_reminders, tasks=tasks)
-    info = feeds.add_feed(spec, settings=app_settings(ctx), now=now())
+    info = feeds.add_feed(spec, app=app_of(ctx), now=now(ctx))
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
 
@@ -108,7 +108,7 @@ def feed_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     from calendar_app import feeds
 
-    infos = feeds.list_feeds(settings=app_settings(ctx))
+    infos = feeds.list_feeds(app=app_of(ctx))
     if as_json:
         _json([i.as_json() for i in infos])
         return
@@ -133,7 +133,7 @@ def feed_url(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_json
     from calendar_app import feeds
     from exports.errors import PrivateFeedUrl
 
-    info = feeds.feed_info(name, settings=app_settings(ctx))
+    info = feeds.feed_info(name, app=app_of(ctx))
     if info.url is None:
         raise PrivateFeedUrl(info.name)
     _show_feed(info, as_json, f"Feed {info.name}:")
@@ -150,7 +150,7 @@ def feed_rotate(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_j
     """
     from calendar_app import feeds
 
-    info = feeds.rotate_feed(name, settings=app_settings(ctx), now=now())
+    info = feeds.rotate_feed(name, app=app_of(ctx), now=now(ctx))
     _show_feed(info, as_json, f"Feed {info.name} has a new secret URL; the old one no longer works.")
 
 
@@ -165,7 +165,7 @@ def feed_remove(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_j
     """
     from calendar_app import feeds
 
-    info = feeds.remove_feed(name, settings=app_settings(ctx))
+    info = feeds.remove_feed(name, app=app_of(ctx))
     if as_json:
         _json(info.as_json())
     else:
@@ -203,12 +203,12 @@ def export(
         visibilities=visibility, campaigns=campaign, start=start, end=end, detail=detail, name=name,
         cancelled_days=keep_cancelled, alarms_from_reminders=alarms_from_reminders,
     )
-    settings = app_settings(ctx)
+    app = app_of(ctx)
     if output is None or output == "-":
-        count = feeds.export_calendar(request, sys.stdout.buffer, settings=settings, now=now())
+        count = feeds.export_calendar(request, sys.stdout.buffer, app=app, now=app.now())
         sys.stdout.buffer.flush()
         return
-    count = feeds.export_to_file(request, output, settings=settings, now=now())
+    count = feeds.export_to_file(request, output, app=app, now=app.now())
     typer.echo(f"Exported {count} events to {output}", err=True)
 
 
@@ -230,8 +230,8 @@ def import_(
     """
     from calendar_app import feeds
 
-    report = feeds.import_file(path, kind=kind, dry_run=dry_run, skip_bad=skip_bad, settings=app_settings(ctx),
-                               now=now())
+    report = feeds.import_file(path, kind=kind, dry_run=dry_run, skip_bad=skip_bad, app=app_of(ctx),
+                               now=now(ctx))
     if as_json:
         _json(report.as_json())
         return
@@ -260,7 +260,7 @@ def serve(
     """
     from calendar_app.web import server
 
-    server.run(settings=app_settings(ctx), host=host, port=port, workers=max(1, workers), reminders=reminders)
+    server.run(app=app_of(ctx), host=host, port=port, workers=max(1, workers), reminders=reminders)
 
 
 def commands() -> dict[str, Any]:

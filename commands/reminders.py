@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_settings, emit_json, group, now, show, terminal_width
+from commands.common import JsonOpt, app_of, emit_json, group, now, show, terminal_width
 from commands.output import reminders as notify_output
 from commands.output.tables import TableSpec
 
@@ -61,7 +61,7 @@ def contact_add(
 
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
                          groups=group or [])
-    row = notify_services.add_contact(draft, settings=app_settings(ctx), now=now())
+    row = notify_services.add_contact(draft, app=app_of(ctx), now=now(ctx))
     if not as_json:
         typer.echo(f"Added contact {row['id']}")
     _print_rows([row], as_json, notify_output.CONTACT_TABLE)
@@ -78,7 +78,7 @@ def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     from calendar_app.notify import services as notify_services
 
-    rows = notify_services.list_contacts(settings=app_settings(ctx))
+    rows = notify_services.list_contacts(app=app_of(ctx))
     if not as_json:
         rows = [{**r, "groups": " ".join(r["groups"])} for r in rows]
     _print_rows(rows, as_json, notify_output.CONTACT_TABLE)
@@ -109,7 +109,7 @@ def contact_edit(
 
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
                          groups=group)
-    row = notify_services.edit_contact(ref, draft, settings=app_settings(ctx), now=now())
+    row = notify_services.edit_contact(ref, draft, app=app_of(ctx), now=now(ctx))
     _print_rows([row], as_json, notify_output.CONTACT_TABLE)
 
 
@@ -124,7 +124,7 @@ def contact_remove(ctx: typer.Context, ref: ContactRef, as_json: JsonOpt = False
     """
     from calendar_app.notify import services as notify_services
 
-    row = notify_services.remove_contact(ref, settings=app_settings(ctx), now=now())
+    row = notify_services.remove_contact(ref, app=app_of(ctx), now=now(ctx))
     if not as_json:
         typer.echo(f"Removed contact {row['id']} ({row['name']})")
     else:
@@ -148,7 +148,7 @@ def reminder_list(
     """
     from calendar_app.notify import services as notify_services
 
-    rows = notify_services.list_deliveries(status, event, settings=app_settings(ctx))
+    rows = notify_services.list_deliveries(status, event, app=app_of(ctx))
     _print_rows(rows, as_json, notify_output.DELIVERY_TABLE)
 
 
@@ -167,7 +167,7 @@ def reminder_preview(
     """
     from calendar_app.notify import services as notify_services
 
-    rows = notify_services.preview(at, settings=app_settings(ctx), now=now())
+    rows = notify_services.preview(at, app=app_of(ctx), now=now(ctx))
     _print_rows(rows, as_json, notify_output.PREVIEW_TABLE)
 
 
@@ -186,12 +186,12 @@ def reminder_log(
     """
     from calendar_app.notify import services as notify_services
 
-    rows = notify_services.delivery_log(event, settings=app_settings(ctx))
+    rows = notify_services.delivery_log(event, app=app_of(ctx))
     _print_rows(rows, as_json, notify_output.LOG_TABLE)
 
 
 @workflow_app.command("list")
-def workflow_list(as_json: JsonOpt = False) -> None:
+def workflow_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The kinds with their reminder rules and workflow steps (from CALENDAR_APP_WORKFLOWS or the shipped file).
 
     Example:
@@ -201,15 +201,16 @@ def workflow_list(as_json: JsonOpt = False) -> None:
     """
     from calendar_app.notify import services as notify_services
 
-    rows = notify_services.list_workflows()
+    rows = notify_services.list_workflows(app=app_of(ctx))
     if not as_json:
         rows = [{**r, "reminders": " ".join(r["reminders"]), "steps": len(r["steps"])} for r in rows]
     _print_rows(rows, as_json, notify_output.WORKFLOW_TABLE)
 
 
 @workflow_app.command("show")
-def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signing, round_table, ..., or "
-                                                     "campaign:SLUG for a campaign's readiness workflow")],
+def workflow_show(ctx: typer.Context,
+                  kind: Annotated[str, typer.Argument(help="consultation, signing, round_table, ..., or "
+                                                      "campaign:SLUG for a campaign's readiness workflow")],
                   as_json: JsonOpt = False) -> None:
     """Show one kind's reminder rules and steps (campaign:SLUG: the readiness steps an edition gets).
 
@@ -221,7 +222,7 @@ def workflow_show(kind: Annotated[str, typer.Argument(help="consultation, signin
     """
     from calendar_app.notify import services as notify_services
 
-    row = notify_services.show_workflow(kind)
+    row = notify_services.show_workflow(kind, app=app_of(ctx))
     if as_json:
         _print_json(row)
         return
@@ -246,8 +247,8 @@ def task_list(
     """
     from calendar_app.notify import services as notify_services
 
-    rows = notify_services.list_tasks(overdue=overdue, mine=mine, include_done=all_, settings=app_settings(ctx),
-                                      now=now())
+    rows = notify_services.list_tasks(overdue=overdue, mine=mine, include_done=all_, app=app_of(ctx),
+                                      now=now(ctx))
     _print_rows(rows, as_json, notify_output.TASK_TABLE)
 
 
@@ -263,7 +264,7 @@ def task_done(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="The t
     """
     from calendar_app.notify import services as notify_services
 
-    row = notify_services.task_done(ref, settings=app_settings(ctx), now=now())
+    row = notify_services.task_done(ref, app=app_of(ctx), now=now(ctx))
     if not as_json:
         typer.echo(f"Task {row['id']} done: {row['title']}")
     else:
@@ -295,8 +296,8 @@ def scheduler_run(
     from calendar_app.notify import services as notify_services
     from commands.output.reminders import run_scheduler
 
-    notify_services.check_workflows()
-    run_scheduler(scheduler, settings=app_settings(ctx), once=once, poll=poll, lease=lease, batch=batch,
+    notify_services.check_workflows(app=app_of(ctx))
+    run_scheduler(scheduler, app=app_of(ctx), once=once, poll=poll, lease=lease, batch=batch,
                   max_attempts=max_attempts, backoff=backoff)
 
 

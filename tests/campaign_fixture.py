@@ -8,8 +8,8 @@ women 151, men 99, total 270. Regions reached 5 of 31; partners 3. Yearly (rolle
 from __future__ import annotations
 
 from calendar_app import services
+from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
-from calendar_app.config import Settings
 from events.campaigns.links import CampaignLink
 from events.drafts import NewEventDraft
 from tests.conftest import NOW
@@ -19,10 +19,10 @@ THEME_KY = "Биригели! Аялдарга жана кыздарга кар�
 LAUNCH = "Аялдарга жана кыздарга карата зорду-зомбулукка каршы 16 күндүк активдүүлүктүн улуттук ачылышы"
 
 
-def build_programme(settings: Settings) -> dict[str, int]:
+def build_programme(app: App) -> dict[str, int]:
     """The campaign, its 2025 edition and the events; returns event ids by short name."""
-    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", settings=settings)
-    campaign_services.add_edition("16-days", 2025, [THEME_EN, f"ky:{THEME_KY}"], settings=settings, now=NOW)
+    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", app=app)
+    campaign_services.add_edition("16-days", 2025, [THEME_EN, f"ky:{THEME_KY}"], app=app, now=NOW)
     link = CampaignLink(campaign="16-days", yearly=True)
     drafts = {
         "launch": (NewEventDraft(title=LAUNCH, kind="launch", start="2025-11-24 10:00", duration="3h",
@@ -44,6 +44,6 @@ def build_programme(settings: Settings) -> dict[str, int]:
     }
     ids = {}
     for name, (draft, event_link) in drafts.items():
-        ids[name] = campaign_services.add_event(draft, event_link, settings=settings, now=NOW).view.id
-    services.cancel_event(str(ids["dropped"]), "Яам хуралдааны товыг хойшлуулсан", settings=settings, now=NOW)
+        ids[name] = services.add_event(draft, event_link, app=app, now=NOW).view.id
+    services.cancel_event(str(ids["dropped"]), "Яам хуралдааны товыг хойшлуулсан", app=app, now=NOW)
     return ids

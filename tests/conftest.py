@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from calendar_app.app import App
 from calendar_app.config import Settings
 
 PG_BASE = os.environ.get("CALENDAR_APP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -79,10 +80,15 @@ def store_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def settings(store_url: str) -> Settings:
-    return Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar")
+def app(store_url: str) -> Iterator[App]:
+    """The application on a fresh store of each backend, wired as the CLI wires it."""
+    app = App.open(Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar"))
+    yield app
+    app.close()
 
 
 @pytest.fixture
-def sqlite_settings(sqlite_url: str) -> Settings:
-    return Settings(db_url=sqlite_url, default_tz="Asia/Ulaanbaatar")
+def sqlite_app(sqlite_url: str) -> Iterator[App]:
+    app = App.open(Settings(db_url=sqlite_url, default_tz="Asia/Ulaanbaatar"))
+    yield app
+    app.close()

@@ -10,10 +10,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from calendar_app.config import Settings
+from calendar_app.app import App
 from calendar_app.db import session_scope
 from calendar_app.notify.planning import plan_notifications
-from calendar_app.services import open_store
 from events import services
 from events.drafts import NewEventDraft
 from events.models import Event
@@ -24,32 +23,33 @@ LANGS = ("mn", "ky", "ru", "en")
 ZONES = {"mn": "Asia/Ulaanbaatar", "ky": "Asia/Bishkek", "ru": "Europe/Moscow", "en": "Asia/Hovd"}
 
 
-def add_contacts(settings: Settings, count: int, *, now: datetime, prefix: str = "p") -> list[str]:
+def add_contacts(app: App, count: int, *, now: datetime, prefix: str = "p") -> list[str]:
     emails = []
-    with session_scope(open_store(settings)) as session:
+    with session_scope(app.store.engine) as session:
         for i in range(count):
             lang = LANGS[i % 4]
             email = f"{prefix}{i}@example.org"
             contacts.add_contact(ContactDraft(name=f"Person {i}", email=email, language=lang, tz=ZONES[lang]),
-                                 session=session, default_tz=settings.default_tz, now=now)
+                                 session=session, default_tz=app.settings.default_tz, now=now)
             emails.append(email)
     return emails
 
 
-def add_event(settings: Settings, *, now: datetime, start: datetime, kind: str = "meeting", notify: list[str],
+def add_event(app: App, *, now: datetime, start: datetime, kind: str = "meeting", notify: list[str],
               remind: list[str] | None = None, duration: str = "2h", title: str = "Зөвшилцөх уулзалт",
               defaults: bool = True, organizer: str | None = None) -> int:
     draft = NewEventDraft(title=title, start=start.isoformat(), duration=duration, kind=kind, tz="Asia/Ulaanbaatar",
                           location="Төрийн ордон, Улаанбаатар", organizer=organizer)
-    with session_scope(open_store(settings)) as session:
-        event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
-        plan_notifications(event, notify, remind or [], None if defaults else False, session=session, now=now)
+    with app.write() as session:
+        event = services.create_event(draft, session=session, default_tz=app.settings.default_tz, now=now)
+        plan_notifications(event, notify, remind or [], None if defaults else False, app=app,
+                           session=session, now=now)
         assert event.id is not None
         return event.id
 
 
-def get_event(settings: Settings, event_id: int) -> Event:
-    with session_scope(open_store(settings)) as session:
+def get_event(app: App, event_id: int) -> Event:
+    with session_scope(app.store.engine) as session:
         event = session.get(Event, event_id)
         assert event is not None
         return event

@@ -15,8 +15,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from calendar_app import services
-from calendar_app.config import Settings
+from calendar_app.app import App
 from calendar_app.db import session_scope
 from calendar_app.web.server import build_feed
 from exports import feeds
@@ -24,12 +23,12 @@ from exports.checks import check_calendar
 from tests.conftest import NOW
 
 
-def feed_bytes(settings: Settings, name: str, *, now: datetime = NOW) -> bytes:
+def feed_bytes(app: App, name: str, *, now: datetime = NOW) -> bytes:
     """The named feed as the server would serve it at `now`, checked line by line."""
-    engine = services.open_store(settings)
+    engine = app.store.engine
     with session_scope(engine) as session:
         feed = feeds.find_feed(name, session=session)
-    data = build_feed(feed, engine=engine, now=now).body
+    data = build_feed(feed, engine=engine, now=now, kind_defaults=app.kind_defaults).body
     assert check_calendar(data) == []
     return data
 

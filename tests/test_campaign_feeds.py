@@ -17,10 +17,11 @@ import httpx
 import pytest
 
 from calendar_app import feeds as feed_service
+from calendar_app import services
+from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.services import open_store
 from events.campaigns.hooks import edition_entry
 from events.campaigns.links import CampaignLink
 from events.campaigns.programme import EditionInfo
@@ -90,24 +91,24 @@ def test_edition_over_the_year_end_and_in_a_leap_year() -> None:
     assert "DTEND;VALUE=DATE:20280301\r\n" in text  # 29 February 2028 is the last day
 
 
-def _export(settings: Settings, **request: Any) -> bytes:
+def _export(app: App, **request: Any) -> bytes:
     out = io.BytesIO()
-    feed_service.export_calendar(feed_service.ExportRequest(**request), out, settings=settings, now=NOW)
+    feed_service.export_calendar(feed_service.ExportRequest(**request), out, app=app, now=NOW)
     return out.getvalue()
 
 
-def _feed(settings: Settings, name: str) -> bytes:
+def _feed(app: App, name: str) -> bytes:
     """A feed's bytes as the server builds them."""
-    with session_scope(open_store(settings)) as session:
+    with session_scope(app.store.engine) as session:
         feed = feeds.find_feed(name, session=session)
         chosen = plan(feeds.feed_selection(feed), session=session, now=NOW)
         return b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
                                   alarms=feeds.feed_alarms(feed)))
 
 
-def _other_event(settings: Settings) -> None:
-    campaign_services.add_event(NewEventDraft(title=OTHER, start="2025-11-27 10:00", region="ulaanbaatar"),
-                                CampaignLink(), settings=settings, now=NOW)
+def _other_event(app: App) -> None:
+    services.add_event(NewEventDraft(title=OTHER, start="2025-11-27 10:00", region="ulaanbaatar"),
+                                CampaignLink(), app=app, now=NOW)
 
 
 def _read_vobject(data: bytes) -> dict[str, dict[str, Any]]:
@@ -141,10 +142,10 @@ def _utc(value: Any) -> Any:
 
 
 @pytest.mark.parametrize("reader", [_read_vobject, _read_ical, _read_icalendar])
-def test_campaign_export_read_back(settings: Settings, reader: Any) -> None:
-    build_programme(settings)
-    _other_event(settings)
-    data = _export(settings, campaigns=["16-days"])
+def test_campaign_export_read_back(app: App, reader: Any) -> None:
+    build_programme(app)
+    _other_event(app)
+    data = _export(app, campaigns=["16-days"])
     assert check_calendar(data) == []
     found = reader(data)
     edition = found[EDITION_UID]
@@ -160,29 +161,29 @@ def test_campaign_export_read_back(settings: Settings, reader: Any) -> None:
     assert len(found) == 1 + 6  # the edition, 5 events and the cancelled one (still kept, marked)
 
 
-def test_campaign_feed_with_other_filters(settings: Settings) -> None:
-    build_programme(settings)
-    _other_event(settings)
+def test_campaign_feed_with_other_filters(app: App) -> None:
+    build_programme(app)
+    _other_event(app)
     feed_service.add_feed(FeedSpec("16-days-osh", campaigns=["16-Days"], regions=["osh-oblast"],
-                                   visibilities=["public", "internal"], private=True), settings=settings, now=NOW)
-    found = _read_icalendar(_feed(settings, "16-days-osh"))
+                                   visibilities=["public", "internal"], private=True), app=app, now=NOW)
+    found = _read_icalendar(_feed(app, "16-days-osh"))
     assert set(found) - {EDITION_UID} and EDITION_UID in found
     assert [v["summary"] for k, v in found.items() if k != EDITION_UID] == ["Жүрүш: зордук-зомбулуксуз жашоо"]
     # A feed without --campaign has no edition; an export with dates outside the window has none either.
-    feed_service.add_feed(FeedSpec("all", private=True), settings=settings, now=NOW)
-    assert EDITION_UID not in _read_icalendar(_feed(settings, "all"))
-    assert EDITION_UID.encode() not in _export(settings, campaigns=["16-days"], start="2026-01-01")
+    feed_service.add_feed(FeedSpec("all", private=True), app=app, now=NOW)
+    assert EDITION_UID not in _read_icalendar(_feed(app, "all"))
+    assert EDITION_UID.encode() not in _export(app, campaigns=["16-days"], start="2026-01-01")
     # A busy-only feed shows busy times: the campaign window makes no one busy, so it is left out.
     feed_service.add_feed(FeedSpec("busy", campaigns=["16-days"], private=True, detail="busy"),
-                          settings=settings, now=NOW)
-    assert EDITION_UID.encode() not in _feed(settings, "busy")
+                          app=app, now=NOW)
+    assert EDITION_UID.encode() not in _feed(app, "busy")
 
 
-def test_confidential_campaign_event_only_in_a_private_feed_naming_confidential(settings: Settings) -> None:
-    build_programme(settings)
-    campaign_services.add_event(NewEventDraft(title=SECRET, start="2025-11-28 15:00", region="khovd",
+def test_confidential_campaign_event_only_in_a_private_feed_naming_confidential(app: App) -> None:
+    build_programme(app)
+    services.add_event(NewEventDraft(title=SECRET, start="2025-11-28 15:00", region="khovd",
                                               visibility="confidential"),
-                                CampaignLink(campaign="16-days"), settings=settings, now=NOW)
+                                CampaignLink(campaign="16-days"), app=app, now=NOW)
     specs = {
         "public": FeedSpec("c-public", campaigns=["16-days"]),
         "public-naming": FeedSpec("c-public-naming", campaigns=["16-days"], visibilities=["confidential"]),
@@ -191,40 +192,40 @@ def test_confidential_campaign_event_only_in_a_private_feed_naming_confidential(
                                    visibilities=["confidential"]),
     }
     for spec in specs.values():
-        feed_service.add_feed(spec, settings=settings, now=NOW)
-    shown = {key: _feed(settings, spec.name).decode() for key, spec in specs.items()}
+        feed_service.add_feed(spec, app=app, now=NOW)
+    shown = {key: _feed(app, spec.name).decode() for key, spec in specs.items()}
     assert {key: SECRET in text for key, text in shown.items()} == {
         "public": False, "public-naming": False, "private": False, "private-naming": True}
     assert all(EDITION_UID in text for text in shown.values())
-    assert SECRET not in _export(settings, campaigns=["16-days"]).decode()
-    assert SECRET in _export(settings, campaigns=["16-days"], visibilities=["confidential"]).decode()
+    assert SECRET not in _export(app, campaigns=["16-days"]).decode()
+    assert SECRET in _export(app, campaigns=["16-days"], visibilities=["confidential"]).decode()
 
 
-def test_fingerprint_notices_campaigns_and_editions(settings: Settings) -> None:
+def test_fingerprint_notices_campaigns_and_editions(app: App) -> None:
     def state() -> tuple[object, ...]:
-        with session_scope(open_store(settings)) as session:
+        with session_scope(app.store.engine) as session:
             return store_state(session=session)
 
     before = state()
-    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", settings=settings)
+    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", app=app)
     with_campaign = state()
-    campaign_services.add_edition("16-days", 2025, [THEME_EN], settings=settings, now=NOW)
+    campaign_services.add_edition("16-days", 2025, [THEME_EN], app=app, now=NOW)
     with_edition = state()
-    info = campaign_services.set_theme("16-days", 2025, ["ky:" + THEME_KY], settings=settings, now=NOW)
+    info = campaign_services.set_theme("16-days", 2025, ["ky:" + THEME_KY], app=app, now=NOW)
     with_theme = state()
     assert len({before, with_campaign, with_edition, with_theme}) == 4
     assert (info.sequence, info.theme, dict(info.themes)) == (1, THEME_EN, {"ky": THEME_KY})
-    same = campaign_services.set_theme("16-days", 2025, [THEME_EN], settings=settings,
+    same = campaign_services.set_theme("16-days", 2025, [THEME_EN], app=app,
                                        now=NOW + timedelta(days=1))
     assert (same.sequence, same.updated_at) == (1, NOW)  # nothing changed: no new sequence
     assert state() == with_theme
 
 
-def test_import_of_a_campaign_export_skips_the_edition(settings: Settings, tmp_path: Path) -> None:
-    build_programme(settings)
+def test_import_of_a_campaign_export_skips_the_edition(app: App, tmp_path: Path) -> None:
+    build_programme(app)
     path = tmp_path / "16-days.ics"
-    path.write_bytes(_export(settings, campaigns=["16-days"]))
-    report = feed_service.import_file(str(path), kind=None, dry_run=True, skip_bad=False, settings=settings,
+    path.write_bytes(_export(app, campaigns=["16-days"]))
+    report = feed_service.import_file(str(path), kind=None, dry_run=True, skip_bad=False, app=app,
                                       now=NOW)
     assert (len(report.added), len(report.rejected)) == (0, 0)
     assert EDITION_UID not in report.unchanged + report.updated
@@ -251,17 +252,17 @@ def test_cli_campaign_feed_and_export(sqlite_url: str) -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, str]]:
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar")
-    build_programme(settings)
-    url = feed_service.add_feed(FeedSpec("16-days", campaigns=["16-days"]), settings=settings, now=NOW).url
+def served(tmp_path: Path) -> Iterator[tuple[App, httpx.Client, str]]:
+    app = App.open(Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar"))
+    build_programme(app)
+    url = feed_service.add_feed(FeedSpec("16-days", campaigns=["16-days"]), app=app, now=NOW).url
     assert url is not None
-    with running_server(settings.db_url) as client:
-        yield settings, client, urlsplit(url).path
+    with running_server(app.settings.db_url) as client:
+        yield app, client, urlsplit(url).path
 
 
-def test_served_campaign_feed_follows_edition_changes(served: tuple[Settings, httpx.Client, str]) -> None:
-    settings, client, path = served
+def test_served_campaign_feed_follows_edition_changes(served: tuple[App, httpx.Client, str]) -> None:
+    app, client, path = served
     first = client.get(path)
     assert first.status_code == 200
     found = _read_ical(first.content)
@@ -269,7 +270,7 @@ def test_served_campaign_feed_follows_edition_changes(served: tuple[Settings, ht
     etag = first.headers["etag"]
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
     new_theme = "Биригели! Санариптик зомбулукка жол жок"
-    campaign_services.set_theme("16-days", 2025, [f"ky:{new_theme}"], settings=settings,
+    campaign_services.set_theme("16-days", 2025, [f"ky:{new_theme}"], app=app,
                                 now=NOW + timedelta(hours=1))
     second = client.get(path, headers={"If-None-Match": etag})
     assert second.status_code == 200 and second.headers["etag"] != etag
@@ -278,6 +279,6 @@ def test_served_campaign_feed_follows_edition_changes(served: tuple[Settings, ht
     assert b"SEQUENCE:1\r\n" in second.content
     # A new edition shows too (the server's fingerprint covers editions).
     etag = second.headers["etag"]
-    campaign_services.add_edition("16-days", 2026, ["Theme to be announced"], settings=settings, now=NOW)
+    campaign_services.add_edition("16-days", 2026, ["Theme to be announced"], app=app, now=NOW)
     third = client.get(path, headers={"If-None-Match": etag})
     assert third.status_code == 200 and "campaign-16-days-2026@calendar-app" in third.text

@@ -6,14 +6,15 @@ import sqlalchemy as sa
 from alembic import command
 
 from calendar_app import schema, services
+from calendar_app.app import App, Store
 from calendar_app.config import Settings
 from calendar_app.db import create_db_engine
 from events.drafts import NewEventDraft
 from tests.conftest import NOW
 
 
-def test_upgrade_downgrade_upgrade(settings: Settings) -> None:
-    engine = create_db_engine(settings.db_url)
+def test_upgrade_downgrade_upgrade(store_url: str) -> None:
+    engine = create_db_engine(store_url)
     schema.upgrade(engine, "0001")
     with engine.begin() as connection:
         assert schema.current_revision(connection) == "0001"
@@ -25,10 +26,11 @@ def test_upgrade_downgrade_upgrade(settings: Settings) -> None:
             f"false, '{stamp}', '{stamp}', 'Asia/Bishkek', 'confirmed', 'internal', 0, '', '{stamp}', '{stamp}')"
         ))
     schema.upgrade(engine)
-    view = services.show_event("old@x", settings=settings)
+    app = App(Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar"), Store(store_url))
+    view = services.show_event("old@x", app=app)
     assert view.campaign is None and view.yearly is False
     services.add_event(NewEventDraft(title="After", start="2025-11-26 10:00", region="bishkek"),
-                       settings=settings, now=NOW)
+                       app=app, now=NOW)
     with engine.begin() as connection:
         command.downgrade(schema._alembic_config(connection), "0001")
         assert not sa.inspect(connection).has_table("campaign")
@@ -36,5 +38,6 @@ def test_upgrade_downgrade_upgrade(settings: Settings) -> None:
     with engine.begin() as connection:
         assert schema.current_revision(connection) == schema.HEAD == schema.script_head()
         assert {"campaign_edition_id", "yearly"} <= {c["name"] for c in sa.inspect(connection).get_columns("event")}
-    assert services.show_event("old@x", settings=settings).title == "Before campaigns"
+    assert services.show_event("old@x", app=app).title == "Before campaigns"
     engine.dispose()
+    app.close()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
-from calendar_app.config import Settings
 from exports.campaign_report_render import report_html
 from tests.campaign_fixture import build_programme
 from tests.conftest import NOW
@@ -55,12 +55,12 @@ def ink(png: Path) -> tuple[float, int]:
 
 
 def test_html_report_opens_without_console_messages_and_is_not_blank(
-    chromium: str, sqlite_settings: Settings, tmp_path: Path
+    chromium: str, sqlite_app: App, tmp_path: Path
 ) -> None:
-    build_programme(sqlite_settings)
-    campaign_services.roll("16-days", 2026, ["Next year"], settings=sqlite_settings, now=NOW)
+    build_programme(sqlite_app)
+    campaign_services.roll("16-days", 2026, ["Next year"], app=sqlite_app, now=NOW)
     page = tmp_path / "report.html"
-    page.write_text(report_html(campaign_services.report("16-days", 2026, settings=sqlite_settings)),
+    page.write_text(report_html(campaign_services.report("16-days", 2026, app=sqlite_app)),
                     encoding="utf-8")
     console, shot = open_page(chromium, page, tmp_path)
     assert console == []

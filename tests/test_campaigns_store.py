@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from calendar_app import services
+from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
-from calendar_app.config import Settings
 from events.campaigns.errors import (
     CampaignNotFound,
     EditionExists,
@@ -32,9 +32,9 @@ from tests.conftest import NOW
 TABLES = ("campaign", "campaign_edition", "event", "event_partner", "organisation")
 
 
-def dump(settings: Settings, where: dict[str, str] | None = None) -> dict[str, list[str]]:
+def dump(app: App, where: dict[str, str] | None = None) -> dict[str, list[str]]:
     """Every stored row, as the driver returns it (no type processing), for byte-for-byte comparison."""
-    engine = services.open_store(settings)
+    engine = app.store.engine
     rows: dict[str, list[str]] = {}
     with engine.connect() as connection:
         for table in TABLES:
@@ -46,9 +46,9 @@ def dump(settings: Settings, where: dict[str, str] | None = None) -> dict[str, l
     return rows
 
 
-def test_edition_themes_in_several_languages(settings: Settings) -> None:
-    build_programme(settings)
-    info = campaign_services.show_campaign("16-days", 2025, settings=settings)
+def test_edition_themes_in_several_languages(app: App) -> None:
+    build_programme(app)
+    info = campaign_services.show_campaign("16-days", 2025, app=app)
     (edition,) = info.editions
     assert edition.theme == THEME_EN and dict(edition.themes) == {"ky": THEME_KY}
     assert info.event_counts == {2025: 6}
@@ -57,20 +57,20 @@ def test_edition_themes_in_several_languages(settings: Settings) -> None:
         "lead_in_day": "2025-11-24", "days": 16}
 
 
-def test_event_json_carries_the_campaign_and_lead_in_launch_is_accepted(settings: Settings) -> None:
-    ids = build_programme(settings)
-    view = services.show_event(str(ids["launch"]), settings=settings)
+def test_event_json_carries_the_campaign_and_lead_in_launch_is_accepted(app: App) -> None:
+    ids = build_programme(app)
+    view = services.show_event(str(ids["launch"]), app=app)
     assert view.first_day == date(2025, 11, 24)  # the lead-in day
     from events.views import event_json
 
     assert event_json(view)["campaign"] == {"slug": "16-days", "year": 2025, "yearly": True}
-    march = services.show_event(str(ids["march"]), settings=settings)
+    march = services.show_event(str(ids["march"]), app=app)
     assert event_json(march)["campaign"] == {"slug": "16-days", "year": 2025, "yearly": False}
 
 
-def test_programme_day_by_day_figures(settings: Settings) -> None:
-    build_programme(settings)
-    data = programme_json(campaign_services.programme("16-days", 2025, settings=settings))
+def test_programme_day_by_day_figures(app: App) -> None:
+    build_programme(app)
+    data = programme_json(campaign_services.programme("16-days", 2025, app=app))
     days = {d["date"]: d for d in data["days"]}
     assert len(days) == 17 and days["2025-11-24"]["lead_in"] and not days["2025-11-24"]["empty"]
     counts = {k: d["event_count"] for k, d in days.items() if d["event_count"]}
@@ -82,9 +82,9 @@ def test_programme_day_by_day_figures(settings: Settings) -> None:
     assert data["cancelled"] == 1 and data["theme"] == THEME_EN
 
 
-def test_report_figures(settings: Settings) -> None:
-    build_programme(settings)
-    report = campaign_services.report("16-days", 2025, settings=settings)
+def test_report_figures(app: App) -> None:
+    build_programme(app)
+    report = campaign_services.report("16-days", 2025, app=app)
     data = figures_json(report.figures)
     assert data["events"] == 5 and data["cancelled"] == 1
     assert data["participants"] == {"expected": 110, "actual": 160, "women": 151, "men": 99, "total": 270}
@@ -98,11 +98,11 @@ def test_report_figures(settings: Settings) -> None:
     assert report.previous is None and report_json(report)["comparison"] is None
 
 
-def test_roll_over_copies_the_yearly_programme_and_keeps_the_old_year_byte_for_byte(settings: Settings) -> None:
-    ids = build_programme(settings)
-    before = dump(settings)
-    outcome = campaign_services.roll("16-days", 2026, ["ru:Объединимся!"], settings=settings, now=NOW)
-    after = dump(settings)
+def test_roll_over_copies_the_yearly_programme_and_keeps_the_old_year_byte_for_byte(app: App) -> None:
+    ids = build_programme(app)
+    before = dump(app)
+    outcome = campaign_services.roll("16-days", 2026, ["ru:Объединимся!"], app=app, now=NOW)
+    after = dump(app)
     for table in ("campaign", "event", "event_partner", "organisation"):
         assert after[table][: len(before[table])] == before[table], table
     assert after["campaign_edition"][:1] == before["campaign_edition"]
@@ -111,7 +111,7 @@ def test_roll_over_copies_the_yearly_programme_and_keeps_the_old_year_byte_for_b
     assert [e.first_day for e in copied] == [date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26),
                                              date(2026, 12, 10)]
     assert {e.status for e in copied} == {"tentative"} and all(e.yearly for e in copied)
-    old_uids = {services.show_event(str(i), settings=settings).uid for i in ids.values()}
+    old_uids = {services.show_event(str(i), app=app).uid for i in ids.values()}
     assert not old_uids & {e.uid for e in copied}
     launch = copied[0]
     assert (launch.start.hour, launch.end.hour, launch.timezone) == (10, 13, "Asia/Bishkek")
@@ -121,100 +121,100 @@ def test_roll_over_copies_the_yearly_programme_and_keeps_the_old_year_byte_for_b
     assert (round_table.participants_actual, round_table.participants_women) == (None, None)
     training = copied[2]
     assert training.all_day and (training.first_day, training.last_day) == (date(2026, 11, 26), date(2026, 11, 28))
-    report = campaign_services.report("16-days", 2026, settings=settings)
+    report = campaign_services.report("16-days", 2026, app=app)
     compared = report_json(report)["comparison"]
     assert compared["events"] == {"this": 4, "previous": 5, "change": -1}
 
 
-def test_edit_keeps_a_campaign_event_in_its_window(settings: Settings) -> None:
-    ids = build_programme(settings)
-    before = dump(settings)
+def test_edit_keeps_a_campaign_event_in_its_window(app: App) -> None:
+    ids = build_programme(app)
+    before = dump(app)
     with pytest.raises(OutsideWindow):
-        campaign_services.edit_event(str(ids["closing"]), EventChanges(start="2025-12-12 14:00"), CampaignLink(),
-                                     settings=settings, now=NOW)
-    assert dump(settings) == before
-    moved = campaign_services.edit_event(str(ids["closing"]), EventChanges(start="2025-12-12 14:00"),
-                                         CampaignLink(allow_outside=True), settings=settings, now=NOW)
-    assert moved.view.campaign == "16-days"
-    unlinked = campaign_services.edit_event(str(ids["march"]), EventChanges(), CampaignLink(unlink=True),
-                                            settings=settings, now=NOW)
-    assert unlinked.view.campaign is None
+        services.edit_event(str(ids["closing"]), EventChanges(start="2025-12-12 14:00"), CampaignLink(),
+                                     app=app, now=NOW)
+    assert dump(app) == before
+    moved = services.edit_event(str(ids["closing"]), EventChanges(start="2025-12-12 14:00"),
+                                         CampaignLink(allow_outside=True), app=app, now=NOW).view
+    assert moved.campaign == "16-days"
+    unlinked = services.edit_event(str(ids["march"]), EventChanges(), CampaignLink(unlink=True),
+                                            app=app, now=NOW).view
+    assert unlinked.campaign is None
 
 
-def _outside(settings: Settings) -> None:
-    campaign_services.add_event(NewEventDraft(title="Late", start="2025-12-15 10:00", region="bishkek"),
-                                CampaignLink(campaign="16-days"), settings=settings, now=NOW)
+def _outside(app: App) -> None:
+    services.add_event(NewEventDraft(title="Late", start="2025-12-15 10:00", region="bishkek"),
+                                CampaignLink(campaign="16-days"), app=app, now=NOW)
 
 
-def _unknown_campaign(settings: Settings) -> None:
-    campaign_services.add_event(NewEventDraft(title="X", start="2025-11-26 10:00", region="bishkek"),
-                                CampaignLink(campaign="no-such-campaign"), settings=settings, now=NOW)
+def _unknown_campaign(app: App) -> None:
+    services.add_event(NewEventDraft(title="X", start="2025-11-26 10:00", region="bishkek"),
+                                CampaignLink(campaign="no-such-campaign"), app=app, now=NOW)
 
 
-def _no_edition(settings: Settings) -> None:
-    campaign_services.add_event(NewEventDraft(title="X", start="2027-11-26 10:00", region="bishkek"),
-                                CampaignLink(campaign="16-days"), settings=settings, now=NOW)
+def _no_edition(app: App) -> None:
+    services.add_event(NewEventDraft(title="X", start="2027-11-26 10:00", region="bishkek"),
+                                CampaignLink(campaign="16-days"), app=app, now=NOW)
 
 
-BAD: dict[str, tuple[Callable[[Settings], object], type[CalendarAppError]]] = {
+BAD: dict[str, tuple[Callable[[App], object], type[CalendarAppError]]] = {
     "window 02-30": (lambda s: campaign_services.add_campaign(
-        "x", name="X", window="02-01..02-30", color=None, preset=None, settings=s), InvalidWindow),
+        "x", name="X", window="02-01..02-30", color=None, preset=None, app=s), InvalidWindow),
     "unknown campaign on an event": (_unknown_campaign, UnknownCampaign),
-    "duplicate edition": (lambda s: campaign_services.add_edition("16-days", 2025, [], settings=s, now=NOW),
+    "duplicate edition": (lambda s: campaign_services.add_edition("16-days", 2025, [], app=s, now=NOW),
                           EditionExists),
     "theme in an unknown language": (lambda s: campaign_services.add_edition(
-        "16-days", 2026, ["fr:Unissons-nous"], settings=s, now=NOW), InvalidTheme),
+        "16-days", 2026, ["fr:Unissons-nous"], app=s, now=NOW), InvalidTheme),
     "roll onto an existing year": (lambda s: campaign_services.roll(
-        "16-days", 2025, [], from_year=2025, settings=s, now=NOW), EditionExists),
+        "16-days", 2025, [], from_year=2025, app=s, now=NOW), EditionExists),
     "event outside the window": (_outside, OutsideWindow),
     "edition missing for the event's year": (_no_edition, EditionMissing),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_input_is_refused_with_exit_2_and_nothing_changes(sqlite_settings: Settings, case: str) -> None:
-    build_programme(sqlite_settings)
-    before = dump(sqlite_settings)
+def test_bad_input_is_refused_with_exit_2_and_nothing_changes(sqlite_app: App, case: str) -> None:
+    build_programme(sqlite_app)
+    before = dump(sqlite_app)
     action, error = BAD[case]
     with pytest.raises(error) as caught:
-        action(sqlite_settings)
+        action(sqlite_app)
     assert caught.value.exit_code == 2
     assert "\n" not in str(caught.value)
-    assert dump(sqlite_settings) == before
+    assert dump(sqlite_app) == before
 
 
 @pytest.mark.parametrize("action", [
-    lambda s: campaign_services.add_edition("nope", 2025, [], settings=s, now=NOW),
-    lambda s: campaign_services.show_campaign("nope", None, settings=s),
-    lambda s: campaign_services.roll("nope", 2026, [], settings=s, now=NOW),
+    lambda s: campaign_services.add_edition("nope", 2025, [], app=s, now=NOW),
+    lambda s: campaign_services.show_campaign("nope", None, app=s),
+    lambda s: campaign_services.roll("nope", 2026, [], app=s, now=NOW),
 ], ids=["edition add", "show", "roll"])
 def test_unknown_campaign_a_command_acts_on_is_exit_1_and_nothing_changes(
-    sqlite_settings: Settings, action: Callable[[Settings], object]
+    sqlite_app: App, action: Callable[[App], object]
 ) -> None:
-    build_programme(sqlite_settings)
-    before = dump(sqlite_settings)
+    build_programme(sqlite_app)
+    before = dump(sqlite_app)
     with pytest.raises(CampaignNotFound) as caught:
-        action(sqlite_settings)
+        action(sqlite_app)
     assert caught.value.exit_code == 1 and "campaign list" in str(caught.value)
-    assert dump(sqlite_settings) == before
+    assert dump(sqlite_app) == before
 
 
-def test_missing_edition_for_a_command_is_exit_1(sqlite_settings: Settings) -> None:
-    build_programme(sqlite_settings)
+def test_missing_edition_for_a_command_is_exit_1(sqlite_app: App) -> None:
+    build_programme(sqlite_app)
     with pytest.raises(EditionNotFound) as caught:
-        campaign_services.programme("16-days", 2030, settings=sqlite_settings)
+        campaign_services.programme("16-days", 2030, app=sqlite_app)
     assert caught.value.exit_code == 1
 
 
 def test_window_crossing_the_year_end_links_january_events_to_the_previous_edition(
-    sqlite_settings: Settings,
+    sqlite_app: App,
 ) -> None:
     campaign_services.add_campaign("winter", name="Winter campaign", window="12-20..01-10", color="#123abc",
-                                   preset=None, settings=sqlite_settings)
-    campaign_services.add_edition("winter", 2025, ["Өвөл"], settings=sqlite_settings, now=NOW)
-    outcome = campaign_services.add_event(NewEventDraft(title="Январь", start="2026-01-05", region="bishkek"),
-                                          CampaignLink(campaign="winter"), settings=sqlite_settings, now=NOW)
+                                   preset=None, app=sqlite_app)
+    campaign_services.add_edition("winter", 2025, ["Өвөл"], app=sqlite_app, now=NOW)
+    outcome = services.add_event(NewEventDraft(title="Январь", start="2026-01-05", region="bishkek"),
+                                          CampaignLink(campaign="winter"), app=sqlite_app, now=NOW)
     assert (outcome.view.campaign, outcome.view.campaign_year) == ("winter", 2025)
     assert all(" in KG " in w for w in outcome.warnings)  # Kyrgyzstan's New Year holidays, if any
-    info = campaign_services.show_campaign("winter", None, settings=sqlite_settings)
+    info = campaign_services.show_campaign("winter", None, app=sqlite_app)
     assert info.color == "#123ABC"

@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from calendar_app import feeds as feed_service
 from calendar_app import services
+from calendar_app.app import App
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from calendar_app.notify import services as notify_services
@@ -35,17 +36,17 @@ STEPS = ["Send the invitations", "Circulate the concept note", "Confirm attendan
          "Check logistics (room, interpretation, transport)", "Share the minutes"]
 
 
-def _consultation(settings: Settings, *, title: str = TITLE, visibility: str = "internal",
+def _consultation(app: App, *, title: str = TITLE, visibility: str = "internal",
                   kind: str = "consultation") -> Any:
     return services.add_event(NewEventDraft(title=title, start="2026-12-10 10:00", duration="3h", kind=kind,
                                             region="ulaanbaatar", visibility=visibility,
-                                            organizer="oyuna@example.mn"), settings=settings, now=NOW)
+                                            organizer="oyuna@example.mn"), app=app, now=NOW).view
 
 
-def _feed_bytes(settings: Settings, name: str, *, stamp: datetime | None = None, now: datetime = NOW) -> bytes:
+def _feed_bytes(app: App, name: str, *, stamp: datetime | None = None, now: datetime = NOW) -> bytes:
     if stamp is None:
-        return feed_bytes(settings, name, now=now)
-    engine = services.open_store(settings)
+        return feed_bytes(app, name, now=now)
+    engine = app.store.engine
     with session_scope(engine) as session:
         feed = feeds.find_feed(name, session=session)
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
@@ -57,8 +58,8 @@ def _todos(data: bytes) -> list[Any]:
     return list(Calendar.from_ical(data).walk("VTODO"))
 
 
-def _tasks_of(settings: Settings) -> list[dict[str, Any]]:
-    return notify_services.list_tasks(overdue=False, mine=None, include_done=True, settings=settings, now=NOW)
+def _tasks_of(app: App) -> list[dict[str, Any]]:
+    return notify_services.list_tasks(overdue=False, mine=None, include_done=True, app=app, now=NOW)
 
 
 # ---- pure bytes ---------------------------------------------------------------------------------------------
@@ -125,15 +126,15 @@ def _readers(data: bytes) -> list[dict[str, dict[str, Any]]]:
     return [by_icalendar, by_vobject, by_ical]
 
 
-def test_private_feed_carries_the_tasks_read_by_three_parsers(settings: Settings) -> None:
-    event = _consultation(settings)
-    info = feed_service.add_feed(FeedSpec("ub-tasks", private=True, tasks=True), settings=settings, now=NOW)
+def test_private_feed_carries_the_tasks_read_by_three_parsers(app: App) -> None:
+    event = _consultation(app)
+    info = feed_service.add_feed(FeedSpec("ub-tasks", private=True, tasks=True), app=app, now=NOW)
     assert info.tasks and info.as_json()["tasks"] is True
-    feed_service.add_feed(FeedSpec("ub-plain", private=True), settings=settings, now=NOW)
-    data = _feed_bytes(settings, "ub-tasks")
+    feed_service.add_feed(FeedSpec("ub-plain", private=True), app=app, now=NOW)
+    data = _feed_bytes(app, "ub-tasks")
     assert check_calendar(data) == []
-    assert b"BEGIN:VTODO" not in _feed_bytes(settings, "ub-plain")  # only feeds that ask carry tasks
-    tasks = _tasks_of(settings)
+    assert b"BEGIN:VTODO" not in _feed_bytes(app, "ub-plain")  # only feeds that ask carry tasks
+    tasks = _tasks_of(app)
     assert [t["title"] for t in tasks] == STEPS
     start = datetime(2026, 12, 10, 2, tzinfo=UTC)  # 10:00 in Ulaanbaatar
     expected_due = [start - timedelta(days=14), start - timedelta(days=7), start - timedelta(days=3),
@@ -148,17 +149,17 @@ def test_private_feed_carries_the_tasks_read_by_three_parsers(settings: Settings
         assert {v["sequence"] for v in found.values()} == {0}
     assert readings[0] == readings[1] == readings[2]
     assert set(readings[0]) == {f"task-{t['id']}.{event.uid}" for t in tasks}
-    assert _feed_bytes(settings, "ub-tasks", stamp=STAMP) == _feed_bytes(settings, "ub-tasks", stamp=STAMP)
+    assert _feed_bytes(app, "ub-tasks", stamp=STAMP) == _feed_bytes(app, "ub-tasks", stamp=STAMP)
 
 
-def test_task_done_changes_only_that_vtodo(settings: Settings) -> None:
-    _consultation(settings)
-    feed_service.add_feed(FeedSpec("ub-tasks", private=True, tasks=True), settings=settings, now=NOW)
-    before = {str(t["UID"]): t.to_ical() for t in _todos(_feed_bytes(settings, "ub-tasks"))}
-    first = _tasks_of(settings)[0]
+def test_task_done_changes_only_that_vtodo(app: App) -> None:
+    _consultation(app)
+    feed_service.add_feed(FeedSpec("ub-tasks", private=True, tasks=True), app=app, now=NOW)
+    before = {str(t["UID"]): t.to_ical() for t in _todos(_feed_bytes(app, "ub-tasks"))}
+    first = _tasks_of(app)[0]
     done_at = NOW + timedelta(hours=5)
-    notify_services.task_done(str(first["id"]), settings=settings, now=done_at)
-    after = {str(t["UID"]): t for t in _todos(_feed_bytes(settings, "ub-tasks", now=done_at))}
+    notify_services.task_done(str(first["id"]), app=app, now=done_at)
+    after = {str(t["UID"]): t for t in _todos(_feed_bytes(app, "ub-tasks", now=done_at))}
     changed = [uid for uid in before if after[uid].to_ical() != before[uid]]
     assert len(changed) == 1 and changed[0].startswith(f"task-{first['id']}.")
     todo = after[changed[0]]
@@ -167,19 +168,19 @@ def test_task_done_changes_only_that_vtodo(settings: Settings) -> None:
     assert todo.decoded("LAST-MODIFIED") == done_at
     assert int(todo["SEQUENCE"]) == 1
     # Done twice is no change: same bytes.
-    notify_services.task_done(str(first["id"]), settings=settings, now=done_at + timedelta(hours=1))
-    again = {str(t["UID"]): t.to_ical() for t in _todos(_feed_bytes(settings, "ub-tasks", now=done_at))}
+    notify_services.task_done(str(first["id"]), app=app, now=done_at + timedelta(hours=1))
+    again = {str(t["UID"]): t.to_ical() for t in _todos(_feed_bytes(app, "ub-tasks", now=done_at))}
     assert again == {uid: t.to_ical() for uid, t in after.items()}
 
 
-def test_moving_the_event_re_times_its_open_tasks(sqlite_settings: Settings) -> None:
-    event = _consultation(sqlite_settings)
-    feed_service.add_feed(FeedSpec("t", private=True, tasks=True), settings=sqlite_settings, now=NOW)
-    first = _tasks_of(sqlite_settings)[0]
-    notify_services.task_done(str(first["id"]), settings=sqlite_settings, now=NOW)
+def test_moving_the_event_re_times_its_open_tasks(sqlite_app: App) -> None:
+    event = _consultation(sqlite_app)
+    feed_service.add_feed(FeedSpec("t", private=True, tasks=True), app=sqlite_app, now=NOW)
+    first = _tasks_of(sqlite_app)[0]
+    notify_services.task_done(str(first["id"]), app=sqlite_app, now=NOW)
     moved = NOW + timedelta(hours=1)
-    services.edit_event(event.uid, EventChanges(start="2026-12-11 10:00"), settings=sqlite_settings, now=moved)
-    todos = {str(t["SUMMARY"]).split(" — ")[0]: t for t in _todos(_feed_bytes(sqlite_settings, "t", now=moved))}
+    services.edit_event(event.uid, EventChanges(start="2026-12-11 10:00"), app=sqlite_app, now=moved)
+    todos = {str(t["SUMMARY"]).split(" — ")[0]: t for t in _todos(_feed_bytes(sqlite_app, "t", now=moved))}
     assert int(todos[STEPS[0]]["SEQUENCE"]) == 1  # done: not re-timed, not bumped again
     assert todos[STEPS[1]].decoded("DUE") == datetime(2026, 12, 4, 2, tzinfo=UTC)
     assert int(todos[STEPS[1]]["SEQUENCE"]) == 1
@@ -188,42 +189,42 @@ def test_moving_the_event_re_times_its_open_tasks(sqlite_settings: Settings) -> 
 
 # ---- privacy --------------------------------------------------------------------------------------------------
 
-def test_confidential_events_tasks_follow_the_event(settings: Settings) -> None:
-    secret = _consultation(settings, title="Нууц зөвлөгөөн", visibility="confidential")
-    open_event = _consultation(settings, title="Нээлттэй зөвлөгөөн", visibility="public")
-    feed_service.add_feed(FeedSpec("staff", private=True, tasks=True), settings=settings, now=NOW)
+def test_confidential_events_tasks_follow_the_event(app: App) -> None:
+    secret = _consultation(app, title="Нууц зөвлөгөөн", visibility="confidential")
+    open_event = _consultation(app, title="Нээлттэй зөвлөгөөн", visibility="public")
+    feed_service.add_feed(FeedSpec("staff", private=True, tasks=True), app=app, now=NOW)
     feed_service.add_feed(FeedSpec("board", private=True, tasks=True, visibilities=["confidential"]),
-                          settings=settings, now=NOW)
-    staff = _feed_bytes(settings, "staff")
+                          app=app, now=NOW)
+    staff = _feed_bytes(app, "staff")
     assert "Нууц".encode() not in staff and secret.uid.encode() not in staff
     assert {str(t["RELATED-TO"]) for t in _todos(staff)} == {open_event.uid}
     assert {str(t["CLASS"]) for t in _todos(staff)} == {"PUBLIC"}
-    board = _feed_bytes(settings, "board")
+    board = _feed_bytes(app, "board")
     assert "Нээлттэй".encode() not in board
     assert {str(t["RELATED-TO"]) for t in _todos(board)} == {secret.uid}
     assert {str(t["CLASS"]) for t in _todos(board)} == {"CONFIDENTIAL"}
     assert len(_todos(board)) == 5
 
 
-def test_busy_feeds_never_carry_tasks(sqlite_settings: Settings) -> None:
-    _consultation(sqlite_settings)
+def test_busy_feeds_never_carry_tasks(sqlite_app: App) -> None:
+    _consultation(sqlite_app)
     with pytest.raises(TasksNeedFullDetail):
-        feed_service.add_feed(FeedSpec("busy", private=True, detail="busy", tasks=True), settings=sqlite_settings,
+        feed_service.add_feed(FeedSpec("busy", private=True, detail="busy", tasks=True), app=sqlite_app,
                               now=NOW)
-    assert feed_service.list_feeds(settings=sqlite_settings) == []
+    assert feed_service.list_feeds(app=sqlite_app) == []
     # Even if one were stored with both (by hand, or by a later change), the renderer leaves tasks out.
-    feed_service.add_feed(FeedSpec("busy", private=True, detail="busy"), settings=sqlite_settings, now=NOW)
-    with session_scope(services.open_store(sqlite_settings), write=True) as session:
+    feed_service.add_feed(FeedSpec("busy", private=True, detail="busy"), app=sqlite_app, now=NOW)
+    with session_scope(sqlite_app.store.engine, write=True) as session:
         feeds.find_feed("busy", session=session).tasks = True
-    data = _feed_bytes(sqlite_settings, "busy")
+    data = _feed_bytes(sqlite_app, "busy")
     assert b"BEGIN:VEVENT" in data and b"VTODO" not in data
     assert "Зөвшилцөх".encode() not in data and b"invitations" not in data
 
 
-def test_public_feed_with_tasks_is_refused_and_nothing_stored(sqlite_settings: Settings) -> None:
+def test_public_feed_with_tasks_is_refused_and_nothing_stored(sqlite_app: App) -> None:
     with pytest.raises(TasksNeedPrivate):
-        feed_service.add_feed(FeedSpec("open", tasks=True), settings=sqlite_settings, now=NOW)
-    assert feed_service.list_feeds(settings=sqlite_settings) == []
+        feed_service.add_feed(FeedSpec("open", tasks=True), app=sqlite_app, now=NOW)
+    assert feed_service.list_feeds(app=sqlite_app) == []
 
 
 def test_cli_tasks_option(sqlite_url: str) -> None:
@@ -242,27 +243,27 @@ def test_cli_tasks_option(sqlite_url: str) -> None:
     assert "  tasks  " in run(sqlite_url, "feed", "list").stdout
 
 
-def test_fingerprint_follows_tasks(sqlite_settings: Settings) -> None:
+def test_fingerprint_follows_tasks(sqlite_app: App) -> None:
     def state() -> tuple[object, ...]:
-        with session_scope(services.open_store(sqlite_settings)) as session:
+        with session_scope(sqlite_app.store.engine) as session:
             return store_state(session=session)
 
-    event = _consultation(sqlite_settings, kind="meeting")
+    event = _consultation(sqlite_app, kind="meeting")
     start = state()
-    services.edit_event(event.uid, EventChanges(kind="consultation"), settings=sqlite_settings, now=NOW)
-    assert len(_tasks_of(sqlite_settings)) == 5
+    services.edit_event(event.uid, EventChanges(kind="consultation"), app=sqlite_app, now=NOW)
+    assert len(_tasks_of(sqlite_app)) == 5
     edited = state()
     assert edited != start
-    notify_services.task_done(str(_tasks_of(sqlite_settings)[0]["id"]), settings=sqlite_settings, now=NOW)
+    notify_services.task_done(str(_tasks_of(sqlite_app)[0]["id"]), app=sqlite_app, now=NOW)
     assert state() != edited  # same instant as the edit: the sequence still moves
 
 
-def test_cancelling_the_event_cancels_its_vtodos(sqlite_settings: Settings) -> None:
-    event = _consultation(sqlite_settings)
-    feed_service.add_feed(FeedSpec("t", private=True, tasks=True), settings=sqlite_settings, now=NOW)
+def test_cancelling_the_event_cancels_its_vtodos(sqlite_app: App) -> None:
+    event = _consultation(sqlite_app)
+    feed_service.add_feed(FeedSpec("t", private=True, tasks=True), app=sqlite_app, now=NOW)
     later = NOW + timedelta(hours=2)
-    services.cancel_event(event.uid, "Яамны хүсэлтээр", settings=sqlite_settings, now=later)
-    todos = _todos(_feed_bytes(sqlite_settings, "t", now=later))
+    services.cancel_event(event.uid, "Яамны хүсэлтээр", app=sqlite_app, now=later)
+    todos = _todos(_feed_bytes(sqlite_app, "t", now=later))
     assert len(todos) == 5
     assert {str(t["STATUS"]) for t in todos} == {"CANCELLED"}
     assert {int(t["SEQUENCE"]) for t in todos} == {1}
@@ -294,10 +295,10 @@ def test_migration_0006_gives_existing_feeds_and_tasks_defaults(store_url: str) 
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT tasks FROM feed")).scalar() in (False, 0)
         assert tuple(connection.execute(sa.text("SELECT sequence, updated_at FROM task")).one()) == (0, None)
-    settings = Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar")
-    assert [t["title"] for t in _tasks_of(settings)] == ["Send the invitations"]
+    app = App.open(Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar"))
+    assert [t["title"] for t in _tasks_of(app)] == ["Send the invitations"]
     from exports.todo import feed_tasks
 
-    with session_scope(services.open_store(settings)) as session:
+    with session_scope(app.store.engine) as session:
         (item,) = feed_tasks([1], session=session)
     assert item.sequence == 0 and item.updated_at == datetime(2026, 11, 20, tzinfo=UTC)  # created_at stands in

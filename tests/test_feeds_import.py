@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from calendar_app import admin, services
 from calendar_app import feeds as feed_service
+from calendar_app.app import App
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from cli import app
@@ -34,20 +35,20 @@ def _file(tmp_path: Path, *events: str, name: str = "in.ics") -> str:
     return str(path)
 
 
-def _count(settings: Settings) -> int:
-    with session_scope(services.open_store(settings)) as session:
+def _count(app: App) -> int:
+    with session_scope(app.store.engine) as session:
         return int(session.execute(select(func.count()).select_from(Event)).scalar_one())
 
 
-def _import(settings: Settings, path: str, **options: object) -> feed_service.ImportReport:
+def _import(app: App, path: str, **options: object) -> feed_service.ImportReport:
     defaults: dict[str, object] = {"kind": None, "dry_run": False, "skip_bad": False}
-    return feed_service.import_file(path, settings=settings, now=NOW, **{**defaults, **options})  # type: ignore[arg-type]
+    return feed_service.import_file(path, app=app, now=NOW, **{**defaults, **options})  # type: ignore[arg-type]
 
 
-def _export(settings: Settings) -> bytes:
+def _export(app: App) -> bytes:
     out = io.BytesIO()
     feed_service.export_calendar(feed_service.ExportRequest(visibilities=["public", "internal", "confidential"]),
-                                 out, settings=settings, now=NOW)
+                                 out, app=app, now=NOW)
     return out.getvalue()
 
 
@@ -56,14 +57,14 @@ def _comparable(data: bytes) -> list[str]:
             if not line.startswith(("DTSTAMP", "CREATED", "LAST-MODIFIED"))]
 
 
-def test_round_trip_export_import_export(settings: Settings, tmp_path: Path) -> None:
-    admin.load_demo(settings=settings, now=NOW)
+def test_round_trip_export_import_export(app: App, tmp_path: Path) -> None:
+    admin.load_demo(app=app, now=NOW)
     services.cancel_event("demo-2020-05-06-consultation-mecss@calendar-app", "Ковид; хурал, цуцлагдсан",
-                          settings=settings, now=NOW)
-    first = _export(settings)
+                          app=app, now=NOW)
+    first = _export(app)
     path = tmp_path / "demo.ics"
     path.write_bytes(first)
-    empty = Settings(db_url=f"sqlite:///{tmp_path / 'empty.db'}", default_tz="Asia/Ulaanbaatar")
+    empty = App.open(Settings(db_url=f"sqlite:///{tmp_path / 'empty.db'}", default_tz="Asia/Ulaanbaatar"))
     report = _import(empty, str(path))
     assert len(report.added) == first.count(b"BEGIN:VEVENT") and not report.rejected
     assert _comparable(_export(empty)) == _comparable(first)
@@ -71,38 +72,38 @@ def test_round_trip_export_import_export(settings: Settings, tmp_path: Path) -> 
     assert again.added == [] and len(again.unchanged) == len(report.added)
 
 
-def test_newer_sequence_wins_never_duplicates(sqlite_settings: Settings, tmp_path: Path) -> None:
-    _import(sqlite_settings, _file(tmp_path, _vevent("a@x", seq=1, summary="Биринчи")))
-    older = _import(sqlite_settings, _file(tmp_path, _vevent("a@x", seq=0, summary="Эски"), name="b.ics"))
+def test_newer_sequence_wins_never_duplicates(sqlite_app: App, tmp_path: Path) -> None:
+    _import(sqlite_app, _file(tmp_path, _vevent("a@x", seq=1, summary="Биринчи")))
+    older = _import(sqlite_app, _file(tmp_path, _vevent("a@x", seq=0, summary="Эски"), name="b.ics"))
     assert older.unchanged == ["a@x"]
-    newer = _import(sqlite_settings, _file(tmp_path, _vevent("a@x", seq=2, summary="Жаңы"), name="c.ics"))
-    assert newer.updated == ["a@x"] and _count(sqlite_settings) == 1
-    view = services.show_event("a@x", settings=sqlite_settings)
+    newer = _import(sqlite_app, _file(tmp_path, _vevent("a@x", seq=2, summary="Жаңы"), name="c.ics"))
+    assert newer.updated == ["a@x"] and _count(sqlite_app) == 1
+    view = services.show_event("a@x", app=sqlite_app)
     assert view.title == "Жаңы" and view.sequence == 2 and view.timezone == "Asia/Bishkek"
 
 
-def test_dry_run_writes_nothing(sqlite_settings: Settings, tmp_path: Path) -> None:
-    report = _import(sqlite_settings, _file(tmp_path, _vevent("a@x")), dry_run=True)
-    assert report.added == ["a@x"] and _count(sqlite_settings) == 0
+def test_dry_run_writes_nothing(sqlite_app: App, tmp_path: Path) -> None:
+    report = _import(sqlite_app, _file(tmp_path, _vevent("a@x")), dry_run=True)
+    assert report.added == ["a@x"] and _count(sqlite_app) == 0
 
 
-def test_ended_rrule_expands_into_stable_uids(sqlite_settings: Settings, tmp_path: Path) -> None:
+def test_ended_rrule_expands_into_stable_uids(sqlite_app: App, tmp_path: Path) -> None:
     path = _file(tmp_path, _vevent("series@x", extra="RRULE:FREQ=WEEKLY;COUNT=3\r\n"))
-    assert len(_import(sqlite_settings, path).added) == 3
-    assert len(_import(sqlite_settings, path).unchanged) == 3
-    assert _count(sqlite_settings) == 3
+    assert len(_import(sqlite_app, path).added) == 3
+    assert len(_import(sqlite_app, path).unchanged) == 3
+    assert _count(sqlite_app) == 3
 
 
-def test_all_day_and_utc_and_floating(sqlite_settings: Settings, tmp_path: Path) -> None:
+def test_all_day_and_utc_and_floating(sqlite_app: App, tmp_path: Path) -> None:
     all_day = ("BEGIN:VEVENT\r\nUID:d@x\r\nDTSTART;VALUE=DATE:20251125\r\nDTEND;VALUE=DATE:20251211\r\n"
                "SUMMARY:16 күн\r\nCATEGORIES:campaign_day\r\nEND:VEVENT\r\n")
     utc = _vevent("u@x", start="DTSTART:20251202T080000Z").replace("DTEND;TZID=Asia/Bishkek:20251202T160000",
                                                                      "DTEND:20251202T100000Z")
-    _import(sqlite_settings, _file(tmp_path, all_day, utc))
-    day = services.show_event("d@x", settings=sqlite_settings)
+    _import(sqlite_app, _file(tmp_path, all_day, utc))
+    day = services.show_event("d@x", app=sqlite_app)
     assert day.all_day and day.first_day.isoformat() == "2025-11-25" and day.last_day.isoformat() == "2025-12-10"
     assert day.kind == "campaign_day"
-    timed = services.show_event("u@x", settings=sqlite_settings)
+    timed = services.show_event("u@x", app=sqlite_app)
     assert timed.start.astimezone().utctimetuple()[3] == 8
 
 
@@ -118,31 +119,31 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_bad_file_rejected_whole_with_a_clear_message(sqlite_settings: Settings, tmp_path: Path, case: str) -> None:
+def test_bad_file_rejected_whole_with_a_clear_message(sqlite_app: App, tmp_path: Path, case: str) -> None:
     text, words = BAD[case]
     good = _vevent("good@x")
     path = tmp_path / "bad.ics"
     path.write_bytes(text.replace(HEAD, HEAD + good, 1).encode() if HEAD in text else text.encode())
     with pytest.raises(BadCalendarFile, match=words.replace("(", r"\(")):
-        _import(sqlite_settings, str(path))
-    assert _count(sqlite_settings) == 0
+        _import(sqlite_app, str(path))
+    assert _count(sqlite_app) == 0
 
 
-def test_skip_bad_imports_exactly_the_good_part(sqlite_settings: Settings, tmp_path: Path) -> None:
+def test_skip_bad_imports_exactly_the_good_part(sqlite_app: App, tmp_path: Path) -> None:
     path = _file(tmp_path, _vevent("good@x"), "BEGIN:VEVENT\r\nUID:n@x\r\nSUMMARY:x\r\nEND:VEVENT\r\n")
-    report = _import(sqlite_settings, path, skip_bad=True)
+    report = _import(sqlite_app, path, skip_bad=True)
     assert report.added == ["good@x"] and report.rejected[0][0].endswith("(UID n@x)")
-    assert _count(sqlite_settings) == 1
+    assert _count(sqlite_app) == 1
 
 
-def test_wrong_encoding_and_size(sqlite_settings: Settings, tmp_path: Path) -> None:
+def test_wrong_encoding_and_size(sqlite_app: App, tmp_path: Path) -> None:
     path = tmp_path / "cp1251.ics"
     path.write_bytes((HEAD + _vevent("a@x", summary="Тест") + TAIL).encode("cp1251"))
     with pytest.raises(BadCalendarFile, match="line 10: not UTF-8"):
-        _import(sqlite_settings, str(path))
+        _import(sqlite_app, str(path))
     big = _file(tmp_path, _vevent("a@x", summary="x" * 2000))
     with pytest.raises(BadCalendarFile, match="over the import limit"):
-        _import(sqlite_settings, big, max_bytes=1000)
+        _import(sqlite_app, big, max_bytes=1000)
 
 
 def test_cli_exit_code_2_and_one_line(sqlite_url: str, tmp_path: Path) -> None:
@@ -156,31 +157,31 @@ def test_cli_exit_code_2_and_one_line(sqlite_url: str, tmp_path: Path) -> None:
 DATA = Path(__file__).with_name("data")
 
 
-def test_google_and_outlook_exports(sqlite_settings: Settings) -> None:
-    google = _import(sqlite_settings, str(DATA / "google_export.ics"))
-    outlook = _import(sqlite_settings, str(DATA / "outlook_export.ics"), kind="round_table")
+def test_google_and_outlook_exports(sqlite_app: App) -> None:
+    google = _import(sqlite_app, str(DATA / "google_export.ics"))
+    outlook = _import(sqlite_app, str(DATA / "outlook_export.ics"), kind="round_table")
     assert len(google.added) == 2 and len(outlook.added) == 3 and not google.rejected + outlook.rejected
-    meeting = services.show_event("7kukuqrfedlm2f9t0vpl2mba2c@google.com", settings=sqlite_settings)
+    meeting = services.show_event("7kukuqrfedlm2f9t0vpl2mba2c@google.com", app=sqlite_app)
     assert meeting.timezone == "Asia/Ulaanbaatar" and meeting.start.hour == 10 and meeting.sequence == 3
     assert meeting.location == "Засгийн газрын III байр, Улаанбаатар"
     assert meeting.description == "Хэлэлцэх асуудал: 1) тайлан, 2) төлөвлөгөө\nДараагийн мөр"
-    assert services.show_event("0a1b2c3d4e@google.com", settings=sqlite_settings).status == "cancelled"
+    assert services.show_event("0a1b2c3d4e@google.com", app=sqlite_app).status == "cancelled"
     windows = services.show_event("040000008200E00074C5B7101A82E00800000000B0D5C0A4C64ADB01000000000000000010000000",
-                                  settings=sqlite_settings)
+                                  app=sqlite_app)
     assert windows.timezone == "Asia/Bishkek" and windows.start.hour == 10 and windows.kind == "round_table"
     assert windows.title == "Встреча с партнёрами" and windows.language == "ru" and windows.visibility == "public"
-    series = [v for v in services.list_events(services.EventFilter(), settings=sqlite_settings, now=NOW)
+    series = [v for v in services.list_events(services.EventFilter(), app=sqlite_app, now=NOW)
               if v.uid.startswith("allday-google@google.com/")]
     assert [(v.all_day, v.first_day.isoformat(), v.last_day.isoformat()) for v in series] == [
         (True, "2025-11-25", "2025-11-25"), (True, "2026-11-25", "2026-11-25")]
 
 
-def test_demo_feed_read_by_two_parsers_matches_the_store(settings: Settings) -> None:
+def test_demo_feed_read_by_two_parsers_matches_the_store(app: App) -> None:
     from tests.test_feeds_render import read_with_ical, read_with_vobject
 
-    admin.load_demo(settings=settings, now=NOW)
-    data = _export(settings)
-    views = {v.uid: v for v in services.list_events(services.EventFilter(), settings=settings, now=NOW)}
+    admin.load_demo(app=app, now=NOW)
+    data = _export(app)
+    views = {v.uid: v for v in services.list_events(services.EventFilter(), app=app, now=NOW)}
     for reader in (read_with_vobject, read_with_ical):
         found = reader(data)
         assert set(found) == set(views)

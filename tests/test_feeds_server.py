@@ -14,6 +14,7 @@ import pytest
 
 from calendar_app import feeds as feed_service
 from calendar_app import services
+from calendar_app.app import App
 from calendar_app.config import Settings
 from events.drafts import EventChanges, NewEventDraft
 from exports.checks import check_calendar
@@ -29,27 +30,27 @@ BASE = "https://calendar.example.org"
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, dict[str, str]]]:
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar")
+def served(tmp_path: Path) -> Iterator[tuple[App, httpx.Client, dict[str, str]]]:
+    app = App.open(Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar"))
     for title, visibility in ((PUBLIC_T, "public"), (SECRET_T, "confidential")):
         services.add_event(NewEventDraft(title=title, start="2026-11-26 10:00", duration="2h", region="khovd",
-                                         visibility=visibility, location="Ховд"), settings=settings, now=NOW)
+                                         visibility=visibility, location="Ховд"), app=app, now=NOW)
     urls = {
-        "public": feed_service.add_feed(FeedSpec("public-events"), settings=settings, now=NOW).url,
+        "public": feed_service.add_feed(FeedSpec("public-events"), app=app, now=NOW).url,
         "public-conf": feed_service.add_feed(FeedSpec("pubconf", visibilities=["confidential", "public"]),
-                                             settings=settings, now=NOW).url,
+                                             app=app, now=NOW).url,
         "private": feed_service.add_feed(FeedSpec("board", private=True, visibilities=["confidential"]),
-                                         settings=settings, now=NOW).url,
+                                         app=app, now=NOW).url,
         "busy": feed_service.add_feed(FeedSpec("busy", private=True, detail="busy",
-                                               visibilities=["public", "confidential"]), settings=settings,
+                                               visibilities=["public", "confidential"]), app=app,
                                       now=NOW).url,
     }
-    with running_server(settings.db_url, env={"CALENDAR_APP_BASE_URL": BASE}) as client:
-        yield settings, client, {k: urlsplit(v).path for k, v in urls.items() if v}
+    with running_server(app.settings.db_url, env={"CALENDAR_APP_BASE_URL": BASE}) as client:
+        yield app, client, {k: urlsplit(v).path for k, v in urls.items() if v}
 
 
 def test_get_then_304_then_change_then_new_etag(served) -> None:
-    settings, client, paths = served
+    app, client, paths = served
     first = client.get(paths["public"])
     assert first.status_code == 200
     assert first.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -61,8 +62,8 @@ def test_get_then_304_then_change_then_new_etag(served) -> None:
     since = first.headers["last-modified"]
     assert client.get(paths["public"], headers={"If-Modified-Since": since}).status_code == 304
     assert client.get(paths["public"]).headers["etag"] == etag  # same data, same bytes
-    views = services.list_events(services.EventFilter(visibilities=["public"]), settings=settings, now=NOW)
-    services.edit_event(str(views[0].id), EventChanges(title="Шинэ нэр"), settings=settings,
+    views = services.list_events(services.EventFilter(visibilities=["public"]), app=app, now=NOW)
+    services.edit_event(str(views[0].id), EventChanges(title="Шинэ нэр"), app=app,
                         now=NOW + timedelta(hours=1))
     changed = client.get(paths["public"], headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
@@ -109,9 +110,9 @@ def test_parsers_read_the_served_feed(served) -> None:
 
 
 def test_not_found_never_leaks(served) -> None:
-    settings, client, paths = served
+    app, client, paths = served
     assert client.get(paths["private"]).status_code == 200
-    feed_service.rotate_feed("board", settings=settings, now=NOW)
+    feed_service.rotate_feed("board", app=app, now=NOW)
     revoked = client.get(paths["private"])
     never = client.get("/private/" + "A" * 43 + ".ics")
     assert revoked.status_code == never.status_code == 404
@@ -119,7 +120,7 @@ def test_not_found_never_leaks(served) -> None:
     for path in ("/feeds/nope.ics", "/feeds/board.ics", "/nowhere", "/private/x", "/feeds/%2e%2e%2fetc.ics"):
         answer = client.get(path)
         assert answer.status_code == 404 and b"Traceback" not in answer.content, path
-    feed_service.remove_feed("public-events", settings=settings)
+    feed_service.remove_feed("public-events", app=app)
     assert client.get(paths["public"]).status_code == 404
 
 

@@ -100,8 +100,7 @@ def test_read_only_database_refuses_the_write_cleanly(tmp_path: Path) -> None:
 
 
 def test_full_disk_during_a_write_leaves_nothing_half_written(tmp_path: Path) -> None:
-    from calendar_app import services
-    from calendar_app.config import Settings
+    from calendar_app.app import Store
     from calendar_app.db import create_db_engine, session_scope
     from events.drafts import NewEventDraft
     from events.errors import StorageError
@@ -110,7 +109,7 @@ def test_full_disk_during_a_write_leaves_nothing_half_written(tmp_path: Path) ->
 
     url = f"sqlite:///{tmp_path / 'calendar.db'}"
     before = _seeded(url)
-    services.open_store(Settings(db_url=url, default_tz="UTC"))
+    Store.open(url).close()
     engine = create_db_engine(url)
 
     @sa.event.listens_for(engine, "connect")

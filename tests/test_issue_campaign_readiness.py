@@ -4,6 +4,8 @@ edition is added or rolled, tracked like event tasks. Injected clock, SQLite and
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,10 +13,11 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
 from calendar_app.notify import services as notify_services
-from cli import app
+from cli import app as cli_app
 from events.campaigns.readiness import UnknownCoordinator, parse_readiness, template_for
 from events.errors import CalendarAppError
 from events.notify.contacts import ContactDraft
@@ -42,13 +45,22 @@ def workflow_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _contact(settings: Settings, name: str, email: str) -> None:
-    notify_services.add_contact(ContactDraft(name=name, email=email, language="mn"), settings=settings, now=NOW)
+@pytest.fixture
+def app(store_url: str, workflow_file: Path) -> Iterator[App]:
+    """The application with this module's workflows file, as the CLI builds it from the environment."""
+    app = App.open(Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar", workflows=str(workflow_file),
+                            holidays=workflow_file.with_name("holidays.toml")))
+    yield app
+    app.close()
 
 
-def _tasks(settings: Settings, **filters: object) -> list[dict]:
+def _contact(app: App, name: str, email: str) -> None:
+    notify_services.add_contact(ContactDraft(name=name, email=email, language="mn"), app=app, now=NOW)
+
+
+def _tasks(app: App, **filters: object) -> list[dict]:
     options = {"overdue": False, "mine": None, "include_done": False, **filters}
-    return notify_services.list_tasks(settings=settings, now=NOW, **options)  # type: ignore[arg-type]
+    return notify_services.list_tasks(app=app, now=NOW, **options)  # type: ignore[arg-type]
 
 
 def _task_rows(url: str) -> list[tuple]:
@@ -70,14 +82,14 @@ def _counts(url: str) -> tuple[int, int]:
     return counts
 
 
-def test_window_across_the_year_end_counts_from_first_day_and_exclusive_end(settings: Settings,
+def test_window_across_the_year_end_counts_from_first_day_and_exclusive_end(app: App,
                                                                              workflow_file: Path) -> None:
     workflow_file.write_text(WINTER, encoding="utf-8")
-    _contact(settings, "Болот", "bolor@example.kg")
+    _contact(app, "Болот", "bolor@example.kg")
     campaign_services.add_campaign("winter", name="Winter campaign", window="12-20..01-10", color=None, preset=None,
-                                   settings=settings)
-    campaign_services.add_edition("winter", 2026, [], settings=settings, now=NOW)
-    rows = _tasks(settings)
+                                   app=app)
+    campaign_services.add_edition("winter", 2026, [], app=app, now=NOW)
+    rows = _tasks(app)
     assert [(r["step"], r["due"]) for r in rows] == [
         ("materials", "2026-11-20T00:00:00+08:00"),  # 30 days before 20 December 2026
         ("launch", "2026-12-19T00:00:00+08:00"),
@@ -87,14 +99,13 @@ def test_window_across_the_year_end_counts_from_first_day_and_exclusive_end(sett
         ("winter", 2026, "winter 2026", None, "bolor@example.kg")}  # the template's coordinator
 
 
-def test_16_days_tasks_overdue_mine_and_shown_with_the_edition(settings: Settings, workflow_file: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CALENDAR_APP_WORKFLOWS")  # the shipped file and its [campaign.16-days]
-    _contact(settings, "Оюунчимэг", "oyuna@example.mn")
-    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", settings=settings)
-    campaign_services.add_edition("16-days", 2026, ["Биригели!"], settings=settings, now=NOW,
+def test_16_days_tasks_overdue_mine_and_shown_with_the_edition(app: App) -> None:
+    app = App(replace(app.settings, workflows=None), app.store)  # the shipped file and its [campaign.16-days]
+    _contact(app, "Оюунчимэг", "oyuna@example.mn")
+    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", app=app)
+    campaign_services.add_edition("16-days", 2026, ["Биригели!"], app=app, now=NOW,
                                   coordinator="oyuna@example.mn")
-    rows = _tasks(settings)
+    rows = _tasks(app)
     assert [(r["step"], r["due"], r["overdue"]) for r in rows] == [
         ("materials", "2026-10-26T00:00:00+08:00", True),
         ("partners-confirmed", "2026-11-11T00:00:00+08:00", True),
@@ -102,41 +113,41 @@ def test_16_days_tasks_overdue_mine_and_shown_with_the_edition(settings: Setting
         ("national-launch", "2026-11-24T00:00:00+08:00", False),  # NOW is 23 Nov 11:00 in Ulaanbaatar
         ("report", "2026-12-25T00:00:00+08:00", False),
     ]
-    assert [r["step"] for r in _tasks(settings, overdue=True)] == ["materials", "partners-confirmed", "media"]
-    assert len(_tasks(settings, mine="OYUNA@example.mn")) == 5 and _tasks(settings, mine="x@example.mn") == []
-    shown = campaign_services.show_campaign("16-days", 2026, settings=settings, now=NOW).as_json()
+    assert [r["step"] for r in _tasks(app, overdue=True)] == ["materials", "partners-confirmed", "media"]
+    assert len(_tasks(app, mine="OYUNA@example.mn")) == 5 and _tasks(app, mine="x@example.mn") == []
+    shown = campaign_services.show_campaign("16-days", 2026, app=app, now=NOW).as_json()
     assert [t["step"] for t in shown["editions"][0]["tasks"]] == [r["step"] for r in rows]
 
 
-def test_task_done_closes_an_edition_task(settings: Settings, workflow_file: Path) -> None:
+def test_task_done_closes_an_edition_task(app: App, workflow_file: Path) -> None:
     workflow_file.write_text(WINTER, encoding="utf-8")
-    _contact(settings, "Болот", "bolor@example.kg")
+    _contact(app, "Болот", "bolor@example.kg")
     campaign_services.add_campaign("winter", name="Winter", window="12-20..01-10", color=None, preset=None,
-                                   settings=settings)
-    campaign_services.add_edition("winter", 2026, [], settings=settings, now=NOW)
-    first = _tasks(settings)[0]
-    done = notify_services.task_done(str(first["id"]), settings=settings, now=NOW)
+                                   app=app)
+    campaign_services.add_edition("winter", 2026, [], app=app, now=NOW)
+    first = _tasks(app)[0]
+    done = notify_services.task_done(str(first["id"]), app=app, now=NOW)
     assert (done["status"], done["campaign"], done["done_at"]) == ("done", "winter", NOW.isoformat())
-    assert [r["step"] for r in _tasks(settings)] == ["launch", "report"]
-    assert [r["status"] for r in _tasks(settings, include_done=True)] == ["done", "open", "open"]
+    assert [r["step"] for r in _tasks(app)] == ["launch", "report"]
+    assert [r["status"] for r in _tasks(app, include_done=True)] == ["done", "open", "open"]
     with pytest.raises(TaskNotFound):
-        notify_services.task_done("999", settings=settings, now=NOW)
+        notify_services.task_done("999", app=app, now=NOW)
 
 
-def test_roll_gives_the_new_edition_its_own_tasks_and_leaves_the_old_ones(settings: Settings,
+def test_roll_gives_the_new_edition_its_own_tasks_and_leaves_the_old_ones(app: App,
                                                                           workflow_file: Path) -> None:
     workflow_file.write_text(WINTER.replace('coordinator = "bolor@example.kg"', ""), encoding="utf-8")
-    _contact(settings, "Болот", "bolor@example.kg")
+    _contact(app, "Болот", "bolor@example.kg")
     campaign_services.add_campaign("winter", name="Winter", window="12-20..01-10", color=None, preset=None,
-                                   settings=settings)
-    campaign_services.add_edition("winter", 2026, [], settings=settings, now=NOW, coordinator="bolor@example.kg")
-    notify_services.task_done(str(_tasks(settings)[0]["id"]), settings=settings, now=NOW)
-    before = _task_rows(settings.db_url)
+                                   app=app)
+    campaign_services.add_edition("winter", 2026, [], app=app, now=NOW, coordinator="bolor@example.kg")
+    notify_services.task_done(str(_tasks(app)[0]["id"]), app=app, now=NOW)
+    before = _task_rows(app.settings.db_url)
     later = datetime(2026, 12, 1, tzinfo=UTC)
-    campaign_services.roll("winter", 2027, [], settings=settings, now=later)
-    after = _task_rows(settings.db_url)
+    campaign_services.roll("winter", 2027, [], app=app, now=later)
+    after = _task_rows(app.settings.db_url)
     assert after[: len(before)] == before  # the 2026 tasks are untouched, done one included
-    rolled = [r for r in _tasks(settings, include_done=True) if r["year"] == 2027]
+    rolled = [r for r in _tasks(app, include_done=True) if r["year"] == 2027]
     assert [(r["step"], r["due"], r["status"], r["assignee"]) for r in rolled] == [
         ("materials", "2027-11-20T00:00:00+08:00", "open", "bolor@example.kg"),  # coordinator carried over
         ("launch", "2027-12-19T00:00:00+08:00", "open", "bolor@example.kg"),
@@ -144,37 +155,37 @@ def test_roll_gives_the_new_edition_its_own_tasks_and_leaves_the_old_ones(settin
     ]
 
 
-def test_an_edition_entered_after_the_fact_gets_no_tasks(settings: Settings, workflow_file: Path) -> None:
+def test_an_edition_entered_after_the_fact_gets_no_tasks(app: App, workflow_file: Path) -> None:
     workflow_file.write_text(WINTER.replace('coordinator = "bolor@example.kg"', ""), encoding="utf-8")
     campaign_services.add_campaign("winter", name="Winter", window="12-20..01-10", color=None, preset=None,
-                                   settings=settings)
-    campaign_services.add_edition("winter", 2024, [], settings=settings, now=NOW)  # its report was due 01-2025
-    assert _tasks(settings, include_done=True) == []
+                                   app=app)
+    campaign_services.add_edition("winter", 2024, [], app=app, now=NOW)  # its report was due 01-2025
+    assert _tasks(app, include_done=True) == []
 
 
-def test_unknown_coordinator_changes_nothing(settings: Settings, workflow_file: Path) -> None:
+def test_unknown_coordinator_changes_nothing(app: App, workflow_file: Path) -> None:
     workflow_file.write_text(WINTER, encoding="utf-8")  # the template names bolor@, who is no contact
     campaign_services.add_campaign("winter", name="Winter", window="12-20..01-10", color=None, preset=None,
-                                   settings=settings)
+                                   app=app)
     for coordinator in (None, "nobody@example.mn", "4242"):
         with pytest.raises(UnknownCoordinator) as caught:
-            campaign_services.add_edition("winter", 2026, [], settings=settings, now=NOW, coordinator=coordinator)
+            campaign_services.add_edition("winter", 2026, [], app=app, now=NOW, coordinator=coordinator)
         assert caught.value.exit_code == 2 and "contact add" in str(caught.value)
-    assert _counts(settings.db_url) == (0, 0)
+    assert _counts(app.settings.db_url) == (0, 0)
 
 
 def test_bad_step_offset_in_the_template_file_is_exit_2_and_changes_nothing(tmp_path: Path,
                                                                               workflow_file: Path) -> None:
     db = str(tmp_path / "cli.db")
     runner = CliRunner()
-    assert runner.invoke(app, ["--db", db, "campaign", "add", "--preset", "16-days"]).exit_code == 0
+    assert runner.invoke(cli_app, ["--db", db, "campaign", "add", "--preset", "16-days"]).exit_code == 0
     workflow_file.write_text(WINTER.replace("start-30d", "start-30x"), encoding="utf-8")
-    result = runner.invoke(app, ["--db", db, "campaign", "edition", "add", "16-days", "2099"])
+    result = runner.invoke(cli_app, ["--db", db, "campaign", "edition", "add", "16-days", "2099"])
     assert result.exit_code == 2
     assert "workflows.toml" in result.stderr and "'materials'" in result.stderr and "start-30x" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert _counts(f"sqlite:///{db}") == (0, 0)
-    roll = runner.invoke(app, ["--db", db, "campaign", "roll", "16-days", "--to", "2099"])
+    roll = runner.invoke(cli_app, ["--db", db, "campaign", "roll", "16-days", "--to", "2099"])
     assert roll.exit_code != 0 and _counts(f"sqlite:///{db}") == (0, 0)
 
 
@@ -184,7 +195,7 @@ def test_cli_edition_add_with_coordinator_then_task_list_and_done(tmp_path: Path
     runner = CliRunner()
 
     def run(*args: str):
-        return runner.invoke(app, ["--db", db, "--tz", "Asia/Bishkek", *args])
+        return runner.invoke(cli_app, ["--db", db, "--tz", "Asia/Bishkek", *args])
 
     assert run("contact", "add", "Бактыгүл", "--email", "baktygul@example.kg", "--language", "ky").exit_code == 0
     assert run("campaign", "add", "--preset", "16-days").exit_code == 0
@@ -258,11 +269,11 @@ def test_workflow_list_and_show_include_campaign_templates(workflow_file: Path) 
     runner = CliRunner()
     kinds = "[kinds.meeting]\nreminders = []\nsteps = []\n"
     workflow_file.write_text(kinds + WINTER, encoding="utf-8")
-    listed = json.loads(runner.invoke(app, ["workflow", "list", "--json"]).stdout)
+    listed = json.loads(runner.invoke(cli_app, ["workflow", "list", "--json"]).stdout)
     assert [r["kind"] for r in listed] == ["meeting", "campaign:default", "campaign:winter"]
-    shown = json.loads(runner.invoke(app, ["workflow", "show", "campaign:winter", "--json"]).stdout)
+    shown = json.loads(runner.invoke(cli_app, ["workflow", "show", "campaign:winter", "--json"]).stdout)
     assert ([s["at"] for s in shown["steps"]], shown["coordinator"]) == (
         ["start-30d", "start-1d", "end+14d"], "bolor@example.kg")
     workflow_file.write_text(kinds + WINTER.replace("end+14d", "after the end"), encoding="utf-8")
-    broken = runner.invoke(app, ["workflow", "list"])
+    broken = runner.invoke(cli_app, ["workflow", "list"])
     assert broken.exit_code == 2 and "'report'" in broken.stderr

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from calendar_app.app import App
 from calendar_app.config import Settings
 
 WRITES = 25
@@ -17,13 +18,13 @@ def _writer(url: str, name: str, barrier: Any, results: Any) -> None:
     from events.drafts import NewEventDraft
     from tests.conftest import NOW
 
-    settings = Settings(db_url=url, default_tz="Asia/Ulaanbaatar")
+    app = App.open(Settings(db_url=url, default_tz="Asia/Ulaanbaatar"))
     barrier.wait(timeout=30)
     done = 0
     for index in range(WRITES):
         draft = NewEventDraft(title=f"{name} уулзалт {index}", start="2026-05-06 10:00", region="ulaanbaatar",
                               partners=["Эрүүл мэндийн яам", f"Байгууллага {index % 3}"])
-        services.add_event(draft, settings=settings, now=NOW)
+        services.add_event(draft, app=app, now=NOW)
         done += 1
     results.put((name, done))
 

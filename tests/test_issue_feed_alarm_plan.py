@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from calendar_app import feeds as feed_service
 from calendar_app import services
-from calendar_app.config import Settings
+from calendar_app.app import App
 from calendar_app.db import session_scope
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput
@@ -41,11 +41,11 @@ START = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 10:00 in Ulaanbaatar
 END = START + timedelta(hours=2)
 
 
-def _add(settings: Settings, title: str, kind: str, *, remind: list[str] | None = None,
+def _add(app: App, title: str, kind: str, *, remind: list[str] | None = None,
          defaults: bool = True) -> int:
     draft = NewEventDraft(title=title, start="2026-11-26 10:00", duration="2h", region="ulaanbaatar", kind=kind,
                           visibility="public", remind=remind or [], default_reminders=defaults)
-    return services.add_event(draft, settings=settings, now=NOW).id
+    return services.add_event(draft, app=app, now=NOW).view.id
 
 
 def _trigger(alarm: Component) -> vDDDTypes:
@@ -86,11 +86,11 @@ def _ical_alarms(data: bytes) -> dict[str, list[object]]:
     return {str(e.summary): [a.trigger for a in e.alarm] for e in calendar.events}
 
 
-def test_plan_alarms_read_back_by_three_parsers(settings: Settings) -> None:
-    _add(settings, CONSULTATION, "consultation")
-    _add(settings, SIGNING, "signing", remind=["end+1h"], defaults=False)
-    feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW)
-    data = feed_bytes(settings, "plan")
+def test_plan_alarms_read_back_by_three_parsers(app: App) -> None:
+    _add(app, CONSULTATION, "consultation")
+    _add(app, SIGNING, "signing", remind=["end+1h"], defaults=False)
+    feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), app=app, now=NOW)
+    data = feed_bytes(app, "plan")
     assert "TRIGGER;RELATED=END:PT1H" in data.decode()
 
     by_icalendar = _icalendar_alarms(data)
@@ -107,29 +107,29 @@ def test_plan_alarms_read_back_by_three_parsers(settings: Settings) -> None:
     assert by_ical[SIGNING] == [timedelta(hours=1)]
 
 
-def test_off_by_default_and_fixed_alarms_merge(settings: Settings) -> None:
-    _add(settings, CONSULTATION, "consultation")
-    feed_service.add_feed(FeedSpec("plain"), settings=settings, now=NOW)
-    feed_service.add_feed(FeedSpec("both", alarms=["1d", "30m"], alarms_from_reminders=True), settings=settings,
+def test_off_by_default_and_fixed_alarms_merge(app: App) -> None:
+    _add(app, CONSULTATION, "consultation")
+    feed_service.add_feed(FeedSpec("plain"), app=app, now=NOW)
+    feed_service.add_feed(FeedSpec("both", alarms=["1d", "30m"], alarms_from_reminders=True), app=app,
                           now=NOW)
-    assert b"VALARM" not in feed_bytes(settings, "plain")
+    assert b"VALARM" not in feed_bytes(app, "plain")
     # The feed's own 1d and the kind's start-1d are one alarm; 30m is added, all start-relative, earliest first.
-    assert [a[0] for a in _icalendar_alarms(feed_bytes(settings, "both"))[CONSULTATION]] == [
+    assert [a[0] for a in _icalendar_alarms(feed_bytes(app, "both"))[CONSULTATION]] == [
         -timedelta(days=1), -timedelta(hours=2), -timedelta(minutes=30)]
-    listed = {i.name: i.as_json() for i in feed_service.list_feeds(settings=settings)}
+    listed = {i.name: i.as_json() for i in feed_service.list_feeds(app=app)}
     assert listed["plain"]["alarms_from_reminders"] is False
     assert listed["both"]["alarms_from_reminders"] is True and listed["both"]["alarm_minutes"] == [1440, 30]
-    engine = services.open_store(settings)
+    engine = app.store.engine
     with session_scope(engine) as session:
         assert feeds.find_feed("both", session=session).alarms == "plan,1440,30"
 
 
-def test_busy_feeds_carry_no_plan_alarms(settings: Settings) -> None:
+def test_busy_feeds_carry_no_plan_alarms(app: App) -> None:
     """Decision: a busy-only feed refuses the option (an event's reminders hint at its kind), and the
     renderer drops plan rules at busy detail even if asked."""
     with pytest.raises(InvalidInput, match="busy-only"):
         feed_service.add_feed(FeedSpec("busy", private=True, detail="busy", alarms_from_reminders=True),
-                              settings=settings, now=NOW)
+                              app=app, now=NOW)
     consultation = view(kind="consultation", start=START, end=END)
     rules = [parse_rule("start-1d"), parse_rule("end+1h")]
     busy = build_event(consultation, detail=Detail.busy, rules=rules, alarms=[60])
@@ -161,46 +161,46 @@ def test_golden_bytes_with_plan_alarms() -> None:
     assert "TRIGGER;RELATED=END:PT1H" in text
 
 
-def _chunk_versions(settings: Settings) -> dict[str, str]:
-    engine = services.open_store(settings)
+def _chunk_versions(app: App) -> dict[str, str]:
+    engine = app.store.engine
     with session_scope(engine) as session:
         table = RenderedEvent.__table__  # type: ignore[attr-defined]
         return {r.detail: r.version for r in session.execute(select(table.c.detail, table.c.version))}
 
 
-def test_plan_change_re_renders_the_chunk(settings: Settings) -> None:
-    event_id = _add(settings, CONSULTATION, "consultation")
-    feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW)
-    first = feed_bytes(settings, "plan")
-    versions = _chunk_versions(settings)
-    assert feed_bytes(settings, "plan") == first  # same data, same bytes (from the cache)
+def test_plan_change_re_renders_the_chunk(app: App) -> None:
+    event_id = _add(app, CONSULTATION, "consultation")
+    feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), app=app, now=NOW)
+    first = feed_bytes(app, "plan")
+    versions = _chunk_versions(app)
+    assert feed_bytes(app, "plan") == first  # same data, same bytes (from the cache)
 
     later = NOW + timedelta(hours=1)
-    shown = services.edit_event(str(event_id), EventChanges(remind=["end+1h"]), settings=settings, now=later)
+    shown = services.edit_event(str(event_id), EventChanges(remind=["end+1h"]), app=app, now=later).view
     assert shown.updated_at == later and shown.sequence == 0  # a changed plan is a change, not a reschedule
-    second = feed_bytes(settings, "plan")
-    assert _chunk_versions(settings) != versions
+    second = feed_bytes(app, "plan")
+    assert _chunk_versions(app) != versions
     assert [a[:2] for a in _icalendar_alarms(second)[CONSULTATION]] == [
         (-timedelta(days=1), "START"), (-timedelta(hours=2), "START"), (timedelta(hours=1), "END")]
 
-    services.edit_event(str(event_id), EventChanges(default_reminders=False), settings=settings,
+    services.edit_event(str(event_id), EventChanges(default_reminders=False), app=app,
                         now=later + timedelta(hours=1))
-    assert [a[:2] for a in _icalendar_alarms(feed_bytes(settings, "plan"))[CONSULTATION]] == [
+    assert [a[:2] for a in _icalendar_alarms(feed_bytes(app, "plan"))[CONSULTATION]] == [
         (timedelta(hours=1), "END")]
 
-    unchanged = services.edit_event(str(event_id), EventChanges(remind=["end+1h"]), settings=settings,
-                                    now=later + timedelta(hours=5))
+    unchanged = services.edit_event(str(event_id), EventChanges(remind=["end+1h"]), app=app,
+                                    now=later + timedelta(hours=5)).view
     assert unchanged.updated_at == later + timedelta(hours=1)  # the same rules again change nothing
 
 
-def test_edited_kind_defaults_re_render(settings: Settings) -> None:
+def test_edited_kind_defaults_re_render(app: App) -> None:
     """The kind defaults come from a file users edit: their tag is part of the chunk's variant."""
-    _add(settings, CONSULTATION, "consultation")
+    _add(app, CONSULTATION, "consultation")
     shipped = load_workflows()
     edited = parse_workflows('[kinds.consultation]\nreminders = ["start-1w"]\n')
     assert defaults_tag(shipped) != defaults_tag(edited) and defaults_tag(shipped) == defaults_tag(load_workflows())
-    engine = services.open_store(settings)
-    feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW)
+    engine = app.store.engine
+    feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), app=app, now=NOW)
     with session_scope(engine) as session:
         feed = feeds.find_feed("plan", session=session)
         chosen = plan(feeds.feed_selection(feed), session=session, now=NOW)
@@ -208,7 +208,7 @@ def test_edited_kind_defaults_re_render(settings: Settings) -> None:
                                      reminder_defaults=d)) for d in (shipped, edited, shipped)]
     assert b"TRIGGER:-P7D" in bodies[1] and b"TRIGGER:-P7D" not in bodies[0]
     assert bodies[0] == bodies[2]
-    assert len(_chunk_versions(settings)) == 2  # one stored variant per set of defaults
+    assert len(_chunk_versions(app)) == 2  # one stored variant per set of defaults
 
 
 def test_cli_option(tmp_path) -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from calendar_app import feeds as feed_service
 from calendar_app import services
+from calendar_app.app import App
 from calendar_app.config import Settings
 from events.drafts import EventChanges, NewEventDraft
 from exports.checks import check_calendar
@@ -29,19 +30,19 @@ TITLE = "Хүүхэд хамгааллын хуулийн төслийн зөв�
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Settings, httpx.Client, str, str, Path]]:
-    settings = Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar")
+def served(tmp_path: Path) -> Iterator[tuple[App, httpx.Client, str, str, Path]]:
+    app = App.open(Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar"))
     workflows = tmp_path / "workflows.toml"
     workflows.write_text(resources.files("events").joinpath("data/workflows.toml").read_text(encoding="utf-8"),
                          encoding="utf-8")
     services.add_event(NewEventDraft(title=TITLE, start="2026-11-26 10:00", duration="2h", kind="consultation",
-                                             region="ulaanbaatar", visibility="public"), settings=settings, now=NOW)
-    plan_url = feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), settings=settings, now=NOW).url
-    plain_url = feed_service.add_feed(FeedSpec("plain"), settings=settings, now=NOW).url
+                                             region="ulaanbaatar", visibility="public"), app=app, now=NOW)
+    plan_url = feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), app=app, now=NOW).url
+    plain_url = feed_service.add_feed(FeedSpec("plain"), app=app, now=NOW).url
     assert plan_url and plain_url
     env = {"CALENDAR_APP_WORKFLOWS": str(workflows)}
-    with running_server(settings.db_url, env=env, options=["--no-reminders"]) as client:
-        yield settings, client, urlsplit(plan_url).path, urlsplit(plain_url).path, workflows
+    with running_server(app.settings.db_url, env=env, options=["--no-reminders"]) as client:
+        yield app, client, urlsplit(plan_url).path, urlsplit(plain_url).path, workflows
 
 
 def _get(client: httpx.Client, path: str, etag: str) -> httpx.Response:
@@ -53,7 +54,7 @@ def _get(client: httpx.Client, path: str, etag: str) -> httpx.Response:
 
 
 def test_plan_changes_give_new_etags(served) -> None:
-    settings, client, path, plain_path, workflows = served
+    app, client, path, plain_path, workflows = served
     assert "VALARM" not in client.get(plain_path).text  # off by default
     first = client.get(path)
     assert first.status_code == 200
@@ -61,8 +62,8 @@ def test_plan_changes_give_new_etags(served) -> None:
     etag = first.headers["etag"]
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
 
-    (event,) = services.list_events(services.EventFilter(), settings=settings, now=NOW)
-    services.edit_event(str(event.id), EventChanges(remind=["end+1h"]), settings=settings,
+    (event,) = services.list_events(services.EventFilter(), app=app, now=NOW)
+    services.edit_event(str(event.id), EventChanges(remind=["end+1h"]), app=app,
                         now=NOW + timedelta(hours=1))
     second = _get(client, path, etag)
     assert "TRIGGER;RELATED=END:PT1H" in second.text and "TRIGGER:-P1D" in second.text
@@ -77,7 +78,7 @@ def test_plan_changes_give_new_etags(served) -> None:
     third = _get(client, path, second.headers["etag"])
     assert "TRIGGER:-P7D" in third.text and "TRIGGER:-P1D" not in third.text
 
-    services.edit_event(str(event.id), EventChanges(default_reminders=False), settings=settings,
+    services.edit_event(str(event.id), EventChanges(default_reminders=False), app=app,
                         now=NOW + timedelta(hours=2))
     fourth = _get(client, path, third.headers["etag"])
     assert fourth.text.count("BEGIN:VALARM") == 1 and "TRIGGER;RELATED=END:PT1H" in fourth.text

@@ -8,24 +8,24 @@ from datetime import datetime, timedelta
 
 from calendar_app import feeds as feed_service
 from calendar_app import services
-from calendar_app.config import Settings
+from calendar_app.app import App
 from calendar_app.web.server import FeedCache
 from events.drafts import NewEventDraft
 from exports.feeds import FeedSpec
 from tests.conftest import NOW
 
 
-def test_cached_feed_follows_retention_and_changes(sqlite_settings: Settings) -> None:
+def test_cached_feed_follows_retention_and_changes(sqlite_app: App) -> None:
     event = services.add_event(NewEventDraft(title="Уулзалт", start="2026-11-26 10:00", visibility="public"),
-                               settings=sqlite_settings, now=NOW)
-    services.cancel_event(str(event.id), None, settings=sqlite_settings, now=NOW)
-    feed_service.add_feed(FeedSpec("pub", cancelled_days=2), settings=sqlite_settings, now=NOW)
+                               app=sqlite_app, now=NOW).view
+    services.cancel_event(str(event.id), None, app=sqlite_app, now=NOW)
+    feed_service.add_feed(FeedSpec("pub", cancelled_days=2), app=sqlite_app, now=NOW)
     clock = {"now": NOW + timedelta(days=1)}
 
     def now() -> datetime:
         return clock["now"]
 
-    cache = FeedCache(services.open_store(sqlite_settings), check_interval=0, clock=now)
+    cache = FeedCache(sqlite_app.store.engine, check_interval=0, kind_defaults=sqlite_app.kind_defaults, clock=now)
     first = asyncio.run(cache.get("public:pub"))
     assert first is not None and b"STATUS:CANCELLED" in first.body
     assert first.expires == NOW + timedelta(days=2)
@@ -34,7 +34,7 @@ def test_cached_feed_follows_retention_and_changes(sqlite_settings: Settings) ->
     later = asyncio.run(cache.get("public:pub"))
     assert later is not None and b"BEGIN:VEVENT" not in later.body and later.etag != first.etag
     services.add_event(NewEventDraft(title="Шинэ", start="2026-11-27 10:00", visibility="public"),
-                       settings=sqlite_settings, now=NOW + timedelta(days=3))
+                       app=sqlite_app, now=NOW + timedelta(days=3))
     changed = asyncio.run(cache.get("public:pub"))
     assert changed is not None and "Шинэ".encode() in changed.body
     assert asyncio.run(cache.get("token:" + "x" * 43)) is None

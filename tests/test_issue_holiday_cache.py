@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from calendar_app.campaigns.holiday_cache import cached_calendar
+from calendar_app.holidays import cached_calendar
 from events.public_holidays import package_calendar, parse_overrides, public_holidays
 
 

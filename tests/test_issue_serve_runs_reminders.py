@@ -10,16 +10,16 @@ from pathlib import Path
 
 import httpx
 
+from calendar_app.app import App
 from calendar_app.clock import utc_now
-from calendar_app.config import Settings
 from tests.reminder_helpers import add_contacts, add_event, outbox_mails
 from tests.server_helpers import free_port
 from tests.test_reminders_processes import CLI, _env, _wait
 
 
-def _serve(settings: Settings, outbox: Path, *extra: str) -> tuple[subprocess.Popen[str], httpx.Client]:
+def _serve(app: App, outbox: Path, *extra: str) -> tuple[subprocess.Popen[str], httpx.Client]:
     port = free_port()
-    env = _env(settings, CALENDAR_APP_OUTBOX=str(outbox))
+    env = _env(app, CALENDAR_APP_OUTBOX=str(outbox))
     process = subprocess.Popen([*CLI, "serve", "--port", str(port), *extra], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
@@ -41,13 +41,13 @@ def _stop(process: subprocess.Popen[str]) -> str:
     return out
 
 
-def test_serve_sends_due_reminders_while_it_serves_feeds(sqlite_settings: Settings, tmp_path: Path) -> None:
+def test_serve_sends_due_reminders_while_it_serves_feeds(sqlite_app: App, tmp_path: Path) -> None:
     outbox = tmp_path / "outbox"
     now = utc_now()
-    emails = add_contacts(sqlite_settings, 1, now=now)
+    emails = add_contacts(sqlite_app, 1, now=now)
     # due in 2 seconds: the reminder 1 minute before a start 1 minute and 2 seconds away
-    add_event(sqlite_settings, now=now, start=now + timedelta(minutes=1, seconds=2), notify=emails, remind=["1m"])
-    process, client = _serve(sqlite_settings, outbox)
+    add_event(sqlite_app, now=now, start=now + timedelta(minutes=1, seconds=2), notify=emails, remind=["1m"])
+    process, client = _serve(sqlite_app, outbox)
     try:
         assert client.get("/").status_code == 200
         assert _wait(lambda: len(outbox_mails(outbox)) == 1, 20), "serve sent no reminder"
@@ -57,12 +57,12 @@ def test_serve_sends_due_reminders_while_it_serves_feeds(sqlite_settings: Settin
     assert "Reminders: the dispatcher runs beside the server" in out
 
 
-def test_serve_without_reminders_sends_nothing(sqlite_settings: Settings, tmp_path: Path) -> None:
+def test_serve_without_reminders_sends_nothing(sqlite_app: App, tmp_path: Path) -> None:
     outbox = tmp_path / "outbox"
     now = utc_now()
-    emails = add_contacts(sqlite_settings, 1, now=now)
-    add_event(sqlite_settings, now=now, start=now + timedelta(minutes=1), notify=emails, remind=["1m"])  # due now
-    process, client = _serve(sqlite_settings, outbox, "--no-reminders")
+    emails = add_contacts(sqlite_app, 1, now=now)
+    add_event(sqlite_app, now=now, start=now + timedelta(minutes=1), notify=emails, remind=["1m"])  # due now
+    process, client = _serve(sqlite_app, outbox, "--no-reminders")
     try:
         time.sleep(2)  # bounded: long enough for a running dispatcher to have sent the due reminder
         assert outbox_mails(outbox) == []

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from calendar_app import services
-from calendar_app.config import Settings
+from calendar_app.app import App
 from calendar_app.db import session_scope
 from calendar_app.notify.channels import OutboxChannel, SMTPChannel, email_channel, parse_smtp_url
 from calendar_app.notify.dispatcher import PREPARED_VALID, DispatchConfig, Dispatcher, dispatcher_engine
@@ -35,13 +35,13 @@ def at(moment: datetime):
     return lambda: moment
 
 
-def _dispatcher(settings: Settings, channel: Any, **config: Any) -> Dispatcher:
-    return Dispatcher(dispatcher_engine(settings.db_url), email=channel, mail_from="calendar@ngo.mn",
+def _dispatcher(app: App, channel: Any, **config: Any) -> Dispatcher:
+    return Dispatcher(dispatcher_engine(app.settings.db_url), email=channel, mail_from="calendar@ngo.mn",
                       config=DispatchConfig(**config))
 
 
-def _log(settings: Settings) -> dict[str, tuple[str, int, str | None]]:
-    with session_scope(services.open_store(settings)) as session:
+def _log(app: App) -> dict[str, tuple[str, int, str | None]]:
+    with session_scope(app.store.engine) as session:
         rows = session.exec(select(Delivery).order_by(Delivery.id)).all()  # type: ignore[arg-type]
         return {f"{d.address} {d.rule_key}": (d.status, d.attempts, d.last_error) for d in rows}
 
@@ -51,10 +51,10 @@ def outbox(tmp_path: Path) -> Path:
     return tmp_path / "outbox"
 
 
-def test_sent_on_time_and_once(settings: Settings, outbox: Path) -> None:
-    emails = add_contacts(settings, 2, now=NOW)
-    add_event(settings, now=NOW, start=START, kind="consultation", notify=emails)
-    dispatcher = _dispatcher(settings, OutboxChannel(outbox))
+def test_sent_on_time_and_once(app: App, outbox: Path) -> None:
+    emails = add_contacts(app, 2, now=NOW)
+    add_event(app, now=NOW, start=START, kind="consultation", notify=emails)
+    dispatcher = _dispatcher(app, OutboxChannel(outbox))
     assert dispatcher.next_due() == DAY_BEFORE
     assert dispatcher.run_pass(at(DAY_BEFORE - timedelta(seconds=1))).sent == 0
     assert dispatcher.run_pass(at(DAY_BEFORE)).sent == 2
@@ -64,70 +64,70 @@ def test_sent_on_time_and_once(settings: Settings, outbox: Path) -> None:
     assert dispatcher.next_due() == START - timedelta(hours=2)
     assert dispatcher.run_pass(at(START - timedelta(hours=2))).sent == 2
     assert len(outbox_mails(outbox)) == 4
-    assert {s for s, _, _ in _log(settings).values() if s} == {"sent"}
+    assert {s for s, _, _ in _log(app).values() if s} == {"sent"}
 
 
-def test_downtime_sends_late_if_useful_and_skips_what_would_mislead(settings: Settings, outbox: Path) -> None:
-    emails = add_contacts(settings, 1, now=NOW)
-    add_event(settings, now=NOW, start=START, kind="consultation", notify=emails)
-    dispatcher = _dispatcher(settings, OutboxChannel(outbox))
+def test_downtime_sends_late_if_useful_and_skips_what_would_mislead(app: App, outbox: Path) -> None:
+    emails = add_contacts(app, 1, now=NOW)
+    add_event(app, now=NOW, start=START, kind="consultation", notify=emails)
+    dispatcher = _dispatcher(app, OutboxChannel(outbox))
     # Down from before the 1-day reminder until one hour before the start.
     report = dispatcher.run_pass(at(START - timedelta(hours=1)))
     assert (report.sent, report.skipped) == (1, 1)
-    log = _log(settings)
+    log = _log(app)
     assert log[f"{emails[0]} start-1d"][0] == "skipped"
     assert log[f"{emails[0]} start-2h"][0] == "sent"
     body = outbox_mails(outbox)[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "1 цагийн дараа" in body  # "in 1 hour", computed when sent, not when planned
 
 
-def test_nothing_announces_a_meeting_that_began(settings: Settings, outbox: Path) -> None:
-    emails = add_contacts(settings, 2, now=NOW)
-    add_event(settings, now=NOW, start=START, kind="round_table", notify=emails)
-    report = _dispatcher(settings, OutboxChannel(outbox)).run_pass(at(START + timedelta(minutes=5)))
+def test_nothing_announces_a_meeting_that_began(app: App, outbox: Path) -> None:
+    emails = add_contacts(app, 2, now=NOW)
+    add_event(app, now=NOW, start=START, kind="round_table", notify=emails)
+    report = _dispatcher(app, OutboxChannel(outbox)).run_pass(at(START + timedelta(minutes=5)))
     assert (report.sent, report.skipped) == (0, 4)
     assert outbox_mails(outbox) == []
 
 
-def test_a_crash_mid_send_is_retried_after_the_lease(settings: Settings, outbox: Path) -> None:
-    emails = add_contacts(settings, 3, now=NOW)
-    add_event(settings, now=NOW, start=START, kind="signing", notify=emails)
-    dead = _dispatcher(settings, OutboxChannel(outbox), lease=timedelta(minutes=2))
+def test_a_crash_mid_send_is_retried_after_the_lease(app: App, outbox: Path) -> None:
+    emails = add_contacts(app, 3, now=NOW)
+    add_event(app, now=NOW, start=START, kind="signing", notify=emails)
+    dead = _dispatcher(app, OutboxChannel(outbox), lease=timedelta(minutes=2))
     assert len(dead.claim(DAY_BEFORE, "crashed-worker")) == 3  # claimed, then the process died
-    alive = _dispatcher(settings, OutboxChannel(outbox), lease=timedelta(minutes=2))
+    alive = _dispatcher(app, OutboxChannel(outbox), lease=timedelta(minutes=2))
     assert alive.run_pass(at(DAY_BEFORE + timedelta(minutes=1))).sent == 0  # lease still held
     assert alive.next_due() == DAY_BEFORE + timedelta(minutes=2)
     assert alive.run_pass(at(DAY_BEFORE + timedelta(minutes=3))).sent == 3
-    assert {v[:2] for v in _log(settings).values()} == {("sent", 2)}
+    assert {v[:2] for v in _log(app).values()} == {("sent", 2)}
     assert len(outbox_mails(outbox)) == 3
 
 
-def test_a_refusing_server_leads_to_retries_with_backoff_then_a_recorded_failure(settings: Settings) -> None:
-    emails = add_contacts(settings, 1, now=NOW)
-    add_event(settings, now=NOW, start=START, kind="signing", notify=emails)
+def test_a_refusing_server_leads_to_retries_with_backoff_then_a_recorded_failure(app: App) -> None:
+    emails = add_contacts(app, 1, now=NOW)
+    add_event(app, now=NOW, start=START, kind="signing", notify=emails)
     channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{free_port()}?timeout=1"))
-    dispatcher = _dispatcher(settings, channel, max_attempts=3, backoff=timedelta(seconds=30))
+    dispatcher = _dispatcher(app, channel, max_attempts=3, backoff=timedelta(seconds=30))
     key = f"{emails[0]} start-1d"
     assert dispatcher.run_pass(at(DAY_BEFORE)).retried == 1
-    status, attempts, error = _log(settings)[key]
+    status, attempts, error = _log(app)[key]
     assert (status, attempts) == ("pending", 1) and "refused" in (error or "").lower()
     assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=29))).retried == 0  # backing off
     assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=30))).retried == 1
     assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=89))).retried == 0  # 60 s the second time
     assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(seconds=90))).failed == 1
-    assert _log(settings)[key][:2] == ("failed", 3)
+    assert _log(app)[key][:2] == ("failed", 3)
 
 
-def test_a_hanging_server_times_out_once_a_group_and_all_are_retried(sqlite_settings: Settings) -> None:
-    emails = add_contacts(sqlite_settings, 4, now=NOW)
-    add_event(sqlite_settings, now=NOW, start=START, kind="signing", notify=emails)
+def test_a_hanging_server_times_out_once_a_group_and_all_are_retried(sqlite_app: App) -> None:
+    emails = add_contacts(sqlite_app, 4, now=NOW)
+    add_event(sqlite_app, now=NOW, start=START, kind="signing", notify=emails)
     with silent_server() as (port, connections):
         channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}?timeout=0.3"))
-        report = _dispatcher(sqlite_settings, channel).run_pass(at(DAY_BEFORE))
+        report = _dispatcher(sqlite_app, channel).run_pass(at(DAY_BEFORE))
         tried = len(connections)
     assert report.retried == 4
     assert tried == 1  # the other three wait for the next pass instead of each waiting for the timeout
-    log = _log(sqlite_settings)
+    log = _log(sqlite_app)
     assert {status for status, _, _ in log.values()} == {"pending"}
     assert all("timed out" in (error or "") for _, _, error in log.values())
 
@@ -148,28 +148,28 @@ class _SlowOutbox(OutboxChannel):
         return super().hand_over(items)
 
 
-def test_a_slow_batch_renews_its_lease_so_no_other_dispatcher_sends_twice(sqlite_settings: Settings,
+def test_a_slow_batch_renews_its_lease_so_no_other_dispatcher_sends_twice(sqlite_app: App,
                                                                           outbox: Path) -> None:
-    emails = add_contacts(sqlite_settings, 4, now=NOW)
-    add_event(sqlite_settings, now=NOW, start=START, kind="signing", notify=emails)
+    emails = add_contacts(sqlite_app, 4, now=NOW)
+    add_event(sqlite_app, now=NOW, start=START, kind="signing", notify=emails)
     clock = [DAY_BEFORE]
-    other = _dispatcher(sqlite_settings, OutboxChannel(outbox), lease=timedelta(minutes=2))
+    other = _dispatcher(sqlite_app, OutboxChannel(outbox), lease=timedelta(minutes=2))
     other_reports: list[Any] = []
     # One message a group, 50 s each: the third group starts 150 s after the claim, past the 2-minute lease.
     slow = _SlowOutbox(outbox, clock, timedelta(seconds=50),
                        {3: lambda: other_reports.append(other.run_pass(lambda: clock[0]))})
-    first = _dispatcher(sqlite_settings, slow, lease=timedelta(minutes=2), record_every=1)
+    first = _dispatcher(sqlite_app, slow, lease=timedelta(minutes=2), record_every=1)
     report = first.run_pass(lambda: clock[0])
     assert (report.sent, other_reports[0].sent) == (4, 0)
     counts = message_id_counts(outbox_raw(outbox))
     assert len(counts) == 4 and set(counts.values()) == {1}
-    assert {v[:2] for v in _log(sqlite_settings).values()} == {("sent", 1)}
+    assert {v[:2] for v in _log(sqlite_app).values()} == {("sent", 1)}
 
 
-def test_renewal_keeps_only_what_the_token_still_holds(sqlite_settings: Settings, outbox: Path) -> None:
-    emails = add_contacts(sqlite_settings, 2, now=NOW)
-    add_event(sqlite_settings, now=NOW, start=START, kind="signing", notify=emails)
-    dispatcher = _dispatcher(sqlite_settings, OutboxChannel(outbox), lease=timedelta(minutes=2), batch=1)
+def test_renewal_keeps_only_what_the_token_still_holds(sqlite_app: App, outbox: Path) -> None:
+    emails = add_contacts(sqlite_app, 2, now=NOW)
+    add_event(sqlite_app, now=NOW, start=START, kind="signing", notify=emails)
+    dispatcher = _dispatcher(sqlite_app, OutboxChannel(outbox), lease=timedelta(minutes=2), batch=1)
     mine = dispatcher.claim(DAY_BEFORE, "slow-worker")
     later = DAY_BEFORE + timedelta(minutes=3)
     taken = dispatcher.claim(later, "other-worker")  # the lease ran out: the other worker takes it over
@@ -202,11 +202,11 @@ def webhook() -> Iterator[int]:
     server.server_close()
 
 
-def test_a_broken_smtp_configuration_fails_email_and_keeps_chat_working(sqlite_settings: Settings,
+def test_a_broken_smtp_configuration_fails_email_and_keeps_chat_working(sqlite_app: App,
                                                                       webhook: int) -> None:
-    s = sqlite_settings
-    add_contact(ContactDraft(name="Mail", email="mail@example.org", language="en"), settings=s, now=NOW)
-    add_contact(ContactDraft(name="Чат", chat=f"json://127.0.0.1:{webhook}/", language="ru"), settings=s, now=NOW)
+    s = sqlite_app
+    add_contact(ContactDraft(name="Mail", email="mail@example.org", language="en"), app=s, now=NOW)
+    add_contact(ContactDraft(name="Чат", chat=f"json://127.0.0.1:{webhook}/", language="ru"), app=s, now=NOW)
     add_event(s, now=NOW, start=START, kind="signing", notify=["1", "2"])
     channel = email_channel("smtp//no-scheme", Path("unused"))
     report = _dispatcher(s, channel).run_pass(at(DAY_BEFORE))
@@ -216,13 +216,13 @@ def test_a_broken_smtp_configuration_fails_email_and_keeps_chat_working(sqlite_s
     assert "Начало через 1 день" in _Webhook.received[0]["message"]
 
 
-def test_cancellation_notice_carries_method_cancel(sqlite_settings: Settings, outbox: Path) -> None:
-    s = sqlite_settings
+def test_cancellation_notice_carries_method_cancel(sqlite_app: App, outbox: Path) -> None:
+    s = sqlite_app
     emails = add_contacts(s, 2, now=NOW)
     event_id = add_event(s, now=NOW, start=START, kind="signing", notify=emails)
     dispatcher = _dispatcher(s, OutboxChannel(outbox))
     assert dispatcher.run_pass(at(DAY_BEFORE)).sent == 2
-    services.cancel_event(str(event_id), "Яам товыг хойшлуулсан", settings=s, now=DAY_BEFORE + timedelta(hours=1))
+    services.cancel_event(str(event_id), "Яам товыг хойшлуулсан", app=s, now=DAY_BEFORE + timedelta(hours=1))
     assert dispatcher.run_pass(at(DAY_BEFORE + timedelta(hours=1))).sent == 2
     notices = [m for m in outbox_mails(outbox) if "Цуцлагдсан" in m["Subject"] or "Жокко" in m["Subject"]]
     assert len(notices) == 2
@@ -232,8 +232,8 @@ def test_cancellation_notice_carries_method_cancel(sqlite_settings: Settings, ou
     assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
 
 
-def test_prepared_messages_are_used_unless_the_event_changed(sqlite_settings: Settings, outbox: Path) -> None:
-    s = sqlite_settings
+def test_prepared_messages_are_used_unless_the_event_changed(sqlite_app: App, outbox: Path) -> None:
+    s = sqlite_app
     emails = add_contacts(s, 2, now=NOW)
     event_id = add_event(s, now=NOW, start=START, kind="signing", notify=emails)
     dispatcher = _dispatcher(s, OutboxChannel(outbox))
@@ -246,18 +246,18 @@ def test_prepared_messages_are_used_unless_the_event_changed(sqlite_settings: Se
     assert {str(m["Date"]) for m in outbox_mails(outbox)} == {"Wed, 02 Dec 2026 02:00:00 +0000"}  # as prepared
     # Prepared, then the event is renamed before it falls due: the message is rendered again.
     services.edit_event(str(event_id), EventChanges(start=(START + timedelta(days=2)).isoformat(), title="Renamed"),
-                        settings=s, now=NOW)
+                        app=s, now=NOW)
     later = DAY_BEFORE + timedelta(days=2)
     assert dispatcher.prepare(later - timedelta(seconds=30)) == 2
-    services.edit_event(str(event_id), EventChanges(title="Гэрээ байгуулах ёслол"), settings=s, now=NOW)
+    services.edit_event(str(event_id), EventChanges(title="Гэрээ байгуулах ёслол"), app=s, now=NOW)
     assert dispatcher.run_pass(at(later)).sent == 2
     subjects = sorted(str(m["Subject"]) for m in outbox_mails(outbox))
     assert subjects.count("Сануулга: Гэрээ байгуулах ёслол") == 1 and not any("Renamed" in x for x in subjects)
     assert list((outbox / "tmp").iterdir()) == []  # the outdated staged copies were dropped
 
 
-def test_staged_messages_another_dispatcher_sent_are_dropped(sqlite_settings: Settings, outbox: Path) -> None:
-    s = sqlite_settings
+def test_staged_messages_another_dispatcher_sent_are_dropped(sqlite_app: App, outbox: Path) -> None:
+    s = sqlite_app
     emails = add_contacts(s, 3, now=NOW)
     add_event(s, now=NOW, start=START, kind="signing", notify=emails)
     ours = _dispatcher(s, OutboxChannel(outbox))

@@ -15,9 +15,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from calendar_app import services
+from calendar_app.app import App
 from calendar_app.clock import utc_now
-from calendar_app.config import Settings
 from calendar_app.db import session_scope
 from calendar_app.notify.dispatcher import UNRECORDED_GROUPS
 from events.notify.models import Delivery
@@ -30,23 +29,23 @@ E2E_LATENESS = timedelta(seconds=8)
 CLI = [sys.executable, str(Path(__file__).resolve().parents[1] / "cli.py")]
 
 
-def _env(settings: Settings, **extra: str) -> dict[str, str]:
+def _env(app: App, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALENDAR_APP_")}
-    env.update(CALENDAR_APP_DB=settings.db_url, CALENDAR_APP_TZ="Asia/Ulaanbaatar", **extra)
+    env.update(CALENDAR_APP_DB=app.settings.db_url, CALENDAR_APP_TZ="Asia/Ulaanbaatar", **extra)
     return env
 
 
-def _due_now(settings: Settings, count: int, *, start_in: timedelta = timedelta(hours=1)) -> list[str]:
+def _due_now(app: App, count: int, *, start_in: timedelta = timedelta(hours=1)) -> list[str]:
     """`count` reminders due right now (the processes read the real clock)."""
     now = utc_now()
-    emails = add_contacts(settings, count, now=now)
+    emails = add_contacts(app, count, now=now)
     minutes = int(start_in.total_seconds() // 60)
-    add_event(settings, now=now, start=now + start_in, notify=emails, remind=[f"{minutes}m"])
+    add_event(app, now=now, start=now + start_in, notify=emails, remind=[f"{minutes}m"])
     return emails
 
 
-def _statuses(settings: Settings) -> dict[str, int]:
-    with session_scope(services.open_store(settings)) as session:
+def _statuses(app: App) -> dict[str, int]:
+    with session_scope(app.store.engine) as session:
         rows = session.execute(select(col(Delivery.status), func.count()).group_by(Delivery.status)).all()
         return {status: n for status, n in rows}
 
@@ -60,10 +59,10 @@ def _wait(condition: Callable[[], bool], seconds: float) -> bool:
     return condition()
 
 
-def test_two_dispatchers_send_500_due_deliveries_exactly_once(settings: Settings, tmp_path: Path) -> None:
-    emails = _due_now(settings, 500)
+def test_two_dispatchers_send_500_due_deliveries_exactly_once(app: App, tmp_path: Path) -> None:
+    emails = _due_now(app, 500)
     outbox = tmp_path / "outbox"
-    env = _env(settings, CALENDAR_APP_OUTBOX=str(outbox))
+    env = _env(app, CALENDAR_APP_OUTBOX=str(outbox))
     command = [*CLI, "scheduler", "run", "--once", "--batch", "25"]
     workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(2)]
@@ -73,18 +72,18 @@ def test_two_dispatchers_send_500_due_deliveries_exactly_once(settings: Settings
     counts = message_id_counts(raws)
     assert len(counts) == 500, "none missing"
     assert max(counts.values()) == 1, "none twice"
-    assert _statuses(settings) == {"sent": 500}
+    assert _statuses(app) == {"sent": 500}
     sent_by = [int(out.split("sent ")[1].split(",")[0]) for out, _ in outputs]
     assert sum(sent_by) == 500
     print(f"two dispatchers, 500 due: split {sent_by}")  # both took part when the machine lets them
     assert recipients(raws) == set(emails)
 
 
-def test_sigkill_mid_batch_then_restart_delivers_everything(settings: Settings) -> None:
+def test_sigkill_mid_batch_then_restart_delivers_everything(app: App) -> None:
     total = 100
-    _due_now(settings, total)
+    _due_now(app, total)
     with smtp_sink(delay=0.01) as (sink, port):
-        env = _env(settings, CALENDAR_APP_SMTP_URL=f"smtp://127.0.0.1:{port}")
+        env = _env(app, CALENDAR_APP_SMTP_URL=f"smtp://127.0.0.1:{port}")
         # The lease must outlast a batch's sends and the recording of their outcomes (a loaded 2-core machine
         # took over 1 s); a lease that runs out mid-batch lets the restarted dispatcher re-claim its own sends.
         command = [*CLI, "scheduler", "run", "--once", "--batch", "50", "--lease", "4s"]
@@ -101,18 +100,18 @@ def test_sigkill_mid_batch_then_restart_delivers_everything(settings: Settings) 
     resends = sum(n - 1 for n in counts.values())
     print(f"SIGKILL after {before} of {total}: {resends} resent (same Message-ID, a receiver can drop them)")
     assert resends <= UNRECORDED_GROUPS * 50  # at most the groups of outcomes not yet recorded when it died
-    assert _statuses(settings) == {"sent": total}
+    assert _statuses(app) == {"sent": total}
 
 
-def test_scheduler_run_sends_near_future_reminders_and_picks_up_cli_changes(sqlite_settings: Settings,
+def test_scheduler_run_sends_near_future_reminders_and_picks_up_cli_changes(sqlite_app: App,
                                                                          tmp_path: Path) -> None:
-    settings = sqlite_settings
+    app = sqlite_app
     outbox = tmp_path / "outbox"
-    env = _env(settings, CALENDAR_APP_OUTBOX=str(outbox))
+    env = _env(app, CALENDAR_APP_OUTBOX=str(outbox))
     now = utc_now()
-    emails = add_contacts(settings, 1, now=now)
+    emails = add_contacts(app, 1, now=now)
     # due in 3 seconds: the reminder 1 minute before a start 1 minute and 3 seconds away
-    add_event(settings, now=now, start=now + timedelta(minutes=1, seconds=3), notify=emails, remind=["1m"])
+    add_event(app, now=now, start=now + timedelta(minutes=1, seconds=3), notify=emails, remind=["1m"])
     process = subprocess.Popen([*CLI, "scheduler", "run", "--poll", "1"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
@@ -136,7 +135,7 @@ def test_scheduler_run_sends_near_future_reminders_and_picks_up_cli_changes(sqli
         "Сануулга: Дугуй ширээ", "Сануулга: Зөвшилцөх уулзалт"]
 
 
-def test_issue_done_when_a_consultation_from_the_cli_reminds_through_smtp_on_time(sqlite_settings: Settings,
+def test_issue_done_when_a_consultation_from_the_cli_reminds_through_smtp_on_time(sqlite_app: App,
                                                                                   tmp_path: Path) -> None:
     """The issue's "done when": CLI-added consultation -> its reminders and tasks -> on time, in the
     recipient's language, through SMTP, sent by the APScheduler-driven dispatcher."""
@@ -147,9 +146,9 @@ def test_issue_done_when_a_consultation_from_the_cli_reminds_through_smtp_on_tim
     from events.timeparse import zone
 
     with smtp_sink() as (sink, port):
-        env = _env(sqlite_settings, CALENDAR_APP_SMTP_URL=f"smtp://127.0.0.1:{port}",
+        env = _env(sqlite_app, CALENDAR_APP_SMTP_URL=f"smtp://127.0.0.1:{port}",
                    CALENDAR_APP_MAIL_FROM="calendar@ngo.kg")
-        cli = [*CLI, "--db", sqlite_settings.db_url]
+        cli = [*CLI, "--db", sqlite_app.settings.db_url]
         subprocess.run([*cli, "contact", "add", "Айгүл", "--email", "aigul@example.kg", "--language", "ru",
                         "--tz", "Asia/Bishkek"], env=env, check=True, capture_output=True, timeout=30)
         start = utc_now().replace(microsecond=0) + timedelta(hours=2, seconds=4)  # the 2-hour reminder: 4 s away

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from calendar_app.config import Settings
+from calendar_app.app import App
 from calendar_app.notify.channels import SMTPChannel, parse_smtp_url
 from calendar_app.notify.dispatcher import Dispatcher, dispatcher_engine
 from calendar_app.services import show_event
@@ -24,13 +24,14 @@ EXPECTED = {  # language: (subject prefix, local start time, a word of the date 
 }
 
 
-def test_reminders_arrive_in_each_recipients_language_and_zone(sqlite_settings: Settings) -> None:
-    emails = add_contacts(sqlite_settings, 4, now=NOW)  # mn, ky, ru, en in their zones
-    event_id = add_event(sqlite_settings, now=NOW, start=START, kind="consultation", notify=emails)
-    event = show_event(str(event_id), settings=sqlite_settings)
+def test_reminders_arrive_in_each_recipients_language_and_zone(sqlite_app: App) -> None:
+    emails = add_contacts(sqlite_app, 4, now=NOW)  # mn, ky, ru, en in their zones
+    event_id = add_event(sqlite_app, now=NOW, start=START, kind="consultation", notify=emails)
+    event = show_event(str(event_id), app=sqlite_app)
     with smtp_sink() as (sink, port):
         channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}"))
-        dispatcher = Dispatcher(dispatcher_engine(sqlite_settings.db_url), email=channel, mail_from="calendar@ngo.mn")
+        dispatcher = Dispatcher(dispatcher_engine(sqlite_app.settings.db_url), email=channel,
+                                mail_from="calendar@ngo.mn")
         report = dispatcher.run_pass(lambda: START - timedelta(days=1))
     assert report.sent == 4
     assert len(sink.mails) == 4

@@ -39,17 +39,16 @@ def test_tasks_render_as_vtodo_and_parse_back() -> None:
     assert str(parsed[0]["ATTENDEE"]) == "mailto:oyuna@example.mn"
 
 
-def test_feed_tasks_come_from_the_store(sqlite_settings) -> None:
+def test_feed_tasks_come_from_the_store(sqlite_app) -> None:
     from calendar_app.db import session_scope
     from calendar_app.notify.services import feed_tasks
-    from calendar_app.services import open_store
     from tests.conftest import NOW
     from tests.reminder_helpers import add_contacts, add_event
 
-    emails = add_contacts(sqlite_settings, 1, now=NOW)
-    event_id = add_event(sqlite_settings, now=NOW, start=datetime(2026, 12, 3, 2, tzinfo=UTC), kind="consultation",
+    emails = add_contacts(sqlite_app, 1, now=NOW)
+    event_id = add_event(sqlite_app, now=NOW, start=datetime(2026, 12, 3, 2, tzinfo=UTC), kind="consultation",
                          notify=emails, organizer=emails[0])
-    with session_scope(open_store(sqlite_settings)) as session:
+    with session_scope(sqlite_app.store.engine) as session:
         items = feed_tasks([event_id], session=session)
     assert items[0].title == "Send the invitations"
     assert len(build_todos(items, stamp=STAMP)) == 5

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from calendar_app.notify.planning import load_notify_settings
+from calendar_app.app import App
 from calendar_app.notify.views import task_json
 from events.campaigns import readiness
 from events.campaigns.models import Campaign, CampaignEdition
@@ -18,10 +18,10 @@ from events.notify.models import Contact
 from events.notify.workflows import workflow_text
 
 
-def readiness_template(slug: str) -> ReadinessTemplate:
+def readiness_template(slug: str, *, app: App) -> ReadinessTemplate:
     """The campaign's template from the workflow file in force (CALENDAR_APP_WORKFLOWS or the shipped one);
     a broken file raises `WorkflowFileError` (exit 2) before anything is written."""
-    text, where = workflow_text(load_notify_settings().workflows)
+    text, where = workflow_text(app.settings.workflows)
     return readiness.template_for(slug, readiness.parse_readiness(text, where))
 
 
@@ -63,14 +63,14 @@ def readiness_json(template: ReadinessTemplate) -> dict[str, Any]:
                       for s in template.steps or ()]}
 
 
-def list_readiness() -> list[dict[str, Any]]:
+def list_readiness(*, app: App) -> list[dict[str, Any]]:
     """The `[campaign.*]` sections of the workflow file in force, each merged with the default."""
-    text, where = workflow_text(load_notify_settings().workflows)
+    text, where = workflow_text(app.settings.workflows)
     templates = readiness.parse_readiness(text, where)
     return [readiness_json(readiness.template_for(slug, templates)) for slug in templates]
 
 
-def show_readiness(ref: str) -> dict[str, Any]:
+def show_readiness(ref: str, *, app: App) -> dict[str, Any]:
     """`workflow show campaign:16-days` (or `campaign` for the default): the template an edition would get."""
     slug = ref.partition(":")[2].strip() or readiness.DEFAULT
-    return readiness_json(readiness_template(slug))
+    return readiness_json(readiness_template(slug, app=app))

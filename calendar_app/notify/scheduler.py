@@ -19,7 +19,6 @@ from calendar_app.clock import utc_now
 from calendar_app.config import Settings
 from calendar_app.notify.channels import BrokenChannel, email_channel
 from calendar_app.notify.dispatcher import DispatchConfig, Dispatcher, PassReport, dispatcher_engine
-from calendar_app.notify.planning import NotifySettings
 from calendar_app.schema import ensure_schema
 
 log = logging.getLogger("calendar_app.notify.scheduler")
@@ -31,13 +30,13 @@ class SchedulerOptions:
     config: DispatchConfig = field(default_factory=DispatchConfig)
 
 
-def build_dispatcher(settings: Settings, notify: NotifySettings, config: DispatchConfig) -> Dispatcher:
+def build_dispatcher(settings: Settings, config: DispatchConfig) -> Dispatcher:
     engine = dispatcher_engine(settings.db_url)
     ensure_schema(engine)
-    channel = email_channel(notify.smtp_url, notify.outbox)
+    channel = email_channel(settings.smtp_url, settings.outbox)
     if isinstance(channel, BrokenChannel):
         log.error("e-mail channel failing: %s", channel.reason)
-    return Dispatcher(engine, email=channel, mail_from=notify.mail_from, config=config)
+    return Dispatcher(engine, email=channel, mail_from=settings.mail_from, config=config)
 
 
 class DispatcherService:
@@ -107,13 +106,9 @@ class DispatcherService:
                 signal.signal(sig, handler)
 
 
-def start_in_background(settings: Settings, notify: NotifySettings | None = None,
-                        options: SchedulerOptions | None = None) -> DispatcherService:
+def start_in_background(settings: Settings, options: SchedulerOptions | None = None) -> DispatcherService:
     """For `serve`: the dispatcher beside the feed server, in background threads. Call `shutdown()` on exit."""
-    from calendar_app.notify.planning import load_notify_settings
-
-    notify = notify or load_notify_settings()
-    options = options or SchedulerOptions(config=DispatchConfig(grace=notify.grace))
-    service = DispatcherService(build_dispatcher(settings, notify, options.config), options)
+    options = options or SchedulerOptions(config=DispatchConfig(grace=settings.reminder_grace))
+    service = DispatcherService(build_dispatcher(settings, options.config), options)
     service.start()
     return service

@@ -8,13 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from calendar_app.config import Settings
-from calendar_app.db import session_scope
+from calendar_app.app import App
 from calendar_app.notify.messages import Person, render
-from calendar_app.notify.planning import load_notify_settings, workflows
 from calendar_app.notify.views import iso as _iso
 from calendar_app.notify.views import task_json
-from calendar_app.services import open_store
 from events import queries
 from events.campaigns.models import Campaign, CampaignEdition
 from events.drafts import choice
@@ -38,38 +35,38 @@ def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
             "groups": contacts.groups_of(contact, session=session)}
 
 
-def add_contact(draft: ContactDraft, *, settings: Settings, now: datetime) -> dict[str, Any]:
-    with session_scope(open_store(settings)) as session:
-        contact = contacts.add_contact(draft, session=session, default_tz=settings.default_tz, now=now)
+def add_contact(draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
+    with app.write() as session:
+        contact = contacts.add_contact(draft, session=session, default_tz=app.settings.default_tz, now=now)
         return contact_json(contact, session=session)
 
 
-def list_contacts(*, settings: Settings) -> list[dict[str, Any]]:
-    with session_scope(open_store(settings)) as session:
+def list_contacts(*, app: App) -> list[dict[str, Any]]:
+    with app.read() as session:
         return [contact_json(c, session=session) for c in contacts.list_contacts(session=session)]
 
 
-def _resync_contact_events(contact_id: int, *, session: Session, now: datetime) -> None:
+def _resync_contact_events(contact_id: int, *, app: App, session: Session, now: datetime) -> None:
     """A contact's address or organisation changed: re-plan the events it hears about."""
     event_ids = session.execute(select(col(Delivery.event_id)).where(
         col(Delivery.contact_id) == contact_id, col(Delivery.status) == DeliveryStatus.pending).distinct()).scalars()
-    defaults = workflows(load_notify_settings().workflows)
+    defaults = app.kind_defaults()
     for event_id in list(event_ids):
         event = session.get(Event, event_id)
         if event is not None:
             sync_event(event, defaults, session=session, now=now)
 
 
-def edit_contact(ref: str, draft: ContactDraft, *, settings: Settings, now: datetime) -> dict[str, Any]:
-    with session_scope(open_store(settings)) as session:
+def edit_contact(ref: str, draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
+    with app.write() as session:
         contact = contacts.edit_contact(ref, draft, session=session)
         assert contact.id is not None
-        _resync_contact_events(contact.id, session=session, now=now)
+        _resync_contact_events(contact.id, app=app, session=session, now=now)
         return contact_json(contact, session=session)
 
 
-def remove_contact(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
-    with session_scope(open_store(settings)) as session:
+def remove_contact(ref: str, *, app: App, now: datetime) -> dict[str, Any]:
+    with app.write() as session:
         contact = contacts.find_contact(ref, session=session)
         shown = contact_json(contact, session=session)
         contacts.remove_contact(ref, session=session, now=now)
@@ -91,7 +88,7 @@ def _delivery_rows(session: Session, *, statuses: tuple[str, ...] = (), event_re
     return [tuple(row) for row in session.execute(query).all()]
 
 
-def delivery_json(d: Delivery, contact: Contact | None, event: Event) -> dict[str, Any]:
+def delivery_json(d: Delivery, contact: Contact | None, event: Event, *, mail_domain: str) -> dict[str, Any]:
     tz = contact.timezone if contact else "UTC"
     return {
         "id": d.id, "event_id": d.event_id, "event_uid": event.uid, "event": event.title, "purpose": d.purpose,
@@ -99,32 +96,34 @@ def delivery_json(d: Delivery, contact: Contact | None, event: Event) -> dict[st
         "language": contact.language if contact else None, "channel": d.channel, "status": d.status,
         "due": _iso(d.due_utc, tz), "next_try": _iso(d.ready_utc, tz) if d.status == "pending" else None,
         "sent_at": _iso(d.sent_at, tz), "attempts": d.attempts, "error": d.last_error,
-        "message_id": message_id(d.id or 0, load_notify_settings().mail_from.rpartition("@")[2] or "calendar-app"),
+        "message_id": message_id(d.id or 0, mail_domain),
     }
 
 
 STATUSES = tuple(s.value for s in DeliveryStatus)
 
 
-def list_deliveries(statuses: list[str] | None, event_ref: str | None, *, settings: Settings) -> list[dict[str, Any]]:
+def list_deliveries(statuses: list[str] | None, event_ref: str | None, *, app: App) -> list[dict[str, Any]]:
     """`reminder list`: by default what is still to go out (pending and claimed)."""
     wanted = tuple(choice(DeliveryStatus, s, "status").value for s in statuses) if statuses else ("pending", "claimed")
-    with session_scope(open_store(settings)) as session:
-        return [delivery_json(*row) for row in _delivery_rows(session, statuses=wanted, event_ref=event_ref)]
+    with app.read() as session:
+        rows = _delivery_rows(session, statuses=wanted, event_ref=event_ref)
+        return [delivery_json(*row, mail_domain=app.settings.mail_domain) for row in rows]
 
 
-def delivery_log(event_ref: str | None, *, settings: Settings) -> list[dict[str, Any]]:
+def delivery_log(event_ref: str | None, *, app: App) -> list[dict[str, Any]]:
     """`reminder log`: every delivery, whatever became of it."""
-    with session_scope(open_store(settings)) as session:
-        return [delivery_json(*row) for row in _delivery_rows(session, event_ref=event_ref)]
+    with app.read() as session:
+        rows = _delivery_rows(session, event_ref=event_ref)
+        return [delivery_json(*row, mail_domain=app.settings.mail_domain) for row in rows]
 
 
-def preview(at: str, *, settings: Settings, now: datetime) -> list[dict[str, Any]]:
+def preview(at: str, *, app: App, now: datetime) -> list[dict[str, Any]]:
     """What a dispatcher running at `at` would send: to whom, in which language, with which subject."""
-    moment = parse_datetime(at, tz=zone(settings.default_tz), now=now)
-    grace = load_notify_settings().grace
+    moment = parse_datetime(at, tz=zone(app.settings.default_tz), now=now)
+    grace = app.settings.reminder_grace
     result = []
-    with session_scope(open_store(settings)) as session:
+    with app.read() as session:
         for d, contact, event in _delivery_rows(session, statuses=("pending",), ready_before=moment):
             if contact is None or is_stale(due=d.due_utc, event_start=event.start_utc,
                                            before_start=d.due_utc <= event.start_utc, now=moment, grace=grace):
@@ -134,7 +133,8 @@ def preview(at: str, *, settings: Settings, now: datetime) -> list[dict[str, Any
             person = Person(contact.name, contact.language, contact.timezone)
             message = render(d.purpose, view, person, now=moment, task=task.title if task else None,
                              task_due=task.due_utc if task else None)
-            result.append({**delivery_json(d, contact, event), "subject": message.subject, "body": message.text})
+            shown = delivery_json(d, contact, event, mail_domain=app.settings.mail_domain)
+            result.append({**shown, "subject": message.subject, "body": message.text})
     return result
 
 
@@ -146,24 +146,24 @@ def workflow_json(defaults: KindDefaults) -> dict[str, Any]:
                       for s in defaults.steps]}
 
 
-def list_workflows() -> list[dict[str, Any]]:
+def list_workflows(*, app: App) -> list[dict[str, Any]]:
     """The kinds' workflows, then the campaign readiness templates (`campaign:SLUG`)."""
     from calendar_app.campaigns.readiness import list_readiness
 
-    return [workflow_json(d) for d in workflows(load_notify_settings().workflows).values()] + list_readiness()
+    return [workflow_json(d) for d in app.kind_defaults().values()] + list_readiness(app=app)
 
 
-def show_workflow(kind: str) -> dict[str, Any]:
+def show_workflow(kind: str, *, app: App) -> dict[str, Any]:
     if kind.strip().lower().partition(":")[0] == "campaign":
         from calendar_app.campaigns.readiness import show_readiness
 
-        return show_readiness(kind.strip())
+        return show_readiness(kind.strip(), app=app)
     return workflow_json(workflow_of(kind.strip().lower().replace("-", "_"),
-                                     workflows(load_notify_settings().workflows)))
+                                     app.kind_defaults()))
 
 
 
-def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, settings: Settings,
+def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, app: App,
                now: datetime) -> list[dict[str, Any]]:
     """`task list`: the tasks of events and of campaign editions, soonest first."""
     query = (select(Task, Event, CampaignEdition, Campaign)
@@ -177,13 +177,13 @@ def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, settings:
         query = query.where(col(Task.status) == TaskStatus.open, col(Task.due_utc) < now)
     if mine:
         query = query.where(col(Task.assignee).ilike(mine.strip()))
-    with session_scope(open_store(settings)) as session:
-        return [task_json(task, event, now, edition=edition, campaign=campaign, tz=settings.default_tz)
+    with app.read() as session:
+        return [task_json(task, event, now, edition=edition, campaign=campaign, tz=app.settings.default_tz)
                 for task, event, edition, campaign in session.execute(query).all()]
 
 
-def task_done(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
-    with session_scope(open_store(settings)) as session:
+def task_done(ref: str, *, app: App, now: datetime) -> dict[str, Any]:
+    with app.write() as session:
         task = session.get(Task, int(ref)) if ref.strip().isdigit() else None
         if task is None:
             raise TaskNotFound(ref)
@@ -198,9 +198,9 @@ def task_done(ref: str, *, settings: Settings, now: datetime) -> dict[str, Any]:
         event = session.get(Event, task.event_id) if task.event_id is not None else None
         edition = session.get(CampaignEdition, task.campaign_edition_id) if task.campaign_edition_id else None
         campaign = session.get(Campaign, edition.campaign_id) if edition is not None else None
-        return task_json(task, event, now, edition=edition, campaign=campaign, tz=settings.default_tz)
+        return task_json(task, event, now, edition=edition, campaign=campaign, tz=app.settings.default_tz)
 
 
-def check_workflows() -> None:
+def check_workflows(*, app: App) -> None:
     """Raise the workflow file's error now rather than at the first event (used by `scheduler run`)."""
-    workflows(load_notify_settings().workflows)
+    app.kind_defaults()

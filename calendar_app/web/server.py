@@ -31,11 +31,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from calendar_app.app import App
 from calendar_app.clock import utc_now
-from calendar_app.config import Settings, setting
+from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.feeds import base_url, public_path, webcal
-from calendar_app.services import open_store
+from calendar_app.feeds import public_path, webcal
 from exports import feeds
 from exports.cache import iter_feed
 from exports.models import Feed
@@ -92,11 +92,9 @@ class KindDefaultsKeeper:
     runs, feeds keep the last good defaults and the error is logged once, instead of every such feed
     failing until someone notices."""
 
-    def __init__(self) -> None:
-        from calendar_app.notify.planning import workflows
-
-        self._read = workflows
-        self.good = workflows()
+    def __init__(self, read: Callable[[], dict[str, KindDefaults]]) -> None:
+        self._read = read
+        self.good = read()
         self.reported: str | None = None
 
     def current(self) -> dict[str, KindDefaults]:
@@ -119,14 +117,11 @@ class KindDefaultsKeeper:
 
 
 def build_feed(feed: Feed, *, engine: Engine, now: datetime,
-               kind_defaults: Callable[[], dict[str, KindDefaults]] | None = None) -> Built:
-    """A feed's bytes and headers; `kind_defaults` gives the reminder defaults for plan alarms (default: the
-    workflows file as it is now)."""
+               kind_defaults: Callable[[], dict[str, KindDefaults]]) -> Built:
+    """A feed's bytes and headers; `kind_defaults` gives the reminder defaults for plan alarms."""
     defaults = None
     if feeds.feed_alarm_plan(feed):
-        from calendar_app.notify.planning import workflows
-
-        defaults = (kind_defaults or workflows)()
+        defaults = kind_defaults()
     with session_scope(engine) as session:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
@@ -145,9 +140,10 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime,
 class FeedCache:
     """Built feeds by route key, dropped whenever the database's fingerprint changes."""
 
-    def __init__(self, engine: Engine, *, check_interval: float, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, engine: Engine, *, check_interval: float, kind_defaults: Callable[[], dict[str, KindDefaults]],
+                 clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
-        self.kind_defaults = KindDefaultsKeeper()
+        self.kind_defaults = KindDefaultsKeeper(kind_defaults)
         self.check_interval = check_interval
         self.clock = clock
         self.built: dict[str, Built] = {}
@@ -258,13 +254,13 @@ NOT_FOUND = "Not found\n"
 NOT_FOUND_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"10")]
 
 
-def create_app(settings: Settings, *, check_interval: float | None = None) -> FeedRoutes:
+def create_app(app: App, *, check_interval: float | None = None) -> FeedRoutes:
     """The ASGI app; `check_interval` (seconds) bounds how stale a feed can be after another process
-    changes the database (default 0.1 s, or CALENDAR_APP_FEED_CHECK_SECONDS)."""
-    engine = open_store(settings)
-    interval = check_interval if check_interval is not None else float(
-        os.environ.get(CHECK_ENV, DEFAULT_CHECK_SECONDS))
-    cache = FeedCache(engine, check_interval=interval)
+    changes the database (default: the feed_check_seconds setting)."""
+    engine = app.store.engine
+    interval = check_interval if check_interval is not None else app.settings.feed_check_seconds
+    cache = FeedCache(engine, check_interval=interval, kind_defaults=app.kind_defaults)
+    base = app.settings.public_url
 
     def health(request: Request) -> Response:
         try:
@@ -277,7 +273,7 @@ def create_app(settings: Settings, *, check_interval: float | None = None) -> Fe
     def index(request: Request) -> Response:
         with session_scope(engine) as session:
             listed = [f for f in feeds.list_feeds(session=session) if not f.private]
-        return HTMLResponse(index_page(listed))
+        return HTMLResponse(index_page(listed, base))
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return PlainTextResponse(NOT_FOUND, status_code=404)
@@ -297,8 +293,7 @@ def create_app(settings: Settings, *, check_interval: float | None = None) -> Fe
     return FeedRoutes(cache, Starlette(routes=routes, exception_handlers=handlers))
 
 
-def index_page(listed: list[Feed]) -> str:
-    base = base_url()
+def index_page(listed: list[Feed], base: str) -> str:
     rows = []
     for feed in listed:
         url = base + public_path(feed.name)
@@ -323,48 +318,48 @@ def app_from_environment() -> FeedRoutes:
     """The app of one worker process when `serve --workers N` starts several (settings come by env)."""
     from calendar_app.config import load_settings
 
-    return create_app(load_settings())
+    return create_app(App.open(load_settings()))
 
 
-def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders: bool = True) -> None:
+def run(*, app: App, host: str, port: int, workers: int = 1, reminders: bool = True) -> None:
     """Serve in the foreground until interrupted; with `workers` > 1, that many processes share the port
     (each keeps its own built feeds; the rendered events they share live in the database). With
     `reminders`, the reminder dispatcher runs beside them in this process, once whatever `workers` is."""
+    from dataclasses import replace
+
     import uvicorn
 
-    from calendar_app.feeds import BASE_URL_ENV
-    from calendar_app.notify.planning import workflows
-
-    workflows()  # a broken workflows file stops the start with its error (exit 2), as KindDefaultsKeeper says
-    if not setting("base_url"):  # links on / and in messages point at this server
-        os.environ[BASE_URL_ENV] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    print(f"Serving feeds on http://{host}:{port}/ (public links use {base_url()}); Ctrl-C stops.", flush=True)
-    with session_scope(open_store(settings)) as session:
+    app.kind_defaults()  # a broken workflows file stops the start with its error (exit 2), as KindDefaultsKeeper says
+    if not app.settings.base_url:  # links on / and in messages point at this server
+        app.settings = replace(app.settings,
+                               base_url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
+    settings = app.settings
+    print(f"Serving feeds on http://{host}:{port}/ (public links use {settings.public_url}); Ctrl-C stops.",
+          flush=True)
+    with app.read() as session:
         for feed in feeds.list_feeds(session=session):
-            where = "private: new secret URL by 'feed rotate'" if feed.private else base_url() + public_path(feed.name)
+            where = ("private: new secret URL by 'feed rotate'" if feed.private
+                     else settings.public_url + public_path(feed.name))
             print(f"  {feed.name}: {where}", flush=True)
     dispatcher = _start_reminders(settings) if reminders else None
     try:
         if workers > 1:
-            from calendar_app.config import DB_ENV, TZ_ENV
-
-            os.environ[DB_ENV], os.environ[TZ_ENV] = settings.db_url, settings.default_tz
-            open_store(settings)  # create or upgrade the schema once, before the workers start
+            os.environ["CALENDAR_APP_DB"], os.environ["CALENDAR_APP_TZ"] = settings.db_url, settings.default_tz
+            os.environ["CALENDAR_APP_BASE_URL"] = settings.public_url
             uvicorn.run("calendar_app.web.server:app_from_environment", factory=True, host=host, port=port,
                         workers=workers, log_level="warning", access_log=False)
         else:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+            uvicorn.run(create_app(app), host=host, port=port, log_level="warning", access_log=False)
     finally:
         if dispatcher is not None:
             dispatcher.shutdown()
 
 
 def _start_reminders(settings: Settings) -> Any:
-    from calendar_app.notify.planning import load_notify_settings
     from calendar_app.notify.scheduler import start_in_background
 
-    notify = load_notify_settings()
-    service = start_in_background(settings, notify)
+    notify = settings
+    service = start_in_background(settings)
     channel = "e-mail over SMTP" if notify.smtp_url else f"e-mail into the outbox {notify.outbox}"
     print(f"Reminders: the dispatcher runs beside the server ({channel}).", flush=True)
     return service

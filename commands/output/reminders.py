@@ -7,7 +7,7 @@ import sys
 from datetime import timedelta
 from types import ModuleType
 
-from calendar_app.config import Settings
+from calendar_app.app import App
 from commands.output.tables import TableSpec
 from events.errors import InvalidDuration
 from events.timeparse import parse_duration
@@ -42,19 +42,18 @@ def seconds(text: str) -> timedelta:
     return timedelta(seconds=value)
 
 
-def run_scheduler(scheduler: ModuleType, *, settings: Settings, once: bool, poll: str, lease: str, batch: int,
+def run_scheduler(scheduler: ModuleType, *, app: App, once: bool, poll: str, lease: str, batch: int,
                   max_attempts: int, backoff: str) -> None:
     from calendar_app.clock import utc_now
     from calendar_app.notify.dispatcher import DispatchConfig, PassReport
-    from calendar_app.notify.planning import load_notify_settings
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
     # APScheduler logs every wake-up at INFO and a wake-up skipped while a pass runs as a warning: both normal.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
-    notify = load_notify_settings()
+    notify = app.settings
     config = DispatchConfig(batch=batch, lease=seconds(lease), max_attempts=max_attempts, backoff=seconds(backoff),
-                            grace=notify.grace)
-    dispatcher = scheduler.build_dispatcher(settings, notify, config)
+                            grace=notify.reminder_grace)
+    dispatcher = scheduler.build_dispatcher(app.settings, config)
 
     def show(report: PassReport) -> None:
         print(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, skipped {report.skipped}, "

@@ -1,0 +1,96 @@
+"""The application object: settings, store and clock, wired once per process.
+
+The CLI, `serve` and `scheduler run` each build one `App` at start and hand it to the services they call
+(as APScheduler 4 hands its data store and event broker over at start). Services take what they need from
+it, keyword-only; none re-reads settings or opens its own engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from calendar_app.clock import Clock, utc_now
+from calendar_app.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from events.notify.workflows import KindDefaults
+
+
+class Store:
+    """One database. Every transaction says what it does: `read()` or `write()`.
+
+    On SQLite a write transaction begins with `BEGIN IMMEDIATE`: it takes the write lock up front, waiting
+    up to the busy timeout for another writer, instead of failing with "database is locked" when it reads,
+    then writes after another process committed. Reads never take the write lock."""
+
+    def __init__(self, url: str) -> None:
+        from calendar_app.db import create_db_engine, writer
+
+        self.url = url
+        self.engine: Engine = create_db_engine(url)
+        self.writer: Engine = writer(self.engine)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """The store at `url`, its schema created or upgraded as needed (one cheap query when current)."""
+        from calendar_app.schema import ensure_schema
+
+        store = cls(url)
+        ensure_schema(store.engine)
+        return store
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        from calendar_app.db import session_scope
+
+        with session_scope(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        from calendar_app.db import session_scope
+
+        with session_scope(self.writer) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass
+class App:
+    """Settings, store and clock of one process; `App.open(settings)` wires them."""
+
+    settings: Settings
+    store: Store
+    clock: Clock = utc_now
+
+    @classmethod
+    def open(cls, settings: Settings, *, clock: Clock = utc_now) -> App:
+        return cls(settings, Store.open(settings.db_url), clock)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def read(self) -> AbstractContextManager[Session]:
+        return self.store.read()
+
+    def write(self) -> AbstractContextManager[Session]:
+        return self.store.write()
+
+    def kind_defaults(self) -> dict[str, KindDefaults]:
+        """The kinds' reminder rules and workflow steps in force: the workflows file, re-read when it
+        changes (so a running dispatcher or server sees edits)."""
+        from calendar_app.notify.planning import workflows
+
+        return workflows(self.settings.workflows)
+
+    def close(self) -> None:
+        self.store.close()

@@ -67,10 +67,9 @@ def cal_address(email: str, name: str | None = None) -> vCalAddress:
 
 
 def event_dates(view: EventView) -> tuple[date, date]:
-    """DTSTART and DTEND of an all-day event: the first day and the day after the last (RFC 5545 3.6.1: DTEND
-    is exclusive), never the same day even if a change of zone moved the stored midnights."""
-    first = view.start.date()
-    return first, max(view.end.date(), first + timedelta(days=1))
+    """DTSTART and DTEND of an all-day event, in feeds and invitations alike: the first day and the day after
+    the last (RFC 5545 3.6.1: DTEND is exclusive; the stored end is that day's midnight)."""
+    return view.start.date(), view.end.date()
 
 
 def variant_key(detail: Detail, alarms: Sequence[int] = (), plan: str | None = None) -> str:

@@ -19,10 +19,11 @@ from functools import cache
 
 from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, vText
 
+from events.notify.organizer import organizer_from_text
 from events.notify.planning import ReminderRule
 from events.views import EventView
 
-PRODID = "-//calendar-app//calendar-app 0.1//EN"
+PRODID = "-//calendar-app//calendar-app 0.1//EN"  # of every calendar we write: feeds, exports, invitations
 X_PREFIX = "X-CALENDAR-APP-"
 
 
@@ -57,17 +58,18 @@ def marked_title(view: EventView) -> str:
     return view.title if mark is None else f"[{mark}] {view.title}"
 
 
-def _organizer(text: str) -> vCalAddress | None:
-    """ORGANIZER needs an address; an organizer typed as a plain name travels in an X- property only."""
-    words = [w.strip("<>,;") for w in text.split()]
-    email = next((w for w in words if "@" in w), None)
-    if email is None:
-        return None
+def cal_address(email: str, name: str | None = None) -> vCalAddress:
+    """`mailto:<email>` with its CN: the one form of ORGANIZER and ATTENDEE values, in feeds and invitations."""
     address = vCalAddress(f"mailto:{email}")
-    name = " ".join(w for w in text.split() if email not in w).strip()
     if name:
         address.params["CN"] = name
     return address
+
+
+def event_dates(view: EventView) -> tuple[date, date]:
+    """DTSTART and DTEND of an all-day event, in feeds and invitations alike: the first day and the day after
+    the last (RFC 5545 3.6.1: DTEND is exclusive; the stored end is that day's midnight)."""
+    return view.start.date(), view.end.date()
 
 
 def variant_key(detail: Detail, alarms: Sequence[int] = (), plan: str | None = None) -> str:
@@ -111,8 +113,9 @@ def build_event(
     event.add("uid", view.uid)
     event.add("dtstamp", stamp or view.updated_at)
     if view.all_day:
-        event.add("dtstart", view.start.date())
-        event.add("dtend", view.end.date())  # exclusive: the day after the last day
+        first, after_last = event_dates(view)
+        event.add("dtstart", first)
+        event.add("dtend", after_last)
     else:
         event.add("dtstart", view.start)
         event.add("dtend", view.end)
@@ -137,10 +140,11 @@ def build_event(
     if view.url:
         event.add("url", view.url)
     event.add("categories", [view.kind])
-    if view.organizer:
-        address = _organizer(view.organizer)
-        if address is not None:
-            event.add("organizer", address)
+    # A feed is rendered (and cached) from the event alone, so it names the organiser the text gives an
+    # address for; the invitations resolve the text against the contacts (exports.invite).
+    organizer = organizer_from_text(view.organizer)
+    if organizer is not None:
+        event.add("organizer", cal_address(organizer.address, organizer.name))
     # Our own fields, so an export imports back into calendar-app without loss.
     extras = {
         "KIND": view.kind,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from events.notify.organizer import split_organizer
+from events.timeparse import zone
 from exports.checks import check_calendar
-from exports.render import Detail, render_calendar
-from tests.feed_samples import HOVD_TITLE, KY_TITLE, MN_TITLE, RU_TITLE, STAMP, TRICKY, sample_events
+from exports.render import Detail, event_dates, render_calendar
+from tests.feed_samples import HOVD_TITLE, KY_TITLE, MN_TITLE, RU_TITLE, STAMP, TRICKY, sample_events, view
 
 GOLDEN = Path(__file__).with_name("golden")
 
@@ -134,3 +136,36 @@ def test_read_back(reader) -> None:
 def test_stream_is_bytes_like_file() -> None:
     buffer = io.BytesIO(render_calendar(sample_events()[:1], name="one"))
     assert buffer.getvalue().startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Жендэрийн үндэсний хороо gender@example.mn", ("Жендэрийн үндэсний хороо", "gender@example.mn")),
+    ("Оюунчимэг Б. <oyunchimeg@example.mn>", ("Оюунчимэг Б.", "oyunchimeg@example.mn")),
+    ("oyunchimeg@example.mn", (None, "oyunchimeg@example.mn")),
+    ("Жендэрийн үндэсний хороо", ("Жендэрийн үндэсний хороо", None)),
+    ("@ngo_mn on Telegram", ("@ngo_mn on Telegram", None)),  # an @ is not yet an address
+    ("   ", (None, None)),
+    (None, (None, None)),
+])
+def test_split_organizer(text: str | None, expected: tuple[str | None, str | None]) -> None:
+    assert split_organizer(text) == expected
+
+
+def test_feed_organizer_needs_an_address_in_the_text() -> None:
+    """A feed is rendered from the event alone: a bare name travels in the X- property, not as ORGANIZER."""
+    start = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)
+    named = view(uid="named@x", organizer="Жендэрийн үндэсний хороо", start=start, end=start + timedelta(hours=1))
+    handle = view(uid="handle@x", organizer="@ngo_mn", start=start, end=start + timedelta(hours=1))
+    text = render_calendar([named, handle], name="x", stamp=STAMP).decode()
+    assert "\r\nORGANIZER" not in text
+    assert "X-CALENDAR-APP-ORGANIZER:Жендэрийн үндэсний хороо\r\n" in text
+    with_address = render_calendar(sample_events()[:1], name="x", stamp=STAMP).decode().replace("\r\n ", "")
+    assert 'ORGANIZER;CN="Жендэрийн үндэсний хороо":mailto:gender@example.mn\r\n' in with_address
+
+
+def test_all_day_dtend_is_exclusive() -> None:
+    ub = zone("Asia/Ulaanbaatar")
+    three_days = view(all_day=True, start=datetime(2025, 12, 8, tzinfo=ub), end=datetime(2025, 12, 11, tzinfo=ub))
+    assert event_dates(three_days) == (date(2025, 12, 8), date(2025, 12, 11))
+    text = render_calendar([three_days], name="x", stamp=STAMP).decode()
+    assert "DTSTART;VALUE=DATE:20251208\r\nDTEND;VALUE=DATE:20251211\r\n" in text

@@ -216,7 +216,9 @@ def test_a_broken_smtp_configuration_fails_email_and_keeps_chat_working(sqlite_a
     assert "Начало через 1 день" in _Webhook.received[0]["message"]
 
 
-def test_cancellation_notice_carries_method_cancel(sqlite_app: App, outbox: Path) -> None:
+def test_cancellation_notice_of_an_event_without_organiser_is_a_cancelled_publish(sqlite_app: App,
+                                                                                 outbox: Path) -> None:
+    """No organiser to send a CANCEL (RFC 5546 3.2.5): the published copy is updated to STATUS:CANCELLED."""
     s = sqlite_app
     emails = add_contacts(s, 2, now=NOW)
     event_id = add_event(s, now=NOW, start=START, kind="signing", notify=emails)
@@ -228,8 +230,10 @@ def test_cancellation_notice_carries_method_cancel(sqlite_app: App, outbox: Path
     assert len(notices) == 2
     ics = next(p for p in notices[0].iter_attachments() if p.get_content_type() == "text/calendar")
     calendar = Calendar.from_ical(ics.get_content())
-    assert str(calendar["METHOD"]) == "CANCEL"
-    assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+    assert str(calendar["METHOD"]) == "PUBLISH" and ics.get_param("method") == "PUBLISH"
+    vevent = calendar.walk("VEVENT")[0]
+    assert str(vevent["STATUS"]) == "CANCELLED" and vevent.decoded("SEQUENCE") >= 1
+    assert "ATTENDEE" not in vevent
 
 
 def test_prepared_messages_are_used_unless_the_event_changed(sqlite_app: App, outbox: Path) -> None:

@@ -17,6 +17,7 @@ from email.utils import formataddr
 from babel.dates import format_date, format_time, format_timedelta
 
 from events.notify.models import message_id
+from events.notify.organizer import Organizer
 from events.timeparse import zone
 from events.views import EventView
 from exports.invite import build_invite
@@ -123,8 +124,11 @@ def _relative(start: datetime, now: datetime, person: Person) -> str:
 
 def compose_email(
     purpose: str, event: EventView, person: Person, *, address: str, delivery_id: int, mail_from: str,
-    now: datetime, task: str | None = None, task_due: datetime | None = None,
+    now: datetime, task: str | None = None, task_due: datetime | None = None, organizer: Organizer | None = None,
 ) -> EmailMessage:
+    """The e-mail of one delivery. Reminders and cancellations carry the event as `.ics` (exports.invite):
+    an iTIP REQUEST / CANCEL from `organizer` (the event's, resolved once per event with
+    `events.notify.organizer.organizer_of`), or a PUBLISH when the event has no organiser address."""
     message = render(purpose, event, person, now=now, task=task, task_due=task_due)
     mail = EmailMessage()
     mail["Subject"] = message.subject
@@ -137,11 +141,11 @@ def compose_email(
     mail.set_content(message.text)
     mail.add_alternative(message.html, subtype="html")
     if purpose != "task":
-        method = "CANCEL" if purpose == "cancellation" else "REQUEST"
-        ics = build_invite(event, method=method, organizer=mail_from, attendee=address, attendee_name=person.name,
-                           stamp=now)
+        invite = build_invite(event, cancelled=purpose == "cancellation" or event.status == "cancelled",
+                              organizer=organizer, mail_from=mail_from, attendee=address, attendee_name=person.name,
+                              stamp=now)
         # As bytes: a str attachment would have its CRLF line ends (RFC 5545) turned into LF.
-        mail.add_attachment(ics, maintype="text", subtype="calendar", cte="base64", filename="invite.ics",
-                            params={"method": method, "charset": "utf-8"})
+        mail.add_attachment(invite.data, maintype="text", subtype="calendar", cte="base64", filename="invite.ics",
+                            params={"method": invite.method.value, "charset": "utf-8"})
     mail["Content-Language"] = person.language  # after the body: set_content drops Content-* headers
     return mail

@@ -31,7 +31,9 @@ from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.web.server import build_feed
+from calendar_app.notify.planning import workflows
+from calendar_app.rendered import ChunkKeeper
+from calendar_app.web.cache import build_feed
 from events import queries
 from events.drafts import EventChanges
 from exports import feeds
@@ -81,7 +83,7 @@ def cold_render(settings: Settings) -> tuple[float, bytes]:
         session.execute(text("DELETE FROM rendered_event"))
         feed = feeds.find_feed("bench", session=session)
     started = time.perf_counter()
-    built = build_feed(feed, engine=engine, now=NOW)
+    built = build_feed(feed, engine=engine, now=NOW, kind_defaults=workflows, store=ChunkKeeper(engine))
     return time.perf_counter() - started, built.body
 
 

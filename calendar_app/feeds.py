@@ -9,6 +9,7 @@ from typing import BinaryIO
 from calendar_app.config import Settings, setting
 from calendar_app.db import session_scope
 from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
+from calendar_app.rendered import ChunkKeeper
 from calendar_app.services import open_store, parse_window
 from events.queries import ListFilters, filter_lists
 from exports import feeds
@@ -141,7 +142,7 @@ def export_calendar(
     with session_scope(engine) as session:
         chosen = plan(selection, session=session, now=now)
         for piece in iter_feed(chosen, CalendarHead(name=request.name), detail=detail, session=session,
-                               stamp=stamp, reminder_defaults=reminder_defaults):
+                               stamp=stamp, reminder_defaults=reminder_defaults, store=ChunkKeeper(engine)):
             out.write(piece)
         return len(chosen.ids)
 

@@ -258,9 +258,50 @@ def serve(
     \b
       CALENDAR_APP_BASE_URL=https://calendar.example.org calendar-app serve --port 8080
     """
-    from calendar_app.web import server
+    from functools import partial
 
-    server.run(settings=app_settings(ctx), host=host, port=port, workers=max(1, workers), reminders=reminders)
+    from calendar_app import feeds
+    from calendar_app.config import setting
+    from calendar_app.feeds import public_path
+    from calendar_app.notify.planning import workflows
+    from calendar_app.web.app import WebSpec
+    from calendar_app.web.runner import serve as run_server
+
+    settings = app_settings(ctx)
+    kind_defaults = partial(workflows, setting("workflows") or "")
+    kind_defaults()  # a broken workflows file stops the start with its error (exit 2)
+    # Links on / point at this server unless a public address is configured.
+    base = (setting("base_url") or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}").rstrip("/")
+    listed = feeds.list_feeds(settings=settings)  # also creates or upgrades the schema, before any worker starts
+
+    def ready() -> None:
+        typer.echo(f"Serving feeds on http://{host}:{port}/ (public links use {base}); Ctrl-C stops.")
+        for feed in listed:
+            where = "private: new secret URL by 'feed rotate'" if feed.private else base + public_path(feed.name)
+            typer.echo(f"  {feed.name}: {where}")
+
+    def start_reminders() -> Any:
+        from calendar_app.notify.planning import load_notify_settings
+        from calendar_app.notify.scheduler import start_in_background
+
+        notify = load_notify_settings()
+        service = start_in_background(settings, notify)
+        channel = "e-mail over SMTP" if notify.smtp_url else f"e-mail into the outbox {notify.outbox}"
+        typer.echo(f"Reminders: the dispatcher runs beside the server ({channel}).")
+        return service
+
+    spec = WebSpec(settings.db_url, base, kind_defaults, check_interval=_feed_check_seconds())
+    run_server(spec, host=host, port=port, workers=max(1, workers), on_ready=ready,
+               start_background=start_reminders if reminders else None)
+
+
+def _feed_check_seconds() -> float:
+    """How often the server looks for changes made by other processes (CALENDAR_APP_FEED_CHECK_SECONDS)."""
+    import os
+
+    from calendar_app.web.app import DEFAULT_CHECK_SECONDS
+
+    return float(os.environ.get("CALENDAR_APP_FEED_CHECK_SECONDS") or DEFAULT_CHECK_SECONDS)
 
 
 def commands() -> dict[str, Any]:

@@ -18,7 +18,9 @@ import pytest
 from calendar_app import services
 from calendar_app.config import Settings
 from calendar_app.db import session_scope
-from calendar_app.web.server import build_feed
+from calendar_app.notify.planning import workflows
+from calendar_app.rendered import ChunkKeeper
+from calendar_app.web.cache import build_feed
 from exports import feeds
 from exports.checks import check_calendar
 from tests.conftest import NOW
@@ -29,7 +31,7 @@ def feed_bytes(settings: Settings, name: str, *, now: datetime = NOW) -> bytes:
     engine = services.open_store(settings)
     with session_scope(engine) as session:
         feed = feeds.find_feed(name, session=session)
-    data = build_feed(feed, engine=engine, now=now).body
+    data = build_feed(feed, engine=engine, now=now, kind_defaults=workflows, store=ChunkKeeper(engine)).body
     assert check_calendar(data) == []
     return data
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.config import Settings
-from calendar_app.web.server import FeedCache
+from calendar_app.notify.planning import workflows
+from calendar_app.web.cache import FeedCache
 from events.drafts import NewEventDraft
 from exports.feeds import FeedSpec
 from tests.conftest import NOW
@@ -25,7 +26,8 @@ def test_cached_feed_follows_retention_and_changes(sqlite_settings: Settings) ->
     def now() -> datetime:
         return clock["now"]
 
-    cache = FeedCache(services.open_store(sqlite_settings), check_interval=0, clock=now)
+    cache = FeedCache(services.open_store(sqlite_settings), check_interval=0, clock=now,
+                      kind_defaults=workflows)
     first = asyncio.run(cache.get("public:pub"))
     assert first is not None and b"STATUS:CANCELLED" in first.body
     assert first.expires == NOW + timedelta(days=2)

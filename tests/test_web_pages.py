@@ -19,7 +19,8 @@ BASE = "https://calendar.example.org"
 
 
 def test_index_page_escapes_what_users_typed() -> None:
-    page = index_page([Feed(name="public-events", description=HOSTILE, token_hash="x")], base_url=BASE + "/")
+    feed = Feed(name="public-events", description=HOSTILE, created_at=NOW, updated_at=NOW)
+    page = index_page([feed], base_url=BASE + "/")
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page and "&amp; &#34;Гэр бүл&#34;" in page
     assert 'href="webcal://calendar.example.org/feeds/public-events.ics"' in page

@@ -32,7 +32,8 @@ from calendar_app import services
 from calendar_app.app import App
 from calendar_app.db import session_scope
 from calendar_app.notify.planning import workflows
-from calendar_app.web.server import build_feed
+from calendar_app.rendered import ChunkKeeper
+from calendar_app.web.cache import build_feed
 from events import queries
 from events.drafts import EventChanges
 from exports import feeds
@@ -82,7 +83,8 @@ def cold_render(app: App) -> tuple[float, bytes]:
         session.execute(text("DELETE FROM rendered_event"))
         feed = feeds.find_feed("bench", session=session)
     started = time.perf_counter()
-    built = build_feed(feed, engine=engine, now=NOW, kind_defaults=lambda: workflows(None))
+    built = build_feed(feed, engine=engine, now=NOW, kind_defaults=lambda: workflows(None),
+                       store=ChunkKeeper(engine))
     return time.perf_counter() - started, built.body
 
 

@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from calendar_app.app import App
 from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
+from calendar_app.rendered import ChunkKeeper
 from calendar_app.services import parse_window
 from events.queries import ListFilters, filter_lists
 from exports import feeds
@@ -124,7 +125,7 @@ def export_calendar(
     with app.read() as session:
         chosen = plan(selection, session=session, now=now)
         for piece in iter_feed(chosen, CalendarHead(name=request.name), detail=detail, session=session,
-                               stamp=stamp, reminder_defaults=reminder_defaults):
+                               stamp=stamp, reminder_defaults=reminder_defaults, store=ChunkKeeper(app.store.engine)):
             out.write(piece)
         return len(chosen.ids)
 

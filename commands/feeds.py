@@ -258,9 +258,19 @@ def serve(
     \b
       CALENDAR_APP_BASE_URL=https://calendar.example.org calendar-app serve --port 8080
     """
-    from calendar_app.web import server
+    from calendar_app.feeds import public_path
+    from calendar_app.web.serving import ServeInfo
+    from calendar_app.web.serving import serve as serve_feeds
 
-    server.run(app=app_of(ctx), host=host, port=port, workers=max(1, workers), reminders=reminders)
+    def ready(info: ServeInfo) -> None:
+        typer.echo(f"Serving feeds on {info.listen} (public links use {info.base_url}); Ctrl-C stops.")
+        for feed in info.feeds:
+            private = "private: new secret URL by 'feed rotate'"
+            typer.echo(f"  {feed.name}: {private if feed.private else info.base_url + public_path(feed.name)}")
+        if info.reminders:
+            typer.echo(f"Reminders: the dispatcher runs beside the server ({info.reminders}).")
+
+    serve_feeds(app_of(ctx), host=host, port=port, workers=workers, reminders=reminders, on_ready=ready)
 
 
 def commands() -> dict[str, Any]:

@@ -9,7 +9,7 @@ reminder plans, a tag of the kind defaults in force (see `exports.alarm_plan`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, insert, select
@@ -49,11 +49,16 @@ def _render_batch(
             for v in views]
 
 
+ChunkRows = list[dict[str, object]]
+"""Rendered chunks to keep: one `RenderedEvent` row each, for `store_chunks`."""
+
+
 def cached_chunks(
     ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session, alarms: Sequence[int] = (),
     reminder_defaults: Mapping[str, KindDefaults] | None = None,
-) -> list[bytes]:
-    """The VEVENT bytes of `ids` in their order; only missing or stale ones are rendered and stored.
+) -> tuple[list[bytes], ChunkRows]:
+    """The VEVENT bytes of `ids` in their order, and the rows of the ones rendered here (missing or stale) for
+    the caller to keep: reading never writes, so a GET's read transaction stays a read.
 
     `reminder_defaults` (the kind defaults in force) adds each event's reminder plan as VALARMs."""
     table = RenderedEvent.__table__  # type: ignore[attr-defined]
@@ -69,21 +74,22 @@ def cached_chunks(
         if wanted.get(event_id) == version:
             found[event_id] = bytes(body)
     missing = [i for i in ids if i not in found]
+    fresh: ChunkRows = []
     if missing:
-        fresh: list[dict[str, object]] = []
         views = queries.list_events(queries.EventQuery(ids=missing), session=session)
         for view, body in _render_batch(views, detail=detail, session=session, alarms=alarms,
                                         reminder_defaults=reminder_defaults):
             found[view.id] = body
             # The plan's version, even if the event changed since: the next plan then sees a newer one.
             fresh.append({"event_id": view.id, "detail": variant, "version": wanted[view.id], "body": body})
-        if fresh:
-            _store(fresh, session=session)
-    return [found[i] for i in ids if i in found]
+    return [found[i] for i in ids if i in found], fresh
 
 
-def _store(rows: list[dict[str, object]], *, session: Session) -> None:
-    """Insert or replace chunks; two servers rendering the same event at once must not collide."""
+def store_chunks(rows: ChunkRows, *, session: Session) -> None:
+    """Insert or replace chunks in the caller's (write) transaction; two servers rendering the same event at
+    once must not collide."""
+    if not rows:
+        return
     table = RenderedEvent.__table__  # type: ignore[attr-defined]
     name = session.get_bind().dialect.name
     if name in ("postgresql", "sqlite"):
@@ -103,9 +109,12 @@ def _store(rows: list[dict[str, object]], *, session: Session) -> None:
 def iter_feed(
     plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None,
     alarms: Sequence[int] = (), reminder_defaults: Mapping[str, KindDefaults] | None = None,
-    tasks: bool = False,
+    tasks: bool = False, store: Callable[[ChunkRows], None] | None = None,
 ) -> Iterator[bytes]:
     """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
+
+    Chunks rendered because none was stored go to `store` a batch at a time (None: they are not kept). The
+    caller owns that write: this module never writes inside `session`, which is only read.
 
     The campaign editions of the plan come first (full detail only), then the events in plan order, then
     with `tasks` (full detail only: a busy feed never shows task texts) the VTODOs of those events' tasks.
@@ -124,9 +133,12 @@ def iter_feed(
                                                               reminder_defaults=reminder_defaults, stamp=stamp))
         else:
             for offset in range(0, len(plan.ids), BATCH):
-                yield from cached_chunks(plan.ids[offset : offset + BATCH], plan.versions[offset : offset + BATCH],
-                                         detail=detail, session=session, alarms=alarms,
-                                         reminder_defaults=reminder_defaults)
+                found, fresh = cached_chunks(plan.ids[offset : offset + BATCH],
+                                             plan.versions[offset : offset + BATCH], detail=detail,
+                                             session=session, alarms=alarms, reminder_defaults=reminder_defaults)
+                if fresh and store is not None:
+                    store(fresh)
+                yield from found
         if tasks and detail is Detail.full:
             from exports.todo import todo_chunks
 

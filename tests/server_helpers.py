@@ -17,7 +17,8 @@ import pytest
 
 from calendar_app.app import App
 from calendar_app.db import session_scope
-from calendar_app.web.server import build_feed
+from calendar_app.rendered import ChunkKeeper
+from calendar_app.web.cache import build_feed
 from exports import feeds
 from exports.checks import check_calendar
 from tests.conftest import NOW
@@ -28,7 +29,7 @@ def feed_bytes(app: App, name: str, *, now: datetime = NOW) -> bytes:
     engine = app.store.engine
     with session_scope(engine) as session:
         feed = feeds.find_feed(name, session=session)
-    data = build_feed(feed, engine=engine, now=now, kind_defaults=app.kind_defaults).body
+    data = build_feed(feed, engine=engine, now=now, kind_defaults=app.kind_defaults, store=ChunkKeeper(engine)).body
     assert check_calendar(data) == []
     return data
 

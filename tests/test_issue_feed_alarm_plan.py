@@ -16,6 +16,7 @@ from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
 from calendar_app.db import session_scope
+from calendar_app.rendered import ChunkKeeper
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput
 from events.notify.planning import parse_rule
@@ -205,7 +206,8 @@ def test_edited_kind_defaults_re_render(app: App) -> None:
         feed = feeds.find_feed("plan", session=session)
         chosen = plan(feeds.feed_selection(feed), session=session, now=NOW)
         bodies = [b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail.full, session=session,
-                                     reminder_defaults=d)) for d in (shipped, edited, shipped)]
+                                     reminder_defaults=d, store=ChunkKeeper(engine)))
+                  for d in (shipped, edited, shipped)]
     assert b"TRIGGER:-P7D" in bodies[1] and b"TRIGGER:-P7D" not in bodies[0]
     assert bodies[0] == bodies[2]
     assert len(_chunk_versions(app)) == 2  # one stored variant per set of defaults

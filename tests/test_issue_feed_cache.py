@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.web.server import FeedCache
+from calendar_app.web.cache import FeedCache
 from events.drafts import NewEventDraft
 from exports.feeds import FeedSpec
 from tests.conftest import NOW

@@ -1,0 +1,217 @@
+"""Built feeds in memory (PRODUCT.md section 3, HTTP).
+
+A feed's bytes are built once (from VEVENT chunks stored in the database, see `exports.cache`) and kept
+in memory with their gzip form and ETag, so a repeated GET costs a dictionary lookup. The database is
+shared with the CLI and other servers, so every `check_interval` seconds one cheap query fingerprints it
+(event count, newest change, feed changes); a different fingerprint drops the built feeds. A feed that
+holds cancelled events is also rebuilt when the first of them reaches the end of its retention.
+
+Every database query runs in the thread pool, never on the event loop; one fingerprint query is in
+flight at a time and one build per feed, however many requests arrive together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+
+from calendar_app.clock import utc_now
+from calendar_app.db import session_scope
+from calendar_app.rendered import ChunkKeeper
+from exports import feeds
+from exports.cache import ChunkRows, iter_feed
+from exports.models import Feed
+from exports.render import Detail
+from exports.selection import plan, store_state
+
+if TYPE_CHECKING:
+    from events.notify.workflows import KindDefaults
+
+log = logging.getLogger("calendar_app.web.cache")
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+KindDefaultsSource = Callable[[], Mapping[str, "KindDefaults"]]
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True)
+class Built:
+    """One feed's bytes and ready-made response headers (identity and gzip), so answering costs no work."""
+
+    name: str
+    private: bool
+    body: bytes
+    gzipped: bytes
+    etag: str  # strong, of the identity bytes; the gzip form's ends in -gz
+    last_modified: datetime
+    expires: datetime | None
+    headers: dict[bool, Headers]  # by "gzipped?": headers of a 200
+    headers_304: dict[bool, Headers]
+
+
+def _headers(name: str, private: bool, etag: str, modified: datetime, length: int,
+             gzipped: bool) -> tuple[Headers, Headers]:
+    common = [
+        (b"etag", etag.encode()),
+        (b"last-modified", format_datetime(modified, usegmt=True).encode()),
+        (b"cache-control", b"private, max-age=300" if private else b"public, max-age=300"),
+        (b"vary", b"Accept-Encoding"),
+    ]
+    full = [
+        *common,
+        (b"content-type", CONTENT_TYPE.encode()),
+        (b"content-disposition", f'inline; filename="{name}.ics"'.encode()),
+        (b"content-length", str(length).encode()),
+    ]
+    if gzipped:
+        full.append((b"content-encoding", b"gzip"))
+    return full, common
+
+
+class KindDefaultsKeeper:
+    """The workflows file's kind defaults, for feeds that show reminder plans as VALARMs. `read` is called
+    once at construction (a broken file stops the start, with the file's error); if it breaks while the
+    server runs, feeds keep the last good defaults and the error is logged once, instead of every such feed
+    failing until someone notices."""
+
+    def __init__(self, read: KindDefaultsSource) -> None:
+        self._read = read
+        self.good = read()
+        self.reported: str | None = None
+
+    def current(self) -> Mapping[str, KindDefaults]:
+        from events.notify.errors import WorkflowFileError
+
+        try:
+            self.good = self._read()
+            self.reported = None
+        except WorkflowFileError as error:
+            if str(error) != self.reported:
+                self.reported = str(error)
+                log.error("%s; feeds keep the reminder defaults read before", error)
+        return self.good
+
+    def state(self) -> str:
+        """Fingerprint of the reminder rules in force: an edited workflows file changes plan alarms."""
+        from exports.alarm_plan import defaults_tag
+
+        return defaults_tag(self.current())
+
+
+def build_feed(feed: Feed, *, engine: Engine, now: datetime, kind_defaults: KindDefaultsSource,
+               store: Callable[[ChunkRows], None] | None = None) -> Built:
+    """A feed's bytes and headers. `kind_defaults` gives the reminder defaults for plan alarms; the chunks
+    rendered here go to `store` after the read transaction ends (None: they are not kept)."""
+    defaults = kind_defaults() if feeds.feed_alarm_plan(feed) else None
+    fresh: ChunkRows = []
+    with session_scope(engine) as session:
+        chosen = plan(feeds.feed_selection(feed), session=session, now=now)
+        body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
+                                  alarms=feeds.feed_alarms(feed), reminder_defaults=defaults,
+                                  tasks=bool(feed.tasks), store=fresh.extend))
+    if store is not None and fresh:
+        store(fresh)
+    return _built(feed, body, modified=max(d for d in (chosen.last_modified, feed.updated_at) if d is not None),
+                  expires=chosen.expires)
+
+
+def _built(feed: Feed, body: bytes, *, modified: datetime, expires: datetime | None) -> Built:
+    digest = hashlib.sha256(body).hexdigest()[:40]
+    modified = modified.replace(microsecond=0)
+    gzipped = gzip.compress(body, compresslevel=1, mtime=0)
+    etag = f'"{digest}"'
+    plain_headers, plain_304 = _headers(feed.name, feed.private, etag, modified, len(body), False)
+    gzip_headers, gzip_304 = _headers(feed.name, feed.private, f'"{digest}-gz"', modified, len(gzipped), True)
+    return Built(feed.name, feed.private, body, gzipped, etag, modified, expires,
+                 {False: plain_headers, True: gzip_headers}, {False: plain_304, True: gzip_304})
+
+
+class FeedCache:
+    """Built feeds by route key, dropped whenever the database's fingerprint changes."""
+
+    def __init__(self, engine: Engine, *, check_interval: float, kind_defaults: KindDefaultsSource,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.engine = engine
+        self.kind_defaults = KindDefaultsKeeper(kind_defaults)
+        self.keep_chunks = ChunkKeeper(engine)
+        self.check_interval = check_interval
+        self.clock = clock
+        self.built: dict[str, Built] = {}
+        self.locks: dict[str, asyncio.Lock] = {}
+        self.refresh_lock = asyncio.Lock()
+        self.state: tuple[object, ...] | None = None
+        self.checked_at = float("-inf")  # monotonic time at which the last fingerprint query began
+        self.generation = 0
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """The database's and the workflows file's state (blocking: call it from the thread pool)."""
+        with session_scope(self.engine) as session:
+            return (*store_state(session=session), self.kind_defaults.state())
+
+    async def refresh(self) -> None:
+        """Drop every built feed if the database changed since the last look (at most every interval).
+
+        The query runs in the thread pool, one at a time: a request that arrives while one runs waits for
+        the lock and then reuses that look if it began recently enough, else takes the next one."""
+        arrived = time.monotonic()
+        if arrived - self.checked_at < self.check_interval:
+            return
+        async with self.refresh_lock:
+            if arrived - self.checked_at < self.check_interval or self.checked_at >= arrived:
+                return  # a look that began after this request arrived (or recently enough) just finished
+            began = time.monotonic()
+            state = await run_in_threadpool(self.fingerprint)
+            self.checked_at = began
+            if state != self.state:
+                self.state = state
+                self.generation += 1
+                self.built.clear()
+
+    def _lookup(self, key: str) -> Feed | None:
+        kind, _, value = key.partition(":")
+        with session_scope(self.engine) as session:
+            if kind == "public":
+                return feeds.public_feed(value, session=session)
+            return feeds.feed_by_token(value, session=session)
+
+    def _fresh(self, key: str, now: datetime) -> Built | None:
+        found = self.built.get(key)
+        if found is not None and (found.expires is None or now < found.expires):
+            return found
+        return None
+
+    async def get(self, key: str) -> Built | None:
+        await self.refresh()
+        now = self.clock()
+        found = self._fresh(key, now)
+        if found is not None:
+            return found
+        lock = self.locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            found = self._fresh(key, now)
+            if found is not None:
+                return found
+            feed = await run_in_threadpool(self._lookup, key)
+            if feed is None:
+                self.locks.pop(key, None)  # unknown tokens must not pile up locks
+                return None
+            generation = self.generation
+            built = await run_in_threadpool(self._build, feed, now)
+            if generation == self.generation:  # else the database changed while building: do not keep it
+                self.built[key] = built
+            return built
+
+    def _build(self, feed: Feed, now: datetime) -> Built:
+        return build_feed(feed, engine=self.engine, now=now, kind_defaults=self.kind_defaults.current,
+                          store=self.keep_chunks)

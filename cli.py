@@ -78,7 +78,9 @@ class _RootGroup(TyperGroup):
 
 
 def _fail(error: CalendarAppError) -> NoReturn:
-    typer.echo(f"error: {error}", err=True)
+    from commands.errors import cli_message  # errors name fields and actions; the CLI says options and commands
+
+    typer.echo(f"error: {cli_message(error)}", err=True)
     raise typer.Exit(error.exit_code)
 
 

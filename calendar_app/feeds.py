@@ -119,8 +119,8 @@ def export_calendar(
         if detail is Detail.busy:
             from events.errors import InvalidInput
 
-            raise InvalidInput("--alarms-from-reminders hints at what each event is: a busy-only export cannot "
-                               "carry it; use --detail full")
+            raise InvalidInput(template="{alarms_from_reminders} hints at what each event is: a busy-only export "
+                               "cannot carry it; use {detail} full")
         reminder_defaults = app.kind_defaults()
     with app.read() as session:
         chosen = plan(selection, session=session, now=now)

@@ -63,7 +63,7 @@ def parse_window(
         last = first + parse_duration(days if days[-1:].isalpha() else days + "d")
     if first is not None and last is not None and last <= first:
         raise InvalidTimeRange(first.isoformat(sep=" "), last.isoformat(sep=" "),
-                               "give a later --to, or a positive --days")
+                               "give a later {to}, or a positive {days}")
     return first, last
 
 

@@ -13,7 +13,14 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar
 
-from events.errors import InvalidParticipants, InvalidTimeRange, MissingValue, UnknownChoice
+from events.errors import (
+    Field,
+    InvalidTimeRange,
+    MissingValue,
+    NegativeParticipants,
+    ParticipantSplitAboveTotal,
+    UnknownChoice,
+)
 from events.models import LANGUAGES, EventKind, EventStatus, Visibility
 from events.regions import find_region
 from events.timeparse import parse_date, parse_datetime, parse_duration, parse_when, zone
@@ -173,16 +180,14 @@ def span_from_text(
 
 
 def check_participants(expected: int | None, actual: int | None, women: int | None, men: int | None) -> None:
-    for name, value in (("--participants", expected), ("--actual", actual), ("--women", women), ("--men", men)):
+    counts = ((Field.PARTICIPANTS, expected), (Field.ACTUAL, actual), (Field.WOMEN, women), (Field.MEN, men))
+    for name, value in counts:
         if value is not None and value < 0:
-            raise InvalidParticipants(f"{name} is {value}: participant counts cannot be negative")
+            raise NegativeParticipants(name, value)
     total = actual if actual is not None else expected
     split = (women or 0) + (men or 0)
     if total is not None and split > total:
-        raise InvalidParticipants(
-            f"women + men = {split} is above the total of {total}: raise --participants (or --actual) "
-            "or lower --women/--men"
-        )
+        raise ParticipantSplitAboveTotal(split, total)
 
 
 def _clean(text: str | None) -> str | None:

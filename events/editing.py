@@ -63,7 +63,7 @@ def _moved_span(span: Span, changes: EventChanges, *, now: datetime) -> Span:
         return timed_span(start, start + length, span.timezone)
     start_local = _local(span.start_utc, span.timezone)
     if all_day != span.all_day and not all_day:
-        raise MissingValue("a start time", "turning an all-day event into a timed one needs --start with a time")
+        raise MissingValue("a start time", "turning an all-day event into a timed one needs a {start} with a time")
     if changes.end is not None:
         if all_day:
             return all_day_span(start_local.date(), parse_date(changes.end, tz=tz, now=now), span.timezone)

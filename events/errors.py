@@ -2,15 +2,174 @@
 
 Every error the user can cause is a `CalendarAppError`; each subclass also inherits the builtin that fits,
 takes the offending value and builds a message that says what was wrong and how to fix it.
+
+A message names what the user gave or can do as data, never as a command line: it is a template whose
+placeholders are the error's values (`{ref!r}`), the input fields it points at (`{end}`, a `Field`) and the
+actions that fix it (`{list_events}`, an `Action`). `str(error)` fills fields and actions with plain words
+("give a later end or a duration"); a front end calls `error.render(fields=..., actions=...)` with its own
+names (the CLI: `--end`, `'calendar-app event list'`, in `commands/errors.py`).
 """
 
 from __future__ import annotations
 
+import string
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+
+class Field(StrEnum):
+    """An input field an error can point at; its value is the placeholder in message templates."""
+
+    START = "start"
+    END = "end"
+    DURATION = "duration"
+    TO = "to"
+    DAYS = "days"
+    PARTICIPANTS = "participants"
+    ACTUAL = "actual"
+    WOMEN = "women"
+    MEN = "men"
+    CAMPAIGN = "campaign"
+    YEARLY = "yearly"
+    ALLOW_OUTSIDE = "allow_outside"
+    PRESET = "preset"
+    NAME = "name"
+    WINDOW = "window"
+    THEME = "theme"
+    EMAIL = "email"
+    CHAT = "chat"
+    REMIND = "remind"
+    PRIVATE = "private"
+    TASKS = "tasks"
+    DETAIL = "detail"
+    KEEP_CANCELLED = "keep_cancelled"
+    ALARM = "alarm"
+    ALARMS_FROM_REMINDERS = "alarms_from_reminders"
+
+    @property
+    def words(self) -> str:
+        """The field in plain words, for front ends without a name of their own for it."""
+        return _FIELD_WORDS.get(self, self.value.replace("_", " "))
+
+
+_FIELD_WORDS: dict[Field, str] = {
+    Field.TO: "end of the period",
+    Field.DAYS: "number of days",
+    Field.PARTICIPANTS: "expected participants",
+    Field.ACTUAL: "actual participants",
+    Field.ALLOW_OUTSIDE: "allow outside the window",
+    Field.EMAIL: "e-mail",
+    Field.REMIND: "reminder",
+    Field.KEEP_CANCELLED: "days to keep cancelled events",
+}
+
+
+class Action(StrEnum):
+    """Something the user can do to fix an error; its value is the placeholder in message templates.
+
+    A front end's text for an action may use the values of the errors that name it: `add_campaign` and
+    `show_campaign` have `slug`; `show_edition` and `add_edition` have `slug` and `year`; `remove_feed`
+    and `rotate_feed` have `feed`.
+    """
+
+    LIST_EVENTS = "list_events"
+    LIST_REGIONS = "list_regions"
+    LIST_CONTACTS = "list_contacts"
+    ADD_CONTACT = "add_contact"
+    EDIT_CONTACT = "edit_contact"
+    LIST_TASKS = "list_tasks"
+    LIST_CAMPAIGNS = "list_campaigns"
+    ADD_CAMPAIGN = "add_campaign"
+    SHOW_CAMPAIGN = "show_campaign"
+    SHOW_EDITION = "show_edition"
+    ADD_EDITION = "add_edition"
+    ROLL_CAMPAIGN = "roll_campaign"
+    LIST_FEEDS = "list_feeds"
+    REMOVE_FEED = "remove_feed"
+    ROTATE_FEED = "rotate_feed"
+    MAKE_PRIVATE = "make_private"
+
+    @property
+    def words(self) -> str:
+        """The action in plain words (an imperative clause), for front ends without a text of their own."""
+        return _ACTION_WORDS[self]
+
+
+_ACTION_WORDS: dict[Action, str] = {
+    Action.LIST_EVENTS: "list the events",
+    Action.LIST_REGIONS: "list the regions",
+    Action.LIST_CONTACTS: "list the contacts",
+    Action.ADD_CONTACT: "add the contact",
+    Action.EDIT_CONTACT: "edit that contact",
+    Action.LIST_TASKS: "list the tasks",
+    Action.LIST_CAMPAIGNS: "list the campaigns",
+    Action.ADD_CAMPAIGN: "add the campaign",
+    Action.SHOW_CAMPAIGN: "look at the campaign",
+    Action.SHOW_EDITION: "look at that edition",
+    Action.ADD_EDITION: "add that edition",
+    Action.ROLL_CAMPAIGN: "roll the last edition over",
+    Action.LIST_FEEDS: "list the feeds",
+    Action.REMOVE_FEED: "remove that feed",
+    Action.ROTATE_FEED: "rotate its secret token",
+    Action.MAKE_PRIVATE: "make the feed private",
+}
+
+_FIELD_NAMES = frozenset(field.value for field in Field)
+_ACTION_NAMES = frozenset(action.value for action in Action)
+_FORMATTER = string.Formatter()
+
+
+def _placeholders(template: str) -> list[str]:
+    """The names a template refers to (`{ref!r}` and `{ref.x}` both give `ref`)."""
+    names = (name for _, name, _, _ in _FORMATTER.parse(template) if name)
+    return [name.split(".", 1)[0].split("[", 1)[0] for name in names]
+
 
 class CalendarAppError(Exception):
-    """Base of every error a user can cause; `exit_code` follows PRODUCT.md section 2."""
+    """Base of every error a user can cause; `exit_code` follows PRODUCT.md section 2.
+
+    `CalendarAppError("text")` keeps a plain sentence as it is. Subclasses give a `template` instead, with
+    the offending values as keywords; each `{name}` in it is one of those values, a `Field` or an `Action`.
+    The error keeps `template`, `values`, `fields` (those of the template plus any given) and `actions`.
+    """
 
     exit_code = 2
+
+    def __init__(
+        self, text: str = "", /, *, template: str | None = None, fields: Iterable[Field] = (), **values: object
+    ) -> None:
+        if template is None:
+            template = text.replace("{", "{{").replace("}", "}}")
+        named = _placeholders(template)
+        known = values.keys() | _FIELD_NAMES | _ACTION_NAMES
+        unknown = [name for name in named if name not in known]
+        clash = sorted(values.keys() & (_FIELD_NAMES | _ACTION_NAMES))
+        if unknown or clash:  # a mistake in our code, not in the user's input
+            raise TypeError(f"{type(self).__name__}: template names {unknown}, values hide {clash}")
+        self.template = template
+        self.values: dict[str, object] = values
+        self.fields = tuple(dict.fromkeys([*fields, *(Field(name) for name in named if name in _FIELD_NAMES)]))
+        self.actions = tuple(dict.fromkeys(Action(name) for name in named if name in _ACTION_NAMES))
+        super().__init__(self.render())
+
+    def render(self, fields: Mapping[Field, str] | None = None, actions: Mapping[Action, str] | None = None) -> str:
+        """The message with each field and action in a front end's terms (`actions` texts may use the
+        error's values); plain words for those the tables leave out."""
+        names: dict[str, object] = dict(self.values)
+        for field in self.fields:
+            names[field.value] = (fields or {}).get(field, field.words)
+        for action in self.actions:
+            names[action.value] = _action_text(action, (actions or {}).get(action), self.values)
+        return _FORMATTER.vformat(self.template, (), names)
+
+
+def _action_text(action: Action, text: str | None, values: Mapping[str, object]) -> str:
+    if text is None:
+        return action.words
+    try:
+        return text.format_map(values)
+    except (KeyError, IndexError, ValueError):  # a front end's text wants a value this error lacks
+        return action.words
 
 
 class InvalidInput(CalendarAppError, ValueError):
@@ -20,54 +179,77 @@ class InvalidInput(CalendarAppError, ValueError):
 class InvalidDate(InvalidInput):
     def __init__(self, text: str) -> None:
         super().__init__(
-            f"cannot read the date/time {text!r}: use 2025-11-26, '2025-11-26 10:00', "
-            "2025-11-26T10:00+08:00, today, 'tomorrow 10:00' or +3d"
+            template="cannot read the date/time {text!r}: use 2025-11-26, '2025-11-26 10:00', "
+            "2025-11-26T10:00+08:00, today, 'tomorrow 10:00' or +3d",
+            text=text,
         )
 
 
 class InvalidDuration(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(f"cannot read the duration {text!r}: use forms like 90m, 2h, 1h30m, 1d or 1w")
+        super().__init__(template="cannot read the duration {text!r}: use forms like 90m, 2h, 1h30m, 1d or 1w",
+                         text=text)
 
 
 class UnknownTimeZone(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"unknown time zone {name!r}: use an IANA name such as Asia/Ulaanbaatar, Asia/Hovd or Asia/Bishkek"
+            template="unknown time zone {zone!r}: use an IANA name such as Asia/Ulaanbaatar, Asia/Hovd or "
+            "Asia/Bishkek",
+            zone=name,
         )
 
 
 class UnknownRegion(InvalidInput):
     def __init__(self, name: str) -> None:
-        super().__init__(f"unknown region {name!r}: see 'calendar-app region list' for the names it takes")
+        super().__init__(template="unknown region {region!r}: {list_regions} for the names it takes",
+                         region=name)
 
 
 class UnknownChoice(InvalidInput):
     def __init__(self, what: str, value: str, choices: tuple[str, ...]) -> None:
-        super().__init__(f"unknown {what} {value!r}: use one of {', '.join(choices)}")
+        super().__init__(template="unknown {what} {value!r}: use one of {choices}",
+                         what=what, value=value, choices=", ".join(choices))
 
 
 class InvalidTimeRange(InvalidInput):
-    def __init__(self, start: str, end: str, fix: str = "give a later --end or a --duration") -> None:
-        super().__init__(f"the end {end} is not after the start {start}: {fix}")
+    """An end not after its start. `fix` is a template too: it names the fields to change."""
+
+    def __init__(self, start: str, end: str, fix: str = "give a later {end} or a {duration}") -> None:
+        super().__init__(template="the end {last} is not after the start {first}: " + fix, first=start, last=end)
 
 
 class InvalidParticipants(InvalidInput):
     """A participant count that is negative or whose women/men split exceeds the total."""
 
 
+class NegativeParticipants(InvalidParticipants):
+    def __init__(self, field: Field, count: int) -> None:
+        super().__init__(template="{" + field.value + "} is {count}: participant counts cannot be negative",
+                         count=count)
+
+
+class ParticipantSplitAboveTotal(InvalidParticipants):
+    def __init__(self, split: int, total: int) -> None:
+        super().__init__(
+            template="women + men = {split} is above the total of {total}: raise {participants} (or {actual}) "
+            "or lower {women}/{men}",
+            split=split, total=total,
+        )
+
+
 class MissingValue(InvalidInput):
+    """Something required was not given; `hint` is a template that may name fields and actions."""
+
     def __init__(self, what: str, hint: str) -> None:
-        super().__init__(f"{what} is missing: {hint}")
+        super().__init__(template="{what} is missing: " + hint, what=what)
 
 
 class EventNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, ref: str | int) -> None:
-        super().__init__(
-            f"no event with id or uid {ref!r}: see 'calendar-app event list' for the existing ones"
-        )
+        super().__init__(template="no event with id or uid {ref!r}: {list_events} for the existing ones", ref=ref)
 
 
 class StorageError(CalendarAppError, OSError):

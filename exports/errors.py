@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
-from events.errors import CalendarAppError, InvalidInput
+from events.errors import CalendarAppError, Field, InvalidInput
 
 
 class FeedNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"no feed named {name!r}: see 'calendar-app feed list' for the existing ones")
+        super().__init__(template="no feed named {feed!r}: {list_feeds} for the existing ones", feed=name)
 
 
 class DuplicateFeed(InvalidInput):
     def __init__(self, name: str) -> None:
-        super().__init__(f"a feed named {name!r} exists already: pick another name or 'feed remove' it first")
+        super().__init__(template="a feed named {feed!r} exists already: pick another name or {remove_feed} first",
+                         feed=name, fields=(Field.NAME,))
 
 
 class InvalidFeedName(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"cannot use {name!r} as a feed name: use 1-64 letters, digits, '-' or '_' "
-            "(it becomes part of the feed's URL), e.g. public-events"
+            template="cannot use {feed!r} as a feed name: use 1-64 letters, digits, '-' or '_' "
+            "(it becomes part of the feed's URL), e.g. public-events",
+            feed=name, fields=(Field.NAME,),
         )
 
 
 class PublicFeedSecret(InvalidInput):
     def __init__(self, name: str) -> None:
-        super().__init__(f"feed {name!r} is public and has no secret token to rotate: make it with --private")
+        super().__init__(template="feed {feed!r} is public and has no secret token to rotate: {make_private}",
+                         feed=name, fields=(Field.PRIVATE,))
 
 
 class BadCalendarFile(InvalidInput):
@@ -37,22 +40,40 @@ class BadCalendarFile(InvalidInput):
 class PrivateFeedUrl(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"feed {name!r} is private: its URL holds a secret token that is not kept; run "
-            f"'calendar-app feed rotate {name}' for a new URL (the old one stops working)"
+            template="feed {feed!r} is private: its URL holds a secret token that is not kept; {rotate_feed} for "
+            "a new URL (the old one stops working)",
+            feed=name,
         )
 
 
 class TasksNeedPrivate(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"feed {name!r}: --tasks needs --private (tasks name their assignees and are internal); "
-            "add --private, or leave out --tasks"
+            template="feed {feed!r}: {tasks} needs {private} (tasks name their assignees and are internal); "
+            "add {private}, or leave out {tasks}",
+            feed=name,
         )
 
 
 class TasksNeedFullDetail(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"feed {name!r}: --tasks cannot go with --detail busy (a busy-only feed shows no texts, and a "
-            "task is all text); use --detail full, or leave out --tasks"
+            template="feed {feed!r}: {tasks} cannot go with {detail} busy (a busy-only feed shows no texts, and "
+            "a task is all text); use {detail} full, or leave out {tasks}",
+            feed=name,
+        )
+
+
+class NegativeKeepDays(InvalidInput):
+    def __init__(self, days: int) -> None:
+        super().__init__(template="{keep_cancelled} is {count}: give 0 or more days", count=days)
+
+
+class AlarmsNeedFullDetail(InvalidInput):
+    """Alarms from reminder plans asked of a busy-only feed: they would hint at what each event is."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            template="{alarms_from_reminders} shows each event's reminders, which hint at what the event is: a "
+            "busy-only feed cannot carry them; use {detail} full or fixed {alarm} offsets"
         )

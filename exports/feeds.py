@@ -21,9 +21,11 @@ from events.models import EventStatus, Visibility
 from events.queries import FILTER_LISTS, ListFilters
 from events.regions import find_region
 from exports.errors import (
+    AlarmsNeedFullDetail,
     DuplicateFeed,
     FeedNotFound,
     InvalidFeedName,
+    NegativeKeepDays,
     PublicFeedSecret,
     TasksNeedFullDetail,
     TasksNeedPrivate,
@@ -126,15 +128,10 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
     if session.exec(select(Feed).where(col(Feed.name) == name)).first() is not None:
         raise DuplicateFeed(name)
     if spec.cancelled_days < 0:
-        from events.errors import InvalidInput
-
-        raise InvalidInput(f"--keep-cancelled is {spec.cancelled_days}: give 0 or more days")
+        raise NegativeKeepDays(spec.cancelled_days)
     detail = choice(Detail, spec.detail, "detail")
     if spec.alarms_from_reminders and detail is Detail.busy:
-        from events.errors import InvalidInput
-
-        raise InvalidInput("--alarms-from-reminders shows each event's reminders, which hint at what the event "
-                           "is: a busy-only feed cannot carry them; use --detail full or fixed --alarm offsets")
+        raise AlarmsNeedFullDetail()
     if spec.tasks and not spec.private:
         raise TasksNeedPrivate(name)
     if spec.tasks and detail is Detail.busy:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from calendar_app import services
 from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
+from commands.errors import cli_message
 from events.campaigns.errors import (
     CampaignNotFound,
     EditionExists,
@@ -25,7 +26,7 @@ from events.campaigns.links import CampaignLink
 from events.campaigns.programme import programme_json
 from events.campaigns.report import figures_json, report_json
 from events.drafts import EventChanges, NewEventDraft
-from events.errors import CalendarAppError
+from events.errors import Action, CalendarAppError
 from tests.campaign_fixture import THEME_EN, THEME_KY, build_programme
 from tests.conftest import NOW
 
@@ -195,7 +196,8 @@ def test_unknown_campaign_a_command_acts_on_is_exit_1_and_nothing_changes(
     before = dump(sqlite_app)
     with pytest.raises(CampaignNotFound) as caught:
         action(sqlite_app)
-    assert caught.value.exit_code == 1 and "campaign list" in str(caught.value)
+    assert caught.value.exit_code == 1 and Action.LIST_CAMPAIGNS in caught.value.actions
+    assert "'calendar-app campaign list'" in cli_message(caught.value)
     assert dump(sqlite_app) == before
 
 

@@ -18,8 +18,9 @@ from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
 from calendar_app.notify import services as notify_services
 from cli import app as cli_app
+from commands.errors import cli_message
 from events.campaigns.readiness import UnknownCoordinator, parse_readiness, template_for
-from events.errors import CalendarAppError
+from events.errors import Action, CalendarAppError
 from events.notify.contacts import ContactDraft
 from events.notify.errors import TaskNotFound, WorkflowFileError
 from tests.conftest import NOW
@@ -170,7 +171,8 @@ def test_unknown_coordinator_changes_nothing(app: App, workflow_file: Path) -> N
     for coordinator in (None, "nobody@example.mn", "4242"):
         with pytest.raises(UnknownCoordinator) as caught:
             campaign_services.add_edition("winter", 2026, [], app=app, now=NOW, coordinator=coordinator)
-        assert caught.value.exit_code == 2 and "contact add" in str(caught.value)
+        assert caught.value.exit_code == 2 and Action.ADD_CONTACT in caught.value.actions
+        assert "'calendar-app contact add" in cli_message(caught.value)
     assert _counts(app.settings.db_url) == (0, 0)
 
 

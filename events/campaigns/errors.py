@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from events.errors import CalendarAppError, InvalidInput
+from events.errors import CalendarAppError, Field, InvalidInput
 
 
 class InvalidWindow(InvalidInput):
     def __init__(self, window: str, why: str) -> None:
-        super().__init__(f"cannot read the window {window!r}: {why}; write it as 11-25..12-10 (MM-DD..MM-DD)")
+        super().__init__(template="cannot read the window {text!r}: {why}; write it as 11-25..12-10 (MM-DD..MM-DD)",
+                         text=window, why=why, fields=(Field.WINDOW,))
 
 
-def _unknown_campaign_message(slug: str) -> str:
-    return (f"unknown campaign {slug!r}: see 'calendar-app campaign list', or add it with "
-            f"'calendar-app campaign add {slug} --name ... --window MM-DD..MM-DD'")
+_UNKNOWN_CAMPAIGN = "unknown campaign {slug!r}: {list_campaigns}, or {add_campaign}"
 
 
 class UnknownCampaign(InvalidInput):
     """A campaign named in an option that does not exist (exit 2, as an unknown region)."""
 
     def __init__(self, slug: str) -> None:
-        super().__init__(_unknown_campaign_message(slug))
+        super().__init__(template=_UNKNOWN_CAMPAIGN, slug=slug, fields=(Field.CAMPAIGN,))
 
 
 class CampaignNotFound(CalendarAppError, LookupError):
@@ -28,51 +27,48 @@ class CampaignNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, slug: str) -> None:
-        super().__init__(_unknown_campaign_message(slug))
+        super().__init__(template=_UNKNOWN_CAMPAIGN, slug=slug)
 
 
 class CampaignExists(InvalidInput):
     def __init__(self, slug: str) -> None:
-        super().__init__(f"a campaign {slug!r} exists already: see 'calendar-app campaign show {slug}'")
+        super().__init__(template="a campaign {slug!r} exists already: {show_campaign}", slug=slug)
 
 
 class UnknownPreset(InvalidInput):
     def __init__(self, name: str, presets: tuple[str, ...]) -> None:
-        super().__init__(f"unknown preset {name!r}: use one of {', '.join(presets)}")
+        super().__init__(template="unknown preset {value!r}: use one of {presets}", value=name,
+                         presets=", ".join(presets), fields=(Field.PRESET,))
 
 
 class InvalidSlug(InvalidInput):
     def __init__(self, slug: str) -> None:
-        super().__init__(f"cannot use {slug!r} as a campaign slug: use lower-case letters, digits and '-', "
-                         "e.g. 16-days")
+        super().__init__(template="cannot use {slug!r} as a campaign slug: use lower-case letters, digits and '-', "
+                         "e.g. 16-days", slug=slug)
 
 
 class InvalidColor(InvalidInput):
     def __init__(self, color: str) -> None:
-        super().__init__(f"cannot read the colour {color!r}: give it as #RRGGBB, e.g. #E36C0A")
+        super().__init__(template="cannot read the colour {color!r}: give it as #RRGGBB, e.g. #E36C0A", color=color)
 
 
 class InvalidYear(InvalidInput):
     def __init__(self, year: int) -> None:
-        super().__init__(f"the year {year} is out of range: give a year between 1900 and 2200")
+        super().__init__(template="the year {year} is out of range: give a year between 1900 and 2200", year=year)
 
 
 class EditionExists(InvalidInput):
     def __init__(self, slug: str, year: int) -> None:
-        super().__init__(
-            f"{slug} has a {year} edition already (see 'calendar-app campaign show {slug} --year {year}'): "
-            "pick another year"
-        )
+        super().__init__(template="{slug} has a {year} edition already ({show_edition}): pick another year",
+                         slug=slug, year=year)
 
 
 class EditionMissing(InvalidInput):
     """An event or command needs an edition of a year the campaign does not have yet (exit 2)."""
 
     def __init__(self, slug: str, year: int) -> None:
-        super().__init__(
-            f"{slug} has no {year} edition: add it with 'calendar-app campaign edition add {slug} {year} "
-            "--theme TEXT' (or roll the last one with 'calendar-app campaign roll')"
-        )
+        super().__init__(template="{slug} has no {year} edition: {add_edition} (or {roll_campaign})",
+                         slug=slug, year=year)
 
 
 class EditionNotFound(CalendarAppError, LookupError):
@@ -82,17 +78,19 @@ class EditionNotFound(CalendarAppError, LookupError):
 
     def __init__(self, slug: str, year: int | None) -> None:
         what = f"{year} edition" if year is not None else "any edition"
-        super().__init__(f"{slug} has no {what}: see 'calendar-app campaign show {slug}' for its editions")
+        super().__init__(template="{slug} has no {what}: {show_campaign} for its editions", slug=slug, year=year,
+                         what=what)
 
 
 class InvalidTheme(InvalidInput):
     def __init__(self, text: str, why: str) -> None:
-        super().__init__(f"cannot use the theme {text!r}: {why}")
+        super().__init__(template="cannot use the theme {text!r}: {why}", text=text, why=why, fields=(Field.THEME,))
 
 
 class OutsideWindow(InvalidInput):
     def __init__(self, slug: str, year: int, window: str, when: str) -> None:
         super().__init__(
-            f"the event ({when}) is outside {slug} {year} ({window}): move it into the window, or pass "
-            "--allow-outside to link it anyway"
+            template="the event ({when}) is outside {slug} {year} ({dates}): move it into the window, or pass "
+            "{allow_outside} to link it anyway",
+            when=when, slug=slug, year=year, dates=window,
         )

@@ -36,8 +36,8 @@ def apply_link(event: Event, link: CampaignLink, *, session: Session) -> None:
         check_in_window(event, session=session)
     if link.yearly is not None and not link.unlink:
         if link.yearly and event.campaign_edition_id is None:
-            raise MissingValue("the campaign", "--yearly marks part of a campaign's yearly programme: "
-                                               "add --campaign SLUG")
+            raise MissingValue("the campaign", "{yearly} marks part of a campaign's yearly programme: "
+                                               "add a {campaign}")
         event.yearly = link.yearly
     session.add(event)
     session.flush()

@@ -34,8 +34,8 @@ COORDINATOR = "coordinator"
 class UnknownCoordinator(InvalidInput):
     def __init__(self, ref: str, where: str) -> None:
         super().__init__(
-            f"no contact with id or e-mail {ref!r} to coordinate {where}: see 'calendar-app contact list', or add "
-            "one with 'calendar-app contact add NAME --email ADDR --language mn'"
+            template="no contact with id or e-mail {ref!r} to coordinate {where}: {list_contacts}, or {add_contact}",
+            ref=ref, where=where,
         )
 
 

@@ -94,7 +94,7 @@ def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: 
     if draft.organisation:
         contact.organisation_id = organisation_ids([draft.organisation], session=session)[0]
     if contact.email is None and contact.chat_url is None:
-        raise MissingValue("an address", "give --email ADDR or --chat URL so reminders can reach the contact")
+        raise MissingValue("an address", "give an {email} address or a {chat} URL so reminders can reach the contact")
     session.add(contact)
     session.flush()
     if draft.groups:

@@ -2,67 +2,70 @@
 
 from __future__ import annotations
 
-from events.errors import CalendarAppError, InvalidInput
+from events.errors import CalendarAppError, Field, InvalidInput
 
 
 class ContactNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, ref: str | int) -> None:
-        super().__init__(
-            f"no contact with id or e-mail {ref!r}: see 'calendar-app contact list', or add one with "
-            "'calendar-app contact add NAME --email ADDR --language mn'"
-        )
+        super().__init__(template="no contact with id or e-mail {ref!r}: {list_contacts}, or {add_contact}", ref=ref)
 
 
 class TaskNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, ref: str | int) -> None:
-        super().__init__(f"no task with id {ref!r}: see 'calendar-app task list'")
+        super().__init__(template="no task with id {ref!r}: {list_tasks}", ref=ref)
 
 
 class UnknownKind(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, kind: str, known: tuple[str, ...]) -> None:
-        super().__init__(f"no workflow for the kind {kind!r}: use one of {', '.join(known)}")
+        super().__init__(template="no workflow for the kind {kind!r}: use one of {known}", kind=kind,
+                         known=", ".join(known))
 
 
 class InvalidOffset(InvalidInput):
     def __init__(self, text: str, why: str = "") -> None:
         super().__init__(
-            f"cannot use the reminder offset {text!r}{': ' + why if why else ''}: use 1d or 2h (before the "
-            "start), start-1d, end+3d (after the end)"
+            template="cannot use the reminder offset {text!r}{why}: use 1d or 2h (before the start), start-1d, "
+            "end+3d (after the end)",
+            text=text, why=": " + why if why else "",
         )
 
 
 class ReminderAfterEvent(InvalidInput):
     def __init__(self, rule: str, due: str, start: str) -> None:
         super().__init__(
-            f"the reminder {rule!r} would go out at {due}, not before the event it announces (starts {start}): "
-            "give an offset before the start, e.g. --remind 1h"
+            template="the reminder {rule!r} would go out at {due}, not before the event it announces (starts "
+            "{starts}): give an offset before the start, e.g. {remind} 1h",
+            rule=rule, due=due, starts=start,
         )
 
 
 class InvalidEmail(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(f"{text!r} is not an e-mail address: give one like name@example.org")
+        super().__init__(template="{text!r} is not an e-mail address: give one like name@example.org", text=text,
+                         fields=(Field.EMAIL,))
 
 
 class DuplicateContact(InvalidInput):
     def __init__(self, email: str) -> None:
-        super().__init__(f"a contact with the e-mail {email!r} exists already: change it with 'contact edit'")
+        super().__init__(template="a contact with the e-mail {address!r} exists already: {edit_contact}",
+                         address=email, fields=(Field.EMAIL,))
 
 
 class WorkflowFileError(InvalidInput):
     def __init__(self, path: str, why: str) -> None:
-        super().__init__(f"cannot use the workflow file {path}: {why}; fix it or unset CALENDAR_APP_WORKFLOWS")
+        super().__init__(template="cannot use the workflow file {path}: {why}; fix it or unset CALENDAR_APP_WORKFLOWS",
+                         path=path, why=why)
 
 
 class ChannelConfigError(InvalidInput):
     def __init__(self, what: str, why: str) -> None:
-        super().__init__(f"the {what} configuration is unusable: {why}")
+        super().__init__(template="the {what} configuration is unusable: {why}", what=what, why=why)
 
 
 class UnknownAssignee(InvalidInput):
@@ -70,7 +73,7 @@ class UnknownAssignee(InvalidInput):
 
     def __init__(self, ref: str, step: str, kind: str) -> None:
         super().__init__(
-            f"the {kind} step {step!r} is assigned to {ref!r}, who is not a contact: add the contact with "
-            "'calendar-app contact add NAME --email ADDR', or fix the assignee in the workflows file "
-            "(CALENDAR_APP_WORKFLOWS)"
+            template="the {kind} step {step!r} is assigned to {ref!r}, who is not a contact: {add_contact}, or fix "
+            "the assignee in the workflows file (CALENDAR_APP_WORKFLOWS)",
+            kind=kind, step=step, ref=ref,
         )

@@ -9,10 +9,15 @@ from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
+from calendar_app.db import create_db_engine, session_scope
+from calendar_app.notify.channels import Channel, default_channels
+from calendar_app.notify.dispatcher import Dispatcher
+from calendar_app.notify.outcomes import DispatchConfig
 from calendar_app.notify.planning import plan_notifications
+from calendar_app.notify.store import SQLDeliveryStore
 from calendar_app.services import open_store
 from events import services
 from events.drafts import NewEventDraft
@@ -83,3 +88,10 @@ def recipients(raws: list[bytes]) -> set[str]:
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+def make_dispatcher(db_url: str, email: Channel, *, mail_from: str = "calendar@ngo.mn", **config: Any) -> Dispatcher:
+    """A real dispatcher on its own engine for `db_url`, e-mail through `email`, chat through Apprise."""
+    store = SQLDeliveryStore(create_db_engine(db_url))
+    return Dispatcher(store, channels=default_channels(email=email), mail_from=mail_from,
+                      config=DispatchConfig(**config))

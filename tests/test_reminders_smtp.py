@@ -8,9 +8,8 @@ from icalendar import Calendar
 
 from calendar_app.config import Settings
 from calendar_app.notify.channels import SMTPChannel, parse_smtp_url
-from calendar_app.notify.dispatcher import Dispatcher, dispatcher_engine
 from calendar_app.services import show_event
-from tests.reminder_helpers import add_contacts, add_event
+from tests.reminder_helpers import add_contacts, add_event, make_dispatcher
 from tests.smtp_sink import smtp_sink
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -30,7 +29,7 @@ def test_reminders_arrive_in_each_recipients_language_and_zone(sqlite_settings: 
     event = show_event(str(event_id), settings=sqlite_settings)
     with smtp_sink() as (sink, port):
         channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}"))
-        dispatcher = Dispatcher(dispatcher_engine(sqlite_settings.db_url), email=channel, mail_from="calendar@ngo.mn")
+        dispatcher = make_dispatcher(sqlite_settings.db_url, channel)
         report = dispatcher.run_pass(lambda: START - timedelta(days=1))
     assert report.sent == 4
     assert len(sink.mails) == 4

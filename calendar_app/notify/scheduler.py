@@ -13,13 +13,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from calendar_app.clock import utc_now
-from calendar_app.config import Settings
-from calendar_app.notify.channels import BrokenChannel, email_channel
-from calendar_app.notify.dispatcher import DispatchConfig, Dispatcher, PassReport, dispatcher_engine
-from calendar_app.notify.planning import NotifySettings
+from calendar_app.db import create_db_engine
+from calendar_app.notify.channels import BrokenChannel, default_channels, email_channel
+from calendar_app.notify.dispatcher import Dispatcher
+from calendar_app.notify.outcomes import DispatchConfig, PassReport
+from calendar_app.notify.store import SQLDeliveryStore
 from calendar_app.schema import ensure_schema
 
 log = logging.getLogger("calendar_app.notify.scheduler")
@@ -31,13 +35,17 @@ class SchedulerOptions:
     config: DispatchConfig = field(default_factory=DispatchConfig)
 
 
-def build_dispatcher(settings: Settings, notify: NotifySettings, config: DispatchConfig) -> Dispatcher:
-    engine = dispatcher_engine(settings.db_url)
+def build_dispatcher(database: Engine | str, *, smtp_url: str | None, outbox: Path, mail_from: str,
+                     config: DispatchConfig | None = None) -> Dispatcher:
+    """A dispatcher on `database` (an engine, or a URL to open one for), e-mail over SMTP when `smtp_url` is
+    given else into `outbox`, and chat through Apprise. The schema is created or upgraded first."""
+    engine = create_db_engine(database) if isinstance(database, str) else database
     ensure_schema(engine)
-    channel = email_channel(notify.smtp_url, notify.outbox)
+    channel = email_channel(smtp_url, outbox)
     if isinstance(channel, BrokenChannel):
         log.error("e-mail channel failing: %s", channel.reason)
-    return Dispatcher(engine, email=channel, mail_from=notify.mail_from, config=config)
+    return Dispatcher(SQLDeliveryStore(engine), channels=default_channels(email=channel), mail_from=mail_from,
+                      config=config)
 
 
 class DispatcherService:
@@ -107,13 +115,13 @@ class DispatcherService:
                 signal.signal(sig, handler)
 
 
-def start_in_background(settings: Settings, notify: NotifySettings | None = None,
+def start_in_background(database: Engine | str, *, smtp_url: str | None, outbox: Path, mail_from: str,
                         options: SchedulerOptions | None = None) -> DispatcherService:
-    """For `serve`: the dispatcher beside the feed server, in background threads. Call `shutdown()` on exit."""
-    from calendar_app.notify.planning import load_notify_settings
-
-    notify = notify or load_notify_settings()
-    options = options or SchedulerOptions(config=DispatchConfig(grace=notify.grace))
-    service = DispatcherService(build_dispatcher(settings, notify, options.config), options)
+    """For `serve`: the dispatcher beside the feed server, in background threads. Call `shutdown()` on exit.
+    The grace for late messages is `options.config.grace`."""
+    options = options or SchedulerOptions()
+    dispatcher = build_dispatcher(database, smtp_url=smtp_url, outbox=outbox, mail_from=mail_from,
+                                  config=options.config)
+    service = DispatcherService(dispatcher, options)
     service.start()
     return service

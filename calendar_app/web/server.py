@@ -360,11 +360,14 @@ def run(*, settings: Settings, host: str, port: int, workers: int = 1, reminders
 
 
 def _start_reminders(settings: Settings) -> Any:
+    from calendar_app.notify.outcomes import DispatchConfig
     from calendar_app.notify.planning import load_notify_settings
-    from calendar_app.notify.scheduler import start_in_background
+    from calendar_app.notify.scheduler import SchedulerOptions, start_in_background
 
     notify = load_notify_settings()
-    service = start_in_background(settings, notify)
+    service = start_in_background(settings.db_url, smtp_url=notify.smtp_url, outbox=notify.outbox,
+                                  mail_from=notify.mail_from,
+                                  options=SchedulerOptions(config=DispatchConfig(grace=notify.grace)))
     channel = "e-mail over SMTP" if notify.smtp_url else f"e-mail into the outbox {notify.outbox}"
     print(f"Reminders: the dispatcher runs beside the server ({channel}).", flush=True)
     return service

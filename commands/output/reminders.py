@@ -45,7 +45,7 @@ def seconds(text: str) -> timedelta:
 def run_scheduler(scheduler: ModuleType, *, settings: Settings, once: bool, poll: str, lease: str, batch: int,
                   max_attempts: int, backoff: str) -> None:
     from calendar_app.clock import utc_now
-    from calendar_app.notify.dispatcher import DispatchConfig, PassReport
+    from calendar_app.notify.outcomes import DispatchConfig, PassReport
     from calendar_app.notify.planning import load_notify_settings
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
@@ -54,7 +54,8 @@ def run_scheduler(scheduler: ModuleType, *, settings: Settings, once: bool, poll
     notify = load_notify_settings()
     config = DispatchConfig(batch=batch, lease=seconds(lease), max_attempts=max_attempts, backoff=seconds(backoff),
                             grace=notify.grace)
-    dispatcher = scheduler.build_dispatcher(settings, notify, config)
+    dispatcher = scheduler.build_dispatcher(settings.db_url, smtp_url=notify.smtp_url, outbox=notify.outbox,
+                                          mail_from=notify.mail_from, config=config)
 
     def show(report: PassReport) -> None:
         print(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, skipped {report.skipped}, "

@@ -11,6 +11,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert, select
+
 from calendar_app.config import Settings
 from calendar_app.db import create_db_engine, session_scope
 from calendar_app.notify.channels import Channel, default_channels
@@ -24,6 +26,7 @@ from events.drafts import NewEventDraft
 from events.models import Event
 from events.notify import contacts
 from events.notify.contacts import ContactDraft
+from events.notify.models import Contact, EventRecipient
 
 LANGS = ("mn", "ky", "ru", "en")
 ZONES = {"mn": "Asia/Ulaanbaatar", "ky": "Asia/Bishkek", "ru": "Europe/Moscow", "en": "Asia/Hovd"}
@@ -95,3 +98,21 @@ def make_dispatcher(db_url: str, email: Channel, *, mail_from: str = "calendar@n
     store = SQLDeliveryStore(create_db_engine(db_url))
     return Dispatcher(store, channels=default_channels(email=email), mail_from=mail_from,
                       config=DispatchConfig(**config))
+
+
+def add_event_with_recipients(settings: Settings, count: int, *, now: datetime, start: datetime,
+                              remind: str) -> int:
+    """One event and `count` contacts told about it, written with bulk inserts (adding 1,000 contacts one by
+    one takes long), then planned as usual: `count` deliveries due at `start - remind`."""
+    with session_scope(open_store(settings)) as session:
+        draft = NewEventDraft(title="16 хоногийн аян", start=start.isoformat(), duration="2h", kind="meeting",
+                              tz="Asia/Ulaanbaatar")
+        event = services.create_event(draft, session=session, default_tz=settings.default_tz, now=now)
+        assert event.id is not None
+        session.execute(insert(Contact), [
+            {"name": f"Person {i}", "email": f"p{i}@example.org", "language": LANGS[i % 4],
+             "timezone": ZONES[LANGS[i % 4]], "created_at": now} for i in range(count)])
+        ids = session.execute(select(Contact.__table__.c.id)).scalars().all()  # type: ignore[attr-defined]
+        session.execute(insert(EventRecipient), [{"event_id": event.id, "contact_id": i} for i in ids])
+        plan_notifications(event, None, [remind], None, session=session, now=now)
+        return event.id

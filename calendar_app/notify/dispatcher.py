@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from calendar_app.notify.channels import Channel, Channels, Finisher, Letter, Outgoing
@@ -43,6 +44,8 @@ log = logging.getLogger("calendar_app.notify.dispatcher")
 Clock = Callable[[], datetime]
 Row = tuple[Delivery, Contact | None]
 Handed = tuple[list[Delivery], Finisher]
+Staged = dict[str, list[tuple[Delivery, Path]]]  # by channel name
+Fresh = dict[str, list[tuple[Delivery, Outgoing]]]
 # Groups sent but not yet recorded at a time: a crash resends at most this many groups.
 UNRECORDED_GROUPS = 4
 
@@ -122,30 +125,37 @@ class Dispatcher:
         loaded = self.store.load(ids)
         queue: deque[Row] = deque(loaded.rows)
         stalled = 0
-        while queue:
-            if len(groups) >= UNRECORDED_GROUPS:
-                groups[-UNRECORDED_GROUPS].result()  # bounds what a crash would resend
-            held = lease.keep()
-            if held is not None:
-                queue = deque(row for row in queue if row[0].id in held)
-            group = [queue.popleft() for _ in range(min(self.config.record_every, len(queue)))]
-            settled, handed, untried = self._send_group(group, loaded, lease)
-            queue.extendleft(reversed(untried))
-            if group:
-                groups.append(recorder.submit(self._finish_group, settled, handed, lease))
-            stalled = stalled + 1 if group and len(untried) == len(group) else 0
-            if stalled >= 2:  # renewing takes longer than the lease stays fresh: leave the rest to lapse
-                log.warning("lease %s cannot be kept fresh; %d deliveries wait for a later pass", lease.token,
-                            len(queue))
-                return
+        renderer = _Renderer(self, loaded)
+        try:
+            while queue:
+                if len(groups) >= UNRECORDED_GROUPS:
+                    groups[-UNRECORDED_GROUPS].result()  # bounds what a crash would resend
+                held = lease.keep()
+                if held is not None:
+                    queue = deque(row for row in queue if row[0].id in held)
+                group = [queue.popleft() for _ in range(min(self.config.record_every, len(queue)))]
+                now = lease.clock()
+                renderer.wait()
+                settled, staged, fresh = self._plan(group, loaded, now, renderer)
+                renderer.ahead(list(islice(queue, self.config.record_every)), now)
+                handed, untried = self._hand_over(staged, fresh, lease, renderer)
+                queue.extendleft(reversed([row for row in group if row[0].id in untried]))
+                if group:
+                    groups.append(recorder.submit(self._finish_group, settled, handed, lease))
+                stalled = stalled + 1 if group and len(untried) == len(group) else 0
+                if stalled >= 2:  # renewing takes longer than the lease stays fresh: leave the rest to lapse
+                    log.warning("lease %s cannot be kept fresh; %d deliveries wait for a later pass", lease.token,
+                                len(queue))
+                    return
+        finally:
+            renderer.close()
 
-    def _send_group(self, group: list[Row], loaded: Loaded,
-                    lease: Lease) -> tuple[list[Outcome], list[Handed], list[Row]]:
-        """Outcomes settled without sending, what was handed to each channel, and the rows not tried."""
-        now = lease.clock()
+    def _plan(self, group: list[Row], loaded: Loaded, now: datetime,
+              renderer: _Renderer) -> tuple[list[Outcome], Staged, Fresh]:
+        """Outcomes settled without sending, staged copies to deliver and messages to send, by channel."""
         settled: list[Outcome] = []
-        staged: dict[str, list[tuple[Delivery, Path]]] = {}
-        fresh: dict[str, list[tuple[Delivery, Outgoing]]] = {}
+        staged: Staged = {}
+        fresh: Fresh = {}
         for delivery, contact in group:
             assert delivery.id is not None
             view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
@@ -155,23 +165,31 @@ class Dispatcher:
                 outcome = Outcome(delivery.id, Verdict.failed, now, f"no channel named {delivery.channel!r}")
             if outcome is not None or contact is None or channel is None:
                 settled.append(outcome or Outcome(delivery.id, Verdict.cancelled, now, "contact removed"))
+                renderer.take(delivery.id)
                 continue
             prepared = self.prepared.take(delivery, contact, view, now)
             if prepared is not None and prepared.staged is not None:
                 staged.setdefault(delivery.channel, []).append((delivery, prepared.staged))
                 continue
-            message = prepared.message if prepared else channel.render(self._letter(delivery, contact, view, task,
-                                                                                    now))
+            message = (prepared.message if prepared else renderer.take(delivery.id)
+                       or channel.render(self.letter(delivery, contact, view, task, now)))
             fresh.setdefault(delivery.channel, []).append((delivery, message))
+        return settled, staged, fresh
+
+    def _hand_over(self, staged: Staged, fresh: Fresh, lease: Lease,
+                   renderer: _Renderer) -> tuple[list[Handed], set[int | None]]:
+        """What was handed to each channel, and the ids not tried (their messages kept for the next group)."""
         handed: list[Handed] = []
-        for name, paths in staged.items():  # renames: microseconds each, under the lease checked above
+        for name, paths in staged.items():  # renames: microseconds each, under the lease checked before
             handed.append(([d for d, _ in paths], self.channels[name].hand_over_staged([p for _, p in paths])))
         untried: set[int | None] = set()
         for name, items in fresh.items():
             result = self.channels[name].hand_over([m for _, m in items], keep_going=lease.fresh)
             handed.append(([d for d, _ in items[:result.tried]], result.finish))
-            untried.update(d.id for d, _ in items[result.tried:])
-        return settled, handed, [row for row in group if row[0].id in untried]
+            for delivery, message in items[result.tried:]:
+                untried.add(delivery.id)
+                renderer.keep(delivery.id, message)
+        return handed, untried
 
     def _finish_group(self, settled: list[Outcome], handed: list[Handed], lease: Lease) -> PassReport:
         outcomes = list(settled)
@@ -183,7 +201,7 @@ class Dispatcher:
         self.store.record(outcomes, lease.token)
         return PassReport.of(outcomes)
 
-    def _letter(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
+    def letter(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
                 now: datetime) -> Letter:
         assert delivery.id is not None
         return Letter(delivery.id, delivery.purpose, view, Person(contact.name, contact.language, contact.timezone),
@@ -207,7 +225,7 @@ class Dispatcher:
                 continue
             view = loaded.events[delivery.event_id]
             task = loaded.tasks.get(delivery.task_id or 0)
-            message = channel.render(self._letter(delivery, contact, view, task, delivery.due_utc))
+            message = channel.render(self.letter(delivery, contact, view, task, delivery.due_utc))
             self.prepared.put(delivery.id, Prepared(fingerprint(delivery, contact, view), delivery.due_utc,
                                                     delivery.channel, message, channel.stage(message)))
             count += 1
@@ -216,3 +234,44 @@ class Dispatcher:
     def discard_prepared(self) -> None:
         """On shutdown: delete the staged copies."""
         self.prepared.discard_all()
+
+
+class _Renderer:
+    """Renders the next group's messages on a thread while the current group goes out: sending mostly waits
+    on the network, rendering is Python, so the two overlap. Messages a group did not try are kept."""
+
+    def __init__(self, dispatcher: Dispatcher, loaded: Loaded) -> None:
+        self.dispatcher, self.loaded = dispatcher, loaded
+        self.done: dict[int, Outgoing] = {}
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="render")
+        self._future: Future[None] | None = None
+
+    def ahead(self, rows: list[Row], now: datetime) -> None:
+        self.wait()
+        self._future = self._pool.submit(self._render, rows, now)
+
+    def wait(self) -> None:
+        if self._future is not None:
+            self._future.result()
+            self._future = None
+
+    def take(self, delivery_id: int | None) -> Outgoing | None:
+        return self.done.pop(delivery_id or 0, None)
+
+    def keep(self, delivery_id: int | None, message: Outgoing) -> None:
+        self.done[delivery_id or 0] = message
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def _render(self, rows: list[Row], now: datetime) -> None:
+        d, loaded = self.dispatcher, self.loaded
+        for delivery, contact in rows:
+            channel = d.channels.get(delivery.channel)
+            if contact is None or channel is None or delivery.id is None:
+                continue
+            if delivery.id in self.done or delivery.id in d.prepared:
+                continue
+            view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
+            if verdict_before_sending(delivery, contact, view, task, now=now, grace=d.config.grace) is None:
+                self.done[delivery.id] = channel.render(d.letter(delivery, contact, view, task, now))

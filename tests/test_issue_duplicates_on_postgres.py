@@ -39,7 +39,7 @@ def _log(settings: Settings) -> dict[tuple[str, int], int]:
     """(status, attempts) -> how many deliveries."""
     with session_scope(services.open_store(settings)) as session:
         rows = session.execute(select(col(Delivery.status), col(Delivery.attempts), func.count())
-                               .group_by(Delivery.status, Delivery.attempts)).all()
+                               .group_by(col(Delivery.status), col(Delivery.attempts))).all()
         return {(status, attempts): n for status, attempts, n in rows}
 
 

@@ -30,10 +30,12 @@ from sqlalchemy import insert
 from calendar_app.app import App
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
-from calendar_app.notify.channels import OutboxChannel, SMTPChannel, parse_smtp_url
-from calendar_app.notify.dispatcher import DispatchConfig, Dispatcher, dispatcher_engine
+from calendar_app.db import create_db_engine, session_scope
+from calendar_app.notify.channels import Channel, OutboxChannel, SMTPChannel, default_channels, parse_smtp_url
+from calendar_app.notify.dispatcher import Dispatcher
+from calendar_app.notify.outcomes import DispatchConfig
 from calendar_app.notify.scheduler import DispatcherService, SchedulerOptions
+from calendar_app.notify.store import SQLDeliveryStore
 from calendar_app.services import edit_event
 from events.drafts import EventChanges, NewEventDraft
 from events.notify.models import Contact, Delivery, EventRecipient
@@ -45,6 +47,11 @@ FIRED: list[float] = []
 
 def _fired() -> None:  # an APScheduler job: module-level so the SQLAlchemy store can pickle a reference
     FIRED.append(time.time())
+
+
+def _dispatcher(app: App, email: Channel, config: DispatchConfig | None = None) -> Dispatcher:
+    store = SQLDeliveryStore(create_db_engine(app.settings.db_url))
+    return Dispatcher(store, channels=default_channels(email=email), mail_from="c@ngo.mn", config=config)
 
 
 def _p(values: list[float], q: float) -> float:
@@ -108,7 +115,7 @@ def bench_outbox(folder: Path, count: int = 1000) -> dict[str, float]:
     due = utc_now().replace(microsecond=0) + timedelta(seconds=15)
     _event_with_recipients(app, count, start=due + timedelta(hours=1), remind="60m")
     outbox = folder / "outbox"
-    dispatcher = Dispatcher(dispatcher_engine(app.settings.db_url), email=OutboxChannel(outbox), mail_from="c@ngo.mn")
+    dispatcher = _dispatcher(app, OutboxChannel(outbox))
     service = DispatcherService(dispatcher, SchedulerOptions(poll=timedelta(seconds=2)))
     service.start()
     deadline = time.time() + 90
@@ -180,10 +187,9 @@ def bench_smtp(folder: Path, count: int = 1000) -> dict[str, float]:
                             text=True)
     assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
     channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}"))
-    dispatcher = Dispatcher(dispatcher_engine(app.settings.db_url), email=channel, mail_from="c@ngo.mn",
-                            config=DispatchConfig(batch=500))
+    dispatcher = _dispatcher(app, channel, DispatchConfig(batch=500))
     dispatcher.prepare(due - timedelta(seconds=30))
-    messages = [body for _, body, _ in dispatcher._prepared.values()]  # the very same bytes for the baseline
+    messages = [message.body for message in dispatcher.prepared.messages()]  # the very same bytes for the baseline
     addresses = [f"p{i}@example.org" for i in range(len(messages))]
     t0 = time.perf_counter()
     report = dispatcher.run_pass(lambda: due)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from calendar_app.notify.channels import Channels
     from events.notify.workflows import KindDefaults
 
 
@@ -66,11 +67,12 @@ class Store:
 
 @dataclass
 class App:
-    """Settings, store and clock of one process; `App.open(settings)` wires them."""
+    """Settings, store, clock and delivery channels of one process; `App.open(settings)` wires them."""
 
     settings: Settings
     store: Store
     clock: Clock = utc_now
+    _channels: Channels | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings, *, clock: Clock = utc_now) -> App:
@@ -92,5 +94,16 @@ class App:
 
         return workflows(self.settings.workflows)
 
+    def channels(self) -> Channels:
+        """The delivery channels by name (e-mail over SMTP or into the outbox, chat through Apprise), built on
+        first use and kept: an SMTP channel holds its connection across a batch."""
+        if self._channels is None:
+            from calendar_app.notify.channels import default_channels, email_channel
+
+            self._channels = default_channels(email=email_channel(self.settings.smtp_url, self.settings.outbox))
+        return self._channels
+
     def close(self) -> None:
+        if self._channels is not None:
+            self._channels.close()
         self.store.close()

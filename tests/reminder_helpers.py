@@ -9,15 +9,23 @@ from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
 
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import create_db_engine, session_scope
+from calendar_app.notify.channels import Channel, default_channels
+from calendar_app.notify.dispatcher import Dispatcher
+from calendar_app.notify.outcomes import DispatchConfig
 from calendar_app.notify.planning import plan_notifications
+from calendar_app.notify.store import SQLDeliveryStore
 from events import services
 from events.drafts import NewEventDraft
 from events.models import Event
 from events.notify import contacts
 from events.notify.contacts import ContactDraft
+from events.notify.models import Contact, EventRecipient
 
 LANGS = ("mn", "ky", "ru", "en")
 ZONES = {"mn": "Asia/Ulaanbaatar", "ky": "Asia/Bishkek", "ru": "Europe/Moscow", "en": "Asia/Hovd"}
@@ -83,3 +91,28 @@ def recipients(raws: list[bytes]) -> set[str]:
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+def make_dispatcher(db_url: str, email: Channel, *, mail_from: str = "calendar@ngo.mn", **config: Any) -> Dispatcher:
+    """A real dispatcher on its own engine for `db_url`, e-mail through `email`, chat through Apprise."""
+    store = SQLDeliveryStore(create_db_engine(db_url))
+    return Dispatcher(store, channels=default_channels(email=email), mail_from=mail_from,
+                      config=DispatchConfig(**config))
+
+
+def add_event_with_recipients(app: App, count: int, *, now: datetime, start: datetime,
+                              remind: str) -> int:
+    """One event and `count` contacts told about it, written with bulk inserts (adding 1,000 contacts one by
+    one takes long), then planned as usual: `count` deliveries due at `start - remind`."""
+    with app.write() as session:
+        draft = NewEventDraft(title="16 хоногийн аян", start=start.isoformat(), duration="2h", kind="meeting",
+                              tz="Asia/Ulaanbaatar")
+        event = services.create_event(draft, session=session, default_tz=app.settings.default_tz, now=now)
+        assert event.id is not None
+        session.execute(insert(Contact), [
+            {"name": f"Person {i}", "email": f"p{i}@example.org", "language": LANGS[i % 4],
+             "timezone": ZONES[LANGS[i % 4]], "created_at": now} for i in range(count)])
+        ids = session.execute(select(Contact.__table__.c.id)).scalars().all()  # type: ignore[attr-defined]
+        session.execute(insert(EventRecipient), [{"event_id": event.id, "contact_id": i} for i in ids])
+        plan_notifications(event, None, [remind], None, app=app, session=session, now=now)
+        return event.id

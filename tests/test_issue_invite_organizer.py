@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ import pytest
 from calendar_app import services as app_services
 from calendar_app.app import App
 from calendar_app.db import session_scope
+from calendar_app.notify.channels import OutboxChannel
 from calendar_app.notify.messages import Person, compose_email
 from events import services
 from events.drafts import NewEventDraft
@@ -31,6 +33,7 @@ from events.notify.organizer import Organizer, organizer_of
 from events.views import EventView
 from exports.render import PRODID, render_calendar
 from tests.conftest import NOW
+from tests.reminder_helpers import add_contacts, add_event, make_dispatcher
 
 ROBOT = "calendar-app@localhost"
 START = "2026-12-03T10:00"  # in the event's zone
@@ -290,3 +293,31 @@ def test_timed_events_carry_their_vtimezone(app: App, reader: Callable[[bytes], 
     feed = render_calendar([view], name="feed", stamp=NOW)
     block = data[data.index(b"BEGIN:VTIMEZONE"):data.rindex(b"END:VTIMEZONE")]
     assert block in feed
+
+
+# ---- through the real dispatcher ------------------------------------------------------------------------
+
+
+def test_the_dispatcher_mails_a_request_from_the_organiser_it_resolves(app: App, tmp_path: Path) -> None:
+    """End to end: the dispatcher resolves the organiser once per event when it loads a batch, so the
+    reminders it sends invite replies to the organiser, not to the robot."""
+    _contact(app, "Оюунчимэг Б.", "oyunchimeg@example.mn")
+    guests = add_contacts(app, 2, now=NOW)
+    start = NOW + timedelta(days=2)
+    add_event(app, now=NOW, start=start, notify=guests, remind=["1d"], defaults=False,
+              organizer="Оюунчимэг Б.")
+    outbox = tmp_path / "outbox"
+    report = make_dispatcher(app.settings.db_url, OutboxChannel(outbox), mail_from=ROBOT).run_pass(
+        lambda: start - timedelta(days=1))
+    assert report.sent == 3  # the two guests and the organiser herself
+    mails = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in (outbox / "new").iterdir()]
+    to_guests = [mail for mail in mails if mail["To"].addresses[0].addr_spec in guests]
+    assert len(to_guests) == 2
+    for mail in to_guests:
+        assert isinstance(mail, EmailMessage)
+        data, mime_method = _attachment(mail)
+        for reader in READERS:
+            read = reader(data)
+            assert (read.method, mime_method) == ("REQUEST", "REQUEST")
+            assert read.organizer == ("oyunchimeg@example.mn", "Оюунчимэг Б.", f"mailto:{ROBOT}")
+            assert read.attendees == [(mail["To"].addresses[0].addr_spec, True)]

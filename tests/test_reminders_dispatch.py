@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -17,13 +17,21 @@ from sqlmodel import select
 from calendar_app import services
 from calendar_app.app import App
 from calendar_app.db import session_scope
-from calendar_app.notify.channels import OutboxChannel, SMTPChannel, email_channel, parse_smtp_url
-from calendar_app.notify.dispatcher import PREPARED_VALID, DispatchConfig, Dispatcher, dispatcher_engine
+from calendar_app.notify.channels import HandOver, OutboxChannel, Outgoing, SMTPChannel, email_channel, parse_smtp_url
+from calendar_app.notify.dispatcher import Dispatcher
+from calendar_app.notify.prepared import PREPARED_VALID
 from calendar_app.notify.services import add_contact
 from events.drafts import EventChanges
 from events.notify.contacts import ContactDraft
 from events.notify.models import Delivery
-from tests.reminder_helpers import add_contacts, add_event, message_id_counts, outbox_mails, outbox_raw
+from tests.reminder_helpers import (
+    add_contacts,
+    add_event,
+    make_dispatcher,
+    message_id_counts,
+    outbox_mails,
+    outbox_raw,
+)
 from tests.smtp_sink import free_port, silent_server
 
 START = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Ulaanbaatar
@@ -36,8 +44,7 @@ def at(moment: datetime):
 
 
 def _dispatcher(app: App, channel: Any, **config: Any) -> Dispatcher:
-    return Dispatcher(dispatcher_engine(app.settings.db_url), email=channel, mail_from="calendar@ngo.mn",
-                      config=DispatchConfig(**config))
+    return make_dispatcher(app.settings.db_url, channel, **config)
 
 
 def _log(app: App) -> dict[str, tuple[str, int, str | None]]:
@@ -93,7 +100,8 @@ def test_a_crash_mid_send_is_retried_after_the_lease(app: App, outbox: Path) -> 
     emails = add_contacts(app, 3, now=NOW)
     add_event(app, now=NOW, start=START, kind="signing", notify=emails)
     dead = _dispatcher(app, OutboxChannel(outbox), lease=timedelta(minutes=2))
-    assert len(dead.claim(DAY_BEFORE, "crashed-worker")) == 3  # claimed, then the process died
+    claimed = dead.store.claim(DAY_BEFORE, "crashed-worker", limit=10, lease=timedelta(minutes=2))
+    assert len(claimed) == 3  # claimed, then the process died
     alive = _dispatcher(app, OutboxChannel(outbox), lease=timedelta(minutes=2))
     assert alive.run_pass(at(DAY_BEFORE + timedelta(minutes=1))).sent == 0  # lease still held
     assert alive.next_due() == DAY_BEFORE + timedelta(minutes=2)
@@ -140,12 +148,13 @@ class _SlowOutbox(OutboxChannel):
         super().__init__(path)
         self.clock, self.step, self.meanwhile, self.calls = clock, step, meanwhile, 0
 
-    def hand_over(self, items: list[tuple[bytes, str, str]]) -> Any:
+    def hand_over(self, messages: Sequence[Outgoing], *, keep_going: Callable[[], bool] = lambda: True) -> HandOver:
+        handed = super().hand_over(messages, keep_going=keep_going)
         self.calls += 1
         self.clock[0] += self.step
         if self.calls in self.meanwhile:
             self.meanwhile[self.calls]()
-        return super().hand_over(items)
+        return handed
 
 
 def test_a_slow_batch_renews_its_lease_so_no_other_dispatcher_sends_twice(sqlite_app: App,
@@ -170,12 +179,13 @@ def test_renewal_keeps_only_what_the_token_still_holds(sqlite_app: App, outbox: 
     emails = add_contacts(sqlite_app, 2, now=NOW)
     add_event(sqlite_app, now=NOW, start=START, kind="signing", notify=emails)
     dispatcher = _dispatcher(sqlite_app, OutboxChannel(outbox), lease=timedelta(minutes=2), batch=1)
-    mine = dispatcher.claim(DAY_BEFORE, "slow-worker")
+    store, lease = dispatcher.store, timedelta(minutes=2)
+    mine = store.claim(DAY_BEFORE, "slow-worker", limit=1, lease=lease)
     later = DAY_BEFORE + timedelta(minutes=3)
-    taken = dispatcher.claim(later, "other-worker")  # the lease ran out: the other worker takes it over
+    taken = store.claim(later, "other-worker", limit=1, lease=lease)  # the lease ran out: taken over
     assert taken == mine
-    assert dispatcher.renew("slow-worker", later) == set()
-    assert dispatcher.renew("other-worker", later) == set(taken)
+    assert store.renew("slow-worker", later, lease) == set()
+    assert store.renew("other-worker", later, lease) == set(taken)
 
 
 class _Webhook(BaseHTTPRequestHandler):

@@ -8,9 +8,8 @@ from icalendar import Calendar
 
 from calendar_app.app import App
 from calendar_app.notify.channels import SMTPChannel, parse_smtp_url
-from calendar_app.notify.dispatcher import Dispatcher, dispatcher_engine
 from calendar_app.services import show_event
-from tests.reminder_helpers import add_contacts, add_event
+from tests.reminder_helpers import add_contacts, add_event, make_dispatcher
 from tests.smtp_sink import smtp_sink
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -30,8 +29,7 @@ def test_reminders_arrive_in_each_recipients_language_and_zone(sqlite_app: App) 
     event = show_event(str(event_id), app=sqlite_app)
     with smtp_sink() as (sink, port):
         channel = SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}"))
-        dispatcher = Dispatcher(dispatcher_engine(sqlite_app.settings.db_url), email=channel,
-                                mail_from="calendar@ngo.mn")
+        dispatcher = make_dispatcher(sqlite_app.settings.db_url, channel)
         report = dispatcher.run_pass(lambda: START - timedelta(days=1))
     assert report.sent == 4
     assert len(sink.mails) == 4

@@ -1,359 +1,276 @@
-"""The dispatcher: claims due deliveries atomically, sends them and records the outcome.
+"""The dispatcher: claims due deliveries through its store, sends them through its channels and records the
+outcomes. Exactly once rests on the store's claim protocol (see `calendar_app.notify.store.base`):
 
-Exactly once rests on the database, not on the scheduler that wakes us:
-- claim: one `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING id` on PostgreSQL; the
-  same statement inside `BEGIN IMMEDIATE` on SQLite, where only one writer at a time can run it. A claim
-  sets a lease and a token; only the holder of the token may record the outcome.
-- crash mid-send: the lease runs out and another pass claims the delivery again. The e-mail keeps its
-  `Message-ID` (derived from the delivery), so a receiver can recognise the rare resend.
-- failures: retried with exponential back-off, then recorded as `failed` with the last error.
-- late: sent if still useful (within the grace, and never a before-start reminder once the event began),
-  else marked `skipped`.
+- One token per pass. Every message goes out only while the token's lease is fresh: before each message
+  the channel asks `Lease.fresh()`; once `renew_after` of the lease has passed the group stops, the lease is
+  renewed and only the deliveries the token still holds are sent. A message therefore starts with at least
+  `(1 - renew_after) * lease` ahead of it, and no other dispatcher can claim it meanwhile.
+- Crash mid-send: the lease runs out and another pass claims the delivery again; at most the groups not yet
+  recorded are resent, each with its `Message-ID` (derived from the delivery) so a receiver can drop it.
+- Failures are retried with exponential back-off, then recorded as `failed`; late ones are sent if still
+  useful, else `skipped` (see `calendar_app.notify.outcomes`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.policy import SMTP as SMTP_POLICY
+from itertools import islice
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from calendar_app.notify.channels import Channel, Channels, Finisher, Letter, Outgoing
+from calendar_app.notify.messages import Person
+from calendar_app.notify.outcomes import (
+    DispatchConfig,
+    Outcome,
+    PassReport,
+    Verdict,
+    after_failure,
+    verdict_before_sending,
+)
+from calendar_app.notify.prepared import PREPARE_AHEAD, PREPARE_MAX, Prepared, PreparedMessages, fingerprint
+from calendar_app.notify.store import DeliveryStore, Loaded
+from events.notify.models import Contact, Delivery
 
-from calendar_app.db import create_db_engine, writer
-from calendar_app.notify.channels import AppriseChannel, ChannelFailure, EmailChannel, Finisher
-from calendar_app.notify.messages import Person, compose_email, render
-from events import queries
-from events.notify.models import Contact, Delivery, DeliveryStatus, Purpose, Task, TaskStatus
-from events.notify.planning import DEFAULT_GRACE, is_stale
-from events.views import EventView
-
-D = Delivery.__table__  # type: ignore[attr-defined]
-PREPARE_AHEAD = timedelta(seconds=90)
-PREPARED_VALID = timedelta(seconds=60)
-PREPARE_MAX = 20_000
+log = logging.getLogger("calendar_app.notify.dispatcher")
+Clock = Callable[[], datetime]
+Row = tuple[Delivery, Contact | None]
+Handed = tuple[list[Delivery], Finisher]
+Staged = dict[str, list[tuple[Delivery, Path]]]  # by channel name
+Fresh = dict[str, list[tuple[Delivery, Outgoing]]]
+# Groups sent but not yet recorded at a time: a crash resends at most this many groups.
 UNRECORDED_GROUPS = 4
 
 
-@dataclass(frozen=True)
-class DispatchConfig:
-    batch: int = 200
-    lease: timedelta = timedelta(minutes=2)
-    max_attempts: int = 5
-    backoff: timedelta = timedelta(seconds=30)
-    backoff_max: timedelta = timedelta(hours=1)
-    grace: timedelta = DEFAULT_GRACE
-    # Outcomes are written in groups this size: fewer commits; a crash resends at most this many.
-    record_every: int = 50
+class Lease:
+    """The lease of one pass's claim token, kept fresh: renewed once `renew_after` of it has passed."""
 
+    def __init__(self, store: DeliveryStore, token: str, config: DispatchConfig, clock: Clock) -> None:
+        self.store, self.token, self.clock = store, token, clock
+        self.length = config.lease
+        self.fresh_for = config.lease * config.renew_after
+        self.renew_due: datetime | None = None
 
-@dataclass
-class PassReport:
-    sent: int = 0
-    failed: int = 0
-    retried: int = 0
-    skipped: int = 0
-    cancelled: int = 0
-    errors: list[str] = field(default_factory=list)
+    def granted(self, now: datetime) -> None:
+        """A claim at `now` leased more deliveries; those claimed earlier run out first."""
+        if self.renew_due is None:
+            self.renew_due = now + self.fresh_for
 
-    def add(self, other: PassReport) -> None:
-        for name in ("sent", "failed", "retried", "skipped", "cancelled"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.errors.extend(other.errors)
+    def fresh(self) -> bool:
+        return self.renew_due is not None and self.clock() < self.renew_due
 
-
-def dispatcher_engine(url: str) -> Engine:
-    """An engine whose transactions on SQLite start with BEGIN IMMEDIATE (take the write lock first)."""
-    return writer(create_db_engine(url))
-
-
-def _fingerprint(delivery: Delivery, contact: Contact, view: EventView) -> tuple[Any, ...]:
-    """Everything a prepared message shows: if any of it changed, the message is rendered again."""
-    return (delivery.address, delivery.purpose, delivery.due_utc, delivery.task_id, contact.name, contact.language,
-            contact.timezone, view.sequence, view.updated_at, view.status)
-
-
-def backoff_delay(attempts: int, config: DispatchConfig) -> timedelta:
-    return min(config.backoff * (2 ** max(attempts - 1, 0)), config.backoff_max)
+    def keep(self) -> set[int] | None:
+        """Renew if due: the ids the token still holds, or None when the lease is still fresh."""
+        if self.fresh():
+            return None
+        now = self.clock()
+        held = self.store.renew(self.token, now, self.length)
+        self.renew_due = now + self.fresh_for
+        return held
 
 
 class Dispatcher:
-    """One dispatcher process; several may run against the same database."""
+    """One dispatcher; several may run against the same database. Its collaborators are handed over: the
+    store, the channel registry (delivery channel name -> `Channel`), the sender address and the config."""
 
-    def __init__(self, engine: Engine, *, email: EmailChannel, mail_from: str, config: DispatchConfig | None = None,
-                 chat: AppriseChannel | None = None, worker: str | None = None) -> None:
-        self.engine = engine
-        self.email = email
-        self.chat = chat or AppriseChannel()
+    def __init__(self, store: DeliveryStore, *, channels: Mapping[str, Channel], mail_from: str,
+                 config: DispatchConfig | None = None, worker: str | None = None) -> None:
+        self.store = store
+        self.channels = channels if isinstance(channels, Channels) else Channels(channels)
         self.mail_from = mail_from
         self.config = config or DispatchConfig()
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self._lock = threading.Lock()
-        # delivery id -> (fingerprint, rendered bytes, staged copy in the channel or None)
-        self._prepared: dict[int, tuple[tuple[Any, ...], bytes, Path | None]] = {}
-
-    # ---- claiming -------------------------------------------------------------------------------------
-
-    def mark_stale(self, now: datetime) -> int:
-        """Pending deliveries too late to be useful become `skipped` (never 'starts in 2 hours' after)."""
-        began = and_(D.c.due_utc <= D.c.event_start_utc, D.c.event_start_utc <= now)
-        stale = or_(began, D.c.due_utc < now - self.config.grace)
-        waiting = or_(and_(D.c.status == DeliveryStatus.pending, D.c.ready_utc <= now),
-                      and_(D.c.status == DeliveryStatus.claimed, D.c.lease_until < now))
-        with self.engine.begin() as conn:
-            result = conn.execute(update(D).where(waiting, stale).values(
-                status=DeliveryStatus.skipped, updated_at=now, lease_until=None,
-                last_error="too late: the event began or the grace ran out while the dispatcher was away"))
-        return result.rowcount or 0
-
-    def claim(self, now: datetime, token: str) -> list[int]:
-        """Atomically take up to `batch` due deliveries (and those whose lease ran out)."""
-        due = or_(and_(D.c.status == DeliveryStatus.pending, D.c.ready_utc <= now),
-                  and_(D.c.status == DeliveryStatus.claimed, D.c.lease_until < now))
-        chosen = (select(D.c.id).where(due).order_by(D.c.ready_utc, D.c.id).limit(self.config.batch)
-                  .with_for_update(skip_locked=True))
-        statement = (update(D).where(D.c.id.in_(chosen.scalar_subquery()))
-                     .values(status=DeliveryStatus.claimed, claimed_by=token, lease_until=now + self.config.lease,
-                             attempts=D.c.attempts + 1, updated_at=now)
-                     .returning(D.c.id))
-        with self.engine.begin() as conn:
-            return sorted(conn.execute(statement).scalars().all())
-
-    def renew(self, token: str, now: datetime) -> set[int]:
-        """Extend the lease on what `token` still holds and return those ids. A delivery missing from them was
-        taken over by another dispatcher after our lease ran out: it sends it, we must not."""
-        statement = (update(D).where(D.c.claimed_by == token, D.c.status == DeliveryStatus.claimed)
-                     .values(lease_until=now + self.config.lease).returning(D.c.id))
-        with self.engine.begin() as conn:
-            return set(conn.execute(statement).scalars().all())
+        self.prepared = PreparedMessages(self.channels)
 
     def next_due(self) -> datetime | None:
-        """The earliest moment a pending delivery becomes due or a lease runs out."""
-        with Session(self.engine) as session:
-            ready = session.execute(select(func.min(D.c.ready_utc)).where(D.c.status == DeliveryStatus.pending))
-            lease = session.execute(select(func.min(D.c.lease_until)).where(D.c.status == DeliveryStatus.claimed))
-            values = [v for v in (ready.scalar(), lease.scalar()) if v is not None]
-        return min(values) if values else None
+        return self.store.next_due()
 
     # ---- one pass -------------------------------------------------------------------------------------
 
-    def run_pass(self, clock: Callable[[], datetime]) -> PassReport:
+    def run_pass(self, clock: Clock) -> PassReport:
         """Send everything due at `clock()`, batch after batch, until nothing due is left."""
         report = PassReport()
         with self._lock:
+            lease = Lease(self.store, f"{self.worker}:{uuid.uuid4().hex[:8]}", self.config, clock)
             recorder = ThreadPoolExecutor(1, thread_name_prefix="record")
             groups: list[Future[PassReport]] = []
             try:
                 now = clock()
-                report.skipped += self.mark_stale(now)
-                while True:
-                    token = f"{self.worker}:{uuid.uuid4().hex[:8]}"
-                    ids = self.claim(now, token)
-                    if not ids:
-                        break
-                    self._send_batch(ids, token, now, clock, recorder, groups)
+                report.skipped += self.store.mark_stale(now, self.config.grace)
+                while ids := self.store.claim(now, lease.token, limit=self.config.batch, lease=self.config.lease):
+                    lease.granted(now)
+                    self._send_batch(ids, lease, recorder, groups)
                     now = clock()
                 for group in groups:
                     report.add(group.result())
             finally:
                 recorder.shutdown(wait=True)
-                self.email.close()
+                self.channels.close()
         return report
 
-    def _load(self, ids: list[int]) -> tuple[list[Any], dict[int, EventView], dict[int, Task]]:
-        with Session(self.engine) as session:
-            rows = session.execute(select(Delivery, Contact).outerjoin(Contact, col(Contact.id) == Delivery.contact_id)
-                                   .where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))).all()
-            events: dict[int, EventView] = {}
-            tasks: dict[int, Task] = {}
-            for delivery, _ in rows:
-                if delivery.event_id not in events:
-                    events[delivery.event_id] = queries.view_event(delivery.event_id, session=session)
-                if delivery.task_id and delivery.task_id not in tasks:
-                    task = session.get(Task, delivery.task_id)
-                    if task is not None:
-                        tasks[delivery.task_id] = task
-        return list(rows), events, tasks
+    def _send_batch(self, ids: list[int], lease: Lease, recorder: ThreadPoolExecutor,
+                    groups: list[Future[PassReport]]) -> None:
+        """Send the claimed deliveries in groups of `record_every`. A group's outcomes are recorded on
+        `recorder` while the next group goes out; at most `UNRECORDED_GROUPS` wait at a time. A group stops
+        where the lease stops being fresh; the rest go out after renewing, if the token still holds them."""
+        loaded = self.store.load(ids)
+        queue: deque[Row] = deque(loaded.rows)
+        stalled = 0
+        renderer = _Renderer(self, loaded)
+        try:
+            while queue:
+                if len(groups) >= UNRECORDED_GROUPS:
+                    groups[-UNRECORDED_GROUPS].result()  # bounds what a crash would resend
+                held = lease.keep()
+                if held is not None:
+                    queue = deque(row for row in queue if row[0].id in held)
+                group = [queue.popleft() for _ in range(min(self.config.record_every, len(queue)))]
+                now = lease.clock()
+                renderer.wait()
+                settled, staged, fresh = self._plan(group, loaded, now, renderer)
+                renderer.ahead(list(islice(queue, self.config.record_every)), now)
+                handed, untried = self._hand_over(staged, fresh, lease, renderer)
+                queue.extendleft(reversed([row for row in group if row[0].id in untried]))
+                if group:
+                    groups.append(recorder.submit(self._finish_group, settled, handed, lease))
+                stalled = stalled + 1 if group and len(untried) == len(group) else 0
+                if stalled >= 2:  # renewing takes longer than the lease stays fresh: leave the rest to lapse
+                    log.warning("lease %s cannot be kept fresh; %d deliveries wait for a later pass", lease.token,
+                                len(queue))
+                    return
+        finally:
+            renderer.close()
+
+    def _plan(self, group: list[Row], loaded: Loaded, now: datetime,
+              renderer: _Renderer) -> tuple[list[Outcome], Staged, Fresh]:
+        """Outcomes settled without sending, staged copies to deliver and messages to send, by channel."""
+        settled: list[Outcome] = []
+        staged: Staged = {}
+        fresh: Fresh = {}
+        for delivery, contact in group:
+            assert delivery.id is not None
+            view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
+            outcome = verdict_before_sending(delivery, contact, view, task, now=now, grace=self.config.grace)
+            channel = self.channels.get(delivery.channel)
+            if outcome is None and channel is None:
+                outcome = Outcome(delivery.id, Verdict.failed, now, f"no channel named {delivery.channel!r}")
+            if outcome is not None or contact is None or channel is None:
+                settled.append(outcome or Outcome(delivery.id, Verdict.cancelled, now, "contact removed"))
+                renderer.take(delivery.id)
+                continue
+            prepared = self.prepared.take(delivery, contact, view, loaded.organizers.get(delivery.event_id), now)
+            if prepared is not None and prepared.staged is not None:
+                staged.setdefault(delivery.channel, []).append((delivery, prepared.staged))
+                continue
+            message = (prepared.message if prepared else renderer.take(delivery.id)
+                       or channel.render(self.letter(delivery, contact, loaded, now)))
+            fresh.setdefault(delivery.channel, []).append((delivery, message))
+        return settled, staged, fresh
+
+    def _hand_over(self, staged: Staged, fresh: Fresh, lease: Lease,
+                   renderer: _Renderer) -> tuple[list[Handed], set[int | None]]:
+        """What was handed to each channel, and the ids not tried (their messages kept for the next group)."""
+        handed: list[Handed] = []
+        for name, paths in staged.items():  # renames: microseconds each, under the lease checked before
+            handed.append(([d for d, _ in paths], self.channels[name].hand_over_staged([p for _, p in paths])))
+        untried: set[int | None] = set()
+        for name, items in fresh.items():
+            result = self.channels[name].hand_over([m for _, m in items], keep_going=lease.fresh)
+            handed.append(([d for d, _ in items[:result.tried]], result.finish))
+            for delivery, message in items[result.tried:]:
+                untried.add(delivery.id)
+                renderer.keep(delivery.id, message)
+        return handed, untried
+
+    def _finish_group(self, settled: list[Outcome], handed: list[Handed], lease: Lease) -> PassReport:
+        outcomes = list(settled)
+        for deliveries, finish in handed:
+            results = finish()
+            done = lease.clock()
+            outcomes += [after_failure(delivery, failure, now=done, config=self.config)
+                         for delivery, failure in zip(deliveries, results, strict=True)]
+        self.store.record(outcomes, lease.token)
+        return PassReport.of(outcomes)
+
+    def letter(self, delivery: Delivery, contact: Contact, loaded: Loaded, now: datetime) -> Letter:
+        assert delivery.id is not None
+        view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
+        return Letter(delivery.id, delivery.purpose, view, Person(contact.name, contact.language, contact.timezone),
+                      delivery.address, self.mail_from, now, task.title if task else None,
+                      task.due_utc if task else None, loaded.organizers.get(delivery.event_id))
+
+    # ---- ahead of time --------------------------------------------------------------------------------
 
     def prepare(self, now: datetime, horizon: timedelta = PREPARE_AHEAD) -> int:
-        """Render the e-mails falling due within `horizon` now, so that at their due moment only the claim and
-        the write remain (rendering with Babel and icalendar costs milliseconds a message). A prepared message
-        is used only if nothing it shows changed and it goes out within `PREPARED_VALID` of its due time."""
-        with Session(self.engine) as session:
-            ids = session.execute(select(D.c.id).where(
-                D.c.status == DeliveryStatus.pending, D.c.channel == "email", D.c.ready_utc > now,
-                D.c.ready_utc <= now + horizon).order_by(D.c.ready_utc).limit(PREPARE_MAX)).scalars().all()
-        self._expire_prepared(now)
-        todo = [i for i in ids if i not in self._prepared]
+        """Render the messages falling due within `horizon` now (and stage them where the channel can)."""
+        ids = self.store.upcoming(now, now + horizon, limit=PREPARE_MAX)
+        self.prepared.expire(now)
+        todo = [i for i in ids if i not in self.prepared]
         if not todo:
             return 0
-        rows, events, tasks = self._load(todo)
-        for delivery, contact in rows:
-            if contact is None or delivery.id is None:
+        loaded = self.store.load(todo)
+        count = 0
+        for delivery, contact in loaded.rows:
+            channel = self.channels.get(delivery.channel)
+            if contact is None or delivery.id is None or channel is None:
                 continue
-            view = events[delivery.event_id]
-            task = tasks.get(delivery.task_id or 0)
-            body = self._email_bytes(delivery, contact, view, task, delivery.due_utc)
-            self._prepared[delivery.id] = (_fingerprint(delivery, contact, view), body, self.email.stage(body))
-        return len(todo)
-
-    def _expire_prepared(self, now: datetime) -> None:
-        """Forget prepared messages no pass of ours used (another dispatcher sent them, or they were moved)."""
-        # A snapshot: a pass on another thread may pop entries meanwhile (single dict operations are atomic).
-        stale = [i for i, (fingerprint, _, _) in list(self._prepared.items())
-                 if now - fingerprint[2] > PREPARED_VALID]  # fingerprint[2]: the due time it was rendered for
-        for delivery_id in stale:
-            entry = self._prepared.pop(delivery_id, None)
-            if entry is not None and entry[2] is not None:
-                self.email.discard(entry[2])
+            shown = fingerprint(delivery, contact, loaded.events[delivery.event_id],
+                                loaded.organizers.get(delivery.event_id))
+            message = channel.render(self.letter(delivery, contact, loaded, delivery.due_utc))
+            self.prepared.put(delivery.id, Prepared(shown, delivery.due_utc,
+                                                    delivery.channel, message, channel.stage(message)))
+            count += 1
+        return count
 
     def discard_prepared(self) -> None:
-        """On shutdown: delete the staged copies (Maildir readers would otherwise only drop them after 36 h)."""
-        for delivery_id in list(self._prepared):
-            entry = self._prepared.pop(delivery_id, None)
-            if entry is not None and entry[2] is not None:
-                self.email.discard(entry[2])
+        """On shutdown: delete the staged copies."""
+        self.prepared.discard_all()
 
-    def _email_bytes(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
-                     now: datetime) -> bytes:
-        assert delivery.id is not None
-        person = Person(contact.name, contact.language, contact.timezone)
-        mail = compose_email(delivery.purpose, view, person, address=delivery.address, delivery_id=delivery.id,
-                             mail_from=self.mail_from, now=now, task=task.title if task else None,
-                             task_due=task.due_utc if task else None)
-        return mail.as_bytes(policy=SMTP_POLICY)
 
-    def _send_batch(self, ids: list[int], token: str, claimed_at: datetime, clock: Callable[[], datetime],
-                    recorder: ThreadPoolExecutor, groups: list[Future[PassReport]]) -> None:
-        """Send the claimed deliveries in groups of `record_every`. Each group's messages are handed over at
-        once; waiting until they are durable and recording the outcomes runs on `recorder` while the next
-        group goes out, so the slow part (fsync, commit) stays off the path of the messages. At most a few groups
-        are unrecorded at a time: a crash resends at most `UNRECORDED_GROUPS * record_every` messages.
+class _Renderer:
+    """Renders the next group's messages on a thread while the current group goes out: sending mostly waits
+    on the network, rendering is Python, so the two overlap. Messages a group did not try are kept."""
 
-        Past half the lease (a slow server), the lease is renewed before the next group, and only the
-        deliveries still held go out."""
-        rows, events, tasks = self._load(ids)
-        size = self.config.record_every
-        renew_at = claimed_at + self.config.lease / 2
-        for first in range(0, len(rows), size):
-            if len(groups) >= UNRECORDED_GROUPS:
-                groups[-UNRECORDED_GROUPS].result()  # bounds what a crash would resend
-            group = rows[first:first + size]
-            if (moment := clock()) >= renew_at:
-                held = self.renew(token, moment)
-                renew_at = moment + self.config.lease / 2
-                group = [row for row in group if row[0].id in held]
-            ready, mails, finish = self._send_group(group, events, tasks, clock)
-            groups.append(recorder.submit(self._finish_group, ready, mails, finish, token, clock))
+    def __init__(self, dispatcher: Dispatcher, loaded: Loaded) -> None:
+        self.dispatcher, self.loaded = dispatcher, loaded
+        self.done: dict[int, Outgoing] = {}
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="render")
+        self._future: Future[None] | None = None
 
-    def _finish_group(self, ready: list[dict[str, Any]], mails: list[Delivery], finish: Finisher, token: str,
-                      clock: Callable[[], datetime]) -> PassReport:
-        results = finish()
-        done = clock()
-        outcomes = ready + [self._outcome(delivery, done, DeliveryStatus.sent, None, failure)
-                            for delivery, failure in zip(mails, results, strict=True)]
-        report = PassReport()
-        for outcome in outcomes:
-            kind = outcome.pop("_report")
-            setattr(report, kind, getattr(report, kind) + 1)
-            if outcome.get("last_error") and kind != "cancelled":
-                report.errors.append(f"delivery {outcome['id']}: {outcome['last_error']}")
-        self._record(outcomes, token)
-        return report
+    def ahead(self, rows: list[Row], now: datetime) -> None:
+        self.wait()
+        self._future = self._pool.submit(self._render, rows, now)
 
-    def _send_group(self, rows: list[Any], events: dict[int, EventView], tasks: dict[int, Task],
-                    clock: Callable[[], datetime]) -> tuple[list[dict[str, Any]], list[Delivery], Finisher]:
-        outcomes: list[dict[str, Any]] = []
-        mails: list[tuple[Delivery, tuple[bytes, str, str]]] = []
-        staged: list[tuple[Delivery, Path]] = []
-        now = clock()
+    def wait(self) -> None:
+        if self._future is not None:
+            self._future.result()
+            self._future = None
+
+    def take(self, delivery_id: int | None) -> Outgoing | None:
+        return self.done.pop(delivery_id or 0, None)
+
+    def keep(self, delivery_id: int | None, message: Outgoing) -> None:
+        self.done[delivery_id or 0] = message
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def _render(self, rows: list[Row], now: datetime) -> None:
+        d, loaded = self.dispatcher, self.loaded
         for delivery, contact in rows:
-            view, task = events[delivery.event_id], tasks.get(delivery.task_id or 0)
-            why_not = self._why_not(delivery, contact, view, task, now)
-            if why_not:
-                status, reason = why_not
-                outcomes.append(self._outcome(delivery, now, status, reason))
-            elif delivery.channel == "chat":
-                outcomes.append(self._chat(delivery, contact, view, task, now))
-            else:
-                prepared = self._prepared.pop(delivery.id or 0, None)
-                usable = (prepared is not None and prepared[0] == _fingerprint(delivery, contact, view)
-                          and abs(now - delivery.due_utc) <= PREPARED_VALID)
-                if prepared is not None and usable and prepared[2] is not None:
-                    staged.append((delivery, prepared[2]))
-                    continue
-                if prepared is not None and prepared[2] is not None:
-                    self.email.discard(prepared[2])
-                mail = prepared[1] if prepared is not None and usable else self._email_bytes(
-                    delivery, contact, view, task, now)
-                mails.append((delivery, (mail, delivery.address, self.mail_from)))
-        finish_staged = self.email.hand_over_staged([path for _, path in staged]) if staged else (lambda: [])
-        finish_mails = self.email.hand_over([item for _, item in mails]) if mails else (lambda: [])
-        order = [delivery for delivery, _ in staged] + [delivery for delivery, _ in mails]
-        return outcomes, order, lambda: finish_staged() + finish_mails()
-
-    def _chat(self, delivery: Delivery, contact: Contact, view: EventView, task: Task | None,
-              now: datetime) -> dict[str, Any]:
-        person = Person(contact.name, contact.language, contact.timezone)
-        message = render(delivery.purpose, view, person, now=now, task=task.title if task else None,
-                         task_due=task.due_utc if task else None)
-        try:
-            self.chat.send_text(delivery.address, message.subject, message.text)
-        except ChannelFailure as failure:
-            return self._outcome(delivery, now, DeliveryStatus.sent, None, failure)
-        return self._outcome(delivery, now, DeliveryStatus.sent, None)
-
-    def _outcome(self, delivery: Delivery, now: datetime, status: DeliveryStatus, reason: str | None,
-                 failure: ChannelFailure | None = None) -> dict[str, Any]:
-        base: dict[str, Any] = {"id": delivery.id, "updated_at": now, "lease_until": None}
-        if failure is not None:
-            if failure.permanent or delivery.attempts >= self.config.max_attempts:
-                return {**base, "status": DeliveryStatus.failed, "last_error": str(failure), "_report": "failed"}
-            return {**base, "status": DeliveryStatus.pending, "last_error": str(failure), "_report": "retried",
-                    "ready_utc": now + backoff_delay(delivery.attempts, self.config)}
-        if status == DeliveryStatus.sent:
-            return {**base, "status": status, "sent_at": now, "last_error": None, "_report": "sent"}
-        return {**base, "status": status, "last_error": reason, "_report": status.value}
-
-    def _why_not(self, delivery: Delivery, contact: Contact | None, view: EventView, task: Task | None,
-                 now: datetime) -> tuple[DeliveryStatus, str] | None:
-        """Checked again at send time: the event may have changed since the delivery was claimed."""
-        if contact is None:
-            return DeliveryStatus.cancelled, "contact removed"
-        if delivery.purpose != Purpose.cancellation and view.status == "cancelled":
-            return DeliveryStatus.cancelled, "event cancelled"
-        if delivery.purpose == Purpose.reminder and view.start != delivery.event_start_utc:
-            return DeliveryStatus.cancelled, "event moved: a delivery for the new time replaces this one"
-        if delivery.purpose == Purpose.task and (task is None or task.status != TaskStatus.open):
-            return DeliveryStatus.cancelled, "task done or removed"
-        if is_stale(due=delivery.due_utc, event_start=view.start, before_start=delivery.due_utc <= view.start,
-                    now=now, grace=self.config.grace):
-            return DeliveryStatus.skipped, "too late: the event began or the grace ran out"
-        return None
-
-    def _record(self, outcomes: list[dict[str, Any]], token: str) -> None:
-        """Write outcomes; only the holder of the claim token may (a lost lease means another took over).
-
-        Outcomes of the same shape go in one executemany: one statement per shape, not one per delivery."""
-        if not outcomes:
-            return
-        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for outcome in outcomes:
-            columns = tuple(sorted(k for k in outcome if k != "id"))
-            params = {f"v_{k}": outcome[k] for k in columns}
-            shapes.setdefault(columns, []).append({**params, "b_id": outcome["id"], "b_token": token})
-        with self.engine.begin() as conn:
-            for columns, rows in shapes.items():
-                statement = (update(D).where(D.c.id == bindparam("b_id"), D.c.claimed_by == bindparam("b_token"),
-                                             D.c.status == DeliveryStatus.claimed)
-                             .values({c: bindparam(f"v_{c}") for c in columns}))
-                conn.execute(statement, rows)
+            channel = d.channels.get(delivery.channel)
+            if contact is None or channel is None or delivery.id is None:
+                continue
+            if delivery.id in self.done or delivery.id in d.prepared:
+                continue
+            view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
+            if verdict_before_sending(delivery, contact, view, task, now=now, grace=d.config.grace) is None:
+                self.done[delivery.id] = channel.render(d.letter(delivery, contact, loaded, now))

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
 
+from calendar_app.app import App
 from calendar_app.clock import utc_now
-from calendar_app.config import Settings
-from calendar_app.notify.channels import BrokenChannel, email_channel
-from calendar_app.notify.dispatcher import DispatchConfig, Dispatcher, PassReport, dispatcher_engine
-from calendar_app.schema import ensure_schema
+from calendar_app.notify.channels import BrokenChannel
+from calendar_app.notify.dispatcher import Dispatcher
+from calendar_app.notify.outcomes import DispatchConfig, PassReport
+from calendar_app.notify.store import SQLDeliveryStore
 
 log = logging.getLogger("calendar_app.notify.scheduler")
 
@@ -30,13 +31,16 @@ class SchedulerOptions:
     config: DispatchConfig = field(default_factory=DispatchConfig)
 
 
-def build_dispatcher(settings: Settings, config: DispatchConfig) -> Dispatcher:
-    engine = dispatcher_engine(settings.db_url)
-    ensure_schema(engine)
-    channel = email_channel(settings.smtp_url, settings.outbox)
-    if isinstance(channel, BrokenChannel):
-        log.error("e-mail channel failing: %s", channel.reason)
-    return Dispatcher(engine, email=channel, mail_from=settings.mail_from, config=config)
+def build_dispatcher(app: App, config: DispatchConfig | None = None) -> Dispatcher:
+    """A dispatcher on the application's store and channels (e-mail over SMTP or into the outbox, chat
+    through Apprise); `config` defaults to the application's grace for late messages."""
+    channels = app.channels()
+    email = channels["email"]
+    if isinstance(email, BrokenChannel):
+        log.error("e-mail channel failing: %s", email.reason)
+    config = config or DispatchConfig(grace=app.settings.reminder_grace)
+    return Dispatcher(SQLDeliveryStore(app.store.engine), channels=channels, mail_from=app.settings.mail_from,
+                      config=config)
 
 
 class DispatcherService:
@@ -106,9 +110,9 @@ class DispatcherService:
                 signal.signal(sig, handler)
 
 
-def start_in_background(settings: Settings, options: SchedulerOptions | None = None) -> DispatcherService:
+def start_in_background(app: App, options: SchedulerOptions | None = None) -> DispatcherService:
     """For `serve`: the dispatcher beside the feed server, in background threads. Call `shutdown()` on exit."""
-    options = options or SchedulerOptions(config=DispatchConfig(grace=settings.reminder_grace))
-    service = DispatcherService(build_dispatcher(settings, options.config), options)
+    options = options or SchedulerOptions(config=DispatchConfig(grace=app.settings.reminder_grace))
+    service = DispatcherService(build_dispatcher(app, options.config), options)
     service.start()
     return service

@@ -107,10 +107,17 @@ def _run_workers(factory: Callable[[], Any], sock: socket.socket, workers: int) 
     processes: list[BaseProcess] = []
     with _stop_requests() as received:
         try:
-            for number in range(workers):
-                process = context.Process(target=_worker, args=(factory, sock), name=f"web-{number + 1}")
-                process.start()
-                processes.append(process)
+            # Workers start with Ctrl-C ignored (inherited across exec): one still importing when the terminal
+            # sends SIGINT to the process group would otherwise die with a KeyboardInterrupt traceback. Each
+            # takes the stop signals once it runs `_worker`; this process stops them with SIGTERM.
+            interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                for number in range(workers):
+                    process = context.Process(target=_worker, args=(factory, sock), name=f"web-{number + 1}")
+                    process.start()
+                    processes.append(process)
+            finally:
+                signal.signal(signal.SIGINT, interrupt)
             while not received:
                 wait([p.sentinel for p in processes], timeout=POLL_SECONDS)
                 ended = next((p for p in processes if not p.is_alive()), None)

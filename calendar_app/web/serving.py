@@ -47,7 +47,7 @@ def serve(app: App, *, host: str, port: int, workers: int = 1, reminders: bool =
     def start_reminders() -> Any:
         from calendar_app.notify.scheduler import start_in_background
 
-        return start_in_background(app.settings)
+        return start_in_background(app)
 
     run_server(WebSpec(app.settings), host=host, port=port, workers=max(1, workers),
                on_ready=lambda: on_ready(info), start_background=start_reminders if reminders else None)

@@ -45,7 +45,7 @@ def seconds(text: str) -> timedelta:
 def run_scheduler(scheduler: ModuleType, *, app: App, once: bool, poll: str, lease: str, batch: int,
                   max_attempts: int, backoff: str) -> None:
     from calendar_app.clock import utc_now
-    from calendar_app.notify.dispatcher import DispatchConfig, PassReport
+    from calendar_app.notify.outcomes import DispatchConfig, PassReport
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
     # APScheduler logs every wake-up at INFO and a wake-up skipped while a pass runs as a warning: both normal.
@@ -53,7 +53,7 @@ def run_scheduler(scheduler: ModuleType, *, app: App, once: bool, poll: str, lea
     notify = app.settings
     config = DispatchConfig(batch=batch, lease=seconds(lease), max_attempts=max_attempts, backoff=seconds(backoff),
                             grace=notify.reminder_grace)
-    dispatcher = scheduler.build_dispatcher(app.settings, config)
+    dispatcher = scheduler.build_dispatcher(app, config)
 
     def show(report: PassReport) -> None:
         print(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, skipped {report.skipped}, "

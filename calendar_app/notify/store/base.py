@@ -1,0 +1,66 @@
+"""The delivery store contract: every database operation the dispatcher needs, and nothing else.
+
+The claim protocol:
+- `claim` takes due deliveries (pending and ready, or claimed with a lapsed lease) atomically, setting a
+  token and a lease; two stores sharing a database never return the same delivery to two claims whose
+  leases overlap.
+- `renew` extends the lease of what the token still holds and returns those ids; a delivery missing from
+  them was taken over after its lease lapsed: its new holder sends it, the old one must not.
+- `record` writes outcomes, only where the token still holds the claim.
+Every operation that locks rows locks them in id order (or skips locked rows), so two dispatchers, or a
+dispatcher's own threads, can never deadlock each other.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from calendar_app.notify.outcomes import Outcome
+from events.notify.models import Contact, Delivery, Task
+from events.notify.organizer import Organizer
+from events.views import EventView
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Deliveries in id order with their contact (None once removed), and the events and tasks they name."""
+
+    rows: list[tuple[Delivery, Contact | None]]
+    events: dict[int, EventView]
+    tasks: dict[int, Task]
+    organizers: dict[int, Organizer | None] = field(default_factory=dict)  # by event id: who invites
+
+
+class DeliveryStore(ABC):
+    """Where deliveries live. Reads take no write lock; writes are short transactions."""
+
+    @abstractmethod
+    def mark_stale(self, now: datetime, grace: timedelta) -> int:
+        """Waiting deliveries too late to be useful become `skipped`; how many."""
+
+    @abstractmethod
+    def claim(self, now: datetime, token: str, *, limit: int, lease: timedelta) -> list[int]:
+        """Take up to `limit` due deliveries, earliest first, for `token` until `now + lease`; their ids."""
+
+    @abstractmethod
+    def renew(self, token: str, now: datetime, lease: timedelta) -> set[int]:
+        """Extend to `now + lease` the lease of every delivery `token` still holds; their ids."""
+
+    @abstractmethod
+    def record(self, outcomes: Sequence[Outcome], token: str) -> int:
+        """Write the outcomes of deliveries `token` still holds, releasing them; how many were written."""
+
+    @abstractmethod
+    def next_due(self) -> datetime | None:
+        """The earliest moment a pending delivery becomes ready or a lease runs out."""
+
+    @abstractmethod
+    def upcoming(self, after: datetime, until: datetime, *, limit: int) -> list[int]:
+        """Pending deliveries becoming ready in (`after`, `until`], earliest first (to render ahead)."""
+
+    @abstractmethod
+    def load(self, ids: Sequence[int]) -> Loaded:
+        """The deliveries `ids` with what their messages show."""

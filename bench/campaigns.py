@@ -15,7 +15,7 @@ from calendar_app import services
 from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
+from calendar_app.db import write_session
 from events.bulk import insert_events
 from events.drafts import NewEventDraft
 from events.regions import regions_of
@@ -45,7 +45,7 @@ def _load(app: App) -> None:
         for n in range(EVENTS)
     ]
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         insert_events(drafts, session=session, default_tz=app.settings.default_tz, now=NOW)
         edition = session.execute(text("SELECT id FROM campaign_edition")).scalar_one()
         session.execute(text("UPDATE event SET campaign_edition_id = :e, yearly = :y"), {"e": edition, "y": True})

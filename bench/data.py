@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from calendar_app.app import App
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from events.bulk import insert_events
 from events.drafts import NewEventDraft
 
@@ -44,7 +44,7 @@ def make_store(path: str, count: int) -> App:
     app = App.open(Settings(db_url=f"sqlite:///{path}", default_tz="Asia/Ulaanbaatar"))
     engine = app.store.engine
     for offset in range(0, count, 10_000):
-        with session_scope(engine) as session:
+        with read_session(engine) as session:
             insert_events(drafts(offset, min(count, offset + 10_000)), session=session,
                           default_tz=app.settings.default_tz, now=NOW)
     engine.dispose()

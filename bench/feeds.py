@@ -30,7 +30,7 @@ from bench.data import NOW, make_store
 from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import write_session
 from calendar_app.notify.planning import workflows
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.web.cache import build_feed
@@ -66,7 +66,7 @@ def icalendar_directly(app: App) -> tuple[float, int]:
 
     engine = app.store.engine
     started = time.perf_counter()
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         views = queries.list_events(queries.EventQuery(visibilities=["public"]), session=session)
     calendar = Calendar.new(name="bench", prodid="-//bench//EN", method="PUBLISH")
     for tzid in sorted(zones_of(views)):
@@ -79,7 +79,7 @@ def icalendar_directly(app: App) -> tuple[float, int]:
 
 def cold_render(app: App) -> tuple[float, bytes]:
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         session.execute(text("DELETE FROM rendered_event"))
         feed = feeds.find_feed("bench", session=session)
     started = time.perf_counter()

@@ -30,7 +30,7 @@ from sqlalchemy import insert
 from calendar_app.app import App
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
-from calendar_app.db import create_db_engine, session_scope
+from calendar_app.db import create_db_engine, write_session
 from calendar_app.notify.channels import Channel, OutboxChannel, SMTPChannel, default_channels, parse_smtp_url
 from calendar_app.notify.dispatcher import Dispatcher
 from calendar_app.notify.outcomes import DispatchConfig
@@ -69,7 +69,7 @@ def _event_with_recipients(app: App, count: int, *, start: datetime, remind: str
     from calendar_app.notify.planning import plan_notifications
 
     now = utc_now()
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         draft = NewEventDraft(title="16 хоногийн аян", start=start.isoformat(), duration="2h", kind=kind,
                               tz="Asia/Ulaanbaatar")
         event = create_event(draft, session=session, default_tz=app.settings.default_tz, now=now)
@@ -206,7 +206,7 @@ def bench_smtp(folder: Path, count: int = 1000) -> dict[str, float]:
 
 def _bulk_pending(app: App, events: int, per_event: int) -> None:
     now = utc_now()
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         session.execute(insert(Contact), [
             {"name": f"P{i}", "email": f"p{i}@example.org", "language": "mn", "timezone": "Asia/Ulaanbaatar",
              "created_at": now} for i in range(per_event)])

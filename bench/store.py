@@ -54,13 +54,13 @@ def drafts(count: int):
 
 def build(path: Path) -> float:
     from calendar_app.app import Store
-    from calendar_app.db import session_scope
+    from calendar_app.db import read_session
     from events.bulk import insert_events
 
     engine = Store.open(f"sqlite:///{path}").engine
     items = list(drafts(EVENTS))
     started = time.perf_counter()
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         insert_events(items, session=session, default_tz="UTC", now=datetime.now(UTC))
     elapsed = time.perf_counter() - started
     engine.dispose()

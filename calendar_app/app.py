@@ -7,8 +7,7 @@ it, keyword-only; none re-reads settings or opens its own engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -32,11 +31,10 @@ class Store:
     then writes after another process committed. Reads never take the write lock."""
 
     def __init__(self, url: str) -> None:
-        from calendar_app.db import create_db_engine, writer
+        from calendar_app.db import create_db_engine
 
         self.url = url
         self.engine: Engine = create_db_engine(url)
-        self.writer: Engine = writer(self.engine)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -47,19 +45,15 @@ class Store:
         ensure_schema(store.engine)
         return store
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        from calendar_app.db import session_scope
+    def read(self) -> AbstractContextManager[Session]:
+        from calendar_app.db import read_session
 
-        with session_scope(self.engine) as session:
-            yield session
+        return read_session(self.engine)
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        from calendar_app.db import session_scope
+    def write(self) -> AbstractContextManager[Session]:
+        from calendar_app.db import write_session
 
-        with session_scope(self.writer) as session:
-            yield session
+        return write_session(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

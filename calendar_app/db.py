@@ -93,9 +93,24 @@ def writer(engine: Engine) -> Engine:
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error."""
-    session = Session(writer(engine) if write else engine, expire_on_commit=False)
+def read_session(engine: Engine) -> Iterator[Session]:
+    """One transaction that reads: it never takes SQLite's write lock."""
+    with _transaction(engine) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One transaction that writes: on SQLite it takes the write lock when it begins (BEGIN IMMEDIATE),
+    waiting up to the busy timeout for another writer instead of failing with "database is locked"."""
+    with _transaction(writer(engine)) as session:
+        yield session
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Session]:
+    """Committed when the block ends, rolled back on any error (a driver error becomes a StorageError)."""
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
         session.commit()

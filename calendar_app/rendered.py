@@ -16,7 +16,7 @@ import threading
 
 from sqlalchemy.engine import Engine
 
-from calendar_app.db import session_scope
+from calendar_app.db import write_session
 from events.errors import StorageError
 from exports.cache import ChunkRows, store_chunks
 
@@ -46,7 +46,7 @@ class ChunkKeeper:
         if not rows:
             return
         try:
-            with session_scope(self.engine, write=True) as session:
+            with write_session(self.engine) as session:
                 store_chunks(rows, session=session)
         except StorageError as error:
             if not is_read_only(error.__cause__):

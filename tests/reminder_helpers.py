@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from calendar_app.app import App
-from calendar_app.db import create_db_engine, session_scope
+from calendar_app.db import create_db_engine, read_session, write_session
 from calendar_app.notify.channels import Channel, default_channels
 from calendar_app.notify.dispatcher import Dispatcher
 from calendar_app.notify.outcomes import DispatchConfig
@@ -33,7 +33,7 @@ ZONES = {"mn": "Asia/Ulaanbaatar", "ky": "Asia/Bishkek", "ru": "Europe/Moscow", 
 
 def add_contacts(app: App, count: int, *, now: datetime, prefix: str = "p") -> list[str]:
     emails = []
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         for i in range(count):
             lang = LANGS[i % 4]
             email = f"{prefix}{i}@example.org"
@@ -57,7 +57,7 @@ def add_event(app: App, *, now: datetime, start: datetime, kind: str = "meeting"
 
 
 def get_event(app: App, event_id: int) -> Event:
-    with session_scope(app.store.engine) as session:
+    with read_session(app.store.engine) as session:
         event = session.get(Event, event_id)
         assert event is not None
         return event

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.web.cache import build_feed
 from exports import feeds
@@ -27,7 +27,7 @@ from tests.conftest import NOW
 def feed_bytes(app: App, name: str, *, now: datetime = NOW) -> bytes:
     """The named feed as the server would serve it at `now`, checked line by line."""
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         feed = feeds.find_feed(name, session=session)
     data = build_feed(feed, engine=engine, now=now, kind_defaults=app.kind_defaults, store=ChunkKeeper(engine)).body
     assert check_calendar(data) == []

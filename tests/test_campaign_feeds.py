@@ -21,7 +21,7 @@ from calendar_app import services
 from calendar_app.app import App
 from calendar_app.campaigns import services as campaign_services
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
+from calendar_app.db import write_session
 from events.campaigns.hooks import edition_entry
 from events.campaigns.links import CampaignLink
 from events.campaigns.programme import EditionInfo
@@ -99,7 +99,7 @@ def _export(app: App, **request: Any) -> bytes:
 
 def _feed(app: App, name: str) -> bytes:
     """A feed's bytes as the server builds them."""
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         feed = feeds.find_feed(name, session=session)
         chosen = plan(feeds.feed_selection(feed), session=session, now=NOW)
         return b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
@@ -203,7 +203,7 @@ def test_confidential_campaign_event_only_in_a_private_feed_naming_confidential(
 
 def test_fingerprint_notices_campaigns_and_editions(app: App) -> None:
     def state() -> tuple[object, ...]:
-        with session_scope(app.store.engine) as session:
+        with write_session(app.store.engine) as session:
             return store_state(session=session)
 
     before = state()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import write_session
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import EventNotFound, InvalidParticipants, InvalidTimeRange, UnknownRegion
 from events.models import Event
@@ -29,7 +29,7 @@ def consultation(**overrides) -> NewEventDraft:
 
 def count_events(app: App) -> int:
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         return session.execute(select(func.count()).select_from(Event)).scalar_one()
 
 

@@ -14,7 +14,7 @@ from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
+from calendar_app.db import read_session, write_session
 from calendar_app.notify import services as notify_services
 from events.drafts import EventChanges, NewEventDraft
 from exports import feeds
@@ -47,7 +47,7 @@ def _feed_bytes(app: App, name: str, *, stamp: datetime | None = None, now: date
     if stamp is None:
         return feed_bytes(app, name, now=now)
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         feed = feeds.find_feed(name, session=session)
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         return b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
@@ -214,7 +214,7 @@ def test_busy_feeds_never_carry_tasks(sqlite_app: App) -> None:
     assert feed_service.list_feeds(app=sqlite_app) == []
     # Even if one were stored with both (by hand, or by a later change), the renderer leaves tasks out.
     feed_service.add_feed(FeedSpec("busy", private=True, detail="busy"), app=sqlite_app, now=NOW)
-    with session_scope(sqlite_app.store.engine, write=True) as session:
+    with write_session(sqlite_app.store.engine) as session:
         feeds.find_feed("busy", session=session).tasks = True
     data = _feed_bytes(sqlite_app, "busy")
     assert b"BEGIN:VEVENT" in data and b"VTODO" not in data
@@ -245,7 +245,7 @@ def test_cli_tasks_option(sqlite_url: str) -> None:
 
 def test_fingerprint_follows_tasks(sqlite_app: App) -> None:
     def state() -> tuple[object, ...]:
-        with session_scope(sqlite_app.store.engine) as session:
+        with write_session(sqlite_app.store.engine) as session:
             return store_state(session=session)
 
     event = _consultation(sqlite_app, kind="meeting")
@@ -299,6 +299,6 @@ def test_migration_0006_gives_existing_feeds_and_tasks_defaults(store_url: str) 
     assert [t["title"] for t in _tasks_of(app)] == ["Send the invitations"]
     from exports.todo import feed_tasks
 
-    with session_scope(app.store.engine) as session:
+    with read_session(app.store.engine) as session:
         (item,) = feed_tasks([1], session=session)
     assert item.sequence == 0 and item.updated_at == datetime(2026, 11, 20, tzinfo=UTC)  # created_at stands in

@@ -13,7 +13,7 @@ from calendar_app import admin, services
 from calendar_app import feeds as feed_service
 from calendar_app.app import App
 from calendar_app.config import Settings
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from cli import app
 from events.models import Event
 from exports.errors import BadCalendarFile
@@ -36,7 +36,7 @@ def _file(tmp_path: Path, *events: str, name: str = "in.ics") -> str:
 
 
 def _count(app: App) -> int:
-    with session_scope(app.store.engine) as session:
+    with read_session(app.store.engine) as session:
         return int(session.execute(select(func.count()).select_from(Event)).scalar_one())
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import read_session, write_session
 from events.drafts import EventChanges, NewEventDraft
 from exports import feeds
 from exports.checks import check_calendar
@@ -78,7 +78,7 @@ def test_private_token_is_random_hashed_and_rotates(app: App) -> None:
     token = first.url.rsplit("/", 1)[1].removesuffix(".ics")
     assert len(token) >= 43  # 32 random bytes, url-safe base64: 256 bits
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         stored = session.exec(select(Feed)).one()[0]  # type: ignore[call-overload]
         assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
         assert token not in repr(stored)
@@ -86,7 +86,7 @@ def test_private_token_is_random_hashed_and_rotates(app: App) -> None:
     assert feed_service.feed_info("staff", app=app).url is None  # the secret is not kept
     second = feed_service.rotate_feed("staff", app=app, now=NOW)
     assert second.url is not None and second.url != first.url
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         assert feeds.feed_by_token(token, session=session) is None
         assert feeds.feed_by_token(second.url.rsplit("/", 1)[1].removesuffix(".ics"), session=session) is not None
 
@@ -139,7 +139,7 @@ def test_chunks_are_cached_and_follow_changes(app: App) -> None:
     feed_service.add_feed(FeedSpec("pub"), app=app, now=NOW)
     first = feed_bytes(app, "pub")
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert len(session.execute(select(RenderedEvent.__table__)).all()) == 1  # type: ignore[attr-defined]
     assert feed_bytes(app, "pub") == first  # same data, same bytes
     services.edit_event(str(event_id), EventChanges(title="Шинэ нэр"), app=app, now=NOW + timedelta(hours=1))

@@ -101,7 +101,7 @@ def test_read_only_database_refuses_the_write_cleanly(tmp_path: Path) -> None:
 
 def test_full_disk_during_a_write_leaves_nothing_half_written(tmp_path: Path) -> None:
     from calendar_app.app import Store
-    from calendar_app.db import create_db_engine, session_scope
+    from calendar_app.db import create_db_engine, write_session
     from events.drafts import NewEventDraft
     from events.errors import StorageError
     from events.services import create_event
@@ -120,7 +120,7 @@ def test_full_disk_during_a_write_leaves_nothing_half_written(tmp_path: Path) ->
 
     big = NewEventDraft(title="Сургалт", start="2020-05-06 10:00", description="х" * 200_000,
                         partners=["Нэг", "Хоёр"], programme="Шинэ хөтөлбөр")
-    with pytest.raises(StorageError, match="disk is full"), session_scope(engine) as session:
+    with pytest.raises(StorageError, match="disk is full"), write_session(engine) as session:
         create_event(big, session=session, default_tz="UTC", now=NOW)
     engine.dispose()
     assert row_counts(url) == before

@@ -22,7 +22,7 @@ from sqlmodel import col
 
 from calendar_app.app import App
 from calendar_app.clock import utc_now
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from calendar_app.notify.channels import Outgoing, SMTPChannel, parse_smtp_url
 from calendar_app.notify.dispatcher import Dispatcher
 from calendar_app.notify.outcomes import PassReport
@@ -36,7 +36,7 @@ LEASE = timedelta(seconds=10)
 
 def _log(app: App) -> dict[tuple[str, int], int]:
     """(status, attempts) -> how many deliveries."""
-    with session_scope(app.store.engine) as session:
+    with read_session(app.store.engine) as session:
         rows = session.execute(select(col(Delivery.status), col(Delivery.attempts), func.count())
                                .group_by(col(Delivery.status), col(Delivery.attempts))).all()
         return {(status, attempts): n for status, attempts, n in rows}

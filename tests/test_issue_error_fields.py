@@ -19,6 +19,7 @@ import exports
 from cli import COMMANDS as CLI_COMMANDS
 from cli import build_command
 from commands.errors import COMMANDS, OPTIONS, cli_message
+from events.bounds import ControlCharacter, OutOfRange, TooLong
 from events.campaigns.errors import (
     CampaignExists,
     CampaignNotFound,
@@ -81,6 +82,8 @@ CLI_TEXT = re.compile(r"--[A-Za-z]|calendar-app ")
 
 # One of each error with a constructor of its own in events/ and exports/: building it checks its template.
 SAMPLES: list[CalendarAppError] = [
+    OutOfRange("the start", "9999-12-31T23:00:00+00:00", "0001-01-02", "9999-12-30"),
+    ControlCharacter("the title", 3, "\x01"), TooLong("the title", 600, 500),
     InvalidDate("2025-13-45"), InvalidDuration("forever"), UnknownTimeZone("Asia/Atlantis"),
     UnknownRegion("Narnia"), UnknownChoice("kind", "party", ("meeting", "other")),
     InvalidTimeRange("2025-11-26 10:00", "2025-11-26 09:00"), NegativeParticipants(Field.WOMEN, -1),

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import read_session, write_session
 from calendar_app.rendered import ChunkKeeper
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput
@@ -121,7 +121,7 @@ def test_off_by_default_and_fixed_alarms_merge(app: App) -> None:
     assert listed["plain"]["alarms_from_reminders"] is False
     assert listed["both"]["alarms_from_reminders"] is True and listed["both"]["alarm_minutes"] == [1440, 30]
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         assert feeds.find_feed("both", session=session).alarms == "plan,1440,30"
 
 
@@ -164,7 +164,7 @@ def test_golden_bytes_with_plan_alarms() -> None:
 
 def _chunk_versions(app: App) -> dict[str, str]:
     engine = app.store.engine
-    with session_scope(engine) as session:
+    with write_session(engine) as session:
         table = RenderedEvent.__table__  # type: ignore[attr-defined]
         return {r.detail: r.version for r in session.execute(select(table.c.detail, table.c.version))}
 
@@ -202,7 +202,7 @@ def test_edited_kind_defaults_re_render(app: App) -> None:
     assert defaults_tag(shipped) != defaults_tag(edited) and defaults_tag(shipped) == defaults_tag(load_workflows())
     engine = app.store.engine
     feed_service.add_feed(FeedSpec("plan", alarms_from_reminders=True), app=app, now=NOW)
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         feed = feeds.find_feed("plan", session=session)
         chosen = plan(feeds.feed_selection(feed), session=session, now=NOW)
         bodies = [b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail.full, session=session,

@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select
 from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from calendar_app.web.app import create_app
 from events.drafts import EventChanges, NewEventDraft
 from exports.feeds import FeedSpec
@@ -60,6 +60,6 @@ def test_feed_get_while_another_connection_commits(app: App) -> None:
     assert committed, "the other connection did not commit during the GET"
     assert answer.status_code == 200, answer.text
     assert FIRST in answer.text
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         assert session.execute(select(func.count()).select_from(RenderedEvent)).scalar_one() == 2  # kept
     assert "Шинэ нэр" in _get(web, "/feeds/pub.ics").text  # and the next GET sees the edit

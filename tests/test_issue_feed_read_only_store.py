@@ -15,7 +15,7 @@ from calendar_app import services
 from calendar_app.app import App
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
-from calendar_app.db import create_db_engine, session_scope
+from calendar_app.db import create_db_engine, read_session, write_session
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.web.cache import build_feed
 from events.drafts import NewEventDraft
@@ -47,7 +47,7 @@ def _stock(app: App) -> None:
 
 
 def _chunk_count(url: str) -> int:
-    with session_scope(create_db_engine(url)) as session:
+    with write_session(create_db_engine(url)) as session:
         return int(session.execute(select(func.count()).select_from(RenderedEvent)).scalar_one())
 
 
@@ -55,9 +55,9 @@ def test_chunks_are_skipped_once_logged_on_a_read_only_store(app: App, caplog) -
     _stock(app)
     writable = app.store.engine
     read_only = create_db_engine(read_only_url(app.settings.db_url))
-    with session_scope(read_only) as session:
+    with write_session(read_only) as session:
         feed = feeds.find_feed("pub", session=session)
-    with pytest.raises(StorageError, match="read-only"), session_scope(read_only, write=True) as session:
+    with pytest.raises(StorageError, match="read-only"), write_session(read_only) as session:
         session.add(RenderedEvent(event_id=1, detail="x", version="x", body=b"x"))  # the store refuses writes
     expected = build_feed(feed, engine=writable, now=NOW, kind_defaults=app.kind_defaults).body
 
@@ -77,7 +77,7 @@ def test_serve_answers_feeds_from_a_read_only_sqlite_file(tmp_path: Path) -> Non
     app = App.open(Settings(db_url=f"sqlite:///{tmp_path / 'cal.db'}", default_tz="Asia/Ulaanbaatar"))
     _stock(app)
     writable = app.store.engine
-    with session_scope(writable) as session:
+    with read_session(writable) as session:
         feed = feeds.find_feed("pub", session=session)
     with running_server(read_only_url(app.settings.db_url), options=["--no-reminders"]) as client:
         first = client.get("/feeds/pub.ics")

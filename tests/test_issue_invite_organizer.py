@@ -22,7 +22,7 @@ import pytest
 
 from calendar_app import services as app_services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import read_session, write_session
 from calendar_app.notify.channels import OutboxChannel
 from calendar_app.notify.messages import Person, compose_email
 from events import services
@@ -116,7 +116,7 @@ def _store(app: App) -> Any:
 
 
 def _contact(app: App, name: str, email: str | None, chat: str | None = None) -> None:
-    with session_scope(_store(app)) as session:
+    with write_session(_store(app)) as session:
         contacts.add_contact(ContactDraft(name=name, email=email, chat=chat, language="mn"), session=session,
                              default_tz="Asia/Ulaanbaatar", now=NOW)
 
@@ -126,14 +126,14 @@ def _event(app: App, *, organizer: str | None, tz: str = "Asia/Ulaanbaatar", sta
     draft = NewEventDraft(title="Хуулийн төслийн хэлэлцүүлэг", start=start, end=end, all_day=all_day, tz=tz,
                           kind="consultation", location="Төрийн ордон", organizer=organizer, language="mn",
                           duration=None if all_day or end else "2h")
-    with session_scope(_store(app), write=True) as session:
+    with write_session(_store(app)) as session:
         event = services.create_event(draft, session=session, default_tz="Asia/Ulaanbaatar", now=NOW)
         event_id = event.id
     return app_services.show_event(str(event_id), app=app)
 
 
 def _organizer(app: App, view: EventView) -> Organizer | None:
-    with session_scope(_store(app)) as session:
+    with read_session(_store(app)) as session:
         return organizer_of(view.organizer, session=session)
 
 
@@ -162,7 +162,7 @@ def test_organizer_of_resolves_names_and_addresses_through_the_contacts(app: App
     _contact(app, "Бат", "bat1@example.mn")
     _contact(app, "бат", "bat2@example.mn")  # two contacts of one name: we do not guess
     _contact(app, "Чат Хүн", None, chat="json://127.0.0.1:9/")  # a contact without an address
-    with session_scope(_store(app)) as session:
+    with read_session(_store(app)) as session:
         def of(text: str | None) -> Organizer | None:
             return organizer_of(text, session=session)
 

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import write_session
 from calendar_app.notify.channels import HandOver, OutboxChannel, Outgoing, SMTPChannel, email_channel, parse_smtp_url
 from calendar_app.notify.dispatcher import Dispatcher
 from calendar_app.notify.prepared import PREPARED_VALID
@@ -48,7 +48,7 @@ def _dispatcher(app: App, channel: Any, **config: Any) -> Dispatcher:
 
 
 def _log(app: App) -> dict[str, tuple[str, int, str | None]]:
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         rows = session.exec(select(Delivery).order_by(Delivery.id)).all()  # type: ignore[arg-type]
         return {f"{d.address} {d.rule_key}": (d.status, d.attempts, d.last_error) for d in rows}
 

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from calendar_app.app import App
 from calendar_app.clock import utc_now
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from calendar_app.notify.dispatcher import UNRECORDED_GROUPS
 from events.notify.models import Delivery
 from tests.reminder_helpers import add_contacts, add_event, message_id_counts, outbox_mails, outbox_raw, recipients
@@ -45,14 +45,14 @@ def _due_now(app: App, count: int, *, start_in: timedelta = timedelta(hours=1)) 
 
 
 def _statuses(app: App) -> dict[str, int]:
-    with session_scope(app.store.engine) as session:
+    with read_session(app.store.engine) as session:
         rows = session.execute(select(col(Delivery.status), func.count()).group_by(Delivery.status)).all()
         return {status: n for status, n in rows}
 
 
 def _sent_log(app: App) -> list[tuple[str, datetime, datetime | None, datetime]]:
     """(status, due, sent_at, event start) of every delivery, in id order."""
-    with session_scope(app.store.engine) as session:
+    with read_session(app.store.engine) as session:
         rows = session.execute(select(Delivery).order_by(col(Delivery.id))).scalars().all()
         return [(d.status, d.due_utc, d.sent_at, d.event_start_utc) for d in rows]
 

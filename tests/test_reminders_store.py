@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from calendar_app import services
 from calendar_app.app import App
-from calendar_app.db import session_scope
+from calendar_app.db import write_session
 from calendar_app.notify import services as notify_services
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import InvalidInput, UnknownChoice, UnknownTimeZone
@@ -23,7 +23,7 @@ START = NOW + timedelta(days=10)
 
 
 def _deliveries(app: App) -> list[Delivery]:
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         return list(session.exec(select(Delivery).order_by(Delivery.id)).all())  # type: ignore[arg-type]
 
 
@@ -53,7 +53,7 @@ def test_own_rules_and_no_defaults(app: App) -> None:
 def test_moving_an_event_retimes_pending_deliveries_and_keeps_sent_ones(app: App) -> None:
     emails = add_contacts(app, 1, now=NOW)
     event_id = add_event(app, now=NOW, start=START, kind="consultation", notify=emails)
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         first = session.exec(select(Delivery).where(Delivery.rule_key == "start-1d")).one()
         first.status, first.sent_at = "sent", NOW
         session.add(first)
@@ -85,7 +85,7 @@ def test_moving_into_the_near_future_drops_reminders_whose_moment_passed(app: Ap
 def test_cancelling_cancels_pending_and_tells_those_already_reminded(app: App) -> None:
     emails = add_contacts(app, 2, now=NOW)
     event_id = add_event(app, now=NOW, start=START, kind="round_table", notify=emails)
-    with session_scope(app.store.engine) as session:
+    with write_session(app.store.engine) as session:
         sent = session.exec(select(Delivery).where(Delivery.rule_key == "start-3d",
                                                    Delivery.address == emails[0])).one()
         sent.status = "sent"

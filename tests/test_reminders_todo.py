@@ -40,7 +40,7 @@ def test_tasks_render_as_vtodo_and_parse_back() -> None:
 
 
 def test_feed_tasks_come_from_the_store(sqlite_app) -> None:
-    from calendar_app.db import session_scope
+    from calendar_app.db import read_session
     from calendar_app.notify.services import feed_tasks
     from tests.conftest import NOW
     from tests.reminder_helpers import add_contacts, add_event
@@ -48,7 +48,7 @@ def test_feed_tasks_come_from_the_store(sqlite_app) -> None:
     emails = add_contacts(sqlite_app, 1, now=NOW)
     event_id = add_event(sqlite_app, now=NOW, start=datetime(2026, 12, 3, 2, tzinfo=UTC), kind="consultation",
                          notify=emails, organizer=emails[0])
-    with session_scope(sqlite_app.store.engine) as session:
+    with read_session(sqlite_app.store.engine) as session:
         items = feed_tasks([event_id], session=session)
     assert items[0].title == "Send the invitations"
     assert len(build_todos(items, stamp=STAMP)) == 5

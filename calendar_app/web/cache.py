@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from calendar_app.clock import utc_now
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from calendar_app.rendered import ChunkKeeper
 from exports import feeds
 from exports.cache import ChunkRows, iter_feed
@@ -115,7 +115,7 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime, kind_defaults: Kind
     rendered here go to `store` after the read transaction ends (None: they are not kept)."""
     defaults = kind_defaults() if feeds.feed_alarm_plan(feed) else None
     fresh: ChunkRows = []
-    with session_scope(engine) as session:
+    with read_session(engine) as session:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
                                   alarms=feeds.feed_alarms(feed), reminder_defaults=defaults,
@@ -156,7 +156,7 @@ class FeedCache:
 
     def fingerprint(self) -> tuple[object, ...]:
         """The database's and the workflows file's state (blocking: call it from the thread pool)."""
-        with session_scope(self.engine) as session:
+        with read_session(self.engine) as session:
             return (*store_state(session=session), self.kind_defaults.state())
 
     async def refresh(self) -> None:
@@ -180,7 +180,7 @@ class FeedCache:
 
     def _lookup(self, key: str) -> Feed | None:
         kind, _, value = key.partition(":")
-        with session_scope(self.engine) as session:
+        with read_session(self.engine) as session:
             if kind == "public":
                 return feeds.public_feed(value, session=session)
             return feeds.feed_by_token(value, session=session)

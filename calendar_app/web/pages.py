@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from calendar_app.db import session_scope
+from calendar_app.db import read_session
 from calendar_app.feeds import public_path, webcal
 from exports import feeds
 from exports.models import Feed
@@ -62,7 +62,7 @@ def index_endpoint(engine: Engine, *, base_url: str) -> Callable[[Request], Resp
     """`GET /`: a sync endpoint, so Starlette runs its query in the thread pool."""
 
     def index(request: Request) -> Response:
-        with session_scope(engine) as session:
+        with read_session(engine) as session:
             listed = [f for f in feeds.list_feeds(session=session) if not f.private]
         return HTMLResponse(index_page(listed, base_url=base_url), headers=security_headers())
 

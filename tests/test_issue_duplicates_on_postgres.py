@@ -83,6 +83,9 @@ def test_issue_1000_deliveries_through_a_20ms_server_arrive_exactly_once(
     assert [r.errors for r in reports] == [[]] * dispatchers
     assert _log(app) == {("sent", 1): COUNT}, "each sent once, claimed once"
     assert [r.getMessage() for r in caplog.records] == [], "no deadlock, no retried record, no stalled lease"
+    print(f"\nduplicates {app.store.engine.dialect.name}, {dispatchers} dispatcher(s): {COUNT} deliveries, "
+          f"{len(raws)} mails, {len(counts)} distinct Message-IDs, sent {[r.sent for r in reports]}, "
+          f"{len(caplog.records)} warnings (deadlocks) logged")
 
 
 class _SlowSMTP(SMTPChannel):

@@ -89,3 +89,17 @@ def test_serve_answers_feeds_from_a_read_only_sqlite_file(tmp_path: Path) -> Non
     assert again.status_code == 304
     assert page.status_code == 200 and "/feeds/pub.ics" in page.text
     assert _chunk_count(app.settings.db_url) == 0
+
+
+def test_a_read_only_copy_can_still_be_exported_from_the_cli(app: App, tmp_path: Path) -> None:
+    """`export` on a database it may only read: every event is written, the chunks are not kept, exit 0."""
+    from tests.cli_helpers import run
+
+    _stock(app)
+    out = tmp_path / "copy.ics"
+    result = run(read_only_url(app.settings.db_url), "export", "-o", str(out))
+    assert result.code == 0, result.stderr
+    data = out.read_bytes()
+    assert check_calendar(data) == [] and data.count(b"BEGIN:VEVENT") == 1 and TITLE.encode() in data
+    with read_session(app.store.engine) as session:
+        assert session.execute(select(func.count()).select_from(RenderedEvent)).scalar_one() == 0

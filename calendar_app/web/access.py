@@ -41,11 +41,12 @@ def with_access_log(app: ASGIApp) -> ASGIApp:
             return
         began = time.perf_counter()
         answer = {"status": 0, "bytes": 0}
+        head = scope["method"] == "HEAD"  # the server sends no body, whatever the app passes on
 
         async def sending(message: Any) -> None:
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
-            elif message["type"] == "http.response.body":
+            elif message["type"] == "http.response.body" and not head:
                 answer["bytes"] += len(message.get("body", b""))
             await send(message)
 

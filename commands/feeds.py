@@ -250,6 +250,13 @@ def serve(
                                          "start).")] = 1,
     reminders: Annotated[bool, typer.Option("--reminders/--no-reminders", help="Run the reminder dispatcher "
                                             "beside the server (off when a separate 'scheduler run' does).")] = True,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="One line per request on "
+                                             "stderr: method, path (private tokens masked), status, bytes, "
+                                             "milliseconds.")] = True,
+    header_timeout: Annotated[float, typer.Option(min=0.1, max=300, help="Seconds a client has to send a "
+                                                  "request's headers before it is disconnected.")] = 5.0,
+    max_connections: Annotated[int, typer.Option(min=1, max=100_000, help="Connections served at once per "
+                                                 "process; beyond them requests are answered 503.")] = 1000,
 ) -> None:
     """Serve the feeds over HTTP (ETag, 304, gzip) and send reminders; `/` lists the public feeds.
 
@@ -259,6 +266,7 @@ def serve(
       CALENDAR_APP_BASE_URL=https://calendar.example.org calendar-app serve --port 8080
     """
     from calendar_app.feeds import public_path
+    from calendar_app.web.guard import Limits
     from calendar_app.web.serving import ServeInfo
     from calendar_app.web.serving import serve as serve_feeds
 
@@ -270,7 +278,9 @@ def serve(
         if info.reminders:
             typer.echo(f"Reminders: the dispatcher runs beside the server ({info.reminders}).")
 
-    serve_feeds(app_of(ctx), host=host, port=port, workers=workers, reminders=reminders, on_ready=ready)
+    limits = Limits(header_seconds=header_timeout, max_connections=max_connections)
+    serve_feeds(app_of(ctx), host=host, port=port, workers=workers, reminders=reminders, access_log=access_log,
+                limits=limits, on_ready=ready)
 
 
 def commands() -> dict[str, Any]:

@@ -7,10 +7,12 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import IO
 
 import httpx
 import pytest
@@ -40,10 +42,38 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class Output:
+    """What a server process printed, read as it prints (so a chatty server never blocks on a full pipe)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._chunks: list[bytes] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        for line in iter(stream.readline, b""):
+            with self._lock:
+                self._chunks.append(line)
+
+    def text(self) -> str:
+        with self._lock:
+            return b"".join(self._chunks).decode(errors="replace")
+
+    def wait_for(self, needle: str, seconds: float = 10) -> bool:
+        deadline = time.monotonic() + seconds
+        while needle not in self.text():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+
 @contextmanager
-def running_server(db_url: str, *, env: Mapping[str, str] | None = None, options: Sequence[str] = (),
-                   start_seconds: float = 15) -> Iterator[httpx.Client]:
-    """A client of a `serve` process that answers /health; the process is stopped afterwards.
+def serving(db_url: str, *, env: Mapping[str, str] | None = None, options: Sequence[str] = (),
+            start_seconds: float = 15) -> Iterator[tuple[httpx.Client, Output]]:
+    """A client of a `serve` process that answers /health, and what the process prints; the process is
+    stopped afterwards.
 
     The server looks for database changes on every request (CALENDAR_APP_FEED_CHECK_SECONDS=0), so a test
     sees a change at once.
@@ -55,6 +85,8 @@ def running_server(db_url: str, *, env: Mapping[str, str] | None = None, options
          *options],
         env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
+    assert process.stdout is not None
+    output = Output(process.stdout)
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
     deadline = time.monotonic() + start_seconds
     while True:
@@ -65,11 +97,20 @@ def running_server(db_url: str, *, env: Mapping[str, str] | None = None, options
             pass
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
-            pytest.fail(f"server did not start: {process.communicate()[0].decode(errors='replace')}")
+            process.wait(timeout=10)
+            pytest.fail(f"server did not start: {output.text()}")
         time.sleep(0.05)
     try:
-        yield client
+        yield client, output
     finally:
         client.close()
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def running_server(db_url: str, *, env: Mapping[str, str] | None = None, options: Sequence[str] = (),
+                   start_seconds: float = 15) -> Iterator[httpx.Client]:
+    """A client of a `serve` process (see `serving`)."""
+    with serving(db_url, env=env, options=options, start_seconds=start_seconds) as (client, _):
+        yield client

@@ -12,58 +12,79 @@ from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from calendar_app.clock import utc_now
 from calendar_app.config import Settings
+from calendar_app.web.access import log_to_stderr, with_access_log
+from calendar_app.web.answers import NOT_FOUND, SERVER_ERROR, UNAVAILABLE, ASGIApp, plain, with_security_headers
 from calendar_app.web.cache import FeedCache, KindDefaultsSource
-from calendar_app.web.feeds import NOT_FOUND, FeedRoutes
+from calendar_app.web.database import StoreWatch
+from calendar_app.web.feeds import FeedRoutes
 from calendar_app.web.health import health_endpoint
 from calendar_app.web.pages import index_endpoint
+from events.errors import StorageError
 
 DEFAULT_CHECK_SECONDS = 0.1
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse(NOT_FOUND, status_code=404)
+    return NOT_FOUND.response()
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse("Internal error: try again later\n", status_code=500)
+    return SERVER_ERROR.response()
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    return UNAVAILABLE.response()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    code = exc.status_code if isinstance(exc, HTTPException) else 500
-    return PlainTextResponse(NOT_FOUND if code == 404 else f"HTTP {code}\n", status_code=code)
+    if not isinstance(exc, HTTPException):
+        return SERVER_ERROR.response()
+    if exc.status_code == 404:
+        return NOT_FOUND.response()
+    return plain(exc.status_code, f"HTTP {exc.status_code}\n", (exc.headers or {}).items()).response()
 
 
 def create_app(engine: Engine, *, base_url: str, check_interval: float = DEFAULT_CHECK_SECONDS,
-               kind_defaults: KindDefaultsSource, clock: Callable[[], datetime] = utc_now) -> FeedRoutes:
+               kind_defaults: KindDefaultsSource, clock: Callable[[], datetime] = utc_now) -> ASGIApp:
     """The ASGI app on `engine` (its schema already in place). `base_url` is where people reach the server
     (the links on `/`); `check_interval` (seconds) bounds how stale a feed can be after another process
     changes the database; `kind_defaults` gives the kind defaults in force, called once now (a broken
-    workflows file raises here) and then on each fingerprint and build."""
-    cache = FeedCache(engine, check_interval=check_interval, kind_defaults=kind_defaults, clock=clock)
+    workflows file raises here) and then on each fingerprint and build.
+
+    Every route answers 503 with `Retry-After` while the database cannot be used and serves again once it
+    can (see `database`); every answer but a feed's carries the security headers; each request is logged
+    on `calendar_app.web.access` (see `access`)."""
+    watch = StoreWatch(engine)
+    cache = FeedCache(engine, check_interval=check_interval, kind_defaults=kind_defaults, clock=clock, watch=watch)
     routes = [
-        Route("/", index_endpoint(engine, base_url=base_url), methods=["GET", "HEAD"]),
-        Route("/health", health_endpoint(engine, cache), methods=["GET", "HEAD"]),
+        Route("/", index_endpoint(engine, base_url=base_url, watch=watch), methods=["GET", "HEAD"]),
+        Route("/health", health_endpoint(engine, cache, watch=watch), methods=["GET", "HEAD"]),
     ]
-    handlers: dict[Any, Any] = {404: _not_found, 500: _server_error, HTTPException: _http_error}
-    return FeedRoutes(cache, Starlette(routes=routes, exception_handlers=handlers))
+    handlers: dict[Any, Any] = {404: _not_found, 500: _server_error, HTTPException: _http_error,
+                                StorageError: _unavailable}
+    pages = with_security_headers(Starlette(routes=routes, exception_handlers=handlers))
+    return with_access_log(FeedRoutes(cache, pages))
 
 
 @dataclass(frozen=True)
 class WebSpec:
     """What to build in each server process: the settings (a frozen dataclass of plain values, so it crosses
-    to worker processes started with `spawn`). Calling it wires the process's `App` once and returns the
-    app built on it; nothing travels by environment variables."""
+    to worker processes started with `spawn`) and whether the process logs its requests. Calling it wires
+    the process's `App` once and returns the app built on it; nothing travels by environment variables."""
 
     settings: Settings
+    access_log: bool = True  # one line per request on standard error
 
-    def __call__(self) -> FeedRoutes:
+    def __call__(self) -> ASGIApp:
         from calendar_app.app import App
 
+        if self.access_log:
+            log_to_stderr()
         app = App.open(self.settings)
         return create_app(app.store.engine, base_url=app.settings.public_url,
                           check_interval=app.settings.feed_check_seconds, kind_defaults=app.kind_defaults,

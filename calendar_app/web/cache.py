@@ -7,12 +7,16 @@ shared with the CLI and other servers, so every `check_interval` seconds one che
 holds cancelled events is also rebuilt when the first of them reaches the end of its retention.
 
 Every database query runs in the thread pool, never on the event loop; one fingerprint query is in
-flight at a time and one build per feed, however many requests arrive together.
+flight at a time and one build per feed, however many requests arrive together. When the fingerprint query
+fails (the database cannot be used) the built feeds are dropped and every request fails with the
+`StorageError` until a later look succeeds: no feed is answered from memory while the database is away,
+and none built before the outage is answered after it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import calendar
 import gzip
 import hashlib
 import logging
@@ -29,6 +33,8 @@ from starlette.concurrency import run_in_threadpool
 from calendar_app.clock import utc_now
 from calendar_app.db import read_session
 from calendar_app.rendered import ChunkKeeper
+from calendar_app.web.database import StoreWatch
+from events.errors import StorageError
 from exports import feeds
 from exports.cache import ChunkRows, iter_feed
 from exports.models import Feed
@@ -55,6 +61,8 @@ class Built:
     gzipped: bytes
     etag: str  # strong, of the identity bytes; the gzip form's ends in -gz
     last_modified: datetime
+    etags: tuple[bytes, bytes]  # the opaque tags of both forms, for If-None-Match
+    modified_at: int  # last_modified in seconds since the epoch, for If-Modified-Since
     expires: datetime | None
     headers: dict[bool, Headers]  # by "gzipped?": headers of a 200
     headers_304: dict[bool, Headers]
@@ -67,6 +75,7 @@ def _headers(name: str, private: bool, etag: str, modified: datetime, length: in
         (b"last-modified", format_datetime(modified, usegmt=True).encode()),
         (b"cache-control", b"private, max-age=300" if private else b"public, max-age=300"),
         (b"vary", b"Accept-Encoding"),
+        (b"x-content-type-options", b"nosniff"),
     ]
     full = [
         *common,
@@ -133,7 +142,8 @@ def _built(feed: Feed, body: bytes, *, modified: datetime, expires: datetime | N
     etag = f'"{digest}"'
     plain_headers, plain_304 = _headers(feed.name, feed.private, etag, modified, len(body), False)
     gzip_headers, gzip_304 = _headers(feed.name, feed.private, f'"{digest}-gz"', modified, len(gzipped), True)
-    return Built(feed.name, feed.private, body, gzipped, etag, modified, expires,
+    return Built(feed.name, feed.private, body, gzipped, etag, modified, (etag.encode(), f'"{digest}-gz"'.encode()),
+                 calendar.timegm(modified.utctimetuple()), expires,
                  {False: plain_headers, True: gzip_headers}, {False: plain_304, True: gzip_304})
 
 
@@ -141,8 +151,9 @@ class FeedCache:
     """Built feeds by route key, dropped whenever the database's fingerprint changes."""
 
     def __init__(self, engine: Engine, *, check_interval: float, kind_defaults: KindDefaultsSource,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, watch: StoreWatch | None = None) -> None:
         self.engine = engine
+        self.watch = watch if watch is not None else StoreWatch(engine)
         self.kind_defaults = KindDefaultsKeeper(kind_defaults)
         self.keep_chunks = ChunkKeeper(engine)
         self.check_interval = check_interval
@@ -153,9 +164,11 @@ class FeedCache:
         self.state: tuple[object, ...] | None = None
         self.checked_at = float("-inf")  # monotonic time at which the last fingerprint query began
         self.generation = 0
+        self.outage: StorageError | None = None  # why the last look failed, until one succeeds
 
     def fingerprint(self) -> tuple[object, ...]:
         """The database's and the workflows file's state (blocking: call it from the thread pool)."""
+        self.watch.check()
         with read_session(self.engine) as session:
             return (*store_state(session=session), self.kind_defaults.state())
 
@@ -163,22 +176,46 @@ class FeedCache:
         """Drop every built feed if the database changed since the last look (at most every interval).
 
         The query runs in the thread pool, one at a time: a request that arrives while one runs waits for
-        the lock and then reuses that look if it began recently enough, else takes the next one."""
+        the lock and then reuses that look if it began recently enough, else takes the next one. While the
+        last look failed, this raises its `StorageError` until the next look succeeds."""
         arrived = time.monotonic()
         if arrived - self.checked_at < self.check_interval:
+            self._raise_outage()
             return
         async with self.refresh_lock:
             if arrived - self.checked_at < self.check_interval or self.checked_at >= arrived:
+                self._raise_outage()
                 return  # a look that began after this request arrived (or recently enough) just finished
             began = time.monotonic()
-            state = await run_in_threadpool(self.fingerprint)
+            try:
+                state = await run_in_threadpool(self.fingerprint)
+            except StorageError as error:
+                self.checked_at = began
+                self._lost(error)
+                raise
             self.checked_at = began
+            if self.outage is not None:
+                log.warning("the database answers again: feeds are served again")
+                self.outage = None
             if state != self.state:
                 self.state = state
                 self.generation += 1
                 self.built.clear()
 
+    def _raise_outage(self) -> None:
+        if self.outage is not None:
+            raise self.outage
+
+    def _lost(self, error: StorageError) -> None:
+        if self.outage is None:
+            log.error("feeds answer 503 until the database can be used again: %s", error)
+        self.outage = error
+        self.state = None  # whatever the database holds when it is back, the feeds are built from it anew
+        self.generation += 1
+        self.built.clear()
+
     def _lookup(self, key: str) -> Feed | None:
+        self.watch.check()
         kind, _, value = key.partition(":")
         with read_session(self.engine) as session:
             if kind == "public":
@@ -213,5 +250,6 @@ class FeedCache:
             return built
 
     def _build(self, feed: Feed, now: datetime) -> Built:
+        self.watch.check()
         return build_feed(feed, engine=self.engine, now=now, kind_defaults=self.kind_defaults.current,
                           store=self.keep_chunks)

@@ -1,41 +1,32 @@
 """The feed routes: GET and HEAD of `/feeds/NAME.ics` and `/private/TOKEN.ics`, answered from `FeedCache`
-with prepared headers (ETag, Last-Modified, 304, gzip)."""
+with prepared headers (ETag, Last-Modified, 304, gzip as RFC 9110 says: see `conditions`)."""
 
 from __future__ import annotations
 
-from email.utils import parsedate_to_datetime
+import logging
+import re
 from typing import Any
 
-from calendar_app.web.cache import Built, FeedCache
+from calendar_app.web.answers import NOT_ACCEPTABLE, NOT_FOUND, SERVER_ERROR, UNAVAILABLE, ASGIApp
+from calendar_app.web.cache import FeedCache
+from calendar_app.web.conditions import choose_gzip, not_modified
+from events.errors import StorageError
 
-NOT_FOUND = "Not found\n"
-NOT_FOUND_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"),
-                     (b"content-length", str(len(NOT_FOUND)).encode())]
+log = logging.getLogger("calendar_app.web.feeds")
 
-ASGIApp = Any  # an ASGI callable: (scope, receive, send) -> awaitable
-
-
-def not_modified(headers: dict[bytes, bytes], built: Built) -> bool:
-    """RFC 9110 13.1: If-None-Match first (weak comparison), else If-Modified-Since."""
-    wanted = headers.get(b"if-none-match")
-    if wanted is not None:
-        tags = {t.strip().removeprefix(b"W/") for t in wanted.split(b",")}
-        return b"*" in tags or built.etag.encode() in tags or built.etag[:-1].encode() + b'-gz"' in tags
-    since = headers.get(b"if-modified-since")
-    if since:
-        try:
-            return built.last_modified <= parsedate_to_datetime(since.decode("latin-1"))
-        except (TypeError, ValueError):
-            return False
-    return False
+# Feed names (letters, digits, `-`, `_`) and tokens (`secrets.token_urlsafe`) are both made of the URL-safe
+# alphabet; a path segment with anything else (a NUL, a control character, a bad percent escape, which the
+# server decodes to U+FFFD, a `/`) names no feed and answers the plain 404 without asking the database,
+# which could refuse the value (PostgreSQL refuses NUL in text).
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def route_key(path: str) -> str | None:
-    """The cache key of a feed path, or None for any other path (decoded `..` or `/` never match)."""
+    """The cache key of a feed path, or None for any other path."""
     for prefix, kind in (("/feeds/", "public"), ("/private/", "token")):
         if path.startswith(prefix) and path.endswith(".ics"):
             value = path[len(prefix) : -4]
-            if value and "/" not in value:
+            if _SEGMENT.fullmatch(value):
                 return f"{kind}:{value}"
     return None
 
@@ -50,18 +41,31 @@ class FeedRoutes:
         self.fallback = fallback
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        key = route_key(scope["path"]) if scope["type"] == "http" else None
-        if key is None or scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.fallback(scope, receive, send)
             return
-        built = await self.cache.get(key)
+        key = route_key(scope["path"])
+        if key is None:
+            await self.fallback(scope, receive, send)  # its 404 is the same bytes as NOT_FOUND
+            return
+        try:
+            built = await self.cache.get(key)
+        except StorageError:
+            await UNAVAILABLE.send(send)  # the cache logged the outage once
+            return
+        except Exception:
+            log.exception("feed %s could not be built", "token" if key.startswith("token:") else key)
+            await SERVER_ERROR.send(send)
+            return
         if built is None:
-            await send({"type": "http.response.start", "status": 404, "headers": NOT_FOUND_HEADERS})
-            await send({"type": "http.response.body", "body": NOT_FOUND.encode()})
+            await NOT_FOUND.send(send)
             return
         headers = dict(scope["headers"])
-        gzipped = b"gzip" in headers.get(b"accept-encoding", b"").lower()
-        if not_modified(headers, built):
+        gzipped = choose_gzip(headers.get(b"accept-encoding"))
+        if gzipped is None:
+            await NOT_ACCEPTABLE.send(send)
+            return
+        if not_modified(headers, built.etags, built.modified_at):
             await send({"type": "http.response.start", "status": 304, "headers": built.headers_304[gzipped]})
             await send({"type": "http.response.body", "body": b""})
             return

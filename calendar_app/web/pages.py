@@ -18,6 +18,8 @@ from starlette.responses import HTMLResponse, Response
 
 from calendar_app.db import read_session
 from calendar_app.feeds import public_path, webcal
+from calendar_app.web.answers import security_headers as plain_security_headers
+from calendar_app.web.database import StoreWatch
 from exports import feeds
 from exports.models import Feed
 
@@ -37,14 +39,10 @@ def stylesheet() -> tuple[str, str]:
 
 
 def security_headers() -> dict[str, str]:
+    """Those of every answer (`answers.security_headers`), the CSP allowing the inlined stylesheet."""
     _, style_source = stylesheet()
-    return {
-        "content-security-policy": (f"default-src 'none'; style-src {style_source}; base-uri 'none'; "
-                                    "form-action 'none'; frame-ancestors 'none'"),
-        "x-content-type-options": "nosniff",
-        "x-frame-options": "DENY",
-        "referrer-policy": "no-referrer",
-    }
+    return plain_security_headers(f"default-src 'none'; style-src {style_source}; base-uri 'none'; "
+                                  "form-action 'none'; frame-ancestors 'none'")
 
 
 def index_page(listed: list[Feed], *, base_url: str) -> str:
@@ -58,10 +56,12 @@ def index_page(listed: list[Feed], *, base_url: str) -> str:
     return templates().get_template("index.html").render(feeds=shown, stylesheet=css)
 
 
-def index_endpoint(engine: Engine, *, base_url: str) -> Callable[[Request], Response]:
-    """`GET /`: a sync endpoint, so Starlette runs its query in the thread pool."""
+def index_endpoint(engine: Engine, *, base_url: str, watch: StoreWatch) -> Callable[[Request], Response]:
+    """`GET /`: a sync endpoint, so Starlette runs its query in the thread pool (a `StorageError` is the
+    app's 503)."""
 
     def index(request: Request) -> Response:
+        watch.check()
         with read_session(engine) as session:
             listed = [f for f in feeds.list_feeds(session=session) if not f.private]
         return HTMLResponse(index_page(listed, base_url=base_url), headers=security_headers())

@@ -19,6 +19,7 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any, Protocol
 
+from calendar_app.web.guard import Limits
 from events.errors import CalendarAppError
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -40,10 +41,12 @@ class WorkerExited(CalendarAppError, RuntimeError):
                          "processes were stopped")
 
 
-def _config(app: Any, **options: Any) -> Any:
+def _config(app: Any, limits: Limits = Limits(), **options: Any) -> Any:
     import uvicorn
 
-    return uvicorn.Config(app, log_level="warning", access_log=False, **options)
+    # uvicorn's access log would print private feeds' tokens: `calendar_app.web.access` logs instead.
+    return uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
+                          **limits.uvicorn_options(), **options)
 
 
 @contextmanager
@@ -63,7 +66,7 @@ def _stop_requests() -> Iterator[list[int]]:
             signal.signal(number, handler)
 
 
-def serve(factory: Callable[[], Any], *, host: str, port: int, workers: int = 1,
+def serve(factory: Callable[[], Any], *, host: str, port: int, workers: int = 1, limits: Limits = Limits(),
           start_background: Callable[[], Background] | None = None,
           on_ready: Callable[[], None] | None = None) -> None:
     """Serve `factory()`'s ASGI app on host:port until Ctrl-C or SIGTERM.
@@ -71,7 +74,7 @@ def serve(factory: Callable[[], Any], *, host: str, port: int, workers: int = 1,
     The socket is bound first, then `on_ready` is called (the caller says where the server listens), then
     `start_background` (e.g. the reminder dispatcher; its `shutdown()` is called on the way out, once
     whatever `workers` is). With `workers` > 1, `factory` must be picklable; each process builds its own app
-    (own built feeds; the rendered events they share live in the database)."""
+    (own built feeds; the rendered events they share live in the database). `limits` hold in each process."""
     app = factory() if workers <= 1 else None  # one process: a broken app fails before anything is shown
     sock = _config(None, host=host, port=port).bind_socket()
     background = None
@@ -81,28 +84,28 @@ def serve(factory: Callable[[], Any], *, host: str, port: int, workers: int = 1,
         background = start_background() if start_background is not None else None
         if app is not None:
             with _stop_requests():
-                _run_server(app, sock)
+                _run_server(app, sock, limits)
         else:
-            _run_workers(factory, sock, workers)
+            _run_workers(factory, sock, workers, limits)
     finally:
         if background is not None:
             background.shutdown()
         sock.close()
 
 
-def _run_server(app: Any, sock: socket.socket) -> None:
+def _run_server(app: Any, sock: socket.socket, limits: Limits) -> None:
     import uvicorn
 
-    uvicorn.Server(_config(app)).run(sockets=[sock])
+    uvicorn.Server(_config(app, limits)).run(sockets=[sock])
 
 
-def _worker(factory: Callable[[], Any], sock: socket.socket) -> None:
+def _worker(factory: Callable[[], Any], sock: socket.socket, limits: Limits) -> None:
     """One worker process (top-level, so `spawn` can find it)."""
     with _stop_requests():
-        _run_server(factory(), sock)
+        _run_server(factory(), sock, limits)
 
 
-def _run_workers(factory: Callable[[], Any], sock: socket.socket, workers: int) -> None:
+def _run_workers(factory: Callable[[], Any], sock: socket.socket, workers: int, limits: Limits) -> None:
     context = multiprocessing.get_context("spawn")
     processes: list[BaseProcess] = []
     with _stop_requests() as received:
@@ -113,7 +116,7 @@ def _run_workers(factory: Callable[[], Any], sock: socket.socket, workers: int) 
             interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
                 for number in range(workers):
-                    process = context.Process(target=_worker, args=(factory, sock), name=f"web-{number + 1}")
+                    process = context.Process(target=_worker, args=(factory, sock, limits), name=f"web-{number + 1}")
                     process.start()
                     processes.append(process)
             finally:

@@ -12,6 +12,7 @@ from typing import Any
 
 from calendar_app.app import App
 from calendar_app.feeds import FeedInfo, list_feeds
+from calendar_app.web.guard import Limits
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,12 @@ def _reminder_channel(app: App) -> str:
     return "e-mail over SMTP" if settings.smtp_url else f"e-mail into the outbox {settings.outbox}"
 
 
-def serve(app: App, *, host: str, port: int, workers: int = 1, reminders: bool = True,
-          on_ready: Callable[[ServeInfo], None] = lambda info: None) -> None:
+def serve(app: App, *, host: str, port: int, workers: int = 1, reminders: bool = True, access_log: bool = True,
+          limits: Limits = Limits(), on_ready: Callable[[ServeInfo], None] = lambda info: None) -> None:
     """Serve until interrupted; with `workers` > 1 that many processes share the port (each keeps its own
     built feeds; the rendered events they share live in the database). With `reminders`, the dispatcher
-    runs beside them in this process, once whatever `workers` is."""
+    runs beside them in this process, once whatever `workers` is. With `access_log`, each request is one
+    line on standard error; `limits` bound what slow or many clients can hold (per process)."""
     from calendar_app.web.app import WebSpec
     from calendar_app.web.runner import serve as run_server
 
@@ -49,5 +51,6 @@ def serve(app: App, *, host: str, port: int, workers: int = 1, reminders: bool =
 
         return start_in_background(app)
 
-    run_server(WebSpec(app.settings), host=host, port=port, workers=max(1, workers),
+    run_server(WebSpec(app.settings, access_log=access_log), host=host, port=port, workers=max(1, workers),
+               limits=limits,
                on_ready=lambda: on_ready(info), start_background=start_reminders if reminders else None)

@@ -119,7 +119,7 @@ def start_nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
 def start_server(app: App, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-c", "from cli import main; main()", "--db", app.settings.db_url, "serve",
-         "--port", str(port),
+         "--port", str(port), "--no-access-log",
          "--workers", str(workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -130,7 +130,7 @@ def remove_contact(ref: str, *, session: Session, now: datetime) -> Contact:
     contact = find_contact(ref, session=session)
     pending = session.exec(select(Delivery).where(
         col(Delivery.contact_id) == contact.id,
-        col(Delivery.status).in_([DeliveryStatus.pending, DeliveryStatus.claimed]),
+        col(Delivery.status).in_([DeliveryStatus.pending, DeliveryStatus.claimed, DeliveryStatus.held]),
     )).all()
     for delivery in pending:
         delivery.status = DeliveryStatus.cancelled

@@ -45,6 +45,8 @@ class Field(StrEnum):
     KEEP_CANCELLED = "keep_cancelled"
     ALARM = "alarm"
     ALARMS_FROM_REMINDERS = "alarms_from_reminders"
+    COLOR = "color"
+    VISIBILITY = "visibility"
 
     @property
     def words(self) -> str:

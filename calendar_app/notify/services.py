@@ -38,7 +38,8 @@ def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
 
 def add_contact(draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
-        contact = contacts.add_contact(draft, session=session, default_tz=app.settings.default_tz, now=now)
+        contact = contacts.add_contact(draft, session=session, default_tz=app.settings.default_tz, now=now,
+                                       chat_schemes=app.settings.chat_schemes)
         return contact_json(contact, session=session)
 
 
@@ -61,7 +62,7 @@ def _resync_contact_events(contact_id: int, *, app: App, session: Session, now: 
 
 def edit_contact(ref: str, draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
-        contact = contacts.edit_contact(ref, draft, session=session)
+        contact = contacts.edit_contact(ref, draft, session=session, chat_schemes=app.settings.chat_schemes)
         assert contact.id is not None
         _resync_contact_events(contact.id, app=app, session=session, now=now)
         return contact_json(contact, session=session)

@@ -35,7 +35,7 @@ def checked_email(text: str) -> str:
     return email
 
 
-_CHAT_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://\S")
+_CHAT_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://\S+$")
 
 
 def checked_chat(text: str, allowed: Sequence[str]) -> str | None:

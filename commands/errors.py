@@ -32,7 +32,6 @@ OPTIONS: dict[Field, str] = {
     Field.KEEP_CANCELLED: "--keep-cancelled",
     Field.ALARM: "--alarm",
     Field.ALARMS_FROM_REMINDERS: "--alarms-from-reminders",
-    Field.COLOR: "--color",
     Field.VISIBILITY: "--visibility",
 }
 

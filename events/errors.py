@@ -45,7 +45,6 @@ class Field(StrEnum):
     KEEP_CANCELLED = "keep_cancelled"
     ALARM = "alarm"
     ALARMS_FROM_REMINDERS = "alarms_from_reminders"
-    COLOR = "color"
     VISIBILITY = "visibility"
 
     @property

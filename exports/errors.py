@@ -88,7 +88,7 @@ class KeepDaysOutOfRange(InvalidInput):
 
 class InvalidFeedColor(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(template="{color} {value!r} is not a CSS3 colour: give a name such as teal or orange, or "
+        super().__init__(template="the colour {value!r} is not a CSS3 colour: give a name such as teal or orange, or "
                          "#rgb / #rrggbb", value=text)
 
 

@@ -17,6 +17,7 @@ README's table and `--help` texts all come from it.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -75,6 +76,27 @@ def machine_zone() -> str:
     return FALLBACK_TZ
 
 
+# Apprise schemes a contact's --chat may use unless the deployment says otherwise: chat services and JSON /
+# form webhooks, each with its TLS form. Never file:// (it would let a contact write files here).
+DEFAULT_CHAT_SCHEMES = ("tgram", "slack", "matrix", "matrixs", "mmost", "mmosts", "rocket", "rockets", "msteams",
+                        "json", "jsons", "form", "forms")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{0,31}$")
+NEVER_CHAT = frozenset({"file"})
+
+
+def _chat_schemes(raw: str) -> tuple[str, ...]:
+    """`tgram, slack json`: the schemes, lower-case, in order, repeats dropped; file is refused."""
+    names = tuple(dict.fromkeys(n.lower() for n in re.split(r"[\s,]+", raw.strip()) if n))
+    if not names:
+        raise ValueError("give at least one Apprise scheme, e.g. tgram, slack")
+    for name in names:
+        if not _SCHEME.match(name):
+            raise ValueError(f"{name!r} is not a URL scheme (letters, digits, + . -)")
+        if name in NEVER_CHAT:
+            raise ValueError(f"{name}:// is never allowed: it writes files on this machine")
+    return names
+
+
 def _seconds(raw: str) -> float:
     value = float(raw)
     if not 0 <= value <= 3600:
@@ -114,6 +136,9 @@ SCHEMA: tuple[Option, ...] = (
            lambda: _user_data("holidays.toml"), "public-holiday overrides file (holidays.toml in your data folder)"),
     Option("feed_check_seconds", "CALENDAR_APP_FEED_CHECK_SECONDS", _seconds, lambda: 0.1,
            "how often the feed server looks for changes made by other processes, in seconds (0.1)"),
+    Option("chat_schemes", "CALENDAR_APP_CHAT_SCHEMES", _chat_schemes, lambda: DEFAULT_CHAT_SCHEMES,
+           "Apprise URL schemes a contact's chat address may use, comma-separated; never file "
+           f"({', '.join(DEFAULT_CHAT_SCHEMES)})"),
 )
 OPTIONS = {option.name: option for option in SCHEMA}
 
@@ -132,6 +157,7 @@ class Settings:
     base_url: str | None = None
     holidays: Path = field(default_factory=lambda: _user_data("holidays.toml"))
     feed_check_seconds: float = 0.1
+    chat_schemes: tuple[str, ...] = DEFAULT_CHAT_SCHEMES
 
     @property
     def public_url(self) -> str:

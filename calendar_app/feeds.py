@@ -112,7 +112,7 @@ def export_calendar(
     start, end = parse_window(request.start, request.end, default_tz=app.settings.default_tz, now=now)
     selection = Selection(**{**filter_lists(request), "kinds": checked_kinds(request.kinds, app=app)}, private=True,
                           start=start, end=end,
-                          cancelled_for=timedelta(days=request.cancelled_days))
+                          cancelled_for=timedelta(days=feeds.check_keep_days(request.cancelled_days)))
     detail = choice(Detail, request.detail, "detail")
     reminder_defaults = None
     if request.alarms_from_reminders:

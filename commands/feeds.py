@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from commands.common import JsonOpt, app_of, emit_json, group, now, with_filters
+from events.bounds import MAX_RETENTION_DAYS
 
 feed_app = group("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")
 
@@ -23,11 +24,12 @@ CampaignOpt = Annotated[list[str] | None, typer.Option(
     "--campaign", help="Campaign slug (repeatable): its editions as all-day entries, and its events.")]
 StatusOpt = Annotated[list[str] | None, typer.Option("--status", help="Event status (repeatable).")]
 VisibilityOpt = Annotated[list[str] | None, typer.Option(
-    "--visibility", help="public, internal or confidential (repeatable); confidential only with --private.")]
+    "--visibility", help="public, internal or confidential (repeatable); confidential only with --private "
+    "(a public feed asking for it is refused).")]
 DetailOpt = Annotated[str, typer.Option(help="full, or busy (times only: no title, description, location, "
                                         "partners).")]
 KeepOpt = Annotated[int, typer.Option("--keep-cancelled", help="Days a cancelled event stays in the feed, "
-                                      "marked, before it leaves.")]
+                                      f"marked, before it leaves (0 to {MAX_RETENTION_DAYS}).")]
 
 
 def _json(value: Any) -> None:
@@ -64,7 +66,8 @@ def feed_add(
     private: Annotated[bool, typer.Option("--private", help="Publish behind a secret token URL.")] = False,
     detail: DetailOpt = "full",
     keep_cancelled: KeepOpt = 30,
-    color: Annotated[str | None, typer.Option(help="Calendar colour (a CSS colour name, e.g. teal).")] = None,
+    color: Annotated[str | None, typer.Option(help="Calendar colour: a CSS3 colour name (e.g. teal) or "
+                                              "#rgb / #rrggbb.")] = None,
     description: Annotated[str | None, typer.Option(help="What the calendar is, shown by clients.")] = None,
     alarm: Annotated[list[str] | None, typer.Option("--alarm", help="Add a reminder this long before each "
                                                     "event (repeatable: --alarm 1d --alarm 2h); default none.")] = None,

@@ -41,7 +41,8 @@ def contact_add(
     name: Annotated[str, typer.Argument(help="The person's name, in any script.")],
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
     chat: Annotated[str | None, typer.Option(help="Chat/webhook address as an Apprise URL, "
-                                             "e.g. tgram://TOKEN/CHAT.")] = None,
+                                             "e.g. tgram://TOKEN/CHAT; only the schemes of the chat_schemes "
+                                             "setting (never file://).")] = None,
     language: Annotated[str, typer.Option(help="Language of the messages: mn, ky, ru or en.")] = "en",
     tz: Annotated[str | None, typer.Option("--tz", help="IANA zone of the messages' times; default: yours.")] = None,
     organisation: Annotated[str | None, typer.Option(help="Partner organisation: told about its events.")] = None,
@@ -90,7 +91,8 @@ def contact_edit(
     ref: ContactRef,
     name: Annotated[str | None, typer.Option()] = None,
     email: Annotated[str | None, typer.Option()] = None,
-    chat: Annotated[str | None, typer.Option(help="Apprise URL; an empty string removes it.")] = None,
+    chat: Annotated[str | None, typer.Option(help="Apprise URL (a scheme of the chat_schemes setting); an "
+                                             "empty string removes it.")] = None,
     language: Annotated[str | None, typer.Option()] = None,
     tz: Annotated[str | None, typer.Option("--tz")] = None,
     organisation: Annotated[str | None, typer.Option(help="An empty string removes it.")] = None,

@@ -45,6 +45,7 @@ class Field(StrEnum):
     KEEP_CANCELLED = "keep_cancelled"
     ALARM = "alarm"
     ALARMS_FROM_REMINDERS = "alarms_from_reminders"
+    VISIBILITY = "visibility"
 
     @property
     def words(self) -> str:

@@ -3,7 +3,8 @@
 An event's plan is its kind's default rules (`events/data/workflows.toml`, unless the event opted out
 with `--no-default-reminders`) plus its own `--remind` rules, exactly as the reminder dispatcher uses
 them (`events.notify.reminders.plan_rules`): `start-1d` becomes `TRIGGER:-P1D`, `end+1h` becomes
-`TRIGGER;RELATED=END:PT1H`.
+`TRIGGER;RELATED=END:PT1H`. A cancelled or postponed event has no alarms (`exports.render.NO_ALARMS`), as
+the dispatcher holds a postponed event's reminders; a tentative one keeps them and shows `STATUS:TENTATIVE`.
 
 Keeping the rendered chunks right:
 - a change of an event's own rules marks the event changed (`updated_at`, see
@@ -25,6 +26,7 @@ from events.notify.reminders import plan_rules
 from events.notify.workflows import KindDefaults, defaults_for
 from events.views import EventView
 from exports.models import PLAN_TOKEN
+from exports.render import NO_ALARMS
 
 __all__ = ["PLAN_TOKEN", "defaults_tag", "rules_by_event"]
 
@@ -38,7 +40,9 @@ def defaults_tag(defaults: Mapping[str, KindDefaults]) -> str:
 def rules_by_event(
     views: Sequence[EventView], defaults: Mapping[str, KindDefaults], *, session: Session
 ) -> dict[int, tuple[ReminderRule, ...]]:
-    """Each event's reminder rules, with one query for the plans of the whole batch."""
+    """Each event's reminder rules, with one query for the plans of the whole batch; none for an event that
+    shows no alarms (cancelled, postponed)."""
+    views = [v for v in views if v.status not in NO_ALARMS]
     ids = [v.id for v in views]
     plans = {p.event_id: p for p in session.exec(
         select(EventReminderPlan).where(col(EventReminderPlan.event_id).in_(ids)))} if ids else {}

@@ -77,3 +77,24 @@ class AlarmsNeedFullDetail(InvalidInput):
             template="{alarms_from_reminders} shows each event's reminders, which hint at what the event is: a "
             "busy-only feed cannot carry them; use {detail} full or fixed {alarm} offsets"
         )
+
+
+class KeepDaysOutOfRange(InvalidInput):
+    """`--keep-cancelled` outside 0..`events.bounds.MAX_RETENTION_DAYS`: refused when the feed is stored."""
+
+    def __init__(self, days: int, high: int) -> None:
+        super().__init__(template="{keep_cancelled} is {count}: give 0 to {high} days", count=days, high=high)
+
+
+class InvalidFeedColor(InvalidInput):
+    def __init__(self, text: str) -> None:
+        super().__init__(template="the colour {value!r} is not a CSS3 colour: give a name such as teal or orange, or "
+                         "#rgb / #rrggbb", value=text)
+
+
+class ConfidentialNeedsPrivate(InvalidInput):
+    """A public feed asked for confidential events: they appear only in private feeds made to include them."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(template="feed {feed!r} is public and cannot show confidential events: add {private}, or "
+                         "leave confidential out of {visibility}", feed=name)

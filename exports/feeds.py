@@ -2,6 +2,10 @@
 
 Tokens have 256 random bits (`secrets.token_urlsafe(32)`); only their sha256 is stored, so a private
 feed's URL can be shown when it is made or rotated, never again.
+
+Settings are checked when the feed is stored, so a GET never meets one it cannot serve: the days cancelled
+events stay and the alarm offsets within `events.bounds`, the colour as CSS3 names it (or `#rgb`/`#rrggbb`),
+texts without control characters, and confidential events only for a private feed.
 """
 
 from __future__ import annotations
@@ -13,19 +17,23 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlmodel import Session, col, select
 
+from events.bounds import MAX_RETENTION_DAYS, MAX_TEXT, check_offset, check_text
 from events.drafts import BUILT_IN_KINDS, choice, kind_of
 from events.models import EventStatus, Visibility
 from events.queries import FILTER_LISTS, ListFilters
 from events.regions import find_region
 from exports.errors import (
     AlarmsNeedFullDetail,
+    ConfidentialNeedsPrivate,
     DuplicateFeed,
     FeedNotFound,
+    InvalidFeedColor,
     InvalidFeedName,
-    NegativeKeepDays,
+    KeepDaysOutOfRange,
     PublicFeedSecret,
     TasksNeedFullDetail,
     TasksNeedPrivate,
@@ -70,8 +78,8 @@ def _checked_filters(spec: FeedSpec, *, session: Session, kinds: Sequence[str]) 
         "campaigns": list(dict.fromkeys(find_campaign(c, session=session).slug for c in spec.campaigns)),
         "kinds": [kind_of(k, kinds) for k in spec.kinds],
         "regions": [find_region(r).slug for r in spec.regions],
-        "partners": [p.strip() for p in spec.partners if p.strip()],
-        "programmes": [p.strip() for p in spec.programmes if p.strip()],
+        "partners": [check_text(p.strip(), "the partner") for p in spec.partners if p.strip()],
+        "programmes": [check_text(p.strip(), "the programme") for p in spec.programmes if p.strip()],
         "statuses": [choice(EventStatus, s, "status").value for s in spec.statuses],
         "visibilities": [choice(Visibility, v, "visibility").value for v in spec.visibilities],
     }
@@ -81,7 +89,55 @@ def alarm_minutes(durations: Sequence[str]) -> list[int]:
     """Alarm offsets as typed (`1d`, `2h`) in minutes, largest first, repeats dropped."""
     from events.timeparse import parse_duration
 
-    return sorted({int(parse_duration(d).total_seconds() // 60) for d in durations}, reverse=True)
+    return sorted({int(check_offset(parse_duration(d), "the alarm offset").total_seconds() // 60) for d in durations},
+                  reverse=True)
+
+
+def checked_color(text: str | None) -> str | None:
+    """A feed's colour as CSS3 knows it: a named colour (lower-case) or `#rrggbb` (`#rgb` widened); None for
+    none. webcolors holds the CSS3 table."""
+    import webcolors
+
+    value = (text or "").strip().lower()
+    if not value:
+        return None
+    try:
+        if value.startswith("#"):
+            return webcolors.normalize_hex(value)
+        webcolors.name_to_hex(value, spec="css3")
+    except ValueError:
+        raise InvalidFeedColor(text or "") from None
+    return value
+
+
+@cache
+def color_name(stored: str | None) -> str | None:
+    """The calendar's COLOR: RFC 7986 takes a CSS3 name, so a `#rrggbb` colour gives the nearest one (by RGB
+    distance: no library picks a nearest name). A value stored before colours were checked that is neither
+    is left out rather than poisoning the feed."""
+    import webcolors
+
+    try:
+        value = checked_color(stored)
+    except InvalidFeedColor:
+        return None
+    if value is None or not value.startswith("#"):
+        return value
+    target = webcolors.hex_to_rgb(value)
+    return min(webcolors.names("css3"), key=lambda name: sum(
+        (a - b) ** 2 for a, b in zip(webcolors.name_to_rgb(name, spec="css3"), target, strict=True)))
+
+
+def check_keep_days(days: int) -> int:
+    """`days` if a feed or an export may keep cancelled events that long (0..`events.bounds.MAX_RETENTION_DAYS`)."""
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        raise KeepDaysOutOfRange(days, MAX_RETENTION_DAYS)
+    return days
+
+
+def kept_days(days: int) -> int:
+    """`Feed.cancelled_days` within bounds (a row stored before they were checked must not fail a GET)."""
+    return min(max(days, 0), MAX_RETENTION_DAYS)
 
 
 def feed_alarms(feed: Feed) -> tuple[int, ...]:
@@ -127,8 +183,7 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
         raise InvalidFeedName(spec.name)
     if session.exec(select(Feed).where(col(Feed.name) == name)).first() is not None:
         raise DuplicateFeed(name)
-    if spec.cancelled_days < 0:
-        raise NegativeKeepDays(spec.cancelled_days)
+    check_keep_days(spec.cancelled_days)
     detail = choice(Detail, spec.detail, "detail")
     if spec.alarms_from_reminders and detail is Detail.busy:
         raise AlarmsNeedFullDetail()
@@ -136,12 +191,16 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
         raise TasksNeedPrivate(name)
     if spec.tasks and detail is Detail.busy:
         raise TasksNeedFullDetail(name)
+    filters = _checked_filters(spec, session=session, kinds=kinds)
+    if not spec.private and Visibility.confidential in filters["visibilities"]:
+        raise ConfidentialNeedsPrivate(name)
+    description = check_text(spec.description, "the feed description", limit=MAX_TEXT,
+                             lines=True) if spec.description else None
     token = new_token() if spec.private else None
     feed = Feed(
-        name=name, filters=json.dumps(_checked_filters(spec, session=session, kinds=kinds), ensure_ascii=False,
-                                     sort_keys=True),
+        name=name, filters=json.dumps(filters, ensure_ascii=False, sort_keys=True),
         private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
-        cancelled_days=spec.cancelled_days, color=spec.color, description=spec.description,
+        cancelled_days=spec.cancelled_days, color=checked_color(spec.color), description=description,
         alarms=stored_alarms(spec), tasks=spec.tasks,
         created_at=now, updated_at=now,
     )
@@ -181,8 +240,8 @@ def feed_filters(feed: Feed) -> dict[str, list[str]]:
 
 def feed_selection(feed: Feed) -> Selection:
     return Selection(**feed_filters(feed), private=feed.private,  # type: ignore[arg-type]
-                     cancelled_for=timedelta(days=feed.cancelled_days))
+                     cancelled_for=timedelta(days=kept_days(feed.cancelled_days)))
 
 
 def feed_head(feed: Feed) -> CalendarHead:
-    return CalendarHead(name=feed.name, description=feed.description, color=feed.color)
+    return CalendarHead(name=feed.name, description=feed.description, color=color_name(feed.color))

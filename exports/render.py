@@ -44,6 +44,7 @@ STATUS_OF = {
 CANCELLED_MARK = {"mn": "ЦУЦЛАГДСАН", "ru": "ОТМЕНЕНО", "ky": "ЖОККО ЧЫГАРЫЛДЫ", "en": "CANCELLED"}
 POSTPONED_MARK = {"mn": "ХОЙШЛУУЛСАН", "ru": "ПЕРЕНЕСЕНО", "ky": "КИЙИНКИГЕ КАЛТЫРЫЛДЫ", "en": "POSTPONED"}
 BUSY_TITLE = "Busy"
+NO_ALARMS = frozenset({"cancelled", "postponed"})  # statuses whose VEVENT carries no VALARM
 
 
 def status_mark(view: EventView) -> str | None:
@@ -105,9 +106,10 @@ def build_event(
 ) -> Event:
     """The VEVENT of one event. Busy-only events carry times, status and class only. `alarms` (minutes
     before the start, the feed's own) and `rules` (the event's reminder plan, full detail only: a busy-only
-    feed must not hint at what the event is) add DISPLAY VALARMs, never to a cancelled event."""
+    feed must not hint at what the event is) add DISPLAY VALARMs, never to a cancelled or postponed event (a
+    postponed one has no date to be reminded of: its reminders are held too)."""
     event = Event()
-    if view.status != "cancelled":
+    if view.status not in NO_ALARMS:
         busy = detail is Detail.busy
         _add_alarms(event, alarm_rules(alarms, () if busy else rules), BUSY_TITLE if busy else view.title)
     event.add("uid", view.uid)

@@ -38,7 +38,8 @@ def add_contacts(app: App, count: int, *, now: datetime, prefix: str = "p") -> l
             lang = LANGS[i % 4]
             email = f"{prefix}{i}@example.org"
             contacts.add_contact(ContactDraft(name=f"Person {i}", email=email, language=lang, tz=ZONES[lang]),
-                                 session=session, default_tz=app.settings.default_tz, now=now)
+                                 session=session, default_tz=app.settings.default_tz, now=now,
+                                 chat_schemes=app.settings.chat_schemes)
             emails.append(email)
     return emails
 

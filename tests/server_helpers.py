@@ -3,6 +3,7 @@ process on a free loopback port for tests that speak HTTP to it."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -12,7 +13,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -34,6 +35,27 @@ def feed_bytes(app: App, name: str, *, now: datetime = NOW) -> bytes:
     data = build_feed(feed, engine=engine, now=now, kind_defaults=app.kind_defaults, store=ChunkKeeper(engine)).body
     assert check_calendar(data) == []
     return data
+
+
+def add_feed_stored_before_checks(app: App, spec: feeds.FeedSpec, *, now: datetime = NOW) -> Any:
+    """A public feed naming `confidential`, as `feed add` stored it before refusing that (issue 10): the
+    reading side must still leave confidential events out. Added without it, then given the filter in SQL."""
+    from dataclasses import replace
+
+    from sqlalchemy import select, update
+
+    from calendar_app import feeds as feed_service
+    from exports.models import Feed
+
+    safe = replace(spec, visibilities=[v for v in spec.visibilities if v != "confidential"])
+    info = feed_service.add_feed(safe, app=app, now=now)
+    with app.store.engine.begin() as connection:
+        table = Feed.__table__  # type: ignore[attr-defined]
+        stored = json.loads(connection.execute(select(table.c.filters).where(table.c.name == spec.name)).scalar_one())
+        stored["visibilities"] = list(spec.visibilities)
+        connection.execute(update(table).where(table.c.name == spec.name).values(
+            filters=json.dumps(stored, ensure_ascii=False, sort_keys=True)))
+    return info
 
 
 def free_port() -> int:

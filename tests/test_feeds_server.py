@@ -20,7 +20,7 @@ from events.drafts import EventChanges, NewEventDraft
 from exports.checks import check_calendar
 from exports.feeds import FeedSpec
 from tests.conftest import NOW
-from tests.server_helpers import running_server
+from tests.server_helpers import add_feed_stored_before_checks, running_server
 from tests.test_feeds_render import read_with_ical, read_with_vobject
 
 PUBLIC_T = "Нээлттэй хурал"
@@ -37,8 +37,8 @@ def served(tmp_path: Path) -> Iterator[tuple[App, httpx.Client, dict[str, str]]]
                                          visibility=visibility, location="Ховд"), app=app, now=NOW)
     urls = {
         "public": feed_service.add_feed(FeedSpec("public-events"), app=app, now=NOW).url,
-        "public-conf": feed_service.add_feed(FeedSpec("pubconf", visibilities=["confidential", "public"]),
-                                             app=app, now=NOW).url,
+        "public-conf": add_feed_stored_before_checks(app, FeedSpec("pubconf", visibilities=["confidential",
+                                                                                           "public"])).url,
         "private": feed_service.add_feed(FeedSpec("board", private=True, visibilities=["confidential"]),
                                          app=app, now=NOW).url,
         "busy": feed_service.add_feed(FeedSpec("busy", private=True, detail="busy",

@@ -53,10 +53,12 @@ from events.errors import (
 )
 from events.notify.errors import (
     ChannelConfigError,
+    ChatSchemeNotAllowed,
     ContactNotFound,
     DuplicateContact,
     InvalidEmail,
     InvalidOffset,
+    NotAChatUrl,
     ReminderAfterEvent,
     TaskNotFound,
     UnknownAssignee,
@@ -66,9 +68,12 @@ from events.notify.errors import (
 from events.public_holidays import InvalidHolidayFile
 from exports.errors import (
     AlarmsNeedFullDetail,
+    ConfidentialNeedsPrivate,
     DuplicateFeed,
     FeedNotFound,
+    InvalidFeedColor,
     InvalidFeedName,
+    KeepDaysOutOfRange,
     NegativeKeepDays,
     PrivateFeedUrl,
     PublicFeedSecret,
@@ -99,7 +104,8 @@ SAMPLES: list[CalendarAppError] = [
     UnknownCoordinator("x@example.org", "16-days 2025"), ContactNotFound("x@example.org"), TaskNotFound(7),
     UnknownKind("party", ("training",)), FeedNotFound("pub"), DuplicateFeed("pub"), InvalidFeedName("a b"),
     PublicFeedSecret("pub"), PrivateFeedUrl("staff"), TasksNeedPrivate("pub"), TasksNeedFullDetail("staff"),
-    NegativeKeepDays(-1), AlarmsNeedFullDetail(),
+    NegativeKeepDays(-1), AlarmsNeedFullDetail(), KeepDaysOutOfRange(99999, 3660), InvalidFeedColor("reddish"),
+    ConfidentialNeedsPrivate("pub"), ChatSchemeNotAllowed("file", ("tgram", "json")), NotAChatUrl(("tgram",)),
 ]
 
 

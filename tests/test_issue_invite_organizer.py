@@ -118,7 +118,7 @@ def _store(app: App) -> Any:
 def _contact(app: App, name: str, email: str | None, chat: str | None = None) -> None:
     with write_session(_store(app)) as session:
         contacts.add_contact(ContactDraft(name=name, email=email, chat=chat, language="mn"), session=session,
-                             default_tz="Asia/Ulaanbaatar", now=NOW)
+                             default_tz="Asia/Ulaanbaatar", now=NOW, chat_schemes=("json",))
 
 
 def _event(app: App, *, organizer: str | None, tz: str = "Asia/Ulaanbaatar", start: str = START,

@@ -1,6 +1,7 @@
 """Messages to people in their language (mn, ky, ru, en) and time zone, with dates from Babel's CLDR data.
 
-The event's own texts (title, location, description) go out untouched; only our frame is translated.
+The event's own texts (title, location, description) go out untouched; only our frame is translated. A
+reminder of a tentative event says it is tentative; a postponement notice tells those already reminded.
 `compose_email` builds the full e-mail: text and HTML alternatives, the event as `.ics`, and a
 `Message-ID` derived from the delivery so a receiver can recognise a resend.
 """
@@ -28,6 +29,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "starts": "Starts {relative}: {when}", "started": "Started: {when}", "ends": "Ends: {when}",
         "location": "Location", "reason": "Reason", "event": "Event", "due": "Due",
         "cancelled_note": "This event has been cancelled. Please remove it from your calendar.",
+        "postponement": "Postponed: {title}", "reminder_tentative": "Reminder (tentative): {title}",
+        "postponed_note": "This event has been postponed. You will be told the new date; until then there will be "
+                          "no reminders.",
+        "tentative_note": "This event is tentative: its date or time may still change.",
         "hello": "Hello {name},",
         "footer": "Sent by calendar-app. The attached .ics updates your calendar.",
     },
@@ -36,6 +41,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "starts": "Начало {relative}: {when}", "started": "Началось: {when}", "ends": "Окончание: {when}",
         "location": "Место", "reason": "Причина", "event": "Мероприятие", "due": "Срок",
         "cancelled_note": "Мероприятие отменено. Пожалуйста, удалите его из своего календаря.",
+        "postponement": "Перенесено: {title}", "reminder_tentative": "Напоминание (предварительно): {title}",
+        "postponed_note": "Мероприятие перенесено. Мы сообщим новую дату; до тех пор напоминаний не будет.",
+        "tentative_note": "Мероприятие запланировано предварительно: дата или время ещё могут измениться.",
         "hello": "Здравствуйте, {name}!",
         "footer": "Отправлено calendar-app. Вложенный файл .ics обновит ваш календарь.",
     },
@@ -44,6 +52,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "starts": "Эхлэх хугацаа ({relative}): {when}", "started": "Эхэлсэн: {when}", "ends": "Дуусах: {when}",
         "location": "Байршил", "reason": "Шалтгаан", "event": "Арга хэмжээ", "due": "Хугацаа",
         "cancelled_note": "Энэ арга хэмжээ цуцлагдлаа. Хуанлиасаа устгана уу.",
+        "postponement": "Хойшлуулсан: {title}", "reminder_tentative": "Сануулга (урьдчилсан): {title}",
+        "postponed_note": "Энэ арга хэмжээг хойшлууллаа. Шинэ огноог мэдэгдэнэ; тэр хүртэл сануулга ирэхгүй.",
+        "tentative_note": "Энэ арга хэмжээ урьдчилсан төлөвлөгөөтэй: огноо, цаг нь өөрчлөгдөж болзошгүй.",
         "hello": "Сайн байна уу, {name}.",
         "footer": "calendar-app илгээв. Хавсаргасан .ics файл таны хуанлийг шинэчилнэ.",
     },
@@ -52,6 +63,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "starts": "Башталышы ({relative}): {when}", "started": "Башталды: {when}", "ends": "Аякташы: {when}",
         "location": "Өтүүчү жери", "reason": "Себеби", "event": "Иш-чара", "due": "Мөөнөтү",
         "cancelled_note": "Бул иш-чара жокко чыгарылды. Аны календарыңыздан өчүрүп салыңыз.",
+        "postponement": "Кийинкиге калтырылды: {title}", "reminder_tentative": "Эскертме (алдын ала): {title}",
+        "postponed_note": "Бул иш-чара кийинкиге калтырылды. Жаңы күнү билдирилет; ага чейин эскертмелер келбейт.",
+        "tentative_note": "Бул иш-чара алдын ала пландалган: күнү же убактысы өзгөрүшү мүмкүн.",
         "hello": "Саламатсызбы, {name}!",
         "footer": "calendar-app жөнөттү. Тиркелген .ics файлы календарыңызды жаңыртат.",
     },
@@ -105,14 +119,20 @@ def render(purpose: str, event: EventView, person: Person, *, now: datetime, tas
         lines += [texts["cancelled_note"], f"{texts['event']}: {event.title}", start]
         if event.cancel_reason:
             lines.append(f"{texts['reason']}: {event.cancel_reason}")
+    elif purpose == "postponement":
+        subject = texts["postponement"].format(title=event.title)
+        lines += [texts["postponed_note"], f"{texts['event']}: {event.title}", start]
     else:
-        subject = texts["reminder"].format(title=event.title)
+        tentative = event.status == "tentative"
+        subject = texts["reminder_tentative" if tentative else "reminder"].format(title=event.title)
         lines += [event.title, texts["starts"].format(relative=_relative(event.start, now, person), when=start)]
         if not event.all_day:
             lines.append(texts["ends"].format(when=when(event.end, person)))
+        if tentative:
+            lines.append(texts["tentative_note"])
     if event.location:
         lines.append(f"{texts['location']}: {event.location}")
-    if purpose != "cancellation" and event.description:
+    if purpose not in ("cancellation", "postponement") and event.description:
         lines += ["", event.description]
     lines += ["", texts["footer"]]
     return Message(subject, tuple(lines))

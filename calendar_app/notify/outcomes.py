@@ -15,6 +15,7 @@ from enum import StrEnum
 from calendar_app.notify.channels.base import ChannelFailure
 from events.notify.models import Contact, Delivery, Purpose, Task, TaskStatus
 from events.notify.planning import DEFAULT_GRACE, is_stale
+from events.notify.reminders import HELD_NOTE
 from events.views import EventView
 
 
@@ -39,6 +40,7 @@ class Verdict(StrEnum):
     failed = "failed"
     skipped = "skipped"
     cancelled = "cancelled"
+    held = "held"  # the event was postponed after the claim: back to waiting, not sent
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class PassReport:
     retried: int = 0
     skipped: int = 0
     cancelled: int = 0
+    held: int = 0
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -67,12 +70,13 @@ class PassReport:
         listed = list(outcomes)
         counts = Counter(o.verdict for o in listed)
         errors = [f"delivery {o.delivery_id}: {o.error}" for o in listed
-                  if o.error and o.verdict != Verdict.cancelled]
+                  if o.error and o.verdict not in (Verdict.cancelled, Verdict.held)]
         return cls(sent=counts[Verdict.sent], failed=counts[Verdict.failed], retried=counts[Verdict.retried],
-                   skipped=counts[Verdict.skipped], cancelled=counts[Verdict.cancelled], errors=errors)
+                   skipped=counts[Verdict.skipped], cancelled=counts[Verdict.cancelled], held=counts[Verdict.held],
+                   errors=errors)
 
     def add(self, other: PassReport) -> None:
-        for name in ("sent", "failed", "retried", "skipped", "cancelled"):
+        for name in ("sent", "failed", "retried", "skipped", "cancelled", "held"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
@@ -93,16 +97,25 @@ def after_failure(delivery: Delivery, failure: ChannelFailure | None, *, now: da
                    retry_at=now + backoff_delay(delivery.attempts, config))
 
 
+HELD_WHEN_POSTPONED = (Purpose.reminder, Purpose.task)
+
+
 def verdict_before_sending(delivery: Delivery, contact: Contact | None, view: EventView, task: Task | None, *,
                            now: datetime, grace: timedelta) -> Outcome | None:
     """Checked again at send time, the event may have changed since the delivery was claimed: the outcome
-    instead of sending, or None to send."""
+    instead of sending, or None to send. A reminder or task notification of an event postponed meanwhile is
+    `held` (it waits for the event to be confirmed again), a postponement notice of an event confirmed again
+    meanwhile is cancelled."""
     assert delivery.id is not None
     reason: tuple[Verdict, str] | None = None
     if contact is None:
         reason = Verdict.cancelled, "contact removed"
     elif delivery.purpose != Purpose.cancellation and view.status == "cancelled":
         reason = Verdict.cancelled, "event cancelled"
+    elif delivery.purpose == Purpose.postponement and view.status != "postponed":
+        reason = Verdict.cancelled, "event no longer postponed"
+    elif delivery.purpose in HELD_WHEN_POSTPONED and view.status == "postponed":
+        reason = Verdict.held, HELD_NOTE
     elif delivery.purpose == Purpose.reminder and view.start != delivery.event_start_utc:
         reason = Verdict.cancelled, "event moved: a delivery for the new time replaces this one"
     elif delivery.purpose == Purpose.task and (task is None or task.status != TaskStatus.open):

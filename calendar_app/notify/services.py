@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from calendar_app.app import App
 from calendar_app.notify.messages import Person, render
+from calendar_app.notify.outcomes import HELD_WHEN_POSTPONED
 from calendar_app.notify.views import iso as _iso
 from calendar_app.notify.views import task_json
 from events import queries
@@ -21,7 +22,7 @@ from events.notify.contacts import ContactDraft
 from events.notify.errors import TaskNotFound
 from events.notify.models import Contact, Delivery, DeliveryStatus, Task, TaskStatus, message_id, touch_task
 from events.notify.planning import is_stale
-from events.notify.reminders import sync_event
+from events.notify.reminders import HELD_NOTE, sync_event
 from events.notify.workflows import KindDefaults, workflow_of
 from events.services import find_event
 from events.timeparse import parse_datetime, zone
@@ -37,7 +38,8 @@ def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
 
 def add_contact(draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
-        contact = contacts.add_contact(draft, session=session, default_tz=app.settings.default_tz, now=now)
+        contact = contacts.add_contact(draft, session=session, default_tz=app.settings.default_tz, now=now,
+                                       chat_schemes=app.settings.chat_schemes)
         return contact_json(contact, session=session)
 
 
@@ -49,7 +51,8 @@ def list_contacts(*, app: App) -> list[dict[str, Any]]:
 def _resync_contact_events(contact_id: int, *, app: App, session: Session, now: datetime) -> None:
     """A contact's address or organisation changed: re-plan the events it hears about."""
     event_ids = session.execute(select(col(Delivery.event_id)).where(
-        col(Delivery.contact_id) == contact_id, col(Delivery.status) == DeliveryStatus.pending).distinct()).scalars()
+        col(Delivery.contact_id) == contact_id,
+        col(Delivery.status).in_((DeliveryStatus.pending, DeliveryStatus.held))).distinct()).scalars()
     defaults = app.kind_defaults()
     for event_id in list(event_ids):
         event = session.get(Event, event_id)
@@ -59,7 +62,7 @@ def _resync_contact_events(contact_id: int, *, app: App, session: Session, now: 
 
 def edit_contact(ref: str, draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
-        contact = contacts.edit_contact(ref, draft, session=session)
+        contact = contacts.edit_contact(ref, draft, session=session, chat_schemes=app.settings.chat_schemes)
         assert contact.id is not None
         _resync_contact_events(contact.id, app=app, session=session, now=now)
         return contact_json(contact, session=session)
@@ -104,8 +107,9 @@ STATUSES = tuple(s.value for s in DeliveryStatus)
 
 
 def list_deliveries(statuses: list[str] | None, event_ref: str | None, *, app: App) -> list[dict[str, Any]]:
-    """`reminder list`: by default what is still to go out (pending and claimed)."""
-    wanted = tuple(choice(DeliveryStatus, s, "status").value for s in statuses) if statuses else ("pending", "claimed")
+    """`reminder list`: by default what is still to go out (pending, claimed, and held for a postponed event)."""
+    wanted = (tuple(choice(DeliveryStatus, s, "status").value for s in statuses) if statuses
+              else ("pending", "claimed", "held"))
     with app.read() as session:
         rows = _delivery_rows(session, statuses=wanted, event_ref=event_ref)
         return [delivery_json(*row, mail_domain=app.settings.mail_domain) for row in rows]
@@ -119,22 +123,28 @@ def delivery_log(event_ref: str | None, *, app: App) -> list[dict[str, Any]]:
 
 
 def preview(at: str, *, app: App, now: datetime) -> list[dict[str, Any]]:
-    """What a dispatcher running at `at` would send: to whom, in which language, with which subject."""
+    """What a dispatcher running at `at` would do with what is due by then: send it (to whom, in which
+    language, with which subject), or hold it because its event is postponed (`outcome` and `why`; the
+    subject of a held one says so first)."""
     moment = parse_datetime(at, tz=zone(app.settings.default_tz), now=now)
     grace = app.settings.reminder_grace
     result = []
     with app.read() as session:
-        for d, contact, event in _delivery_rows(session, statuses=("pending",), ready_before=moment):
-            if contact is None or is_stale(due=d.due_utc, event_start=event.start_utc,
-                                           before_start=d.due_utc <= event.start_utc, now=moment, grace=grace):
-                continue
+        for d, contact, event in _delivery_rows(session, statuses=("pending", "held"), ready_before=moment):
             view = queries.view_event(d.event_id, session=session)
+            held = d.status == DeliveryStatus.held or (d.purpose in HELD_WHEN_POSTPONED and view.status == "postponed")
+            if contact is None or (not held and is_stale(due=d.due_utc, event_start=event.start_utc,
+                                                         before_start=d.due_utc <= event.start_utc, now=moment,
+                                                         grace=grace)):
+                continue
             task = session.get(Task, d.task_id) if d.task_id else None
             person = Person(contact.name, contact.language, contact.timezone)
             message = render(d.purpose, view, person, now=moment, task=task.title if task else None,
                              task_due=task.due_utc if task else None)
             shown = delivery_json(d, contact, event, mail_domain=app.settings.mail_domain)
-            result.append({**shown, "subject": message.subject, "body": message.text})
+            subject = f"[held: event postponed] {message.subject}" if held else message.subject
+            result.append({**shown, "subject": subject, "body": message.text, "outcome": "held" if held else "send",
+                           "why": HELD_NOTE if held else None})
     return result
 
 
@@ -192,7 +202,8 @@ def task_done(ref: str, *, app: App, now: datetime) -> dict[str, Any]:
             touch_task(task, now)
             session.add(task)
             for d in session.exec(select(Delivery).where(  # type: ignore[call-overload]
-                    col(Delivery.task_id) == task.id, col(Delivery.status) == DeliveryStatus.pending)).scalars():
+                    col(Delivery.task_id) == task.id,
+                    col(Delivery.status).in_((DeliveryStatus.pending, DeliveryStatus.held)))).scalars():
                 d.status, d.last_error, d.updated_at = DeliveryStatus.cancelled, "task done", now
                 session.add(d)
         event = session.get(Event, task.event_id) if task.event_id is not None else None

@@ -19,7 +19,7 @@ DELIVERY_TABLE = TableSpec(("id", "due", "status", "purpose", "rule", "to", "lan
                             "attempts", "error"),
                            wrap=("event", "error"),
                            drop=("error", "attempts", "channel", "language", "purpose", "rule"), wrap_min=20)
-PREVIEW_TABLE = TableSpec(("id", "due", "to", "language", "channel", "subject"), wrap=("subject",),
+PREVIEW_TABLE = TableSpec(("id", "due", "outcome", "to", "language", "channel", "subject"), wrap=("subject",),
                           drop=("channel", "language"))
 LOG_TABLE = TableSpec(("id", "due", "sent_at", "status", "to", "channel", "purpose", "attempts", "error"),
                       wrap=("error",), drop=("attempts", "channel", "purpose", "due"), wrap_min=20)
@@ -57,7 +57,7 @@ def run_scheduler(scheduler: ModuleType, *, app: App, once: bool, poll: str, lea
 
     def show(report: PassReport) -> None:
         print(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, skipped {report.skipped}, "
-              f"cancelled {report.cancelled}", flush=True)
+              f"cancelled {report.cancelled}, held {report.held}", flush=True)
         for error in report.errors[:20]:
             print(f"  {error}", file=sys.stderr, flush=True)
 

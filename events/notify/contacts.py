@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from events.bounds import check_text
 from events.drafts import language_of
 from events.errors import InvalidInput, MissingValue
 from events.models import Organisation
-from events.notify.errors import ContactNotFound, DuplicateContact, InvalidEmail
+from events.notify.errors import (
+    ChatSchemeNotAllowed,
+    ContactNotFound,
+    DuplicateContact,
+    InvalidEmail,
+    NotAChatUrl,
+)
 from events.notify.models import Contact, ContactGroup, Delivery, DeliveryStatus
 from events.services import organisation_ids
 from events.timeparse import zone
@@ -21,10 +29,32 @@ _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
 
 
 def checked_email(text: str) -> str:
-    email = text.strip()
+    email = check_text(text.strip(), "the e-mail address")
     if not _EMAIL.match(email):
         raise InvalidEmail(text)
     return email
+
+
+_CHAT_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://\S+$")
+
+
+def checked_chat(text: str, allowed: Sequence[str]) -> str | None:
+    """A chat address (an Apprise URL) whose scheme is one of `allowed` (the deployment's `chat_schemes`);
+    None for an empty one (no chat address). The scheme is compared case-insensitively, as URLs have it."""
+    url = check_text(text.strip(), "the chat address")
+    if not url:
+        return None
+    found = _CHAT_SCHEME.match(url)
+    if found is None:
+        raise NotAChatUrl(tuple(allowed))
+    scheme = found.group(1).lower()
+    if scheme not in {a.lower() for a in allowed}:
+        raise ChatSchemeNotAllowed(scheme, tuple(allowed))
+    return url
+
+
+def checked_name(text: str) -> str:
+    return check_text(text.strip(), "the name")
 
 
 @dataclass
@@ -81,13 +111,15 @@ def _unique_email(email: str, *, session: Session, other_than: int | None = None
     return email
 
 
-def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: datetime) -> Contact:
-    name = (draft.name or "").strip()
+def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: datetime,
+                chat_schemes: Sequence[str]) -> Contact:
+    """A new contact; a chat address only with one of `chat_schemes` (the deployment's setting)."""
+    name = checked_name(draft.name or "")
     if not name:
         raise MissingValue("the name", "give the contact a name, e.g. 'Оюунчимэг Б.'")
     email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
     contact = Contact(
-        name=name, email=email, chat_url=(draft.chat or "").strip() or None,
+        name=name, email=email, chat_url=checked_chat(draft.chat or "", chat_schemes),
         language=language_of(draft.language or "en"), timezone=zone((draft.tz or default_tz).strip()).key,
         created_at=now,
     )
@@ -102,14 +134,15 @@ def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: 
     return contact
 
 
-def edit_contact(ref: str, draft: ContactDraft, *, session: Session) -> Contact:
+def edit_contact(ref: str, draft: ContactDraft, *, session: Session, chat_schemes: Sequence[str]) -> Contact:
+    """Change what the draft gives; a new chat address only with one of `chat_schemes`, an empty one removes it."""
     contact = find_contact(ref, session=session)
     if draft.name is not None and draft.name.strip():
-        contact.name = draft.name.strip()
+        contact.name = checked_name(draft.name)
     if draft.email is not None:
         contact.email = _unique_email(checked_email(draft.email), session=session, other_than=contact.id)
     if draft.chat is not None:
-        contact.chat_url = draft.chat.strip() or None
+        contact.chat_url = checked_chat(draft.chat, chat_schemes)
     if draft.language is not None:
         contact.language = language_of(draft.language)
     if draft.tz is not None:
@@ -130,7 +163,7 @@ def remove_contact(ref: str, *, session: Session, now: datetime) -> Contact:
     contact = find_contact(ref, session=session)
     pending = session.exec(select(Delivery).where(
         col(Delivery.contact_id) == contact.id,
-        col(Delivery.status).in_([DeliveryStatus.pending, DeliveryStatus.claimed]),
+        col(Delivery.status).in_([DeliveryStatus.pending, DeliveryStatus.claimed, DeliveryStatus.held]),
     )).all()
     for delivery in pending:
         delivery.status = DeliveryStatus.cancelled

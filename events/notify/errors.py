@@ -77,3 +77,18 @@ class UnknownAssignee(InvalidInput):
             "the assignee in the workflows file (CALENDAR_APP_WORKFLOWS)",
             kind=kind, step=step, ref=ref,
         )
+
+
+class ChatSchemeNotAllowed(InvalidInput):
+    """A chat address whose Apprise scheme the deployment does not allow; the address itself is not repeated
+    (it often holds a bot token)."""
+
+    def __init__(self, scheme: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(template="{chat} may not use {scheme!r}: use an Apprise URL with one of {allowed} "
+                         "(the chat_schemes setting)", scheme=scheme, allowed=", ".join(allowed))
+
+
+class NotAChatUrl(InvalidInput):
+    def __init__(self, allowed: tuple[str, ...]) -> None:
+        super().__init__(template="{chat} is not an Apprise URL: give one like tgram://BOT_TOKEN/CHAT_ID, with one "
+                         "of {allowed}", allowed=", ".join(allowed))

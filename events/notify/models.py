@@ -23,11 +23,15 @@ class DeliveryStatus(StrEnum):
     failed = "failed"
     skipped = "skipped"
     cancelled = "cancelled"
+    # Waiting for its event to be confirmed again (the event is postponed): never claimed, never stale;
+    # back to pending, re-timed, when the event gets a date again (events.notify.reminders.sync_event).
+    held = "held"
 
 
 class Purpose(StrEnum):
     reminder = "reminder"
     cancellation = "cancellation"
+    postponement = "postponement"  # tells those already reminded that the event is postponed
     task = "task"
 
 

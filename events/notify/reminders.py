@@ -4,6 +4,11 @@
 recipients, its rules and its kind's workflow into wanted deliveries and tasks (pure planning in
 `events.notify.planning`) and applies the difference: pending deliveries follow a moved event, those no longer
 wanted are cancelled, sent ones stay in the log, and on cancellation those already reminded are told.
+
+A postponed event holds its reminders and task notifications (status `held`: never claimed, never marked
+stale) and tells those already reminded that it is postponed; once it is confirmed again (usually with a new
+date) the held deliveries come back as pending, re-timed like any moved event's, and a postponement notice
+not yet sent is dropped. Its tasks stay open.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ from events.notify.planning import (
 from events.notify.workflows import ORGANIZER, KindDefaults, Step, defaults_for
 
 OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
+WAITING = (DeliveryStatus.pending, DeliveryStatus.held)  # not yet claimed: they follow the event
+NOTICES = (Purpose.cancellation, Purpose.postponement)  # told once about the event, never re-planned
+HELD_NOTE = "event postponed: held until it is confirmed again"
 
 
 def set_event_plan(
@@ -210,12 +218,12 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
         wanted.extend(task_wanted)
     existing = session.exec(select(Delivery).where(col(Delivery.event_id) == event.id)).all()
     pending = {d.id: _as_planned(d) for d in existing
-               if d.status == DeliveryStatus.pending and d.purpose != Purpose.cancellation and d.id}
+               if d.status in WAITING and d.purpose not in NOTICES and d.id}
     # Done (or being sent right now): never planned again for the same start. Cancelled ones may come back.
     done = (DeliveryStatus.sent, DeliveryStatus.failed, DeliveryStatus.skipped, DeliveryStatus.claimed)
     finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing if d.status in done}
     revivable = {(*_as_planned(d).slot, d.event_start_utc): d for d in existing
-                 if d.status == DeliveryStatus.cancelled and d.purpose != Purpose.cancellation}
+                 if d.status == DeliveryStatus.cancelled and d.purpose not in NOTICES}
     change = reconcile(wanted, pending, finished)
     rows = {d.id: d for d in existing}
     for delivery_id, new in change.retime.items():
@@ -240,23 +248,65 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
             session.add(old)
             continue
         session.add(_new_delivery(planned, event.id, now, task_id))
+    session.flush()
+    _hold_or_release(event, postponed=event.status == EventStatus.postponed, now=now, session=session)
     if cancelled:
-        _tell_reminded(event, existing, now=now, session=session)
+        _tell_reminded(event, existing, Purpose.cancellation, now=now, session=session)
+    elif event.status == EventStatus.postponed:
+        _tell_reminded(event, existing, Purpose.postponement, now=now, session=session)
     session.flush()
 
 
-def _tell_reminded(event: Event, existing: Sequence[Delivery], *, now: datetime, session: Session) -> None:
-    """One cancellation notice to each recipient and channel already sent a reminder for this event."""
+def _hold_or_release(event: Event, *, postponed: bool, now: datetime, session: Session) -> None:
+    """A postponed event's waiting reminders and task notifications are held; anyone else's are pending.
+    A postponement notice not yet sent is dropped once the event is no longer postponed."""
+    waiting = session.exec(select(Delivery).where(col(Delivery.event_id) == event.id,
+                                                  col(Delivery.status).in_(WAITING))).all()
+    for row in waiting:
+        if row.purpose == Purpose.postponement:
+            if not postponed and row.status == DeliveryStatus.pending:
+                row.status, row.last_error, row.updated_at = DeliveryStatus.cancelled, "event no longer postponed", now
+                session.add(row)
+            continue
+        if row.purpose == Purpose.cancellation:
+            continue
+        if postponed and row.status == DeliveryStatus.pending:
+            row.status, row.last_error, row.lease_until, row.updated_at = DeliveryStatus.held, HELD_NOTE, None, now
+            session.add(row)
+        elif not postponed and row.status == DeliveryStatus.held:
+            row.status, row.last_error, row.updated_at = DeliveryStatus.pending, None, now
+            session.add(row)
+
+
+def _tell_reminded(event: Event, existing: Sequence[Delivery], purpose: Purpose, *, now: datetime,
+                   session: Session) -> None:
+    """One notice (`cancellation` or `postponement`) to each recipient and channel already sent a reminder
+    for this event. A cancellation is told once; a postponement once per start time (an event confirmed
+    again with a new date and postponed once more is told again)."""
     assert event.id is not None
-    told = {(d.contact_id, d.channel) for d in existing if d.purpose == Purpose.cancellation}
+    start = event.start_utc
+
+    def key(d: Delivery) -> tuple[object, ...]:
+        return (d.contact_id, d.channel) if purpose == Purpose.cancellation else (d.contact_id, d.channel,
+                                                                                 d.event_start_utc)
+
+    notices = {key(d): d for d in existing if d.purpose == purpose}
     reminded = {(d.contact_id, d.channel): d for d in existing
                 if d.purpose == Purpose.reminder and d.status == DeliveryStatus.sent and d.contact_id}
-    for key, sent in sorted(reminded.items(), key=lambda kv: kv[1].id or 0):
-        if key in told:
+    rule_key = "cancel" if purpose == Purpose.cancellation else "postpone"
+    for (contact_id, channel), sent in sorted(reminded.items(), key=lambda kv: kv[1].id or 0):
+        wanted = (contact_id, channel) if purpose == Purpose.cancellation else (contact_id, channel, start)
+        old = notices.get(wanted)
+        if old is not None and (old.status != DeliveryStatus.cancelled or purpose == Purpose.cancellation):
+            continue
+        if old is not None:  # dropped earlier (confirmed again before it went out): the same key, the same row
+            old.status, old.due_utc, old.ready_utc, old.address = DeliveryStatus.pending, now, now, sent.address
+            old.attempts, old.last_error, old.lease_until, old.claimed_by, old.updated_at = 0, None, None, None, now
+            session.add(old)
             continue
         session.add(Delivery(
-            event_id=event.id, contact_id=sent.contact_id, purpose=Purpose.cancellation, rule_key="cancel",
-            channel=sent.channel, address=sent.address, event_start_utc=event.start_utc, due_utc=now,
+            event_id=event.id, contact_id=sent.contact_id, purpose=purpose, rule_key=rule_key,
+            channel=sent.channel, address=sent.address, event_start_utc=start, due_utc=now,
             ready_utc=now, created_at=now, updated_at=now,
         ))
 

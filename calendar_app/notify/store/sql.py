@@ -32,7 +32,7 @@ D = Delivery.__table__  # type: ignore[attr-defined]
 RECORD_TRIES = 3
 _STATUS = {Verdict.sent: DeliveryStatus.sent, Verdict.retried: DeliveryStatus.pending,
            Verdict.failed: DeliveryStatus.failed, Verdict.skipped: DeliveryStatus.skipped,
-           Verdict.cancelled: DeliveryStatus.cancelled}
+           Verdict.cancelled: DeliveryStatus.cancelled, Verdict.held: DeliveryStatus.held}
 _RECORD = (update(D).where(D.c.id == bindparam("b_id"), D.c.claimed_by == bindparam("b_token"),
                            D.c.status == DeliveryStatus.claimed)
            .values(status=bindparam("v_status"), updated_at=bindparam("v_at", type_=D.c.updated_at.type),

@@ -32,6 +32,7 @@ OPTIONS: dict[Field, str] = {
     Field.KEEP_CANCELLED: "--keep-cancelled",
     Field.ALARM: "--alarm",
     Field.ALARMS_FROM_REMINDERS: "--alarms-from-reminders",
+    Field.SKIP_BAD: "--skip-bad",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

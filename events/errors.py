@@ -45,6 +45,7 @@ class Field(StrEnum):
     KEEP_CANCELLED = "keep_cancelled"
     ALARM = "alarm"
     ALARMS_FROM_REMINDERS = "alarms_from_reminders"
+    SKIP_BAD = "skip_bad"
 
     @property
     def words(self) -> str:
@@ -61,6 +62,7 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.EMAIL: "e-mail",
     Field.REMIND: "reminder",
     Field.KEEP_CANCELLED: "days to keep cancelled events",
+    Field.SKIP_BAD: "the skip-bad option",
 }
 
 

@@ -66,10 +66,13 @@ from events.notify.errors import (
 from events.public_holidays import InvalidHolidayFile
 from exports.errors import (
     AlarmsNeedFullDetail,
+    BadEvents,
     DuplicateFeed,
     FeedNotFound,
+    FileTooBig,
     InvalidFeedName,
     NegativeKeepDays,
+    NotUtf8,
     PrivateFeedUrl,
     PublicFeedSecret,
     TasksNeedFullDetail,
@@ -99,7 +102,8 @@ SAMPLES: list[CalendarAppError] = [
     UnknownCoordinator("x@example.org", "16-days 2025"), ContactNotFound("x@example.org"), TaskNotFound(7),
     UnknownKind("party", ("training",)), FeedNotFound("pub"), DuplicateFeed("pub"), InvalidFeedName("a b"),
     PublicFeedSecret("pub"), PrivateFeedUrl("staff"), TasksNeedPrivate("pub"), TasksNeedFullDetail("staff"),
-    NegativeKeepDays(-1), AlarmsNeedFullDetail(),
+    NegativeKeepDays(-1), AlarmsNeedFullDetail(), FileTooBig("big.ics", 50_000_000, 32_000_000),
+    NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
 ]
 
 

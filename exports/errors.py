@@ -87,7 +87,7 @@ class FileTooBig(BadCalendarFile):
             template="{source} {has}, over the import limit of {limit} MB: split it (e.g. export one year at a "
             "time) and import the parts",
             source=source, has=f"has {size / 1e6:.1f} MB" if size is not None else "is longer",
-            limit=f"{limit / 1e6:.0f}",
+            limit=f"{limit / 1e6:g}",
         )
 
 

@@ -63,8 +63,6 @@ def open_calendar(path: str, *, max_bytes: int = MAX_BYTES) -> Iterator[BinaryIO
         raise BadCalendarFile(f"cannot read {path}: {error.strerror}: check the path") from error
     try:
         info = os.fstat(stream.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise BadCalendarFile(f"cannot read {path}: it is a folder: give an .ics file")
         if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
             raise FileTooBig(name, info.st_size, max_bytes)
         yield stream

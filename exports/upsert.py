@@ -110,7 +110,7 @@ class Writer:
             return
         uids = [item.uid for item in items]
         stored = {e.uid: e for e in self.session.exec(select(Event).where(col(Event.uid).in_(uids)))}
-        written: list[tuple[Event, Incoming]] = []
+        written: list[tuple[Event, Incoming, bool]] = []
         for item in items:
             event = stored.get(item.uid)
             if event is not None and event.sequence >= item.sequence:
@@ -119,11 +119,12 @@ class Writer:
             status = "added" if event is None else "updated"
             self.report.entries.append(Entry(status, item.uid, item.line, item.note, item.component))
             if not self.dry_run:
-                written.append((self._store(item, event), item))
+                written.append((self._store(item, event), item, event is None))
         self.session.flush()
-        for event, item in written:
+        for event, item, new in written:
             assert event.id is not None
-            self.session.execute(delete(EventPartner).where(col(EventPartner.event_id) == event.id))
+            if not new:
+                self.session.execute(delete(EventPartner).where(col(EventPartner.event_id) == event.id))
             for org_id in organisation_ids(item.partners, session=self.session):
                 self.session.add(EventPartner(event_id=event.id, organisation_id=org_id))
         self.session.flush()

@@ -86,7 +86,10 @@ class Entry:
 
     @property
     def where(self) -> str:
-        return f"line {self.line}" + (f" (UID {self.uid})" if self.uid else "")
+        if not self.uid:
+            return f"line {self.line}"
+        plain = self.uid == self.uid.strip() and self.uid.isprintable()
+        return f"line {self.line} (UID {self.uid if plain else repr(self.uid)})"  # 'ws@t ' shows its space
 
 
 def check_parsed(vevent: Any) -> None:

@@ -150,26 +150,31 @@ def import_file(
     path: str, *, kind: str | None, dry_run: bool, skip_bad: bool, app: App, now: datetime,
     max_bytes: int | None = None,
 ) -> ImportReport:
-    """Import an .ics file in one transaction: all of it, or (with `skip_bad`) exactly its good events."""
+    """Import an .ics file in one transaction: all of it, or (with `skip_bad`) exactly its good events.
+
+    The file is read a component at a time (memory does not grow with it) and written in batches; the
+    report accounts for every component. A damaged file, or any bad component without `skip_bad`, raises
+    and nothing is written; `dry_run` reads the store and writes nothing."""
     from pathlib import Path
 
-    from exports.errors import BadCalendarFile
-    from exports.importer import MAX_BYTES, decode, parse_calendar
-    from exports.upsert import ImportReport, upsert
+    from exports.components import Components
+    from exports.errors import BadEvents
+    from exports.icsstream import MAX_BYTES, blocks, logical_lines, open_calendar
+    from exports.upsert import Writer
 
-    source = Path(path)
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise BadCalendarFile(f"cannot read {path}: {error.strerror}: check the path") from error
-    text = decode(data, max_bytes=max_bytes or MAX_BYTES, source=source.name)
-    parsed = parse_calendar(text, default_kind=kind, default_tz=app.settings.default_tz, source=source.name,
-                            kinds=known_kinds(app=app))
-    if parsed.rejected and not skip_bad:
-        shown = "; ".join(f"{where}: {reason}" for where, reason in parsed.rejected[:3])
-        more = f" (and {len(parsed.rejected) - 3} more)" if len(parsed.rejected) > 3 else ""
-        raise BadCalendarFile(f"{source.name}: nothing imported, {len(parsed.rejected)} bad event(s): {shown}{more}; "
-                              "fix them or pass --skip-bad to import the rest")
-    report = ImportReport(rejected=list(parsed.rejected))
-    with app.write() as session:
-        return upsert(parsed.events, report, session=session, now=now, dry_run=dry_run)
+    source = Path(path).name or path
+    limit = max_bytes or MAX_BYTES
+    components = Components(default_kind=kind, default_tz=app.settings.default_tz, kinds=known_kinds(app=app))
+    with open_calendar(path, max_bytes=limit) as stream, (app.read() if dry_run else app.write()) as session:
+        writer = Writer(session=session, now=now, dry_run=dry_run, skip_bad=skip_bad)
+        try:
+            for block in blocks(logical_lines(stream, source=source, max_bytes=limit), source=source):
+                writer.take_all(components.take(block))
+            writer.take_all(components.finish())
+        finally:
+            components.close()
+        report = writer.finish()
+        if writer.refused:
+            bad = report.rejected
+            raise BadEvents(source, [f"{where}: {reason}" for where, reason in bad[:3]], len(bad))
+        return report

@@ -33,6 +33,7 @@ OPTIONS: dict[Field, str] = {
     Field.ALARM: "--alarm",
     Field.ALARMS_FROM_REMINDERS: "--alarms-from-reminders",
     Field.VISIBILITY: "--visibility",
+    Field.SKIP_BAD: "--skip-bad",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

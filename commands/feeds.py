@@ -226,6 +226,10 @@ def import_(
 ) -> None:
     """Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate.
 
+    Every component is accounted for: each event (and each occurrence of a series, which is stored one
+    event per occurrence) is added, updated, unchanged, skipped (to-dos, journal entries, a series whose
+    occurrences are all excluded) or rejected, with its line and UID; --json lists them all.
+
     Example:
 
     \b
@@ -239,10 +243,11 @@ def import_(
         _json(report.as_json())
         return
     prefix = "Dry run, nothing written: " if dry_run else ""
-    typer.echo(f"{prefix}{len(report.added)} added, {len(report.updated)} updated, "
-               f"{len(report.unchanged)} unchanged, {len(report.rejected)} rejected")
-    for uid, reason in report.rejected:
-        typer.echo(f"  rejected {uid}: {reason}")
+    counts = report.counts()
+    typer.echo(prefix + ", ".join(f"{count} {status}" for status, count in counts.items()))
+    for entry in report.entries:  # every component not simply added, updated or unchanged, and every note
+        if entry.status in ("skipped", "rejected") or entry.reason:
+            typer.echo(f"  {entry.status} {entry.component} {entry.where}: {entry.reason}")
 
 
 def serve(

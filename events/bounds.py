@@ -31,6 +31,8 @@ MAX_RETENTION_DAYS = 3660  # how long a feed keeps cancelled events
 MAX_TITLE = 500
 MAX_LINE = 2_000  # location, organizer, programme, partner and other one-line texts; URLs
 MAX_TEXT = 20_000  # descriptions, cancel reasons
+MAX_UID = 255  # an event's UID: the column both databases hold
+MAX_NAME = 300  # an organisation's or programme's name: the column both databases hold
 
 # C0 and C1 control characters and DEL; tab and line breaks are allowed where a text may have lines.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -46,6 +46,7 @@ class Field(StrEnum):
     ALARM = "alarm"
     ALARMS_FROM_REMINDERS = "alarms_from_reminders"
     VISIBILITY = "visibility"
+    SKIP_BAD = "skip_bad"
 
     @property
     def words(self) -> str:
@@ -62,6 +63,7 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.EMAIL: "e-mail",
     Field.REMIND: "reminder",
     Field.KEEP_CANCELLED: "days to keep cancelled events",
+    Field.SKIP_BAD: "the skip-bad option",
 }
 
 

@@ -98,3 +98,36 @@ class ConfidentialNeedsPrivate(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(template="feed {feed!r} is public and cannot show confidential events: add {private}, or "
                          "leave confidential out of {visibility}", feed=name)
+
+
+class FileTooBig(BadCalendarFile):
+    """An .ics file over the import limit, refused before it is read (`size` None: not known in advance)."""
+
+    def __init__(self, source: str, size: int | None, limit: int) -> None:
+        super().__init__(
+            template="{source} {has}, over the import limit of {limit} MB: split it (e.g. export one year at a "
+            "time) and import the parts",
+            source=source, has=f"has {size / 1e6:.1f} MB" if size is not None else "is longer",
+            limit=f"{limit / 1e6:g}",
+        )
+
+
+class NotUtf8(BadCalendarFile):
+    def __init__(self, source: str, line: int, position: int, byte: int) -> None:
+        super().__init__(
+            template="{source}, line {line}: not UTF-8 (byte 0x{byte:02x} at byte position {position}): iCalendar "
+            "files are UTF-8; re-save it as UTF-8 and import again",
+            source=source, line=line, position=position, byte=byte,
+        )
+
+
+class BadEvents(BadCalendarFile):
+    """Components of a file that cannot be imported: the file is refused whole unless the bad ones are skipped."""
+
+    def __init__(self, source: str, problems: list[str], count: int) -> None:
+        more = f" (and {count - len(problems)} more)" if count > len(problems) else ""
+        super().__init__(
+            template="{source}: nothing imported, {count} bad component(s): {shown}{more}; fix them or use "
+            "{skip_bad} to import only the good ones",
+            source=source, count=count, shown="; ".join(problems), more=more,
+        )

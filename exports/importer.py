@@ -1,27 +1,38 @@
-"""Reading .ics files from other calendars (and our own exports) into checked event values.
+"""One VEVENT of an .ics file (from other calendars, or our own exports) into checked event values.
 
-Parsing is done by `icalendar`; this module adds what a strict import needs: line numbers for messages,
-a size and encoding check, rejection of undefined TZIDs, of events without DTSTART and of endless
-RRULEs, and our own X-CALENDAR-APP- fields so an export imports back without loss.
-
-Recurring series with an end (COUNT or UNTIL) are expanded into single events with
-`recurring-ical-events`; each occurrence gets the UID `<series uid>/<start of occurrence>`, so importing
-the same file again updates rather than duplicates. Endless series are rejected.
+Parsing is done by `icalendar`, one component at a time (exports.icsstream cuts the file, and
+exports.components decides what each component is); this module reads a parsed VEVENT strictly: broken
+properties, a missing DTSTART or SUMMARY, an end not after its start, and anything outside the ranges of
+`events.bounds` (instants, lengths, SEQUENCE, text and its control characters) are rejected with a reason a
+person understands. Our own X-CALENDAR-APP- fields are read so an export imports back without loss.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vText
+from icalendar import vText
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from events.bounds import (
+    MAX_LINE,
+    MAX_NAME,
+    MAX_SEQUENCE,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_UID,
+    OutOfRange,
+    check_day,
+    check_duration,
+    check_instant,
+    check_int,
+    check_text,
+)
 from events.drafts import (
     BUILT_IN_KINDS,
     DEFAULT_TIMED_LENGTH,
@@ -32,23 +43,25 @@ from events.drafts import (
     kind_of,
     timed_span,
 )
-from events.errors import CalendarAppError
 from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
 from events.timeparse import zone
-from exports.campaign_feed import EDITION_MARK
 from exports.errors import BadCalendarFile
 from exports.render import X_PREFIX
 
-MAX_BYTES = 32_000_000
-MAX_OCCURRENCES = 1000
 STATUS_FROM = {"TENTATIVE": "tentative", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
 VISIBILITY_FROM = {"PUBLIC": "public", "PRIVATE": "internal", "CONFIDENTIAL": "confidential"}
+# Properties whose value we use: one the parser could not read rejects the event (others are ignored).
+# SEQUENCE is read from its text by `_sequence`, to say which range it breaks.
+USED = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "STATUS", "CLASS", "SUMMARY",
+        "DESCRIPTION", "LOCATION", "URL", "ORGANIZER", "CATEGORIES", "UID")
 
 
 @dataclass
 class Incoming:
-    """One event read from a file: checked column values, its span, partners, programme and sequence."""
+    """One event read from a file: checked column values, its span, partners, programme and sequence;
+    `component` says what it came from (a VEVENT, an occurrence of a series, an override) and `note` what
+    was adjusted on the way (a start in a DST gap)."""
 
     uid: str
     line: int
@@ -57,111 +70,127 @@ class Incoming:
     span: Span
     partners: list[str] = field(default_factory=list)
     programme: str | None = None
+    component: str = "VEVENT"
+    note: str = ""
 
 
-@dataclass
-class Parsed:
-    events: list[Incoming]
-    rejected: list[tuple[str, str]]  # (UID or "line N", reason)
+@dataclass(frozen=True)
+class Entry:
+    """What became of one component (or one occurrence of a series): its status, UID, line and why."""
+
+    status: str  # added, updated, unchanged, skipped, rejected
+    uid: str | None
+    line: int
+    reason: str = ""
+    component: str = "VEVENT"
+
+    @property
+    def where(self) -> str:
+        if not self.uid:
+            return f"line {self.line}"
+        plain = self.uid == self.uid.strip() and self.uid.isprintable()
+        return f"line {self.line} (UID {self.uid if plain else repr(self.uid)})"  # 'ws@t ' shows its space
 
 
-def decode(data: bytes, *, max_bytes: int = MAX_BYTES, source: str = "the file") -> str:
-    if len(data) > max_bytes:
-        raise BadCalendarFile(
-            f"{source} has {len(data) / 1e6:.1f} MB, over the import limit of {max_bytes / 1e6:.0f} MB: "
-            "split it (e.g. export one year at a time) and import the parts"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BadCalendarFile(
-            f"{source}, line {line}: not UTF-8 (byte 0x{data[error.start]:02x}): iCalendar files are UTF-8; "
-            "re-save it as UTF-8 and import again"
-        ) from error
+def check_parsed(vevent: Any) -> None:
+    """Reject a component whose lines or used properties the parser could not read, or that repeats a
+    property an event has once."""
+    for name, problem in getattr(vevent, "errors", []):
+        if name is None:
+            raise BadCalendarFile(f"a line cannot be read as a property ({_short(problem)})")
+        if name.upper() in USED:
+            raise BadCalendarFile(f"{name.upper()} cannot be read ({_short(problem)})")
+    for name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SEQUENCE", "UID", "SUMMARY", "RRULE"):
+        if isinstance(vevent.get(name), list):
+            raise BadCalendarFile(f"{name} appears {len(vevent[name])} times: an event has one")
 
 
-def _vevent_lines(text: str) -> list[int]:
-    return [n for n, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VEVENT"]
+def _short(text: object) -> str:
+    return str(text).splitlines()[0][:160] if str(text) else "no details"
 
 
-def parse_calendar(text: str, *, default_kind: str | None, default_tz: str, source: str = "the file",
-                   kinds: Sequence[str] = BUILT_IN_KINDS) -> Parsed:
-    """Every VEVENT of `text` as `Incoming` or as a rejection with its reason; raises if the file is unusable.
-    An event's kind must be one of `kinds`."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or lines[0].strip().upper() != "BEGIN:VCALENDAR":
-        raise BadCalendarFile(f"{source}, line 1: does not start with BEGIN:VCALENDAR: is it an .ics file?")
-    if lines[-1].strip().upper() != "END:VCALENDAR":
-        raise BadCalendarFile(f"{source}, line {len(text.splitlines())}: no END:VCALENDAR at the end: the "
-                              "file is truncated; export it again")
-    try:
-        calendar = Calendar.from_ical(text)
-    except (ValueError, KeyError, IndexError) as error:
-        raise BadCalendarFile(f"{source}: cannot be read as iCalendar ({str(error).splitlines()[0][:160]})") from error
-    starts = _vevent_lines(text)
-    defined = {str(tz.get("TZID")) for tz in calendar.walk("VTIMEZONE")}
-    vevents = calendar.walk("VEVENT")
-    counts = Counter(str(e.get("UID", "")) for e in vevents if e.get("RECURRENCE-ID") is None)
-    parsed = Parsed(events=[], rejected=[])
-    for index, vevent in enumerate(vevents):
-        line = starts[index] if index < len(starts) else 0
-        uid = str(vevent.get("UID", "")).strip()
-        where = f"line {line}" + (f" (UID {uid})" if uid else "")
-        if vevent.get("RECURRENCE-ID") is not None:
-            continue  # an override of a series occurrence: applied when the series is expanded
-        if vevent.get(EDITION_MARK) is not None:
-            continue  # a campaign edition of a campaign feed: campaigns are kept by `campaign`, not events
-        try:
-            if not uid:
-                raise BadCalendarFile("no UID: every event needs a UID to be imported without duplicates")
-            if counts[uid] > 1:
-                raise BadCalendarFile(f"the UID {uid} is used by {counts[uid]} events in this file; UIDs must be "
-                                      "unique")
-            if vevent.get("RRULE") is not None:
-                parsed.events.extend(_expand(calendar, vevent, line, defined, default_kind, default_tz, kinds))
-            else:
-                parsed.events.append(_incoming(vevent, uid, line, defined, default_kind, default_tz, kinds))
-        except CalendarAppError as error:
-            parsed.rejected.append((where, str(error)))
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            parsed.rejected.append((where, f"cannot read this event: {str(error).splitlines()[0][:160]}"))
-    return parsed
+def uid_of(vevent: Any) -> str:
+    """The event's UID exactly as written (no spaces dropped: 'a@x' and 'a@x ' are two events)."""
+    uid = str(vevent.get("UID", ""))
+    if not uid.strip():
+        raise BadCalendarFile("no UID: every event needs a UID to be imported without duplicates")
+    return check_text(uid, "UID", limit=MAX_UID)
 
 
-def _expand(calendar: Calendar, vevent: Any, line: int, defined: set[str], default_kind: str | None,
-            default_tz: str, kinds: Sequence[str]) -> list[Incoming]:
-    import recurring_ical_events
+def read_event(vevent: Any, uid: str, line: int, *, default_kind: str | None, default_tz: str,
+               kinds: Sequence[str] = BUILT_IN_KINDS, component: str = "VEVENT") -> Incoming:
+    """The checked event of a parsed VEVENT (or occurrence) stored under `uid`; raises a typed error."""
+    check_text(uid, "UID", limit=MAX_UID)
+    region = _x(vevent, "REGION")
+    slug = find_region(region).slug if region else None
+    span, note = _span(vevent, find_region(slug).timezone if slug else default_tz)
+    values = _values(vevent, slug, default_kind, kinds)
+    partners = [check_text(_unescaped(p).strip(), "a partner's name", limit=MAX_NAME)
+                for p in _list(vevent.get(X_PREFIX + "PARTNER")) if str(p).strip()]
+    programme = _x(vevent, "PROGRAMME")
+    return Incoming(uid=uid, line=line, sequence=_sequence(vevent), values=values, span=span, partners=partners,
+                    programme=check_text(programme, "the programme", limit=MAX_NAME) if programme else None,
+                    component=component, note=note)
 
-    rule = vevent["RRULE"]
-    if not rule.get("COUNT") and not rule.get("UNTIL"):
-        raise BadCalendarFile("RRULE without COUNT or UNTIL: a series without end cannot be imported; give it "
-                              "an end date in the source calendar")
-    series = Calendar()
-    for component in calendar.walk("VTIMEZONE"):
-        series.add_component(component)
-    uid = str(vevent["UID"])
-    for component in calendar.walk("VEVENT"):
-        if str(component.get("UID", "")) == uid:
-            series.add_component(component)
-    occurrences = []
-    for count, occurrence in enumerate(recurring_ical_events.of(series).all()):
-        if count >= MAX_OCCURRENCES:
-            raise BadCalendarFile(f"the series has more than {MAX_OCCURRENCES} occurrences: shorten it")
-        start = occurrence.start
-        key = start.strftime("%Y%m%dT%H%M%S") if isinstance(start, datetime) else start.strftime("%Y%m%d")
-        occurrences.append(_incoming(occurrence, f"{uid}/{key}", line, defined, default_kind, default_tz,
-                                     kinds))
-    return occurrences
+
+def _sequence(vevent: Any) -> int:
+    raw = str(vevent.get("SEQUENCE", 0) or 0).strip()
+    if not re.fullmatch(r"[+-]?\d{1,30}", raw):
+        raise BadCalendarFile(f"SEQUENCE {raw[:40]!r} is not a whole number")
+    return check_int(int(raw), "SEQUENCE", MAX_SEQUENCE)
+
+
+def _values(vevent: Any, slug: str | None, default_kind: str | None, kinds: Sequence[str]) -> dict[str, Any]:
+    categories = vevent.get("CATEGORIES")
+    category_names: list[str] = []
+    for item in _list(categories):
+        category_names.extend(str(c).strip().lower() for c in getattr(item, "cats", [item]))
+    kind = _x(vevent, "KIND") or next((c for c in category_names if kind_name(c) in kinds), None)
+    status = _x(vevent, "STATUS") or STATUS_FROM.get((_text(vevent, "STATUS") or "").upper(), "confirmed")
+    visibility = _x(vevent, "VISIBILITY") or VISIBILITY_FROM.get((_text(vevent, "CLASS") or "").upper(), "internal")
+    summary = vevent.get("SUMMARY")
+    language = _x(vevent, "LANGUAGE") or (summary.params.get("LANGUAGE") if summary is not None else None)
+    title = _x(vevent, "TITLE") or _text(vevent, "SUMMARY")
+    if not title:
+        raise BadCalendarFile("no SUMMARY: the event has no title")
+    language = language.split("-")[0].lower() if language else None
+    reason = _x(vevent, "CANCEL-REASON")
+    return {
+        "title": check_text(title, "SUMMARY", limit=MAX_TITLE),
+        "kind": kind_of(kind or default_kind or EventKind.meeting, kinds),
+        "region": slug,
+        "location": _checked(_text(vevent, "LOCATION"), "LOCATION"),
+        "description": _checked(_x(vevent, "DESCRIPTION") if reason else _text(vevent, "DESCRIPTION"),
+                                "DESCRIPTION", lines=True),
+        "url": _checked(_text(vevent, "URL"), "URL"),
+        "organizer": _checked(_organizer(vevent), "ORGANIZER"),
+        "language": language if language in ("mn", "ky", "ru", "en") else None,
+        "status": choice(EventStatus, status, "status").value,
+        "visibility": choice(Visibility, visibility, "visibility").value,
+        "cancel_reason": _checked(reason, "the cancel reason", lines=True),
+        "participants_expected": None, "participants_actual": None, "participants_women": None,
+        "participants_men": None,
+    }
+
+
+def _checked(text: str | None, what: str, *, lines: bool = False) -> str | None:
+    if text is None:
+        return None
+    return check_text(text, what, limit=MAX_TEXT if lines else MAX_LINE, lines=lines)
+
+
+def _organizer(vevent: Any) -> str | None:
+    organizer = _x(vevent, "ORGANIZER")
+    if organizer is None and vevent.get("ORGANIZER") is not None:
+        address = _list(vevent["ORGANIZER"])[0]
+        email = str(address).removeprefix("mailto:").removeprefix("MAILTO:")
+        organizer = " ".join(p for p in (getattr(address, "params", {}).get("CN"), email) if p) or None
+    return organizer
 
 
 def _text(vevent: Any, name: str) -> str | None:
-    value = vevent.get(name)
-    if value is None:
-        return None
-    if isinstance(value, list):
-        value = value[0]
-    text = str(value).strip()
+    values = _list(vevent.get(name))
+    text = str(values[0]).strip() if values else ""
     return text or None
 
 
@@ -182,10 +211,85 @@ def _x(vevent: Any, name: str) -> str | None:
     return text or None
 
 
-def _zone_of(vevent: Any, value: datetime, defined: set[str], fallback: str) -> tuple[datetime, str]:
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _moment(vevent: Any, name: str) -> date | datetime | timedelta | None:
+    prop = vevent.get(name)
+    if prop is None:
+        return None
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, date | timedelta):
+        raise BadCalendarFile(f"{name} is not a date, a date-time or a duration")
+    return value
+
+
+def _span(vevent: Any, zone_name: str) -> tuple[Span, str]:
+    start = _moment(vevent, "DTSTART")
+    if start is None:
+        raise BadCalendarFile("no DTSTART: an event needs a start")
+    end, duration = _moment(vevent, "DTEND"), _moment(vevent, "DURATION")
+    if isinstance(end, timedelta) or (duration is not None and not isinstance(duration, timedelta)):
+        raise BadCalendarFile("DTEND must be a date or date-time and DURATION a duration")
+    if duration is not None:
+        check_duration(duration, "DURATION")
+    if isinstance(start, timedelta):
+        raise BadCalendarFile("DTSTART is not a date or a date-time")
+    if not isinstance(start, datetime):
+        return _all_day(start, end, duration, zone_name), ""
+    if end is not None and not isinstance(end, datetime):
+        raise BadCalendarFile(f"DTEND {end.isoformat()} is a date but DTSTART a date-time: give both the same form")
+    return _timed(vevent, start, end, duration, zone_name)
+
+
+def _all_day(start: date, end: date | None, duration: timedelta | None, zone_name: str) -> Span:
+    check_day(start, "DTSTART")
+    if end is not None:
+        if isinstance(end, datetime):
+            raise BadCalendarFile(f"DTEND {end.isoformat()} is a date-time but DTSTART a date: give both the same "
+                                  "form")
+        if end <= start:
+            raise BadCalendarFile(f"DTEND {end.isoformat()} is not after DTSTART {start.isoformat()}: an all-day "
+                                  "event ends (exclusive) at least a day after it starts")
+        check_duration(end - start, "the event's length")
+        last = check_day(end, "DTEND") - timedelta(days=1)
+    else:
+        days = max(duration.days, 1) if duration is not None else 1
+        last = check_day(_plus(start, timedelta(days=days), "the end"), "the end") - timedelta(days=1)
+    return all_day_span(start, last, zone_name)
+
+
+def _timed(vevent: Any, start: datetime, end: datetime | None, duration: timedelta | None,
+           zone_name: str) -> tuple[Span, str]:
+    start, zone_name = _zone_of(vevent, start, zone_name)
+    first, note = wall_clock(start, "DTSTART")
+    if end is not None:
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=start.tzinfo)
+        last, _ = wall_clock(end, "DTEND")
+        if last <= first and end.replace(tzinfo=None) > start.replace(tzinfo=None):
+            # keep the length as written
+            last = _plus(first, end.replace(tzinfo=None) - start.replace(tzinfo=None), "DTEND")
+    else:
+        last = _plus(first, duration if duration is not None else DEFAULT_TIMED_LENGTH, "the end")
+    if last <= first:
+        raise BadCalendarFile(f"DTEND {_shown(last)} is not after DTSTART {_shown(first)}: an event ends after it "
+                              "starts")
+    check_duration(last - first, "the event's length")
+    return timed_span(check_instant(first, "DTSTART"), check_instant(last, "DTEND"), zone_name), note
+
+
+def _shown(value: datetime) -> str:
+    return value.isoformat(sep=" ")
+
+
+def _zone_of(vevent: Any, value: datetime, fallback: str) -> tuple[datetime, str]:
     tzid = vevent["DTSTART"].params.get("TZID")
     if value.tzinfo is None:
-        if tzid:
+        if tzid:  # exports.components refuses undefined TZIDs first; this is the guard behind it
             raise BadCalendarFile(f"TZID {tzid} is defined nowhere (no VTIMEZONE, not a tz database name): "
                                   "export the file again with its time zones")
         return value.replace(tzinfo=zone(fallback)), fallback  # floating time: read in the default zone
@@ -194,82 +298,31 @@ def _zone_of(vevent: Any, value: datetime, defined: set[str], fallback: str) -> 
     if tzid in WINDOWS_TO_OLSON:  # Outlook names zones the Windows way ("Central Asia Standard Time")
         iana = WINDOWS_TO_OLSON[tzid]
         return value.astimezone(zone(iana)), iana
-    if tzid and tzid not in defined:
-        raise BadCalendarFile(f"TZID {tzid} has no VTIMEZONE in the file: export it again with its time zones")
     return value, fallback
 
 
-def _span(vevent: Any, defined: set[str], zone_name: str) -> Span:
-    if vevent.get("DTSTART") is None:
-        raise BadCalendarFile("no DTSTART: an event needs a start")
-    start = vevent["DTSTART"].dt
-    end_prop = vevent.get("DTEND")
-    duration = vevent.get("DURATION")
-    if not isinstance(start, datetime):
-        if end_prop is not None:
-            last = end_prop.dt - timedelta(days=1)
-        elif duration is not None:
-            last = start + duration.dt - timedelta(days=1)
-        else:
-            last = start
-        return all_day_span(start, max(last, start) if isinstance(last, date) else start, zone_name)
-    start, zone_name = _zone_of(vevent, start, defined, zone_name)
-    if end_prop is not None:
-        end = end_prop.dt
-        if isinstance(end, datetime) and end.tzinfo is None:
-            end = end.replace(tzinfo=start.tzinfo)
-    elif duration is not None:
-        end = start + duration.dt
-    else:
-        end = start + DEFAULT_TIMED_LENGTH
-    return timed_span(start, end, zone_name)
+# DST: same rule as events.timeparse (merge)
+def wall_clock(value: datetime, what: str) -> tuple[datetime, str]:
+    """`value` as the UTC instant it means, and a note when its wall-clock time does not exist: a time in
+    a DST gap moves forward by the gap (RFC 5545 3.3.5: read with the offset before the gap), a repeated
+    time takes its first occurrence."""
+    first = value.replace(fold=0)
+    try:
+        instant = first.astimezone(UTC)
+        back = instant.astimezone(first.tzinfo)
+    except (OverflowError, ValueError) as error:
+        raise OutOfRange(what, first.replace(tzinfo=None).isoformat(), "0001-01-02", "9999-12-30") from error
+    check_instant(instant, what)
+    if back.replace(tzinfo=None) == first.replace(tzinfo=None):
+        return instant, ""
+    name = getattr(first.tzinfo, "key", str(first.tzinfo))
+    return instant, (f"{what} {first:%Y-%m-%d %H:%M} does not exist in {name} (the clocks go forward): moved to "
+                     f"{back:%H:%M}")
 
 
-def _incoming(vevent: Any, uid: str, line: int, defined: set[str], default_kind: str | None,
-              default_tz: str, kinds: Sequence[str]) -> Incoming:
-    region = _x(vevent, "REGION")
-    slug = find_region(region).slug if region else None
-    span = _span(vevent, defined, find_region(slug).timezone if slug else default_tz)
-    categories = vevent.get("CATEGORIES")
-    category_names: list[str] = []
-    for item in categories if isinstance(categories, list) else [categories] if categories else []:
-        category_names.extend(str(c).strip().lower() for c in getattr(item, "cats", [item]))
-    kind = _x(vevent, "KIND") or next((c for c in category_names if kind_name(c) in kinds), None)
-    status = _x(vevent, "STATUS") or STATUS_FROM.get((_text(vevent, "STATUS") or "").upper(), "confirmed")
-    visibility = _x(vevent, "VISIBILITY") or VISIBILITY_FROM.get((_text(vevent, "CLASS") or "").upper(), "internal")
-    summary = vevent.get("SUMMARY")
-    language = _x(vevent, "LANGUAGE") or (summary.params.get("LANGUAGE") if summary is not None else None)
-    title = _x(vevent, "TITLE") or _text(vevent, "SUMMARY")
-    if not title:
-        raise BadCalendarFile("no SUMMARY: the event has no title")
-    organizer = _x(vevent, "ORGANIZER")
-    if organizer is None and vevent.get("ORGANIZER") is not None:
-        address = vevent["ORGANIZER"]
-        email = str(address).removeprefix("mailto:").removeprefix("MAILTO:")
-        organizer = " ".join(p for p in (address.params.get("CN"), email) if p) or None
-    values = {
-        "title": title,
-        "kind": kind_of(kind or default_kind or EventKind.meeting, kinds),
-        "region": slug,
-        "location": _text(vevent, "LOCATION"),
-        "description": _x(vevent, "DESCRIPTION") if _x(vevent, "CANCEL-REASON") else _text(vevent, "DESCRIPTION"),
-        "url": _text(vevent, "URL"),
-        "organizer": organizer,
-        "language": language.split("-")[0].lower() if language and language.split("-")[0].lower() in
-        ("mn", "ky", "ru", "en") else None,
-        "status": choice(EventStatus, status, "status").value,
-        "visibility": choice(Visibility, visibility, "visibility").value,
-        "cancel_reason": _x(vevent, "CANCEL-REASON"),
-        "participants_expected": None, "participants_actual": None, "participants_women": None,
-        "participants_men": None,
-    }
-    partners = [_unescaped(p).strip() for p in _list(vevent.get(X_PREFIX + "PARTNER")) if str(p).strip()]
-    sequence = int(vevent.get("SEQUENCE", 0) or 0)
-    return Incoming(uid=uid, line=line, sequence=sequence, values=values, span=span, partners=partners,
-                    programme=_x(vevent, "PROGRAMME"))
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+def _plus(value: Any, delta: timedelta, what: str) -> Any:
+    """`value + delta`, or out of range where that passes the year 9999."""
+    try:
+        return value + delta
+    except OverflowError as error:
+        raise OutOfRange(what, f"{value.isoformat()} + {delta}", "0001-01-02", "9999-12-30") from error

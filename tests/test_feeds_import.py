@@ -114,7 +114,7 @@ BAD = {
     "unknown tzid": (HEAD + _vevent("t@x", start="DTSTART;TZID=Nowhere/Town:20251202T140000") + TAIL,
                      "TZID Nowhere/Town"),
     "endless rrule": (HEAD + _vevent("r@x", extra="RRULE:FREQ=DAILY\r\n") + TAIL, "RRULE without"),
-    "uid twice": (HEAD + _vevent("d@x") + _vevent("d@x") + TAIL, "UID d@x is used by 2"),
+    "uid twice": (HEAD + _vevent("d@x") + _vevent("d@x") + TAIL, "UID 'd@x' is used again in this file"),
 }
 
 

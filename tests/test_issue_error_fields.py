@@ -68,13 +68,16 @@ from events.notify.errors import (
 from events.public_holidays import InvalidHolidayFile
 from exports.errors import (
     AlarmsNeedFullDetail,
+    BadEvents,
     ConfidentialNeedsPrivate,
     DuplicateFeed,
     FeedNotFound,
+    FileTooBig,
     InvalidFeedColor,
     InvalidFeedName,
     KeepDaysOutOfRange,
     NegativeKeepDays,
+    NotUtf8,
     PrivateFeedUrl,
     PublicFeedSecret,
     TasksNeedFullDetail,
@@ -106,6 +109,8 @@ SAMPLES: list[CalendarAppError] = [
     PublicFeedSecret("pub"), PrivateFeedUrl("staff"), TasksNeedPrivate("pub"), TasksNeedFullDetail("staff"),
     NegativeKeepDays(-1), AlarmsNeedFullDetail(), KeepDaysOutOfRange(99999, 3660), InvalidFeedColor("reddish"),
     ConfidentialNeedsPrivate("pub"), ChatSchemeNotAllowed("file", ("tgram", "json")), NotAChatUrl(("tgram",)),
+    NegativeKeepDays(-1), AlarmsNeedFullDetail(), FileTooBig("big.ics", 50_000_000, 32_000_000),
+    NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
 ]
 
 

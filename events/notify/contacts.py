@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from events.bounds import as_id
 from events.drafts import language_of
 from events.errors import InvalidInput, MissingValue
 from events.models import Organisation
@@ -66,7 +67,8 @@ def groups_of(contact: Contact, *, session: Session) -> list[str]:
 def find_contact(ref: str | int, *, session: Session) -> Contact:
     """The contact with this id or e-mail (case-insensitive); `ContactNotFound` otherwise."""
     text = str(ref).strip()
-    contact = session.get(Contact, int(text)) if text.isdigit() else None
+    number = as_id(text)  # a number beyond the id range is no id: not found
+    contact = session.get(Contact, number) if number is not None else None
     if contact is None and "@" in text:
         contact = session.exec(select(Contact).where(col(Contact.email).ilike(text))).first()
     if contact is None:

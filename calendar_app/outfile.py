@@ -41,8 +41,8 @@ class OutputFolderMissing(InvalidInput):
 
 class OutputFailed(InvalidInput):
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(template="cannot write {path!r}: {reason}; give another {output}", path=path,
-                         reason=reason)
+        super().__init__(template="cannot write {path!r}: {cause}; give another {output}", path=path,
+                         cause=reason)
 
 
 def _kind(path: Path) -> str | None:

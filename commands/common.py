@@ -59,7 +59,11 @@ def now(ctx: typer.Context) -> datetime:
 def show(renderable: Any) -> None:
     from rich.console import Console
 
-    Console(soft_wrap=False).print(renderable)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1: let the root handler end quietly instead
+            raise BrokenPipeError
+
+    _Console(soft_wrap=False).print(renderable)
 
 
 def terminal_width() -> int:

@@ -15,7 +15,7 @@ from events.models import Organisation
 from events.notify.errors import ContactNotFound, DuplicateContact, InvalidEmail
 from events.notify.models import Contact, ContactGroup, Delivery, DeliveryStatus
 from events.services import organisation_ids
-from events.timeparse import zone
+from events.timeparse import checked_zone_name, zone
 
 # Deliberately loose: one @, no spaces, a dot in the domain. The SMTP server has the last word.
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
@@ -90,7 +90,7 @@ def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: 
     email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
     contact = Contact(
         name=name, email=email, chat_url=(draft.chat or "").strip() or None,
-        language=language_of(draft.language or "en"), timezone=zone((draft.tz or default_tz).strip()).key,
+        language=language_of(draft.language or "en"), timezone=checked_zone_name(draft.tz) or zone(default_tz).key,
         created_at=now,
     )
     if draft.organisation:
@@ -115,7 +115,7 @@ def edit_contact(ref: str, draft: ContactDraft, *, session: Session) -> Contact:
     if draft.language is not None:
         contact.language = language_of(draft.language)
     if draft.tz is not None:
-        contact.timezone = zone(draft.tz.strip()).key
+        contact.timezone = checked_zone_name(draft.tz) or contact.timezone
     if draft.organisation is not None:
         contact.organisation_id = (
             organisation_ids([draft.organisation], session=session)[0] if draft.organisation.strip() else None

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from events.bounds import (
+    MAX_LINE,
     MAX_TEXT,
     MAX_TITLE,
     What,
@@ -249,10 +250,10 @@ def _clean(text: str | None) -> str | None:
 # The free texts of an event: the field named in errors, the longest it may be, whether it may have lines.
 TEXTS: dict[str, tuple[What, int, bool]] = {
     "title": ("the title", MAX_TITLE, False),
-    "location": (Field.LOCATION, MAX_TITLE * 4, False),
+    "location": (Field.LOCATION, MAX_LINE, False),
     "description": (Field.DESCRIPTION, MAX_TEXT, True),
-    "url": (Field.URL, MAX_TITLE * 4, False),
-    "organizer": (Field.ORGANIZER, MAX_TITLE * 4, False),
+    "url": (Field.URL, MAX_LINE, False),
+    "organizer": (Field.ORGANIZER, MAX_LINE, False),
     "programme": (Field.PROGRAMME, MAX_TITLE, False),
     "uid": ("the uid", MAX_TITLE, False),
 }

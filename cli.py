@@ -7,11 +7,16 @@ each command parses its arguments, calls one service function and prints the res
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.main
+from typer._click import exceptions as click_errors  # typer vendors its own click
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from events.errors import CalendarAppError
 
@@ -52,12 +57,38 @@ def build_command(name: str) -> Any:
         holder.add_typer(target, name=name)
     else:
         holder.command(name)(target)
-    return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+    from commands.checks import guard  # every argument within bounds before any command runs
+
+    return guard(typer.main.get_command(holder).commands[name])  # type: ignore[attr-defined]
+
+
+# A command whose stdout closed early (`event add ... | true`, `event list | head -1`) did its work: it ends
+# quietly with this code, as the README's exit-code table says, never with 1 or 2.
+CLOSED_STDOUT_EXIT = 0
 
 
 class _RootGroup(TyperGroup):
-    """Builds commands when used, and turns our typed errors into one stderr line and the exit code of
-    PRODUCT.md section 2."""
+    """Builds commands when used, and turns our typed errors, usage errors, database failures and a closed
+    stdout into one stderr line (or none) and the exit code of PRODUCT.md section 2."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except click_errors.NoArgsIsHelpError as error:  # a group alone: its help
+            error.show()
+            sys.exit(error.exit_code)
+        except click_errors.ClickException as error:
+            message = " ".join(error.format_message().split())
+            typer.echo(f"error: {message}" + _help_hint(error), err=True)
+            sys.exit(error.exit_code)
+        except Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -72,9 +103,50 @@ class _RootGroup(TyperGroup):
     # typer 0.2x vendors its own click, whose Context type differs by version: leave it untyped.
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed stdout shows here, not at exit
+            return result
         except CalendarAppError as error:
             _fail(error)
+        except BrokenPipeError:
+            _stdout_closed()
+        except Exception as error:
+            storage = _storage_error(error, ctx)
+            if storage is None:
+                raise
+            _fail(storage)
+
+
+def _help_hint(error: click_errors.ClickException) -> str:
+    ctx = getattr(error, "ctx", None)
+    if isinstance(error, click_errors.UsageError) and ctx is not None:
+        return f" (see '{ctx.command_path} --help')"
+    return ""
+
+
+def _stdout_closed() -> NoReturn:
+    """The reader of stdout went away: drop what is left unwritten and end with CLOSED_STDOUT_EXIT."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the flush at exit must not fail again
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a stdout without a file descriptor (tests)
+        pass
+    raise typer.Exit(CLOSED_STDOUT_EXIT)
+
+
+def _storage_error(error: Exception, ctx: Any) -> CalendarAppError | None:
+    """A driver failure that escaped a transaction (the dispatcher's store, say) as one `StorageError`."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError):
+        return None
+    from calendar_app.db import storage_error
+
+    settings = (ctx.find_root().obj or {}).get("settings")
+    return storage_error(error, getattr(settings, "db_url", ""))
 
 
 def _fail(error: CalendarAppError) -> NoReturn:
@@ -110,6 +182,10 @@ def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
+    if tz is not None and not tz.strip():
+        from events.errors import EmptyValue, Field
+
+        raise EmptyValue(Field.TZ)
     ctx.obj = {"db": db, "tz": tz}
 
 

@@ -130,20 +130,13 @@ def export_calendar(
         return len(chosen.ids)
 
 
-def export_to_file(request: ExportRequest, path: str, *, app: App, now: datetime) -> int:
-    """Export into `path` through a temporary file beside it, so a failed export leaves no half file."""
-    import tempfile
-    from pathlib import Path
+def export_to_file(request: ExportRequest, path: str, *, app: App, now: datetime, stream: bool = False) -> int:
+    """Export into `path` by the rules of `calendar_app.outfile` (`-` is stdout; a regular file is replaced
+    atomically, so a failed export leaves no half file; anything else only with `stream`)."""
+    from calendar_app.outfile import output_file
 
-    target = Path(path)
-    with tempfile.NamedTemporaryFile("wb", dir=target.parent or Path("."), prefix=".export-", delete=False) as tmp:
-        try:
-            count = export_calendar(request, tmp, app=app, now=now)  # type: ignore[arg-type]
-        except BaseException:
-            Path(tmp.name).unlink(missing_ok=True)
-            raise
-    Path(tmp.name).replace(target)
-    return count
+    with output_file(path, stream=stream) as out:
+        return export_calendar(request, out, app=app, now=now)
 
 
 def import_file(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlmodel import Session
 
@@ -18,9 +18,10 @@ from calendar_app.app import App
 from calendar_app.kinds import checked_kinds, kinds_for
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days
+from events.bounds import check_optional_text, shifted, shifted_day
 from events.campaigns.links import CampaignLink, apply_link
 from events.drafts import EventChanges, NewEventDraft
-from events.errors import InvalidTimeRange
+from events.errors import Field, InvalidTimeRange
 from events.models import Event
 from events.timeparse import parse_datetime, parse_duration, zone
 from events.views import EventView
@@ -56,11 +57,11 @@ def parse_window(
     """`--from`, `--to` (and `--days`) as instants; dates and times without an offset are read in the
     user's zone. An end not after the start is refused."""
     tz = zone(default_tz)
-    first = parse_datetime(start, tz=tz, now=now) if start else None
-    last = parse_datetime(end, tz=tz, now=now) if end else None
+    first = parse_datetime(start, tz=tz, now=now, what=Field.FROM) if start else None
+    last = parse_datetime(end, tz=tz, now=now, what=Field.TO) if end else None
     if days is not None:
         first = first or now
-        last = first + parse_duration(days if days[-1:].isalpha() else days + "d")
+        last = shifted(first, parse_duration(days if days[-1:].isalpha() else days + "d", Field.DAYS), Field.DAYS)
     if first is not None and last is not None and last <= first:
         raise InvalidTimeRange(first.isoformat(sep=" "), last.isoformat(sep=" "),
                                "give a later {to}, or a positive {days}")
@@ -68,6 +69,7 @@ def parse_window(
 
 
 def event_query(filters: EventFilter, *, app: App, now: datetime) -> queries.EventQuery:
+    check_optional_text(filters.text, "the search text")
     start, end = parse_window(filters.start, filters.end, days=filters.days, default_tz=app.settings.default_tz,
                               now=now)
     lists = {**queries.filter_lists(filters), "kinds": checked_kinds(filters.kinds, app=app)}
@@ -91,14 +93,14 @@ def _holiday_warnings(view: EventView, app: App) -> tuple[str, ...]:
 def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, now: datetime) -> EventOutcome:
     """`event add`: the event, its campaign link, its reminders and tasks; warnings for public holidays."""
     with app.write() as session:
-        event = services.create_event(draft, session=session, default_tz=app.settings.default_tz, now=now,
-                                      kinds=kinds_for([draft.kind], app=app))
+        event, notes = services.create_event_noted(draft, session=session, default_tz=app.settings.default_tz,
+                                                   now=now, kinds=kinds_for([draft.kind], app=app))
         _plan(event, draft.notify, draft.remind, None if draft.default_reminders else False, app=app,
               session=session, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
-    return EventOutcome(view, _holiday_warnings(view, app))
+    return EventOutcome(view, notes + _holiday_warnings(view, app))
 
 
 def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App,
@@ -106,13 +108,14 @@ def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *,
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`; pending
     reminders and tasks follow the change."""
     with app.write() as session:
-        event = services.edit_event(ref, changes, session=session, now=now, kinds=kinds_for([changes.kind], app=app))
+        event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
+                                                 kinds=kinds_for([changes.kind], app=app))
         _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
     moved = changes.start is not None or changes.end is not None or changes.duration is not None
-    return EventOutcome(view, _holiday_warnings(view, app) if moved else ())
+    return EventOutcome(view, notes + (_holiday_warnings(view, app) if moved else ()))
 
 
 def list_events(filters: EventFilter, *, app: App, now: datetime) -> list[EventView]:
@@ -148,14 +151,14 @@ def delete_event(ref: str, *, app: App) -> EventView:
 def agenda(days: int, filters: EventFilter, *, app: App, now: datetime) -> list[AgendaDay]:
     """The next `days` days from `filters.start` (default today), grouped by day."""
     tz = zone(app.settings.default_tz)
-    first = parse_datetime(filters.start, tz=tz, now=now) if filters.start else now
+    first = parse_datetime(filters.start, tz=tz, now=now, what=Field.FROM) if filters.start else now
     first_day = first.astimezone(tz).date()
-    last_day = first_day + timedelta(days=max(days, 1) - 1)
+    last_day = shifted_day(first_day, max(days, 1) - 1, Field.DAYS)
     # Widen the query by a day each side: each event's own zone decides which days it touches.
     window = replace(filters, start=None, end=None, days=None)
     query = replace(event_query(window, app=app, now=now),
-                    start=datetime.combine(first_day - timedelta(days=1), time(), tzinfo=tz),
-                    end=datetime.combine(last_day + timedelta(days=2), time(), tzinfo=tz))
+                    start=datetime.combine(shifted_day(first_day, -1, Field.FROM), time(), tzinfo=tz),
+                    end=datetime.combine(shifted_day(last_day, 2, Field.DAYS), time(), tzinfo=tz))
     with app.read() as session:
         events = queries.list_events(query, session=session)
     return agenda_days(events, first_day, last_day)

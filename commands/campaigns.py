@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_of, emit_json, group, now, show
+from commands.common import JsonOpt, StreamOpt, app_of, emit_json, group, now, show
 
 campaign_app = group("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")
 edition_app = group("A campaign's yearly editions.")
@@ -228,8 +228,9 @@ def campaign_report(
     slug: Slug,
     year: Annotated[int | None, typer.Option(help="The edition (default: the latest).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or html (html has charts).")] = "table",
-    out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file instead of the screen.")]
-    = None,
+    out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file (replaced atomically) "
+                                            "instead of the screen; - is stdout.")] = None,
+    stream: StreamOpt = False,
 ) -> None:
     """Report an edition, compared with the previous one; html has a timeline and a regional chart.
 
@@ -240,8 +241,6 @@ def campaign_report(
     \b
       calendar-app campaign report 16-days --year 2025 --format html -o 16-days-2025.html
     """
-    from pathlib import Path
-
     from calendar_app.campaigns import services as campaign_services
     from commands.output import campaigns as campaign_output
     from commands.output import events as output
@@ -277,13 +276,12 @@ def campaign_report(
     if out is None:
         typer.echo(text, nl=False)
         return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as error:
-        from events.errors import StorageError
+    from calendar_app.outfile import STDOUT, output_file
 
-        raise StorageError(f"cannot write {out}: {error.strerror}: pick a writable path for -o") from error
-    typer.echo(f"Wrote {fmt} report of {report.edition.slug} {report.edition.year} to {out}")
+    with output_file(out, stream=stream) as target:
+        target.write(text.encode("utf-8"))
+    if out != STDOUT:
+        typer.echo(f"Wrote {fmt} report of {report.edition.slug} {report.edition.year} to {out}")
 
 
 

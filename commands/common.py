@@ -59,7 +59,11 @@ def now(ctx: typer.Context) -> datetime:
 def show(renderable: Any) -> None:
     from rich.console import Console
 
-    Console(soft_wrap=False).print(renderable)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1: let the root handler end quietly instead
+            raise BrokenPipeError
+
+    _Console(soft_wrap=False).print(renderable)
 
 
 def terminal_width() -> int:
@@ -87,6 +91,8 @@ def show_event(view: Any, as_json: bool, message: str | None = None) -> None:
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+StreamOpt = Annotated[bool, typer.Option("--stream", help="Write into -o as it is when it is a device, FIFO or "
+                                         "link (default: refused; a regular file is replaced atomically).")]
 Ref = Annotated[str, typer.Argument(help="The event's id or uid.")]
 Many = Annotated[list[str] | None, typer.Option()]
 CampaignOpt = Annotated[str | None, typer.Option(help="Campaign slug: link to the edition of the event's dates.")]

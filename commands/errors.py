@@ -34,6 +34,20 @@ OPTIONS: dict[Field, str] = {
     Field.ALARMS_FROM_REMINDERS: "--alarms-from-reminders",
     Field.VISIBILITY: "--visibility",
     Field.SKIP_BAD: "--skip-bad",
+    Field.FROM: "--from",
+    Field.AT: "--at",
+    Field.ALL_DAY: "--all-day",
+    Field.TZ: "--tz",
+    Field.LOCATION: "--location",
+    Field.DESCRIPTION: "--description",
+    Field.URL: "--url",
+    Field.ORGANIZER: "--organizer",
+    Field.PROGRAMME: "--programme",
+    Field.PARTNER: "--partner",
+    Field.NOTIFY: "--notify",
+    Field.REASON: "--reason",
+    Field.OUTPUT: "-o",
+    Field.STREAM: "--stream",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

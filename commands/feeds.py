@@ -6,12 +6,11 @@ one service function, print; heavy imports inside the commands.
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_of, emit_json, group, now, with_filters
+from commands.common import JsonOpt, StreamOpt, app_of, emit_json, group, now, with_filters
 from events.bounds import MAX_RETENTION_DAYS
 
 feed_app = group("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")
@@ -187,7 +186,9 @@ def export(
     detail: DetailOpt = "full",
     name: Annotated[str, typer.Option(help="The calendar's name as clients show it.")] = "calendar-app",
     keep_cancelled: KeepOpt = 30,
-    output: Annotated[str | None, typer.Option("-o", "--output", help="File to write; default stdout.")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="File to write, replaced atomically; "
+                                               "- or none: stdout.")] = None,
+    stream: StreamOpt = False,
     alarms_from_reminders: Annotated[bool, typer.Option(
         "--alarms-from-reminders", help="Add each event's reminder plan as alarms (full detail only).")] = False,
 ) -> None:
@@ -207,12 +208,9 @@ def export(
         cancelled_days=keep_cancelled, alarms_from_reminders=alarms_from_reminders,
     )
     app = app_of(ctx)
-    if output is None or output == "-":
-        count = feeds.export_calendar(request, sys.stdout.buffer, app=app, now=app.now())
-        sys.stdout.buffer.flush()
-        return
-    count = feeds.export_to_file(request, output, app=app, now=app.now())
-    typer.echo(f"Exported {count} events to {output}", err=True)
+    count = feeds.export_to_file(request, output or "-", app=app, now=app.now(), stream=stream)
+    if output not in (None, "-"):
+        typer.echo(f"Exported {count} events to {output}", err=True)
 
 
 def import_(

@@ -13,7 +13,20 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar
 
+from events.bounds import (
+    MAX_LINE,
+    MAX_TEXT,
+    MAX_TITLE,
+    What,
+    check_count,
+    check_day,
+    check_optional_text,
+    check_text,
+    shifted_day,
+)
 from events.errors import (
+    AllDayWithTime,
+    ContradictoryValues,
     Field,
     InvalidTimeRange,
     MissingValue,
@@ -23,7 +36,16 @@ from events.errors import (
 )
 from events.models import LANGUAGES, EventKind, EventStatus, Visibility
 from events.regions import find_region
-from events.timeparse import parse_date, parse_datetime, parse_duration, parse_when, zone
+from events.timeparse import (
+    add_duration,
+    checked_zone_name,
+    parse_date,
+    parse_datetime,
+    parse_duration,
+    parse_when,
+    resolve_wall_time,
+    zone,
+)
 
 DEFAULT_TIMED_LENGTH = timedelta(hours=1)
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -93,12 +115,14 @@ class EventChanges:
 
 @dataclass(frozen=True)
 class Span:
-    """When an event happens: aware UTC instants, the end exclusive, and its zone."""
+    """When an event happens: aware UTC instants, the end exclusive, and its zone; `notes` say how a
+    wall-clock time the clocks made ambiguous was read (a daylight-saving gap or repeat)."""
 
     start_utc: datetime
     end_utc: datetime
     all_day: bool
     timezone: str
+    notes: tuple[str, ...] = ()
 
 
 @cache
@@ -133,50 +157,75 @@ def language_of(value: str) -> str:
 
 
 def zone_name_for(tz: str | None, region: str | None, default_tz: str) -> str:
-    """The event's zone: `--tz` first, then the region's zone, then the configured default."""
-    if tz:
-        return zone(tz.strip()).key
+    """The event's zone: `--tz` first (an empty one is refused), then the region's zone, then the default."""
+    given = checked_zone_name(tz)
+    if given is not None:
+        return given
     if region:
         return find_region(region).timezone
     return zone(default_tz).key
 
 
 def _midnight(day: date, zone_name: str) -> datetime:
-    return datetime.combine(day, time(), tzinfo=zone(zone_name))
+    """The first moment of `day` in the zone (not always 00:00: a daylight-saving change may skip it)."""
+    return resolve_wall_time(datetime.combine(day, time(), tzinfo=zone(zone_name))).instant
 
 
 def all_day_span(first: date, last: date, zone_name: str) -> Span:
     if last < first:
         raise InvalidTimeRange(first.isoformat(), last.isoformat())
+    check_day(first, Field.START)
     start = _midnight(first, zone_name)
-    end = _midnight(last + timedelta(days=1), zone_name)
+    end = _midnight(shifted_day(last, 1, Field.END), zone_name)
     return Span(start, end, True, zone_name)
 
 
-def timed_span(start: datetime, end: datetime, zone_name: str) -> Span:
-    if end <= start:
-        raise InvalidTimeRange(start.isoformat(sep=" "), end.isoformat(sep=" "))
-    return Span(start, end, False, zone_name)
+def timed_span(start: datetime, end: datetime, zone_name: str, notes: Sequence[str | None] = ()) -> Span:
+    """A timed span; `start` and `end` are read as wall-clock times when they carry the event's zone."""
+    first, last = resolve_wall_time(start, "the start"), resolve_wall_time(end, "the end")
+    if last.instant <= first.instant:
+        raise InvalidTimeRange(first.instant.isoformat(sep=" "), last.instant.isoformat(sep=" "))
+    found = (*notes, first.note, last.note)
+    return Span(first.instant, last.instant, False, zone_name, tuple(dict.fromkeys(n for n in found if n)))
+
+
+def timed_span_for(start: datetime, length: timedelta, zone_name: str) -> Span:
+    """A timed span of `length` from `start`: days on the wall clock, hours in exact time (RFC 5545), so
+    a start moved forward out of a daylight-saving gap keeps its length and the end stays after it."""
+    first = resolve_wall_time(start, "the start")
+    end = add_duration(first.instant, length)
+    return timed_span(first.instant, end.instant, zone_name, (first.note, end.note))
+
+
+def _all_day_dates(text: str, value: datetime | date, field: Field) -> date:
+    if isinstance(value, datetime):
+        raise AllDayWithTime(field, text)
+    return value
 
 
 def span_from_text(
     start: str, end: str | None, duration: str | None, *, all_day: bool, zone_name: str, now: datetime
 ) -> Span:
-    """The span of `start` plus an inclusive `end` date/instant or a `duration`.
+    """The span of `start` plus an inclusive `end` date/instant or a `duration` (not both).
 
-    A start given as a date alone makes an all-day event, as in khal.
+    A start given as a date alone makes an all-day event, as in khal; `all_day` with a time is refused.
     """
+    if end is not None and duration is not None:
+        raise ContradictoryValues(Field.END, Field.DURATION)
     tz = zone(zone_name)
-    first = parse_when(start, tz=tz, now=now)
+    first = parse_when(start, tz=tz, now=now, what=Field.START)
     if all_day or not isinstance(first, datetime):
-        first_day = first.astimezone(tz).date() if isinstance(first, datetime) else first
+        first_day = _all_day_dates(start, first, Field.START) if all_day else first
+        assert isinstance(first_day, date)
         if end is not None:
-            return all_day_span(first_day, parse_date(end, tz=tz, now=now), zone_name)
+            last = parse_when(end, tz=tz, now=now, what=Field.END)
+            last_day = _all_day_dates(end, last, Field.END) if all_day else parse_date(end, tz=tz, now=now)
+            return all_day_span(first_day, last_day, zone_name)
         days = parse_duration(duration).days if duration else 1
-        return all_day_span(first_day, first_day + timedelta(days=max(days, 1) - 1), zone_name)
+        return all_day_span(first_day, shifted_day(first_day, max(days, 1) - 1, Field.DURATION), zone_name)
     if end is not None:
-        return timed_span(first, parse_datetime(end, tz=tz, now=now), zone_name)
-    return timed_span(first, first + (parse_duration(duration) if duration else DEFAULT_TIMED_LENGTH), zone_name)
+        return timed_span(first, parse_datetime(end, tz=tz, now=now, what=Field.END), zone_name)
+    return timed_span_for(first, parse_duration(duration) if duration else DEFAULT_TIMED_LENGTH, zone_name)
 
 
 def check_participants(expected: int | None, actual: int | None, women: int | None, men: int | None) -> None:
@@ -184,6 +233,7 @@ def check_participants(expected: int | None, actual: int | None, women: int | No
     for name, value in counts:
         if value is not None and value < 0:
             raise NegativeParticipants(name, value)
+        check_count(value, name)
     total = actual if actual is not None else expected
     split = (women or 0) + (men or 0)
     if total is not None and split > total:
@@ -197,9 +247,35 @@ def _clean(text: str | None) -> str | None:
     return stripped or None
 
 
+# The free texts of an event: the field named in errors, the longest it may be, whether it may have lines.
+TEXTS: dict[str, tuple[What, int, bool]] = {
+    "title": ("the title", MAX_TITLE, False),
+    "location": (Field.LOCATION, MAX_LINE, False),
+    "description": (Field.DESCRIPTION, MAX_TEXT, True),
+    "url": (Field.URL, MAX_LINE, False),
+    "organizer": (Field.ORGANIZER, MAX_LINE, False),
+    "programme": (Field.PROGRAMME, MAX_TITLE, False),
+    "uid": ("the uid", MAX_TITLE, False),
+}
+
+
+def check_texts(values: Any) -> None:
+    """Every free text of a draft or of changes (an object with those attributes; None: not given) is UTF-8,
+    free of control characters and within its length; partners, people to remind and reminder rules too."""
+    for name, (what, limit, lines) in TEXTS.items():
+        check_optional_text(getattr(values, name, None), what, limit=limit, lines=lines)
+    for name, what in (("partners", Field.PARTNER), ("notify", Field.NOTIFY), ("remind", Field.REMIND)):
+        for item in getattr(values, name, None) or ():
+            check_text(item, what, limit=MAX_TITLE)
+    for name in ("kind", "region", "language", "status", "visibility"):
+        value = getattr(values, name, None)
+        check_optional_text(value, f"the {name}", limit=MAX_TITLE)
+
+
 def resolve_new(draft: NewEventDraft, *, default_tz: str, now: datetime,
                 kinds: Sequence[str] = BUILT_IN_KINDS) -> tuple[dict[str, Any], Span]:
     """Checked column values and span of a new event; raises a typed error on bad input."""
+    check_texts(draft)
     title = draft.title.strip()
     if not title:
         raise MissingValue("the title", "give the event a title, e.g. 'Round table on gender-sensitive services'")

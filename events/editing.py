@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from events.bounds import shifted_day
 from events.drafts import (
     BUILT_IN_KINDS,
     EventChanges,
     Span,
     all_day_span,
     check_participants,
+    check_texts,
     choice,
     kind_of,
     language_of,
     span_from_text,
     timed_span,
+    timed_span_for,
     zone_name_for,
 )
-from events.errors import MissingValue
+from events.errors import AllDayWithTime, ContradictoryValues, Field, MissingValue
 from events.models import Event, EventStatus, Visibility
 from events.regions import find_region
-from events.timeparse import parse_date, parse_datetime, parse_duration, zone
+from events.timeparse import parse_datetime, parse_duration, parse_when, zone
 
 # Changes to these make calendar clients update what attendees see (RFC 5546 section 2.1.4, plus the
 # title and place, which attendees act on), so they bump SEQUENCE.
@@ -38,43 +42,57 @@ def _local(instant: datetime, zone_name: str) -> datetime:
 
 
 def _rezoned(span: Span, zone_name: str) -> Span:
-    """The same wall-clock times (or dates) read in another zone, as calendar apps do on a zone change."""
+    """The same wall-clock times (or dates) read in another zone, as calendar apps do on a zone change; a
+    time the new zone skips or repeats is read as `timed_span` reads it."""
     if zone_name == span.timezone:
         return span
     tz = zone(zone_name)
     start = _local(span.start_utc, span.timezone).replace(tzinfo=tz)
     end = _local(span.end_utc, span.timezone).replace(tzinfo=tz)
-    return Span(start, end, span.all_day, zone_name)
+    if span.all_day:
+        return all_day_span(start.date(), end.date() - timedelta(days=1), zone_name)
+    return timed_span(start, end, zone_name)
+
+
+def _day(text: str, field: Field, *, tz: ZoneInfo, now: datetime) -> date:
+    """A date for an all-day event: a time of day is refused, not dropped."""
+    value = parse_when(text, tz=tz, now=now, what=field)
+    if isinstance(value, datetime):
+        raise AllDayWithTime(field, text)
+    return value
 
 
 def _moved_span(span: Span, changes: EventChanges, *, now: datetime) -> Span:
     all_day = span.all_day if changes.all_day is None else changes.all_day
     tz = zone(span.timezone)
+    if changes.end is not None and changes.duration is not None:
+        raise ContradictoryValues(Field.END, Field.DURATION)
     if changes.start is not None and (changes.end is not None or changes.duration is not None):
         return span_from_text(changes.start, changes.end, changes.duration, all_day=all_day,
                               zone_name=span.timezone, now=now)
     if changes.start is not None:  # a move keeps the duration
         length = span.end_utc - span.start_utc
         if all_day:
-            first = parse_date(changes.start, tz=tz, now=now)
+            first = _day(changes.start, Field.START, tz=tz, now=now)
             days = max(round(length.total_seconds() / 86400), 1)
-            return all_day_span(first, first + timedelta(days=days - 1), span.timezone)
-        start = parse_datetime(changes.start, tz=tz, now=now)
-        return timed_span(start, start + length, span.timezone)
+            return all_day_span(first, shifted_day(first, days - 1, Field.START), span.timezone)
+        start = parse_datetime(changes.start, tz=tz, now=now, what=Field.START)
+        return timed_span_for(start, length, span.timezone)
     start_local = _local(span.start_utc, span.timezone)
     if all_day != span.all_day and not all_day:
         raise MissingValue("a start time", "turning an all-day event into a timed one needs a {start} with a time")
     if changes.end is not None:
         if all_day:
-            return all_day_span(start_local.date(), parse_date(changes.end, tz=tz, now=now), span.timezone)
-        return timed_span(span.start_utc, parse_datetime(changes.end, tz=tz, now=now), span.timezone)
+            return all_day_span(start_local.date(), _day(changes.end, Field.END, tz=tz, now=now), span.timezone)
+        return timed_span(span.start_utc, parse_datetime(changes.end, tz=tz, now=now, what=Field.END),
+                          span.timezone)
     if changes.duration is not None:
         length = parse_duration(changes.duration)
         if all_day:
             days = max(length.days, 1)
             first = start_local.date()
-            return all_day_span(first, first + timedelta(days=days - 1), span.timezone)
-        return timed_span(span.start_utc, span.start_utc + length, span.timezone)
+            return all_day_span(first, shifted_day(first, days - 1, Field.DURATION), span.timezone)
+        return timed_span_for(start_local, length, span.timezone)
     if all_day and not span.all_day:
         last_local = _local(span.end_utc, span.timezone)
         return all_day_span(start_local.date(), last_local.date(), span.timezone)
@@ -92,6 +110,13 @@ def changed_span(event: Event, changes: EventChanges, *, now: datetime) -> Span:
 def changed_values(event: Event, changes: EventChanges, *, now: datetime,
                    kinds: Sequence[str] = BUILT_IN_KINDS) -> dict[str, Any]:
     """Column values that differ from the stored event; raises a typed error on bad input."""
+    return changes_with_notes(event, changes, now=now, kinds=kinds)[0]
+
+
+def changes_with_notes(event: Event, changes: EventChanges, *, now: datetime,
+                       kinds: Sequence[str] = BUILT_IN_KINDS) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`changed_values`, and the notes on how its new times were read (a daylight-saving gap or repeat)."""
+    check_texts(changes)
     wanted: dict[str, Any] = {}
     for name in ("title", "location", "description", "url", "organizer"):
         value = getattr(changes, name)
@@ -120,4 +145,4 @@ def changed_values(event: Event, changes: EventChanges, *, now: datetime,
     check_participants(*merged.values())
     span = changed_span(event, changes, now=now)
     wanted.update(start_utc=span.start_utc, end_utc=span.end_utc, all_day=span.all_day, timezone=span.timezone)
-    return {k: v for k, v in wanted.items() if getattr(event, k) != v}
+    return {k: v for k, v in wanted.items() if getattr(event, k) != v}, span.notes

@@ -47,6 +47,20 @@ class Field(StrEnum):
     ALARMS_FROM_REMINDERS = "alarms_from_reminders"
     VISIBILITY = "visibility"
     SKIP_BAD = "skip_bad"
+    FROM = "from"
+    AT = "at"
+    ALL_DAY = "all_day"
+    TZ = "tz"
+    LOCATION = "location"
+    DESCRIPTION = "description"
+    URL = "url"
+    ORGANIZER = "organizer"
+    PROGRAMME = "programme"
+    PARTNER = "partner"
+    NOTIFY = "notify"
+    REASON = "reason"
+    OUTPUT = "output"
+    STREAM = "stream"
 
     @property
     def words(self) -> str:
@@ -64,6 +78,14 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.REMIND: "reminder",
     Field.KEEP_CANCELLED: "days to keep cancelled events",
     Field.SKIP_BAD: "the skip-bad option",
+    Field.FROM: "start of the period",
+    Field.AT: "moment",
+    Field.ALL_DAY: "all-day choice",
+    Field.TZ: "time zone",
+    Field.URL: "URL",
+    Field.NOTIFY: "people to remind",
+    Field.OUTPUT: "output file",
+    Field.STREAM: "stream choice",
 }
 
 
@@ -220,6 +242,27 @@ class InvalidTimeRange(InvalidInput):
 
     def __init__(self, start: str, end: str, fix: str = "give a later {end} or a {duration}") -> None:
         super().__init__(template="the end {last} is not after the start {first}: " + fix, first=start, last=end)
+
+
+class ContradictoryValues(InvalidInput):
+    """Two inputs that decide the same thing, given together: refused rather than one silently winning."""
+
+    def __init__(self, first: Field, second: Field) -> None:
+        super().__init__(template="{" + first.value + "} and {" + second.value + "} decide the same thing: "
+                         "give only one of them")
+
+
+class AllDayWithTime(InvalidInput):
+    def __init__(self, field: Field, text: str) -> None:
+        super().__init__(template="{all_day} takes dates, but {" + field.value + "} {text!r} has a time of day: "
+                         "give a date alone, or leave out {all_day}", text=text)
+
+
+class EmptyValue(InvalidInput):
+    """An input given as an empty text where a value is needed (an empty time zone, say)."""
+
+    def __init__(self, field: Field) -> None:
+        super().__init__(template="{" + field.value + "} is empty: give a value, or leave it out")
 
 
 class InvalidParticipants(InvalidInput):

@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from events.bounds import MAX_TEXT, as_id, check_optional_text
 from events.drafts import BUILT_IN_KINDS, EventChanges, NewEventDraft, resolve_new
-from events.editing import SIGNIFICANT, changed_values
-from events.errors import EventNotFound
+from events.editing import SIGNIFICANT, changes_with_notes
+from events.errors import EventNotFound, Field
 from events.models import Event, EventPartner, EventStatus, Organisation, Programme, search_text_of
 from events.names import ids_by_name
 
@@ -24,7 +25,8 @@ def new_uid() -> str:
 def find_event(ref: str | int, *, session: Session) -> Event:
     """The event with this numeric id or this uid; `EventNotFound` otherwise."""
     text = str(ref).strip()
-    event = session.get(Event, int(text)) if text.isdigit() else None
+    number = as_id(text)  # a number beyond the id range is no id: not found
+    event = session.get(Event, number) if number is not None else None
     if event is None:
         event = session.exec(select(Event).where(col(Event.uid) == text)).first()
     if event is None:
@@ -54,6 +56,12 @@ def _set_partners(event_id: int, names: Iterable[str], *, session: Session) -> N
 def create_event(draft: NewEventDraft, *, session: Session, default_tz: str, now: datetime,
                  kinds: Sequence[str] = BUILT_IN_KINDS) -> Event:
     """Store a new event; `kinds` are the kinds it may have (the built-in ones unless told)."""
+    return create_event_noted(draft, session=session, default_tz=default_tz, now=now, kinds=kinds)[0]
+
+
+def create_event_noted(draft: NewEventDraft, *, session: Session, default_tz: str, now: datetime,
+                       kinds: Sequence[str] = BUILT_IN_KINDS) -> tuple[Event, tuple[str, ...]]:
+    """`create_event`, and the notes on how its times were read (a daylight-saving gap or repeat)."""
     values, span = resolve_new(draft, default_tz=default_tz, now=now, kinds=kinds)
     event = Event(
         **values,
@@ -71,14 +79,20 @@ def create_event(draft: NewEventDraft, *, session: Session, default_tz: str, now
     session.flush()
     assert event.id is not None
     _set_partners(event.id, draft.partners, session=session)
-    return event
+    return event, span.notes
 
 
 def edit_event(ref: str | int, changes: EventChanges, *, session: Session, now: datetime,
                kinds: Sequence[str] = BUILT_IN_KINDS) -> Event:
     """Apply `changes`; a new start alone keeps the duration. Returns the event, changed or not."""
+    return edit_event_noted(ref, changes, session=session, now=now, kinds=kinds)[0]
+
+
+def edit_event_noted(ref: str | int, changes: EventChanges, *, session: Session, now: datetime,
+                     kinds: Sequence[str] = BUILT_IN_KINDS) -> tuple[Event, tuple[str, ...]]:
+    """`edit_event`, and the notes on how its new times were read (a daylight-saving gap or repeat)."""
     event = find_event(ref, session=session)
-    changed = changed_values(event, changes, now=now, kinds=kinds)
+    changed, notes = changes_with_notes(event, changes, now=now, kinds=kinds)
     if changes.programme is not None:
         new_programme = programme_id(changes.programme, session=session)
         if new_programme != event.programme_id:
@@ -96,7 +110,7 @@ def edit_event(ref: str | int, changes: EventChanges, *, session: Session, now: 
         _set_partners(event.id, changes.partners, session=session)
     session.add(event)
     session.flush()
-    return event
+    return event, notes
 
 
 def cancel_event(ref: str | int, reason: str | None, *, session: Session, now: datetime) -> Event:
@@ -105,6 +119,7 @@ def cancel_event(ref: str | int, reason: str | None, *, session: Session, now: d
     if event.status != EventStatus.cancelled:
         event.status = EventStatus.cancelled
         event.sequence += 1
+    check_optional_text(reason, Field.REASON, limit=MAX_TEXT, lines=True)
     event.cancel_reason = (reason or "").strip() or event.cancel_reason
     event.updated_at = now
     session.add(event)

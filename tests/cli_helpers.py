@@ -25,7 +25,8 @@ class Outcome:
 
 
 def run(db: str, *args: str, tz: str = "Asia/Ulaanbaatar") -> Outcome:
-    result = CliRunner().invoke(app, ["--db", db, "--tz", tz, *args])
+    """The CLI run on `db`; `tz=""` leaves out `--tz` (the environment or the config file decide)."""
+    result = CliRunner().invoke(app, ["--db", db, *(["--tz", tz] if tz else []), *args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Outcome(result.exit_code, result.stdout, result.stderr, result.stdout_bytes)

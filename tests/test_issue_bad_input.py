@@ -118,7 +118,9 @@ def test_full_disk_during_a_write_leaves_nothing_half_written(tmp_path: Path) ->
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
-    big = NewEventDraft(title="Сургалт", start="2020-05-06 10:00", description="х" * 200_000,
+    from events.bounds import MAX_TEXT
+
+    big = NewEventDraft(title="Сургалт", start="2020-05-06 10:00", description="х" * MAX_TEXT,  # the longest allowed
                         partners=["Нэг", "Хоёр"], programme="Шинэ хөтөлбөр")
     with pytest.raises(StorageError, match="disk is full"), write_session(engine) as session:
         create_event(big, session=session, default_tz="UTC", now=NOW)

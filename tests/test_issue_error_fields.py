@@ -19,7 +19,7 @@ import exports
 from cli import COMMANDS as CLI_COMMANDS
 from cli import build_command
 from commands.errors import COMMANDS, OPTIONS, cli_message
-from events.bounds import ControlCharacter, OutOfRange, TooLong
+from events.bounds import ControlCharacter, InvalidUtf8, OutOfRange, TooLong
 from events.campaigns.errors import (
     CampaignExists,
     CampaignNotFound,
@@ -38,7 +38,10 @@ from events.campaigns.errors import (
 from events.campaigns.readiness import UnknownCoordinator
 from events.errors import (
     Action,
+    AllDayWithTime,
     CalendarAppError,
+    ContradictoryValues,
+    EmptyValue,
     EventNotFound,
     Field,
     InvalidDate,
@@ -92,6 +95,10 @@ CLI_TEXT = re.compile(r"--[A-Za-z]|calendar-app ")
 SAMPLES: list[CalendarAppError] = [
     OutOfRange("the start", "9999-12-31T23:00:00+00:00", "0001-01-02", "9999-12-30"),
     ControlCharacter("the title", 3, "\x01"), TooLong("the title", 600, 500),
+    OutOfRange(Field.START, "9999-12-31 23:00+08:00", "0001-01-02", "9999-12-30"),
+    ControlCharacter(Field.LOCATION, 2, "\x1b"), InvalidUtf8("the title", 2, 0xFF), InvalidUtf8(Field.URL, 1, 0xC3),
+    ContradictoryValues(Field.END, Field.DURATION), AllDayWithTime(Field.START, "2026-05-06 10:00"),
+    EmptyValue(Field.TZ),
     InvalidDate("2025-13-45"), InvalidDuration("forever"), UnknownTimeZone("Asia/Atlantis"),
     UnknownRegion("Narnia"), UnknownChoice("kind", "party", ("meeting", "other")),
     InvalidTimeRange("2025-11-26 10:00", "2025-11-26 09:00"), NegativeParticipants(Field.WOMEN, -1),

@@ -14,8 +14,10 @@ from calendar_app.notify.outcomes import HELD_WHEN_POSTPONED
 from calendar_app.notify.views import iso as _iso
 from calendar_app.notify.views import task_json
 from events import queries
+from events.bounds import as_id
 from events.campaigns.models import Campaign, CampaignEdition
 from events.drafts import choice
+from events.errors import Field
 from events.models import Event
 from events.notify import contacts
 from events.notify.contacts import ContactDraft
@@ -126,7 +128,7 @@ def preview(at: str, *, app: App, now: datetime) -> list[dict[str, Any]]:
     """What a dispatcher running at `at` would do with what is due by then: send it (to whom, in which
     language, with which subject), or hold it because its event is postponed (`outcome` and `why`; the
     subject of a held one says so first)."""
-    moment = parse_datetime(at, tz=zone(app.settings.default_tz), now=now)
+    moment = parse_datetime(at, tz=zone(app.settings.default_tz), now=now, what=Field.AT)
     grace = app.settings.reminder_grace
     result = []
     with app.read() as session:
@@ -194,7 +196,8 @@ def list_tasks(*, overdue: bool, mine: str | None, include_done: bool, app: App,
 
 def task_done(ref: str, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
-        task = session.get(Task, int(ref)) if ref.strip().isdigit() else None
+        number = as_id(ref)  # a number beyond the id range is no id: not found
+        task = session.get(Task, number) if number is not None else None
         if task is None:
             raise TaskNotFound(ref)
         if task.status == TaskStatus.open:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from events.bounds import check_text
+from events.bounds import as_id, check_text
 from events.drafts import language_of
 from events.errors import InvalidInput, MissingValue
 from events.models import Organisation
@@ -22,7 +22,7 @@ from events.notify.errors import (
 )
 from events.notify.models import Contact, ContactGroup, Delivery, DeliveryStatus
 from events.services import organisation_ids
-from events.timeparse import zone
+from events.timeparse import checked_zone_name, zone
 
 # Deliberately loose: one @, no spaces, a dot in the domain. The SMTP server has the last word.
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
@@ -96,7 +96,8 @@ def groups_of(contact: Contact, *, session: Session) -> list[str]:
 def find_contact(ref: str | int, *, session: Session) -> Contact:
     """The contact with this id or e-mail (case-insensitive); `ContactNotFound` otherwise."""
     text = str(ref).strip()
-    contact = session.get(Contact, int(text)) if text.isdigit() else None
+    number = as_id(text)  # a number beyond the id range is no id: not found
+    contact = session.get(Contact, number) if number is not None else None
     if contact is None and "@" in text:
         contact = session.exec(select(Contact).where(col(Contact.email).ilike(text))).first()
     if contact is None:
@@ -120,7 +121,7 @@ def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: 
     email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
     contact = Contact(
         name=name, email=email, chat_url=checked_chat(draft.chat or "", chat_schemes),
-        language=language_of(draft.language or "en"), timezone=zone((draft.tz or default_tz).strip()).key,
+        language=language_of(draft.language or "en"), timezone=checked_zone_name(draft.tz) or zone(default_tz).key,
         created_at=now,
     )
     if draft.organisation:
@@ -146,7 +147,7 @@ def edit_contact(ref: str, draft: ContactDraft, *, session: Session, chat_scheme
     if draft.language is not None:
         contact.language = language_of(draft.language)
     if draft.tz is not None:
-        contact.timezone = zone(draft.tz.strip()).key
+        contact.timezone = checked_zone_name(draft.tz) or contact.timezone
     if draft.organisation is not None:
         contact.organisation_id = (
             organisation_ids([draft.organisation], session=session)[0] if draft.organisation.strip() else None

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from events.errors import InvalidDuration
+from events.bounds import check_offset, shifted
+from events.errors import Field, InvalidDuration
 from events.notify.errors import InvalidOffset, ReminderAfterEvent
 from events.timeparse import parse_duration
 
@@ -38,7 +39,8 @@ class ReminderRule:
         return self.anchor == "start" and self.offset < timedelta()
 
     def due(self, start: datetime, end: datetime) -> datetime:
-        return (start if self.anchor == "start" else end) + self.offset
+        """When it is due; `bounds.OutOfRange` if that falls outside the instants the store holds."""
+        return shifted(start if self.anchor == "start" else end, self.offset, Field.REMIND)
 
 
 def _compact(delta: timedelta) -> str:
@@ -58,7 +60,7 @@ def parse_rule(text: str) -> ReminderRule:
         raise InvalidOffset(text)
     anchor, sign, amount = match.groups()
     try:
-        length = parse_duration(amount)
+        length = check_offset(parse_duration(amount, Field.REMIND), Field.REMIND)
     except InvalidDuration as error:
         raise InvalidOffset(text) from error
     if sign is None:

@@ -5,9 +5,11 @@ and that a new file gets the umask's mode."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
+PREPARED = {"dir", "fifo", "link", "dangling", "null", "full", "existing.ics", "target.ics"}
 # What each prepared name must still be after any run: the test of its file type.
 KINDS = {"dir": stat.S_ISDIR, "fifo": stat.S_ISFIFO, "link": stat.S_ISLNK, "dangling": stat.S_ISLNK,
          "null": stat.S_ISCHR, "full": stat.S_ISCHR}
@@ -24,13 +26,12 @@ class OutputFolder:
     def prepare(self) -> None:
         self.close()
         self.root.mkdir(parents=True, exist_ok=True)
-        for name in ("fifo", "link", "dangling", "null", "full", "new.ics", "existing.ics", "target.ics"):
-            path = self.root / name
+        for path in self.root.iterdir():  # whatever the last run made or replaced
             if path.is_dir() and not path.is_symlink():
-                continue
-            if path.exists() or path.is_symlink():
+                shutil.rmtree(path)
+            else:
                 path.unlink()
-        (self.root / "dir").mkdir(exist_ok=True)
+        (self.root / "dir").mkdir()
         os.mkfifo(self.root / "fifo")
         # A reader holds the FIFO open, so a run that (wrongly) writes into it does not block forever.
         self.reader = os.open(self.root / "fifo", os.O_RDONLY | os.O_NONBLOCK)
@@ -52,6 +53,10 @@ class OutputFolder:
                 continue
             if not is_kind(os.lstat(path).st_mode):
                 found.append(f"{name} was replaced by a {_kind(os.lstat(path).st_mode)}")
+        if code != 0:
+            left = sorted(p.name for p in self.root.iterdir() if p.name not in PREPARED and p.name != "new.ics")
+            if left:
+                found.append(f"left behind after the failure: {', '.join(left)[:120]}")
         new = self.root / "new.ics"
         if code == 0 and any(a.endswith("/new.ics") for a in args) and new.exists():
             mode = stat.S_IMODE(os.stat(new).st_mode)

@@ -295,7 +295,8 @@ def test_cli_sample_in_a_process(row: list[str], template: tuple[Path, Seeded], 
     db = Database(url)
     before = db.fingerprint()
     done = subprocess.run([sys.executable, "-c", "from cli import main; main()", "--db", url,
-                           "--tz", "Asia/Ulaanbaatar", *args], capture_output=True, timeout=60)
+                           "--tz", "Asia/Ulaanbaatar", *args], capture_output=True, timeout=60, cwd=folder.root,
+                          env=_env())
     after = db.fingerprint()
     db.close()
     folder.close()
@@ -305,6 +306,12 @@ def test_cli_sample_in_a_process(row: list[str], template: tuple[Path, Seeded], 
     if done.returncode != 0:
         assert len([line for line in stderr.splitlines() if line.strip()]) == 1, stderr
         assert after == before
+
+
+def _env() -> dict[str, str]:
+    """The environment of a CLI process run in a temporary folder: the repository still importable."""
+    root = str(Path(__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
 
 
 PIPE_COMMANDS = [
@@ -325,7 +332,7 @@ def test_closed_stdout_is_not_a_failure(command: list[str], template: tuple[Path
     try:
         done = subprocess.run([sys.executable, "-c", "from cli import main; main()", "--db", url,
                                "--tz", "Asia/Ulaanbaatar", *command], stdout=write_end, stderr=subprocess.PIPE,
-                              timeout=60)
+                              timeout=60, cwd=tmp_path, env=_env())
     finally:
         os.close(write_end)
     after = db.fingerprint()

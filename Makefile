@@ -7,7 +7,7 @@ RUN_DB := $(RUN_DIR)/calendar.db
 PORT ?= 8080
 APP := $(VENV)/bin/calendar-app
 
-.PHONY: install run test lint bench clean system-deps
+.PHONY: install run test fuzz lint bench clean system-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ run: install
 ## test: lint, type-check and run the whole suite (PostgreSQL on 127.0.0.1:5432 when it answers)
 test: install system-deps lint
 	$(PY) -m pytest -q
+
+## fuzz: the property-based fuzz test with the long Hypothesis profile (thousands of generated CLI
+## arguments and .ics files; shrinks a failure to its smallest form), then the hostile corpus
+fuzz: install
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_issue_fuzz.py tests/test_issue_hostile_corpus.py
 
 ## system-deps: Debian's headless Chromium, which opens the HTML campaign report in the tests.
 ## Installed when missing and we may (root with apt-get, as in CI); otherwise that test skips locally.

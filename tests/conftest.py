@@ -13,12 +13,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from calendar_app.app import App
 from calendar_app.config import Settings
 
 PG_BASE = os.environ.get("CALENDAR_APP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+# Hypothesis (tests/test_issue_fuzz.py): few examples in `make test`, derandomized under CI=true so CI runs
+# are repeatable, and no shrinking (a failing CLI example can take minutes to shrink: `make fuzz` shrinks);
+# `make fuzz` runs the long profile. No example database: a failure prints its blob instead.
+settings.register_profile("default", max_examples=60, deadline=None, database=None, print_blob=True,
+                          derandomize=os.environ.get("CI", "").lower() == "true",
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=2000, deadline=None, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _pg_answers() -> str | None:

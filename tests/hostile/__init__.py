@@ -1,0 +1,1 @@
+"""The hostile corpus and the invariants it is held to."""

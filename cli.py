@@ -78,9 +78,9 @@ class _RootGroup(TyperGroup):
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
-        except click_errors.NoArgsIsHelpError as error:  # a group alone: its help
-            error.show()
-            sys.exit(error.exit_code)
+        except click_errors.NoArgsIsHelpError as error:  # a group alone asks for its help: on stdout, exit 0
+            typer.echo(error.ctx.get_help() if error.ctx is not None else error.format_message())
+            sys.exit(0)
         except click_errors.ClickException as error:
             message = " ".join(error.format_message().split())
             typer.echo(f"error: {message}" + _help_hint(error), err=True)

@@ -319,7 +319,7 @@ def _env() -> dict[str, str]:
 PIPE_COMMANDS = [
     ["event", "add", "Хурал", "--start", "2026-11-26 10:00", "--duration", "2h"],
     ["event", "list"],
-    ["export", "--from", "0001-01-02"],
+    ["export"],
 ]
 
 

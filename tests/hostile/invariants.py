@@ -206,7 +206,7 @@ def export_problems(db: str, *, quick: bool = False) -> list[str]:
     problems = []
     variants: tuple[tuple[str, ...], ...] = ((), ("--alarms-from-reminders",), ("--detail", "busy"))
     for extra in variants[1:2] if quick else variants:
-        outcome = invoke(db, ("export", *ALL_VISIBILITIES, "--from", "0001-01-02", *extra))
+        outcome = invoke(db, ("export", *ALL_VISIBILITIES, *extra))  # no window: every event
         what = "export " + " ".join(extra) if extra else "export"
         if outcome.code != 0 or outcome.traceback:
             error = outcome.exception

@@ -87,10 +87,11 @@ def _checked_filters(spec: FeedSpec, *, session: Session, kinds: Sequence[str]) 
 
 def alarm_minutes(durations: Sequence[str]) -> list[int]:
     """Alarm offsets as typed (`1d`, `2h`) in minutes, largest first, repeats dropped."""
+    from events.errors import Field
     from events.timeparse import parse_duration
 
-    return sorted({int(check_offset(parse_duration(d), "the alarm offset").total_seconds() // 60) for d in durations},
-                  reverse=True)
+    offsets = (check_offset(parse_duration(d, Field.ALARM), Field.ALARM) for d in durations)
+    return sorted({int(offset.total_seconds() // 60) for offset in offsets}, reverse=True)
 
 
 def checked_color(text: str | None) -> str | None:

@@ -32,11 +32,11 @@ BAD_FEEDS: list[tuple[list[str], str]] = [
     (["--color", "#gggggg"], "colour"),
     (["--color", "#1234567"], "colour"),
     (["--color", "red;X-INJECTED:1"], "colour"),
-    (["--color", "red\r\nX-INJECTED:1"], "colour"),
+    (["--color", "red\r\nX-INJECTED:1"], "control character"),  # refused before the colour is read
     (["--color", "rebeccapurple"], "colour"),  # CSS4, not CSS3
     (["--color", "rgb(1,2,3)"], "colour"),
-    (["--alarm", "99999999d"], "alarm offset"),
-    (["--alarm", "367d"], "alarm offset"),
+    (["--alarm", "99999999d"], "--alarm"),
+    (["--alarm", "367d"], "--alarm"),
     (["--visibility", "confidential"], "--private"),
     (["--visibility", "public", "--visibility", "confidential"], "--private"),
     (["--description", "a\x01b"], "control character"),

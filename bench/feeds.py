@@ -31,9 +31,9 @@ from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
 from calendar_app.db import write_session
-from calendar_app.notify.planning import workflows
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.web.cache import build_feed
+from calendar_app.workflows import workflows
 from events import queries
 from events.drafts import EventChanges
 from exports import feeds

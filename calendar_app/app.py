@@ -84,7 +84,7 @@ class App:
     def kind_defaults(self) -> dict[str, KindDefaults]:
         """The kinds' reminder rules and workflow steps in force: the workflows file, re-read when it
         changes (so a running dispatcher or server sees edits)."""
-        from calendar_app.notify.planning import workflows
+        from calendar_app.workflows import workflows
 
         return workflows(self.settings.workflows)
 

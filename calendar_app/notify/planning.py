@@ -1,12 +1,9 @@
-"""The hook that keeps an event's deliveries and tasks in step after each change, and the kinds' defaults
-of the workflows file in force (re-read when the file changes)."""
+"""The hook that keeps an event's deliveries and tasks in step after each change."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
@@ -16,24 +13,6 @@ if TYPE_CHECKING:
 
 from events.models import Event
 from events.notify.reminders import copy_plan, set_event_plan, sync_event
-from events.notify.workflows import KindDefaults, load_workflows
-
-
-@lru_cache(maxsize=8)
-def _workflows_cached(path: str | None, mtime: float) -> dict[str, KindDefaults]:
-    return load_workflows(path)
-
-
-def workflows(path: str | None) -> dict[str, KindDefaults]:
-    """The kind defaults of the workflows file at `path` (None: the shipped one); re-read when the file
-    changes (so a running dispatcher sees edits)."""
-    mtime = 0.0
-    if path:
-        try:
-            mtime = Path(path).expanduser().stat().st_mtime
-        except OSError:
-            mtime = -1.0
-    return _workflows_cached(path, mtime)
 
 
 def plan_notifications(

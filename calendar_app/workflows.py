@@ -1,0 +1,26 @@
+"""The kinds' defaults (reminder rules, workflow steps) of the workflows file in force, re-read when the file
+changes, so a running dispatcher or feed server sees edits without a restart."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from events.notify.workflows import KindDefaults, load_workflows
+
+
+@lru_cache(maxsize=8)
+def _workflows_cached(path: str | None, mtime: float) -> dict[str, KindDefaults]:
+    return load_workflows(path)
+
+
+def workflows(path: str | None) -> dict[str, KindDefaults]:
+    """The kind defaults of the workflows file at `path` (None: the shipped one); re-read when the file
+    changes (so a running dispatcher sees edits)."""
+    mtime = 0.0
+    if path:
+        try:
+            mtime = Path(path).expanduser().stat().st_mtime
+        except OSError:
+            mtime = -1.0
+    return _workflows_cached(path, mtime)

@@ -45,7 +45,7 @@ from events.drafts import (
 )
 from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
-from events.timeparse import zone
+from events.timeparse import resolve_wall_time, zone
 from exports.errors import BadCalendarFile
 from exports.render import X_PREFIX
 
@@ -303,21 +303,15 @@ def _zone_of(vevent: Any, value: datetime, fallback: str) -> tuple[datetime, str
 
 # DST: same rule as events.timeparse (merge)
 def wall_clock(value: datetime, what: str) -> tuple[datetime, str]:
-    """`value` as the UTC instant it means, and a note when its wall-clock time does not exist: a time in
-    a DST gap moves forward by the gap (RFC 5545 3.3.5: read with the offset before the gap), a repeated
-    time takes its first occurrence."""
-    first = value.replace(fold=0)
+    """`value` as the UTC instant it means, by the one rule of `events.timeparse.resolve_wall_time` (a time
+    in a DST gap moves forward by the gap, a repeated time takes its first occurrence), with its note."""
     try:
-        instant = first.astimezone(UTC)
-        back = instant.astimezone(first.tzinfo)
+        resolved = resolve_wall_time(value, what)
+        instant = resolved.instant.astimezone(UTC)
     except (OverflowError, ValueError) as error:
-        raise OutOfRange(what, first.replace(tzinfo=None).isoformat(), "0001-01-02", "9999-12-30") from error
+        raise OutOfRange(what, value.replace(tzinfo=None).isoformat(), "0001-01-02", "9999-12-30") from error
     check_instant(instant, what)
-    if back.replace(tzinfo=None) == first.replace(tzinfo=None):
-        return instant, ""
-    name = getattr(first.tzinfo, "key", str(first.tzinfo))
-    return instant, (f"{what} {first:%Y-%m-%d %H:%M} does not exist in {name} (the clocks go forward): moved to "
-                     f"{back:%H:%M}")
+    return instant, resolved.note or ""
 
 
 def _plus(value: Any, delta: timedelta, what: str) -> Any:

@@ -308,6 +308,7 @@ def test_every_component_is_accounted_for(store_url: str, tmp_path: Path) -> Non
     assert "every occurrence of the series is excluded" in excluded[0] and "is not in the series" in excluded[1]
     assert "whose series is not in this file" in reasons["orphan@x/20251203T080000"]
     assert "does not exist in America/New_York" in reasons["gap@x"]
+    assert "happens twice in America/New_York" in reasons["twice@x"]  # the note says which one it is
     weekly = sorted((c["uid"], c["line"], c["component"]) for c in found if str(c["uid"]).startswith("weekly@x/"))
     moved_line = text.split("\r\n").index("RECURRENCE-ID;TZID=Asia/Bishkek:20251209T140000") - 1  # its BEGIN
     assert [w[2] for w in weekly] == ["occurrence", "override", "occurrence"] and weekly[1][1] == moved_line

@@ -48,6 +48,16 @@ OPTIONS: dict[Field, str] = {
     Field.REASON: "--reason",
     Field.OUTPUT: "-o",
     Field.STREAM: "--stream",
+    Field.REPEAT: "--repeat",
+    Field.RRULE: "--rrule",
+    Field.INTERVAL: "--interval",
+    Field.ON: "--on",
+    Field.UNTIL: "--until",
+    Field.COUNT: "--count",
+    Field.RDATE: "--rdate",
+    Field.EXDATE: "--exdate",
+    Field.OCCURRENCE: "--occurrence",
+    Field.FROM_OCCURRENCE: "--from-occurrence",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

@@ -28,6 +28,16 @@ event_app = group("Add, change, cancel and look up events.")
 Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) or group:NAME to remind "
                                                   "(repeatable).")]
 Remind = Annotated[list[str] | None, typer.Option(help="Reminder: 1d, 2h (before the start), end+3d (repeatable).")]
+RepeatOpt = Annotated[str | None, typer.Option("--repeat", help="Repeat daily, weekly, monthly or yearly.")]
+IntervalOpt = Annotated[int | None, typer.Option("--interval", help="Every N days/weeks/months/years "
+                                                 "(with --repeat).")]
+OnOpt = Annotated[list[str] | None, typer.Option("--on", help="Weekdays to repeat on: MO,WE (with --repeat).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day of the series (with --repeat).")]
+CountOpt = Annotated[int | None, typer.Option("--count", help="Number of occurrences (with --repeat).")]
+RruleOpt = Annotated[str | None, typer.Option("--rrule", help="The full RFC 5545 rule instead of --repeat: "
+                                              "'FREQ=MONTHLY;BYDAY=-1FR'.")]
+RdateOpt = Annotated[list[str] | None, typer.Option("--rdate", help="An extra occurrence (repeatable).")]
+ExdateOpt = Annotated[list[str] | None, typer.Option("--exdate", help="An occurrence left out (repeatable).")]
 
 
 # ---- event ----------------------------------------------------------------------------------------------
@@ -67,6 +77,14 @@ def event_add(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool, typer.Option("--yearly", help="Part of the campaign's yearly programme: "
                                          "'campaign roll' copies it to next year.")] = False,
+    repeat: RepeatOpt = None,
+    interval: IntervalOpt = None,
+    on: OnOpt = None,
+    until: UntilOpt = None,
+    count: CountOpt = None,
+    rrule: RruleOpt = None,
+    rdate: RdateOpt = None,
+    exdate: ExdateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add an event and print it; a public holiday on its dates prints a warning.
@@ -83,10 +101,17 @@ def event_add(
     \b
       calendar-app event add "16 хоногийн аяны үндэсний нээлт" --kind launch \\
         --start "2025-11-24 10:00" --region ulaanbaatar --campaign 16-days --yearly
+
+    A weekly staff meeting on Mondays until the end of June:
+
+    \b
+      calendar-app event add "Staff meeting" --start "2027-01-04 10:00" --region bishkek \\
+        --repeat weekly --on MO --until 2027-06-30
     """
     from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import NewEventDraft
+    from events.recurrence.store import Repeat
 
     draft = NewEventDraft(
         title=title, start=start, kind=kind, end=end, duration=duration, all_day=all_day, tz=tz,
@@ -94,6 +119,8 @@ def event_add(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
         notify=notify or [], remind=remind or [], default_reminders=not no_default_reminders,
+        repeat=Repeat(freq=repeat, interval=interval, on=on or [], until=until, count=count, rrule=rrule,
+                      rdates=rdate or [], exdates=exdate or []),
     )
     link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
     outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx))

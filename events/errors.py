@@ -61,6 +61,16 @@ class Field(StrEnum):
     REASON = "reason"
     OUTPUT = "output"
     STREAM = "stream"
+    REPEAT = "repeat"
+    RRULE = "rrule"
+    INTERVAL = "repeat_interval"
+    ON = "repeat_on"
+    UNTIL = "repeat_until"
+    COUNT = "repeat_count"
+    RDATE = "rdate"
+    EXDATE = "exdate"
+    OCCURRENCE = "occurrence"
+    FROM_OCCURRENCE = "from_occurrence"
 
     @property
     def words(self) -> str:
@@ -86,6 +96,16 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.NOTIFY: "people to remind",
     Field.OUTPUT: "output file",
     Field.STREAM: "stream choice",
+    Field.REPEAT: "repetition",
+    Field.RRULE: "recurrence rule",
+    Field.INTERVAL: "repeat interval",
+    Field.ON: "weekdays to repeat on",
+    Field.UNTIL: "last day of the series",
+    Field.COUNT: "number of occurrences",
+    Field.RDATE: "extra date of the series",
+    Field.EXDATE: "date left out of the series",
+    Field.OCCURRENCE: "occurrence",
+    Field.FROM_OCCURRENCE: "first occurrence to change",
 }
 
 

@@ -233,6 +233,17 @@ def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
     return merged[: query.limit] if query.limit else merged
 
 
+def with_occurrences(views: list[EventView], start: datetime, end: datetime, *,
+                     session: Session) -> list[EventView]:
+    """`views` listed without a window, each series replaced by its occurrences in [start, end)."""
+    series = [v for v in views if v.rrule or v.rdates]
+    if not series:
+        return views
+    replaced = overridden_starts([v.id for v in series], session=session)
+    singles = [v for v in views if not (v.rrule or v.rdates)]
+    return sorted(singles + expanded(series, start, end, replaced), key=_start_and_id)
+
+
 def _start_and_id(view: EventView) -> tuple[datetime, int]:
     return view.start, view.id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from events.campaigns.report import CampaignReport, figures_of
 from events.campaigns.rollover import CopyHook, roll_edition
 from events.models import Event
 from events.public_holidays import public_holidays
+from events.timeparse import zone
 from events.views import EventView
 
 
@@ -126,7 +127,10 @@ def programme(slug: str, year: int | None, *, app: App) -> ProgrammeView:
         campaign = campaigns.get_campaign(slug, session=session)
         edition = campaigns.get_edition(campaign, year, session=session)
         info = edition_info(campaign, edition)
-        events = _edition_events(edition, session=session)
+        tz = zone(app.settings.default_tz)
+        first = datetime.combine(info.window.lead_in - timedelta(days=1), time(), tzinfo=tz)
+        last = datetime.combine(info.window.last + timedelta(days=2), time(), tzinfo=tz)
+        events = queries.with_occurrences(_edition_events(edition, session=session), first, last, session=session)
     holidays = public_holidays(info.window.lead_in, info.window.last, overrides, calendar=holiday_calendar())
     return build_programme(info, events, holidays)
 

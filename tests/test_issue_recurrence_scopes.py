@@ -171,3 +171,20 @@ def test_cli_scopes_and_bad_input_change_nothing(sqlite_url: str) -> None:
     assert moved.code == 0, moved.stderr
     assert "(changed)" in run(sqlite_url, "event", "show", "1").stdout
 
+
+
+def test_a_series_in_a_campaign_shows_its_occurrences_in_the_programme_and_is_not_rolled(app: App) -> None:
+    from calendar_app.campaigns import services as campaign_services
+    from events.campaigns.links import CampaignLink
+
+    campaign_services.add_campaign(None, name=None, window=None, color=None, preset="16-days", app=app)
+    campaign_services.add_edition("16-days", 2026, ["Theme"], app=app, now=NOW)
+    daily = NewEventDraft(title="Daily briefing", start="2026-11-25 09:00", region="bishkek",
+                          repeat=Repeat(freq="daily", count=16))
+    services.add_event(daily, CampaignLink(campaign="16-days", yearly=True), app=app, now=NOW)
+    programme = campaign_services.programme("16-days", 2026, app=app)
+    briefings = [e for day in programme.days for e in day.events if e.title == "Daily briefing"]
+    assert len(briefings) == 16
+    assert briefings[-1].start.strftime("%m-%d %H:%M") == "12-10 09:00"
+    rolled = campaign_services.roll("16-days", 2027, ["Next"], app=app, now=NOW)
+    assert rolled.copied == ()

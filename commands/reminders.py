@@ -157,7 +157,8 @@ def reminder_list(
 @reminder_app.command("preview")
 def reminder_preview(
     ctx: typer.Context,
-    at: Annotated[str, typer.Option(help="When: 2025-11-26 08:00, 'tomorrow 09:00', +2d.")],
+    at: Annotated[str, typer.Option(help="When: '24.12.2026 08:00', "
+                                         "'2026-12-24 08:00', 'tomorrow 09:00', 'next monday 09:00', +2d.")],
     as_json: JsonOpt = False,
 ) -> None:
     """Show what a dispatcher running at --at would send: to whom, in which language, with which subject.

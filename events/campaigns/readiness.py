@@ -4,7 +4,7 @@ Templates are data, in the same file as the kind workflows (`events/data/workflo
 named by CALENDAR_APP_WORKFLOWS): `[campaign.default]` for every campaign, `[campaign.<slug>]` to replace the
 steps or the coordinator of one campaign. Step offsets use the reminder rule syntax of `events.notify.planning`:
 `start-30d` counts from local midnight of the window's first day, `end+14d` from its exclusive end (local
-midnight after the last day), in the store's default time zone (`events.campaigns.hooks.edition_anchors`).
+midnight after the last day), in the campaign's zone (`campaign_zone`, `events.campaigns.hooks.edition_anchors`).
 
 Parsing and planning are pure; `create_edition_tasks` writes the tasks of one edition in the caller's session.
 """

@@ -50,8 +50,10 @@ FromOccurrenceOpt = Annotated[str | None, typer.Option("--from-occurrence", help
 def event_add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The event's title, in any language.")],
-    start: Annotated[str, typer.Option(help="Start: 2025-11-26 10:00, 2025-11-26T10:00+08:00, "
-                                       "'tomorrow 10:00', +3d; a date alone makes an all-day event.")],
+    start: Annotated[str, typer.Option(help="Start: '24.12.2026 10:00' (day first), "
+                                       "'2026-12-24 10:00', 2026-12-24T10:00+08:00, 'tomorrow 10:00', "
+                                       "'next monday 10:00', 'ирэх Даваа 10:00', +3d; a date alone makes an "
+                                       "all-day event.")],
     kind: Annotated[str, typer.Option(help="consultation, signing, round_table, launch, training, "
                                       "campaign_day, meeting, other, or a kind your workflows file adds "
                                       "('workflow list').")] = "meeting",
@@ -136,7 +138,8 @@ def event_add(
 @event_app.command("list")
 def event_list(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 2025-11-25, today.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 24.12.2026, "
+                                                                 "2026-12-24, today, monday.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Events starting before this.")] = None,
     days: Annotated[str | None, typer.Option(help="Window length from --from (or now): 30, 30d, 2w.")] = None,
     kind: Many = None,
@@ -350,7 +353,8 @@ def event_delete(
 def agenda(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(min=1, max=366, help="How many days.")] = 7,
-    start: Annotated[str | None, typer.Option("--from", help="First day (default today).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day (default today): 24.12.2026, monday, "
+                                                                 "+7d.")] = None,
     kind: Many = None,
     region: Many = None,
     partner: Many = None,

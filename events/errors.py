@@ -221,12 +221,23 @@ class InvalidInput(CalendarAppError, ValueError):
     """Input that cannot be parsed or breaks a rule (exit code 2)."""
 
 
+DATE_FORMS = ("2026-12-24, 24.12.2026, '24.12.2026 10:00', 2026-12-24T10:00+08:00, today, 'tomorrow 10:00', "
+              "'next monday 10:00', 'следующий понедельник', 'ирэх Даваа', 'кийинки дүйшөмбү' or +3d")
+
+
 class InvalidDate(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(
-            template="cannot read the date/time {text!r}: use 2025-11-26, '2025-11-26 10:00', "
-            "2025-11-26T10:00+08:00, today, 'tomorrow 10:00' or +3d",
-            text=text,
+        super().__init__(template="cannot read the date/time {text!r}: use " + DATE_FORMS.replace("{", "{{"),
+                         text=text)
+
+
+class DayFirstDate(InvalidDate):
+    """A numeric date only month-first can read (`12/24/2026`): refused, never guessed."""
+
+    def __init__(self, text: str, day_first: str, iso: str) -> None:
+        InvalidInput.__init__(
+            self, template="cannot read the date {text!r}: dates are written day first here, e.g. {day_first} "
+            "or {iso}", text=text, day_first=day_first, iso=iso,
         )
 
 

@@ -217,9 +217,9 @@ def test_cli_names_the_machines_zone(sqlite_url: str, monkeypatch: pytest.Monkey
 
 # ---- migration ----------------------------------------------------------------------------------------------------
 
-def test_migration_0007_keeps_contacts_and_adds_their_region(store_url: str) -> None:
+def test_migration_0008_keeps_contacts_and_adds_their_region(store_url: str) -> None:
     engine = create_db_engine(store_url)
-    schema.upgrade(engine, "0006")
+    schema.upgrade(engine, "0007")
     stamp = "2026-11-20 04:00:00"
     with engine.begin() as connection:
         connection.execute(sa.text(
@@ -230,7 +230,7 @@ def test_migration_0007_keeps_contacts_and_adds_their_region(store_url: str) -> 
         assert connection.execute(sa.text("SELECT name, timezone, region FROM contact")).one() == (
             "Болор", "Asia/Ulaanbaatar", None)
         connection.execute(sa.text("UPDATE contact SET region = 'khovd'"))
-        command.downgrade(schema._alembic_config(connection), "0006")
+        command.downgrade(schema._alembic_config(connection), "0007")
         assert "region" not in {c["name"] for c in sa.inspect(connection).get_columns("contact")}
     schema.upgrade(engine)
     app = App.open(Settings(db_url=store_url, default_tz="Asia/Ulaanbaatar"))

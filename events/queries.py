@@ -179,7 +179,14 @@ def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
     keys = list(result.keys())
     rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
     partners = partner_names(conditions, session=session) if rows else {}
-    return [view_from_row(row, partners.get(row["id"], [])) for row in rows]
+    views = [view_from_row(row, partners.get(row["id"], [])) for row in rows]
+    if views:
+        from events.people.figures import apply_attendance, attendance_of
+
+        table = Event.__table__  # type: ignore[attr-defined]
+        matching = select(table.c.id).select_from(_joined()).where(*conditions)
+        apply_attendance(views, attendance_of((v.id for v in views), session=session, matching=matching))
+    return views
 
 
 def view_event(event_id: int, *, session: Session) -> EventView:

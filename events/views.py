@@ -46,6 +46,9 @@ class EventView:
     campaign: str | None = None  # the campaign's slug (issue 5)
     campaign_year: int | None = None  # the year of its edition
     yearly: bool = False  # part of the yearly programme that `campaign roll` copies
+    # Where the actual/women/men figures come from: "typed" numbers, or the "list" of participants marked
+    # attended (issue 12, events.people.figures).
+    participants_source: str = "typed"
 
     @property
     def first_day(self) -> date:
@@ -127,6 +130,7 @@ def event_json(view: EventView) -> dict[str, Any]:
             "women": view.participants_women,
             "men": view.participants_men,
         },
+        "participants_source": view.participants_source,
         "cancel_reason": view.cancel_reason,
         "sequence": view.sequence,
         "created_at": view.created_at,

@@ -15,8 +15,8 @@ report_app = group("Reports for donors and partners (figures only, no personal d
 ContactRef = Annotated[str, typer.Argument(help="The participant's contact: id or e-mail.")]
 PARTICIPANT_TABLE = TableSpec(("contact_id", "name", "email", "organisation", "role", "status", "attended", "sex",
                                "language"), wrap=("name", "organisation"), drop=("language", "organisation", "email"))
-REPORT_TABLE = TableSpec(("group", "events", "events_with_list", "participants", "women", "men",
-                          "other_or_unstated"), wrap=("group",))
+REPORT_TABLE = TableSpec(("group", "events", "listed", "participants", "women", "men", "other"), wrap=("group",),
+                         drop=("listed", "other"), wrap_min=12)
 
 
 def _json(value: Any) -> None:
@@ -239,11 +239,9 @@ def report_participants(
         raise UnknownChoice("format", fmt, formats)
     report = participants_report(start, end, by, app=app_of(ctx), now=now(ctx))
     if fmt == "table" and out is None:
-        rows = [{"group": key, **t.as_json()} for key, t in report.rows]
-        rows.append({"group": "total", **report.total.as_json()})
         from commands.output.tables import fitted_table
 
-        show(fitted_table(rows, REPORT_TABLE, width=terminal_width()))
+        show(fitted_table(_table_rows(report), REPORT_TABLE, width=terminal_width()))
         return
     text = _report_text(report, fmt)
     if out is None:
@@ -277,11 +275,20 @@ def _report_text(report: Any, fmt: str) -> str:
 
     from commands.output.tables import fitted_table
 
-    rows = [{"group": key, **t.as_json()} for key, t in report.rows]
-    rows.append({"group": "total", **report.total.as_json()})
     buffer = StringIO()
-    Console(file=buffer, width=120, soft_wrap=False).print(fitted_table(rows, REPORT_TABLE, width=120))
+    Console(file=buffer, width=120, soft_wrap=False).print(fitted_table(_table_rows(report), REPORT_TABLE, width=120))
     return buffer.getvalue()
+
+
+def _table_rows(report: Any) -> list[dict[str, Any]]:
+    """Rows for people: the groups, then the total; `listed` is the events counted from attendance lists."""
+    def row(group: str, totals: Any) -> dict[str, Any]:
+        data = totals.as_json()
+        return {"group": group, "events": data["events"], "listed": data["events_with_list"],
+                "participants": data["participants"], "women": data["women"], "men": data["men"],
+                "other": data["other_or_unstated"]}
+
+    return [row(key, t) for key, t in report.rows] + [row("total", report.total)]
 
 
 def commands() -> dict[str, Any]:

@@ -68,9 +68,12 @@ from events.notify.errors import (
     UnknownKind,
     WorkflowFileError,
 )
+from events.people.errors import BadSheetRows, EmptyGroup, ParticipantNotFound, UnreadableSheet
 from events.public_holidays import InvalidHolidayFile
 from exports.errors import (
     AlarmsNeedFullDetail,
+    AttendeesNeedFullDetail,
+    AttendeesNeedPrivate,
     BadEvents,
     ConfidentialNeedsPrivate,
     DuplicateFeed,
@@ -118,6 +121,9 @@ SAMPLES: list[CalendarAppError] = [
     ConfidentialNeedsPrivate("pub"), ChatSchemeNotAllowed("file", ("tgram", "json")), NotAChatUrl(("tgram",)),
     NegativeKeepDays(-1), AlarmsNeedFullDetail(), FileTooBig("big.ics", 50_000_000, 32_000_000),
     NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
+    AttendeesNeedPrivate("pub"), AttendeesNeedFullDetail("staff"), ParticipantNotFound(3, "x@example.org"),
+    EmptyGroup("gbv-network"), UnreadableSheet("reg.csv", "it is empty"),
+    BadSheetRows("reg.csv", ["line 3: the name is empty"]),
 ]
 
 

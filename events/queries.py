@@ -183,9 +183,7 @@ def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
     if views:
         from events.people.figures import apply_attendance, attendance_of
 
-        table = Event.__table__  # type: ignore[attr-defined]
-        matching = select(table.c.id).select_from(_joined()).where(*conditions)
-        apply_attendance(views, attendance_of((v.id for v in views), session=session, matching=matching))
+        apply_attendance(views, attendance_of((v.id for v in views), session=session))
     return views
 
 

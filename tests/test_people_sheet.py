@@ -59,6 +59,29 @@ def test_bad_rows_are_named_by_line() -> None:
     assert str(caught.value).startswith("reg.csv: 6 bad row(s), nothing was imported: line 3")
 
 
+def test_control_characters_and_long_texts_are_bad_rows() -> None:
+    text = ("name,email,organisation\nАйгүл\x07,aigul@example.kg,\nБакыт,bakyt@example.kg,Уюм\x1b\n"
+            "Нурия,nuria@example.kg," + "ж" * 301 + "\n")
+    with pytest.raises(BadSheetRows) as caught:
+        read_sheet(text)
+    assert [p.split(":", 1)[0] for p in caught.value.problems] == ["line 2", "line 3", "line 4"]
+    assert "control character" in caught.value.problems[0] and "300" in caught.value.problems[2]
+
+
+def test_a_huge_file_is_refused_before_it_is_read(sqlite_app: App, tmp_path: Path) -> None:
+    from calendar_app.people.services import MAX_SHEET_BYTES
+
+    event = _event(sqlite_app)
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:
+        out.write(b"name,email\n")
+        out.truncate(MAX_SHEET_BYTES + 10)
+    with pytest.raises(UnreadableSheet, match="larger than 10 MB"):
+        people.import_sheet(str(event), str(huge), app=sqlite_app, now=NOW)
+    with pytest.raises(UnreadableSheet, match="cannot read"):
+        people.import_sheet(str(event), str(tmp_path), app=sqlite_app, now=NOW)  # a folder
+
+
 def test_unreadable_sheets() -> None:
     with pytest.raises(UnreadableSheet, match="empty"):
         read_sheet("")

@@ -86,6 +86,14 @@ def test_set_answer_attendance_role_and_remove(app: App) -> None:
     with pytest.raises(ParticipantNotFound):
         people.set_participant(str(event), "nobody@example.mn", ParticipantChanges(status="accepted"), app=app,
                                now=NOW)
+    other = _event(app)
+    people.invite(str(other), ["oyunaa@example.mn"], app=app, now=NOW)
+    services.delete_event(str(other), app=app)  # its participants go with it, the contact stays
+    with app.store.engine.connect() as connection:
+        import sqlalchemy as sa
+
+        assert connection.execute(sa.text(f"SELECT count(*) FROM participant WHERE event_id = {other}")).scalar() == 0
+    assert len(notify_services.list_contacts(app=app)) == 1
     removed = people.remove_participant(str(event), "oyunaa@example.mn", app=app, now=NOW)
     assert removed["email"] == "oyunaa@example.mn"
     assert people.list_participants(str(event), app=app) == []

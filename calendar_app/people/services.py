@@ -86,6 +86,9 @@ def _take_row(event: Event, row: SheetRow, *, session: Session, now: datetime) -
     return participant, contact, existing is None
 
 
+MAX_SHEET_BYTES = 10_000_000  # a registration sheet of 10,000 rows is well under 2 MB
+
+
 def import_sheet(event_ref: str, path: str, *, app: App, now: datetime, dry_run: bool = False) -> dict[str, Any]:
     """Take a registration sheet (CSV) into the event's participants, all rows or none: any bad row is
     reported by its line and nothing is written. New addresses become contacts; people already on the list
@@ -94,7 +97,11 @@ def import_sheet(event_ref: str, path: str, *, app: App, now: datetime, dry_run:
 
     source = Path(path).name or path
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        with Path(path).open("rb") as sheet:
+            data = sheet.read(MAX_SHEET_BYTES + 1)
+        if len(data) > MAX_SHEET_BYTES:
+            raise UnreadableSheet(source, f"it is larger than {MAX_SHEET_BYTES // 1_000_000} MB")
+        text = data.decode("utf-8-sig")
     except OSError as error:
         raise UnreadableSheet(source, error.strerror or str(error)) from None
     except UnicodeDecodeError:

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from events.bounds import MAX_LINE
+from events.bounds import MAX_NAME, check_text
 from events.errors import CalendarAppError
 from events.models import LANGUAGES
 from events.notify.contacts import checked_email, checked_name
@@ -152,9 +152,7 @@ def _row(cells: Sequence[str], columns: dict[str, int], line: int) -> SheetRow:
     address = cell("email")
     if not address:
         raise ValueError("the e-mail is empty")
-    organisation = cell("organisation")
-    if len(organisation) > MAX_LINE:
-        raise ValueError(f"the organisation is longer than {MAX_LINE} characters")
+    organisation = check_text(cell("organisation"), "the organisation", limit=MAX_NAME)
     return SheetRow(line=line, name=name, email=checked_email(address), organisation=organisation or None,
                     sex=_sex(cell("sex")), language=_language(cell("language")), attended=_attended(cell("attended")))
 

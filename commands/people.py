@@ -219,6 +219,7 @@ def report_participants(
     as_json: JsonOpt = False,
     out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file (replaced atomically) "
                                             "instead of the screen; - is stdout.")] = None,
+    language: Annotated[str, typer.Option(help="Language of the html page: mn, ky, ru or en.")] = "en",
     stream: StreamOpt = False,
 ) -> None:
     """Participants by sex over a period: attendance lists where kept, typed figures elsewhere.
@@ -229,10 +230,13 @@ def report_participants(
 
     \b
       calendar-app report participants --from 2019-12-01 --to 2019-12-31 --by kind --format html -o people.html
+      calendar-app report participants --from 2019-01-01 --by month --format html --language ky -o 2019.html
     """
     from calendar_app.people.report import participants_report
+    from events.drafts import language_of
     from events.errors import UnknownChoice
 
+    language = language_of(language)
     formats = ("table", "json", "csv", "html")
     fmt = "json" if as_json else fmt
     if fmt not in formats:
@@ -243,7 +247,7 @@ def report_participants(
 
         show(fitted_table(_table_rows(report), REPORT_TABLE, width=terminal_width()))
         return
-    text = _report_text(report, fmt)
+    text = _report_text(report, fmt, language)
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -255,7 +259,7 @@ def report_participants(
         typer.echo(f"Wrote the {fmt} participants report to {out}")
 
 
-def _report_text(report: Any, fmt: str) -> str:
+def _report_text(report: Any, fmt: str, language: str) -> str:
     if fmt == "json":
         from commands.output.events import json_bytes
         from events.people.report import report_json
@@ -268,7 +272,7 @@ def _report_text(report: Any, fmt: str) -> str:
     if fmt == "html":
         from exports.participants_report_render import report_html
 
-        return report_html(report)
+        return report_html(report, language=language)
     from io import StringIO
 
     from rich.console import Console

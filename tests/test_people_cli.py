@@ -90,4 +90,10 @@ def test_report_formats(sqlite_url: str, tmp_path: Path) -> None:
               "--format", "html", "-o", str(page))
     assert out.code == 0 and out.stdout.startswith("Wrote the html participants report")
     html = page.read_text(encoding="utf-8")
-    assert "<svg" in html and "<script" not in html and "17 participants at 1 events: 12 women, 5 men" in html
+    assert "<svg" in html and "<script" not in html
+    assert "<dt>participants</dt><dd>17</dd><dt>women</dt><dd>12</dd><dt>men</dt><dd>5</dd>" in html
+    out = run(sqlite_url, "report", "participants", "--from", "2019-12-01", "--to", "2019-12-31", "--format", "html",
+              "--language", "ky", "-o", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="ky">' in html and "<dt>аялдар</dt><dd>12</dd><dt>эркектер</dt><dd>5</dd>" in html
+    assert run(sqlite_url, "report", "participants", "--language", "de").code == 2

@@ -55,6 +55,10 @@ def test_only_the_attendee_feed_names_people(app: App, tmp_path: Path) -> None:
         data = feed_bytes(app, name)
         assert b"ATTENDEE" not in data and b"example.kg" not in data.replace(b"project@example.kg", b""), name
         assert WOMEN[0].encode() not in data
+        assert all(not lines for lines in _attendees(data).values()), name
+        read = vobject.readOne(data.decode("utf-8"))
+        assert uid in {e.uid.value for e in read.vevent_list}, name  # the event is there, its people are not
+        assert all("attendee" not in e.contents for e in read.vevent_list), name
     data = feed_bytes(app, "organisers")
     lines = _attendees(data)[uid]
     assert len(lines) == 20

@@ -383,5 +383,10 @@ def agenda(
 
 
 
+from commands.people import event_invite  # noqa: E402 - participants live in their own module
+
+event_app.command("invite")(event_invite)
+
+
 def commands() -> dict[str, Any]:
     return {"event": event_app, "agenda": agenda}

@@ -69,6 +69,9 @@ def edit_contact(ref: str, draft: ContactDraft, *, app: App, now: datetime) -> d
         contact = contacts.edit_contact(ref, draft, session=session, chat_schemes=app.settings.chat_schemes)
         assert contact.id is not None
         _resync_contact_events(contact.id, app=app, session=session, now=now)
+        from events.people.services import touch_events_of
+
+        touch_events_of(contact.id, session=session, now=now)  # their ATTENDEE lines show the change
         return contact_json(contact, session=session)
 
 

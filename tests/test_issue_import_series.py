@@ -257,3 +257,12 @@ def test_import_export_import_is_a_fixed_point(app: App, tmp_path: Path, name: s
         assert again.counts()["unchanged"] == len(again.entries)
     finally:
         second.close()
+
+
+def test_a_series_in_the_year_9999_imports_and_exports(sqlite_app: App, tmp_path: Path) -> None:
+    """Regression: open-ended rules are accepted now, so a series may start in December 9999; the VTIMEZONE
+    range of the export then ran past the year 9999 (ValueError) and every export and feed failed."""
+    late = _event("late@x", "RRULE:FREQ=MONTHLY\r\n", start="DTSTART;TZID=America/New_York:99991201T100000")
+    assert _import(sqlite_app, _write(tmp_path, late)).added == ["late@x"]
+    data = _export(sqlite_app)
+    assert b"TZID:America/New_York" in data and b"UID:late@x" in data

@@ -141,9 +141,25 @@ class Writer:
             self.report.entries.append(Entry("unchanged", item.uid, item.line, item.note, item.component))
             return
         status = "added" if event is None else "updated"
+        if event is None and item.recurs:
+            item.note = "; ".join(filter(None, [item.note, self._flattened(item)]))
         self.report.entries.append(Entry(status, item.uid, item.line, item.note, item.component))
         if not self.dry_run:
             written.append((self._store(item, event), item, event is None))
+
+    def _flattened(self, item: Incoming) -> str:
+        """A note when an import made before series were kept stored this series one occurrence a row, as
+        `UID/20261102T100000` (the local start, no Z): its first occurrence is looked up by that UID (an
+        index lookup). Those rows are left alone (reminders and history may hang on them); the note says
+        they remain."""
+        from events.timeparse import zone
+
+        local = item.span.start_utc.astimezone(zone(item.span.timezone))
+        old = f"{item.uid}/{local.strftime('%Y%m%d' if item.span.all_day else '%Y%m%dT%H%M%S')}"
+        if self.session.exec(select(Event.id).where(col(Event.uid) == old)).first() is None:
+            return ""
+        return (f"occurrences of this series stored one by one by an earlier import ({old!r}, ...) remain as "
+                "single events: delete them, or they show twice")
 
     def _series_of(self, overrides: list[Incoming]) -> dict[str, tuple[int | None, bool]]:
         """Series UID -> (its id, whether it repeats), for the series these overrides name."""

@@ -266,3 +266,16 @@ def test_a_series_in_the_year_9999_imports_and_exports(sqlite_app: App, tmp_path
     assert _import(sqlite_app, _write(tmp_path, late)).added == ["late@x"]
     data = _export(sqlite_app)
     assert b"TZID:America/New_York" in data and b"UID:late@x" in data
+
+
+def test_occurrences_flattened_by_an_earlier_import_are_pointed_out(app: App, tmp_path: Path) -> None:
+    """Before issue 11 a series was stored one row per occurrence (`UID/20261102T100000`, local time);
+    importing the file again now adds the series and says those rows remain (they may carry reminders)."""
+    flattened = [_event(f"old@x/202611{day:02d}T100000", "", start=f"DTSTART;TZID=Asia/Bishkek:202611{day:02d}T100000")
+                 for day in (2, 9)]
+    _import(app, _write(tmp_path, *flattened, name="old.ics"))
+    report = _import(app, _write(tmp_path, _event("old@x", "RRULE:FREQ=WEEKLY;COUNT=2\r\n"), name="series.ics"))
+    assert [(e.status, e.uid) for e in report.entries] == [("added", "old@x")]
+    assert "'old@x/20261102T100000', ...) remain as single events" in report.entries[0].reason
+    fresh = _import(app, _write(tmp_path, _event("new@x", "RRULE:FREQ=WEEKLY\r\n"), name="new.ics"))
+    assert fresh.entries[0].reason == ""

@@ -31,7 +31,11 @@ def series_columns(vevent: Any, span: Span) -> tuple[dict[str, Any], str]:
     """The series columns of a VEVENT (all empty when it does not repeat) and a note for the report ("no
     occurrence left" when its EXDATEs exclude every occurrence)."""
     rule = vevent.get("RRULE")
-    rdates = _dates(vevent, "RDATE", span)
+    # DTSTART is always the first occurrence; an RDATE repeating it (some writers add one, since parsers
+    # such as `ical` drop the DTSTART of an RDATE-only event otherwise) says nothing more, and keeping it
+    # would make import -> export -> import drift.
+    first = span.start_utc.astimezone(zone(span.timezone)).date() if span.all_day else span.start_utc
+    rdates = [value for value in _dates(vevent, "RDATE", span) if value != first]
     if rule is None and not rdates:
         return dict(NO_SERIES), ""
     text = rule.to_ical().decode() if rule is not None else None

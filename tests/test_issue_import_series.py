@@ -279,3 +279,14 @@ def test_occurrences_flattened_by_an_earlier_import_are_pointed_out(app: App, tm
     assert "'old@x/20261102T100000', ...) remain as single events" in report.entries[0].reason
     fresh = _import(app, _write(tmp_path, _event("new@x", "RRULE:FREQ=WEEKLY\r\n"), name="new.ics"))
     assert fresh.entries[0].reason == ""
+
+
+def test_an_rdate_repeating_dtstart_is_not_stored_twice(sqlite_app: App, tmp_path: Path) -> None:
+    """Feeds repeat an RDATE-only event's DTSTART as an RDATE (the `ical` parser drops it otherwise); read
+    back, it must not become a second date, or import -> export -> import drifts."""
+    both = _event("rd@x", "RDATE;TZID=Asia/Bishkek:20261102T100000,20261109T100000\r\n")
+    only = _event("one-rd@x", "RDATE;TZID=Asia/Bishkek:20261102T100000\r\n")
+    _import(sqlite_app, _write(tmp_path, both, only))
+    rows = _rows(sqlite_app)
+    assert (rows["rd@x"].recurs, rows["rd@x"].rdates) == (True, "20261109T040000Z")
+    assert (rows["one-rd@x"].recurs, rows["one-rd@x"].rdates) == (False, None)  # nothing repeats: one event

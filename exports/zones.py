@@ -8,13 +8,13 @@ just the instant of its first occurrence. Three ways files name zones:
 - a zone of the file's own (a VTIMEZONE with a made-up TZID, "Our office"): icalendar reads its rules into
   a tzinfo; we take the tz database zone with the same UTC offsets through the years around the event.
   No library offers that match for a zone that is not named, so it is done here: our regions' zones and
-  the default zone are tried first, then every zone the tz database has (once per zone text: cached).
+  the default zone are tried first, then every zone the tz database has (once per zone: cached).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -47,7 +47,7 @@ def zone_name_of(value: datetime, tzid: str | None, *, fallback: str) -> str | N
     return _matching(value.tzinfo, tzid or "", min(max(year, 1902), 2100), fallback)
 
 
-@cache
+@lru_cache(maxsize=1024)  # icalendar hands out one tzinfo per TZID, so this is hit once per zone
 def _matching(custom: tzinfo, tzid: str, year: int, fallback: str) -> str | None:
     first = datetime(year - 1, 1, 1, tzinfo=UTC)
     instants = [first + _STEP * n for n in range(_SAMPLES)]

@@ -129,8 +129,8 @@ def is_occurrence(columns: dict[str, Any], span: Span, original: datetime) -> st
     probe = original + timedelta(seconds=1)
     if not any(o.start_utc == original for o in occurrences(series, original, probe)):
         return "is not an occurrence of its series (outside its rule)"
-    excluded = Series(*(series.start_utc, series.end_utc, series.all_day, series.timezone, series.rrule,
-                        series.rdates, columns["exdates"]))
+    excluded = Series(span.start_utc, span.end_utc, span.all_day, span.timezone, columns["rrule"],
+                      columns["rdates"], columns["exdates"])
     if not any(o.start_utc == original for o in occurrences(excluded, original, probe)):
         return "is an occurrence its series excludes (EXDATE)"
     return ""

@@ -231,9 +231,10 @@ def import_(
 ) -> None:
     """Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate.
 
-    Every component is accounted for: each event (and each occurrence of a series, which is stored one
-    event per occurrence) is added, updated, unchanged, skipped (to-dos, journal entries, a series whose
-    occurrences are all excluded) or rejected, with its line and UID; --json lists them all.
+    A recurring series stays one series (RRULE, RDATE, EXDATE; open-ended too); a moved or cancelled
+    occurrence (RECURRENCE-ID) is attached to its series in the file or the store, and one whose series is
+    nowhere is imported as a single event, said so. Every component is accounted for: added, updated,
+    unchanged, skipped (to-dos, journal entries) or rejected, with its line and UID; --json lists them all.
 
     Example:
 

@@ -223,8 +223,10 @@ def render_event(
 def timezone_bytes(tzid: str, years: tuple[int, int] = (1970, 2037)) -> bytes:
     """The VTIMEZONE of an IANA zone from the tz database, covering the years the events start in
     (and one after): icalendar's cost grows with the span, and a feed needs only its own years."""
-    first = date(max(1970, years[0] - 1), 1, 1)
-    last = date(max(years[1] + 2, first.year + 1), 1, 1)
+    # icalendar overflows on a range that reaches the last day of year 9999: stop at the start of that year
+    last_year = min(max(years[1] + 2, max(1970, years[0] - 1) + 1), 9999)
+    first = date(min(max(1970, years[0] - 1), last_year - 1), 1, 1)
+    last = date(last_year, 1, 1)
     return bytes(Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical())
 
 

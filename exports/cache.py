@@ -22,8 +22,8 @@ from events.notify.planning import ReminderRule
 from events.notify.workflows import KindDefaults
 from events.views import EventView
 from exports.models import RenderedEvent
-from exports.render import CalendarHead, Detail, iter_calendar, render_event, variant_key
-from exports.selection import BATCH, Plan, iter_views
+from exports.render import CalendarHead, Detail, is_override, iter_calendar, render_event, variant_key
+from exports.selection import BATCH, Plan, iter_views, series_refs
 
 
 def _plan_tag(detail: Detail, reminder_defaults: Mapping[str, KindDefaults] | None) -> str | None:
@@ -45,7 +45,10 @@ def _render_batch(
 
         assert reminder_defaults is not None
         rules = rules_by_event(views, reminder_defaults, session=session)
-    return [(v, render_event(v, detail=detail, stamp=stamp, alarms=alarms, rules=rules.get(v.id, ())))
+    refs = series_refs((v.series_id for v in views if v.series_id is not None and is_override(v)),
+                       session=session)
+    return [(v, render_event(v, detail=detail, stamp=stamp, alarms=alarms, rules=rules.get(v.id, ()),
+                             series=refs.get(v.series_id) if v.series_id is not None else None))
             for v in views]
 
 

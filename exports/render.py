@@ -21,7 +21,7 @@ from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, 
 
 from events.notify.organizer import organizer_from_text
 from events.notify.planning import ReminderRule
-from events.recurrence.rules import read_dates
+from events.recurrence.rules import compile_rule, read_dates
 from events.timeparse import zone
 from events.views import EventView
 
@@ -130,10 +130,31 @@ def _add_recurrence(event: Event, view: EventView, series: SeriesRef | None) -> 
         return
     if view.rrule:
         event.add("rrule", vRecur.from_ical(view.rrule))
-    for name, text in (("rdate", view.rdates), ("exdate", view.exdates)):
-        values = [_moment(v, view.timezone, view.all_day) for v in read_dates(text)]
-        if values:
-            event.add(name, values)
+    rdates = [_moment(v, view.timezone, view.all_day) for v in read_dates(view.rdates)]
+    first = view.start.date() if view.all_day else view.start
+    if not _rule_starts_at_dtstart(view) and first not in rdates:
+        rdates.insert(0, first)
+    if rdates:
+        event.add("rdate", rdates)
+    exdates = [_moment(v, view.timezone, view.all_day) for v in read_dates(view.exdates)]
+    if exdates:
+        event.add("exdate", exdates)
+
+
+def _rule_starts_at_dtstart(view: EventView) -> bool:
+    """Whether the series' rule itself yields its DTSTART. DTSTART is always the first occurrence (we list it),
+    but RFC 5545 3.8.5.3 leaves a set whose DTSTART the rule does not match undefined, and some clients (the
+    `ical` library) drop DTSTART of an RDATE-only series: such a DTSTART is written as an RDATE too."""
+    if not view.rrule:
+        return False
+    tz = zone(view.timezone)
+    rule = compile_rule(view.rrule, start_utc=view.start.astimezone(UTC), all_day=view.all_day, tz=tz)
+    if rule is None:
+        return True
+    begin = view.start.astimezone(tz).replace(tzinfo=None)
+    if view.all_day:
+        begin = datetime.combine(begin.date(), time())
+    return bool(rule.after(begin, inc=True) == begin)
 
 
 def _add_alarms(event: Event, rules: Sequence[ReminderRule], text: str) -> None:

@@ -305,7 +305,7 @@ def test_feed_through_the_http_server(stored) -> None:
     app, ids = stored
     info = feed_service.list_feeds(app=app)
     path = next(urlsplit(f.url).path for f in info if f.name == "public-events" and f.url)
-    with running_server(app.settings.db_url) as client:
+    with running_server(app.settings.db_url, start_seconds=60) as client:  # a loaded 2-core machine starts slowly
         answer = client.get(path)
         assert answer.status_code == 200
         assert expanded_by_recurring_ical_events(answer.content) == listed(app, ["public"])

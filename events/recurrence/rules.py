@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
@@ -156,8 +157,10 @@ def local_start(start_utc: datetime, tz: ZoneInfo) -> datetime:
     return start_utc.astimezone(tz).replace(tzinfo=None)
 
 
+@lru_cache(maxsize=4096)
 def rule_until(text: str, *, all_day: bool, tz: ZoneInfo) -> datetime:
-    """The rule's UNTIL as a naive wall-clock bound (inclusive), comparable with `local_start`."""
+    """The rule's UNTIL as a naive wall-clock bound (inclusive), comparable with `local_start`; cached, as
+    every expansion of a series with UNTIL asks for it."""
     value = RuleParts.of(text).get("UNTIL")
     assert value is not None
     until = _until_value(value, all_day=all_day, tz=tz)

@@ -256,11 +256,12 @@ def test_a_dtstart_off_the_rule_is_the_first_occurrence() -> None:
 def test_series_differing_only_in_until_share_a_tiling_but_keep_their_ends() -> None:
     """The tiling cache is keyed on the rule without UNTIL (bench/series.py: 2,000 series with 2,000 ends
     would otherwise each ask dateutil afresh); each series still stops at its own UNTIL."""
-    ends = {}
+    ends: dict[str, datetime] = {}
     for until in ("20261116T020000Z", "20261207T020000Z", "20270104T020000Z"):
         case = Case("until", "Asia/Ulaanbaatar", "2016-01-04 10:00", f"FREQ=WEEKLY;BYDAY=MO;UNTIL={until}",
                     ("2026-11-01", "2027-03-01"))
         ours = _ours(case)
         assert ours == _by_dateutil(case)
+        assert isinstance(ours[-1], datetime)
         ends[until] = ours[-1]
     assert [d.strftime("%Y%m%dT%H%M%SZ") for d in ends.values()] == list(ends)

@@ -33,7 +33,8 @@ from events.regions import find_region
 from events.timeparse import parse_datetime, parse_duration, parse_when, zone
 
 # Changes to these make calendar clients update what attendees see (RFC 5546 section 2.1.4, plus the
-# title and place, which attendees act on), so they bump SEQUENCE.
+# title and place, which attendees act on), so they bump SEQUENCE; so does a series' recurrence (RRULE, RDATE,
+# EXDATE: which occurrences there are).
 SIGNIFICANT = frozenset({"title", "start_utc", "end_utc", "all_day", "timezone", "location", "status", "rrule",
                          "rdates", "exdates"})
 

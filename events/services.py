@@ -128,6 +128,8 @@ def edit_event_noted(ref: str | int, changes: EventChanges, *, session: Session,
         _set_partners(event.id, changes.partners, session=session)
     if event.recurs:
         scopes.shift_overrides(event, event.start_utc - old_start, session=session)
+        if "visibility" in changed:  # who may see a series decides for its changed occurrences too
+            scopes.set_visibility(event, event.visibility, session=session)
     session.add(event)
     session.flush()
     return event, notes

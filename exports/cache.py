@@ -23,8 +23,8 @@ from events.notify.workflows import KindDefaults
 from events.views import EventView
 from exports.attendees import Attendee
 from exports.models import RenderedEvent
-from exports.render import CalendarHead, Detail, iter_calendar, render_event, variant_key
-from exports.selection import BATCH, Plan, iter_views
+from exports.render import CalendarHead, Detail, is_override, iter_calendar, render_event, variant_key
+from exports.selection import BATCH, Plan, iter_views, series_refs
 
 
 def _plan_tag(detail: Detail, reminder_defaults: Mapping[str, KindDefaults] | None) -> str | None:
@@ -51,8 +51,11 @@ def _render_batch(
 
         assert reminder_defaults is not None
         rules = rules_by_event(views, reminder_defaults, session=session)
+    refs = series_refs((v.series_id for v in views if v.series_id is not None and is_override(v)),
+                       session=session)
     return [(v, render_event(v, detail=detail, stamp=stamp, alarms=alarms, rules=rules.get(v.id, ()),
-                             attendees=people.get(v.id, ())))
+                             attendees=people.get(v.id, ()),
+                             series=refs.get(v.series_id) if v.series_id is not None else None))
             for v in views]
 
 

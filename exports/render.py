@@ -11,17 +11,19 @@ The same data gives the same bytes: no clock is read here. `DTSTAMP` is the even
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING
 
-from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, vText
+from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, vRecur, vText
 
 from events.notify.organizer import organizer_from_text
 from events.notify.planning import ReminderRule
+from events.recurrence.rules import compile_rule, read_dates
+from events.timeparse import zone
 from events.views import EventView
 
 if TYPE_CHECKING:
@@ -92,6 +94,74 @@ def alarm_rules(alarms: Sequence[int], rules: Iterable[ReminderRule] = ()) -> li
     return sorted(every, key=lambda r: (r.anchor != "start", r.offset))
 
 
+@dataclass(frozen=True)
+class SeriesRef:
+    """What an override's VEVENT takes from its series: the UID it shares (RFC 5545 3.8.4.4), the class (an
+    override's visibility follows its series), and the zone and form of DTSTART its RECURRENCE-ID repeats."""
+
+    uid: str
+    visibility: str
+    timezone: str
+    all_day: bool
+
+
+def is_override(view: EventView) -> bool:
+    """An override row (one changed or cancelled occurrence), not a series occurrence listed in a window."""
+    return view.series_id is not None and view.series_id != view.id and view.recurrence_id is not None
+
+
+def is_series(view: EventView) -> bool:
+    """A stored series row (rendered once with its rule), not one of its occurrences."""
+    return view.series_id is None and bool(view.rrule or view.rdates)
+
+
+def _moment(value: datetime | date, tzid: str, all_day: bool) -> datetime | date:
+    """A stored instant or date as a series writes it: a DATE for all-day series, else the zone's wall clock
+    (RFC 5545 3.8.5.1/3.8.5.2: the same value type and TZID as DTSTART)."""
+    tz = zone(tzid)
+    if all_day:
+        return value.astimezone(tz).date() if isinstance(value, datetime) else value
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(), tzinfo=tz)
+    return value.astimezone(tz)
+
+
+def _add_recurrence(event: Event, view: EventView, series: SeriesRef | None) -> None:
+    """RRULE, RDATE and EXDATE of a series; RECURRENCE-ID of an override."""
+    if series is not None and view.recurrence_id is not None:
+        event.add("recurrence-id", _moment(view.recurrence_id, series.timezone, series.all_day))
+        return
+    if not is_series(view):
+        return
+    if view.rrule:
+        event.add("rrule", vRecur.from_ical(view.rrule))
+    rdates = [_moment(v, view.timezone, view.all_day) for v in read_dates(view.rdates)]
+    first = view.start.date() if view.all_day else view.start
+    if not _rule_starts_at_dtstart(view) and first not in rdates:
+        rdates.insert(0, first)
+    if rdates:
+        event.add("rdate", rdates)
+    exdates = [_moment(v, view.timezone, view.all_day) for v in read_dates(view.exdates)]
+    if exdates:
+        event.add("exdate", exdates)
+
+
+def _rule_starts_at_dtstart(view: EventView) -> bool:
+    """Whether the series' rule itself yields its DTSTART. DTSTART is always the first occurrence (we list it),
+    but RFC 5545 3.8.5.3 leaves a set whose DTSTART the rule does not match undefined, and some clients (the
+    `ical` library) drop DTSTART of an RDATE-only series: such a DTSTART is written as an RDATE too."""
+    if not view.rrule:
+        return False
+    tz = zone(view.timezone)
+    rule = compile_rule(view.rrule, start_utc=view.start.astimezone(UTC), all_day=view.all_day, tz=tz)
+    if rule is None:
+        return True
+    begin = view.start.astimezone(tz).replace(tzinfo=None)
+    if view.all_day:
+        begin = datetime.combine(begin.date(), time())
+    return bool(rule.after(begin, inc=True) == begin)
+
+
 def _add_alarms(event: Event, rules: Sequence[ReminderRule], text: str) -> None:
     for rule in rules:
         alarm = Alarm()
@@ -107,18 +177,21 @@ def _add_alarms(event: Event, rules: Sequence[ReminderRule], text: str) -> None:
 
 def build_event(
     view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = (),
-    rules: Sequence[ReminderRule] = (), attendees: Sequence[Attendee] = (),
+    rules: Sequence[ReminderRule] = (), attendees: Sequence[Attendee] = (), series: SeriesRef | None = None,
 ) -> Event:
     """The VEVENT of one event. Busy-only events carry times, status and class only. `alarms` (minutes
     before the start, the feed's own) and `rules` (the event's reminder plan, full detail only: a busy-only
     feed must not hint at what the event is) add DISPLAY VALARMs, never to a cancelled or postponed event (a
     postponed one has no date to be reminded of: its reminders are held too). `attendees` (full detail
-    only; the caller decides who may see them, see exports.attendees) add ATTENDEE lines."""
+    only; the caller decides who may see them, see exports.attendees) add ATTENDEE lines.
+
+    A series carries its RRULE, RDATEs and EXDATEs (its VALARMs then apply to every occurrence); an
+    override (`series` given) carries its series' UID and class and the RECURRENCE-ID it replaces."""
     event = Event()
     if view.status not in NO_ALARMS:
         busy = detail is Detail.busy
         _add_alarms(event, alarm_rules(alarms, () if busy else rules), BUSY_TITLE if busy else view.title)
-    event.add("uid", view.uid)
+    event.add("uid", view.uid if series is None else series.uid)
     event.add("dtstamp", stamp or view.updated_at)
     if view.all_day:
         first, after_last = event_dates(view)
@@ -127,11 +200,12 @@ def build_event(
     else:
         event.add("dtstart", view.start)
         event.add("dtend", view.end)
+    _add_recurrence(event, view, series)
     event.add("sequence", view.sequence)
     event.add("last-modified", view.updated_at)
     event.add("created", view.created_at)
     event.add("status", STATUS_OF.get(view.status, "CONFIRMED"))
-    event.add("class", CLASS_OF_VISIBILITY.get(view.visibility, "PRIVATE"))
+    event.add("class", CLASS_OF_VISIBILITY.get((series or view).visibility, "PRIVATE"))
     event.add("transp", "TRANSPARENT" if view.status == "cancelled" else "OPAQUE")
     if detail is Detail.busy:
         event.add("summary", BUSY_TITLE)
@@ -212,11 +286,11 @@ def component_bytes(component: Component) -> bytes:
 
 def render_event(
     view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = (),
-    rules: Sequence[ReminderRule] = (), attendees: Sequence[Attendee] = (),
+    rules: Sequence[ReminderRule] = (), attendees: Sequence[Attendee] = (), series: SeriesRef | None = None,
 ) -> bytes:
-    """One VEVENT as folded CRLF bytes, `BEGIN:VEVENT` to `END:VEVENT\\r\\n`."""
+    """One VEVENT as folded CRLF bytes, `BEGIN:VEVENT` to `END:VEVENT\r\n`."""
     return component_bytes(build_event(view, detail=detail, stamp=stamp, alarms=alarms, rules=rules,
-                                       attendees=attendees))
+                                       attendees=attendees, series=series))
 
 
 @cache
@@ -268,10 +342,28 @@ def zones_of(events: Iterable[EventView]) -> set[str]:
     return {e.timezone for e in events if not e.all_day}
 
 
-def years_of(events: Iterable[EventView]) -> tuple[int, int]:
-    """First and last UTC year a timed event starts in (what `exports.selection.plan` computes too)."""
-    years = [e.start.astimezone(UTC).year for e in events if not e.all_day]
-    return (min(years), max(years)) if years else (1970, 1970)
+# How many years past its first start (or past now, if later) VTIMEZONEs cover an open-ended series: clients
+# expand it that far with the offsets we send (icalendar writes each change as a date, not a rule).
+OPEN_ENDED_YEARS = 10
+
+
+def _last_year(view: EventView, now: datetime | None) -> int:
+    start = view.start.astimezone(UTC).year
+    if not is_series(view):
+        return start
+    if view.series_end is None:
+        return max(start, now.year if now is not None else start) + OPEN_ENDED_YEARS
+    return view.series_end.astimezone(UTC).year
+
+
+def years_of(events: Iterable[EventView], now: datetime | None = None) -> tuple[int, int]:
+    """First and last UTC year a timed event starts in, a series' occurrences included (what
+    `exports.selection.plan` computes too); an open-ended series counts `OPEN_ENDED_YEARS` past its first
+    start, or past `now` if given and later."""
+    timed = [e for e in events if not e.all_day]
+    if not timed:
+        return (1970, 1970)
+    return min(e.start.astimezone(UTC).year for e in timed), max(_last_year(e, now) for e in timed)
 
 
 def feed_order(view: EventView) -> tuple[datetime, str]:
@@ -295,9 +387,14 @@ def render_calendar(
     detail: Detail = Detail.full,
     description: str | None = None,
     color: str | None = None,
+    series: Mapping[int, SeriesRef] | None = None,
 ) -> bytes:
-    """A whole calendar of `events` (sorted by start, then uid) as bytes; pure and deterministic."""
+    """A whole calendar of `events` (sorted by start, then uid) as bytes; pure and deterministic. Overrides
+    among them take their series' UID and class from `series` (by series id)."""
     ordered = sorted(events, key=feed_order)
-    chunks = (render_event(e, detail=detail, stamp=stamp) for e in ordered)
+    refs = series or {}
+    chunks = (render_event(e, detail=detail, stamp=stamp,
+                           series=refs.get(e.series_id) if e.series_id is not None and is_override(e) else None)
+              for e in ordered)
     head = CalendarHead(name=name, description=description, color=color)
     return b"".join(iter_calendar(head, zones_of(ordered), chunks, years_of(ordered)))

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, func, select, true, type_coerce
 from sqlmodel import Session
 
 from events import queries
 from events.campaigns.hooks import EditionEntry
 from events.models import Event, EventStatus, Visibility
 from events.views import EventView
+from exports.render import OPEN_ENDED_YEARS, SeriesRef
 
 BATCH = 2_000
 # Bumped whenever the bytes of a VEVENT change for the same event, so cached chunks are re-rendered.
-RENDER_VERSION = 1
+# 2: series carry RRULE/RDATE/EXDATE, overrides their series' UID and a RECURRENCE-ID (issue 11).
+RENDER_VERSION = 2
 
 
 def chunk_version(sequence: int, stamp: object) -> str:
@@ -82,19 +84,49 @@ def _as_utc(raw: object) -> datetime:
     return datetime.fromisoformat(str(raw)).replace(tzinfo=UTC)
 
 
+def _selected_rows(selection: Selection, *, session: Session) -> tuple[Iterable[Any], dict[int, list[Any]]]:
+    """The stored rows a selection shows, in feed order (no texts, sorted by the database), and the
+    overrides of its series by series id (each series' overrides come with it, wherever they moved: an
+    override follows its series' visibility and filters, never its own)."""
+    query = event_query(selection)
+    if query is None:
+        return (), {}
+    full = queries.matching_events(query, session=session).order_by(None).subquery()
+    rows = session.execute(
+        select(full.c.id, full.c.timezone, full.c.all_day, full.c.status, full.c.sequence,
+               type_coerce(full.c.updated_at, String).label("stamp"),
+               type_coerce(full.c.start_utc, String).label("start"), full.c.recurs,
+               type_coerce(full.c.series_end_utc, String).label("series_end"))
+        .where(full.c.series_id.is_(None)).order_by(full.c.start_utc, full.c.uid))
+    table = Event.__table__  # type: ignore[attr-defined]
+    overrides: dict[int, list[Any]] = {}
+    found = session.execute(
+        select(table.c.id, table.c.timezone, table.c.all_day, table.c.status, table.c.sequence,
+               type_coerce(table.c.updated_at, String).label("stamp"),
+               type_coerce(table.c.start_utc, String).label("start"), table.c.series_id,
+               type_coerce(full.c.updated_at, String).label("series_stamp"))
+        .join(full, full.c.id == table.c.series_id)
+        .where(full.c.recurs.is_(true())).order_by(table.c.recurrence_utc, table.c.id))
+    for row in found:
+        overrides.setdefault(row.series_id, []).append(row)
+    return rows, overrides
+
+
+def _last_year(start: object, recurs: bool, series_end: object, now: datetime) -> int:
+    """The last year a row's occurrences start in: an open-ended series goes on `OPEN_ENDED_YEARS`."""
+    if not recurs:
+        return _as_utc(start).year
+    if series_end is None:
+        return max(_as_utc(start).year, now.year) + OPEN_ENDED_YEARS
+    return _as_utc(series_end).year
+
+
 def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
-    """One light query over the filtered events (no texts, sorted by the database), then retention.
+    """Two light queries over the filtered events and their series' overrides, then retention.
 
     `updated_at` is read raw: converting 10,000 instants costs more than the rest of the query.
     """
-    query = event_query(selection)
-    rows: Iterable[Any] = ()
-    if query is not None:
-        full = queries.matching_events(query, session=session).order_by(None).subquery()
-        rows = session.execute(
-            select(full.c.id, full.c.timezone, full.c.all_day, full.c.status, full.c.sequence,
-                   type_coerce(full.c.updated_at, String).label("stamp"),
-                   type_coerce(full.c.start_utc, String).label("start")).order_by(full.c.start_utc, full.c.uid))
+    rows, overrides = _selected_rows(selection, session=session)
     cutoff = now - selection.cancelled_for
     ids: list[int] = []
     versions: list[str] = []
@@ -102,8 +134,8 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
     newest: object = None
     expires: datetime | None = None
     first: object = None
-    last_start: object = None
-    for id_, timezone, all_day, status, sequence, stamp, start in rows:
+    last_year = 1970
+    for id_, timezone, all_day, status, sequence, stamp, start, recurs, series_end in rows:
         if status == EventStatus.cancelled:
             changed = _as_utc(stamp)
             if changed <= cutoff:
@@ -114,12 +146,20 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
         versions.append(chunk_version(sequence, stamp))
         if not all_day:
             zones.add(timezone)
-            first = start if first is None else first
-            last_start = start
-        if newest is None or stamp > newest:
-            newest = stamp
+            first = start if first is None else min(first, start)
+            last_year = max(last_year, _last_year(start, recurs, series_end, now))
+        newest = stamp if newest is None or stamp > newest else newest
+        # A cancelled override stays while its series does: without it clients would show the occurrence.
+        for override in overrides.get(id_, ()):
+            ids.append(override.id)
+            versions.append(f"{chunk_version(override.sequence, override.stamp)}:{override.series_stamp}")
+            if not override.all_day:
+                zones.add(override.timezone)
+                first = override.start if first is None else min(first, override.start)
+                last_year = max(last_year, _as_utc(override.start).year)
+            newest = override.stamp if override.stamp > newest else newest
     last = _as_utc(newest) if newest is not None else None
-    years = (_as_utc(first).year, _as_utc(last_start).year) if first is not None else (1970, 1970)
+    years = (_as_utc(first).year, last_year) if first is not None else (1970, 1970)
     editions: tuple[EditionEntry, ...] = ()
     if selection.campaigns:
         from exports.campaign_feed import selected_editions
@@ -138,6 +178,19 @@ def iter_views(ids: Sequence[int], *, session: Session, batch: int = BATCH) -> I
         chunk = list(ids[offset : offset + batch])
         views = {v.id: v for v in queries.list_events(queries.EventQuery(ids=chunk), session=session)}
         yield [views[i] for i in chunk if i in views]
+
+
+def series_refs(series_ids: Iterable[int], *, session: Session) -> dict[int, SeriesRef]:
+    """What the overrides of these series take from them when rendered (UID, class, RECURRENCE-ID form)."""
+    table = Event.__table__  # type: ignore[attr-defined]
+    wanted = sorted(set(series_ids))
+    found: dict[int, SeriesRef] = {}
+    for offset in range(0, len(wanted), 500):
+        stmt = select(table.c.id, table.c.uid, table.c.visibility, table.c.timezone, table.c.all_day).where(
+            table.c.id.in_(wanted[offset : offset + 500]))
+        for id_, uid, visibility, timezone, all_day in session.execute(stmt):
+            found[id_] = SeriesRef(uid, visibility, timezone, bool(all_day))
+    return found
 
 
 def store_state(*, session: Session) -> tuple[object, ...]:

@@ -188,3 +188,12 @@ def test_a_series_in_a_campaign_shows_its_occurrences_in_the_programme_and_is_no
     assert briefings[-1].start.strftime("%m-%d %H:%M") == "12-10 09:00"
     rolled = campaign_services.roll("16-days", 2027, ["Next"], app=app, now=NOW)
     assert rolled.copied == ()
+
+
+def test_a_series_made_confidential_takes_its_changed_occurrences_along(app: App) -> None:
+    series = _meeting(app)
+    services.edit_event(str(series), EventChanges(title="moved"), app=app, now=NOW,
+                        scope=Scope(occurrence="2027-01-18"))
+    services.edit_event(str(series), EventChanges(visibility="confidential"), app=app, now=NOW)
+    rows = services.list_events(JANUARY, app=app, now=NOW)
+    assert {v.visibility for v in rows} == {"confidential"} and len(rows) == 4

@@ -9,6 +9,7 @@ forward by the gap, a repeated one takes its first occurrence (RFC 5545 section 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,6 +27,7 @@ _FIXED_PERIODS = {HOURLY: timedelta(hours=1), DAILY: timedelta(days=1), WEEKLY: 
 _UNITS = {"HOURLY": timedelta(hours=1), "DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1)}
 # A Monday, naive: rules repeat on the wall clock, so expansion works on naive local times.
 _REFERENCE_MONDAY = datetime(2001, 1, 1)  # noqa: DTZ001
+_WITHOUT_UNTIL = re.compile(r";?UNTIL=[^;]*", re.IGNORECASE)
 # A bound on what one series may yield to one query: ten years of an hourly rule.
 MAX_OCCURRENCES = 100_000
 
@@ -144,7 +146,8 @@ def _rule_starts(series: Series, tz: ZoneInfo, lower: datetime, upper: datetime)
         yield begin  # RFC 5545: DTSTART is the first occurrence, whether or not the rule matches it
     if not series.rrule:
         return
-    tiling = _tiling(series.rrule, begin.weekday(), begin.time())
+    # Keyed on the rule without UNTIL (which `_tiling` ignores): series differing only in their end share it.
+    tiling = _tiling(_WITHOUT_UNTIL.sub("", series.rrule), begin.weekday(), begin.time())
     if tiling is not None:
         has_until = "UNTIL=" in series.rrule
         until = rule_until(series.rrule, all_day=series.all_day, tz=tz) if has_until else None

@@ -7,9 +7,11 @@ stored as comma-separated UTC instants (`20261201T020000Z`) or dates (`20261201`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
@@ -26,6 +28,7 @@ MAX_INTERVAL = 1_000
 # them would be enormous. Imported files with them are reported, not silently flattened.
 _ALLOWED_FREQ = {"HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 _UTC_STAMP = "%Y%m%dT%H%M%SZ"
+_UNTIL_PART = re.compile(r"(?:^|[;:])\s*UNTIL\s*=([^;]+)", re.IGNORECASE)
 _DATE_STAMP = "%Y%m%d"
 
 
@@ -156,10 +159,13 @@ def local_start(start_utc: datetime, tz: ZoneInfo) -> datetime:
     return start_utc.astimezone(tz).replace(tzinfo=None)
 
 
+@lru_cache(maxsize=4096)
 def rule_until(text: str, *, all_day: bool, tz: ZoneInfo) -> datetime:
-    """The rule's UNTIL as a naive wall-clock bound (inclusive), comparable with `local_start`."""
-    value = RuleParts.of(text).get("UNTIL")
-    assert value is not None
+    """The rule's UNTIL as a naive wall-clock bound (inclusive), comparable with `local_start`; cached, as
+    every expansion of a series with UNTIL asks for it."""
+    found = _UNTIL_PART.search(text)
+    assert found is not None
+    value = found.group(1).strip().upper()
     until = _until_value(value, all_day=all_day, tz=tz)
     if isinstance(until, datetime):
         return until.astimezone(tz).replace(tzinfo=None)

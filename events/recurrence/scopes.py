@@ -273,6 +273,13 @@ def drop_overrides_from(master: Event, at: datetime, *, session: Session) -> Non
     session.flush()
 
 
+def set_visibility(master: Event, visibility: str, *, session: Session) -> None:
+    for row in overrides_of(master, session=session):
+        row.visibility = visibility
+        session.add(row)
+    session.flush()
+
+
 def shift_overrides(master: Event, delta: timedelta, *, session: Session) -> None:
     """The series' start moved by `delta` (its EXDATEs and RDATEs moved with it, `events.editing`): its
     overrides' original starts move along, so each still names the occurrence it named."""

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import datetime
 
 from events.recurrence.expand import Series, occurrences
 from events.views import EventView
+
+# An occurrence is its series' view with four fields changed; building it from the field values costs a tenth
+# of `copy.copy` on a slotted dataclass (measured in bench/series.py: 8,800 occurrences in a 30-day window).
+_FIELDS = tuple(f.name for f in fields(EventView))
+_START, _END, _RECURRENCE_ID, _SERIES_ID = (_FIELDS.index(n) for n in ("start", "end", "recurrence_id",
+                                                                         "series_id"))
 
 
 def series_of(view: EventView) -> Series:
@@ -21,11 +27,10 @@ def expanded(series: Sequence[EventView], start: datetime | None, end: datetime 
     found: list[EventView] = []
     for master in series:
         tz = master.start.tzinfo
+        values = [getattr(master, name) for name in _FIELDS]
+        values[_SERIES_ID] = master.id
         for occurrence in occurrences(series_of(master), start, end, replaced.get(master.id, ())):
-            view = copy.copy(master)
-            view.start = occurrence.start_utc.astimezone(tz)
-            view.end = occurrence.end_utc.astimezone(tz)
-            view.recurrence_id = view.start
-            view.series_id = master.id
-            found.append(view)
+            values[_START] = values[_RECURRENCE_ID] = occurrence.start_utc.astimezone(tz)
+            values[_END] = occurrence.end_utc.astimezone(tz)
+            found.append(EventView(*values))
     return found

@@ -48,6 +48,8 @@ OPTIONS: dict[Field, str] = {
     Field.REASON: "--reason",
     Field.OUTPUT: "-o",
     Field.STREAM: "--stream",
+    Field.SINCE: "--since",
+    Field.UNTIL: "--until",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).
@@ -60,6 +62,8 @@ COMMANDS: dict[Action, str] = {
     Action.LIST_TASKS: "see 'calendar-app task list'",
     Action.LIST_CAMPAIGNS: "see 'calendar-app campaign list'",
     Action.ADD_CAMPAIGN: "add it with 'calendar-app campaign add {slug} --name ... --window MM-DD..MM-DD'",
+    Action.ADD_PRESET_CAMPAIGN: "add it with 'calendar-app campaign add {slug} --preset {slug}' (or with "
+                                "--name ... --window MM-DD..MM-DD)",
     Action.SHOW_CAMPAIGN: "see 'calendar-app campaign show {slug}'",
     Action.SHOW_EDITION: "see 'calendar-app campaign show {slug} --year {year}'",
     Action.ADD_EDITION: "add it with 'calendar-app campaign edition add {slug} {year} --theme TEXT'",

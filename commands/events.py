@@ -13,6 +13,7 @@ from commands.common import (
     JsonOpt,
     Many,
     Ref,
+    WideOpt,
     app_of,
     emit_json,
     event_filter,
@@ -117,6 +118,7 @@ def event_list(
     search: Annotated[str | None, typer.Option(help="Words in title, description, location or organizer.")] = None,
     campaign: Annotated[list[str] | None, typer.Option(help="Campaign slug: events of its editions.")] = None,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List events, oldest first; filters repeat (--kind consultation --kind signing) and combine.
@@ -136,21 +138,27 @@ def event_list(
     if as_json:
         emit_json(output.events_json(events))
     else:
-        show(output.events_table(events, width=terminal_width()))
+        show(output.events_table(events, width=terminal_width(wide)), wide=wide)
 
 
 @event_app.command("show")
 def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
-    """Show one event.
+    """Show one event with its campaign edition, who is notified, the reminders still to go out and its
+    tasks; partners one per line.
 
     Example:
 
     \b
       calendar-app event show 3 --json
     """
-    from calendar_app import services
+    from calendar_app.notify.event_details import event_details
+    from commands.output import events as output
 
-    show_event(services.show_event(ref, app=app_of(ctx)), as_json)
+    details = event_details(ref, app=app_of(ctx), now=now(ctx))
+    if as_json:
+        emit_json(output.json_bytes(details.json()))
+    else:
+        typer.echo(output.event_show_text(details))
 
 
 @event_app.command("edit")

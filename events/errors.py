@@ -61,6 +61,8 @@ class Field(StrEnum):
     REASON = "reason"
     OUTPUT = "output"
     STREAM = "stream"
+    SINCE = "since"
+    UNTIL = "until"
 
     @property
     def words(self) -> str:
@@ -92,9 +94,9 @@ _FIELD_WORDS: dict[Field, str] = {
 class Action(StrEnum):
     """Something the user can do to fix an error; its value is the placeholder in message templates.
 
-    A front end's text for an action may use the values of the errors that name it: `add_campaign` and
-    `show_campaign` have `slug`; `show_edition` and `add_edition` have `slug` and `year`; `remove_feed`
-    and `rotate_feed` have `feed`.
+    A front end's text for an action may use the values of the errors that name it: `add_campaign`,
+    `add_preset_campaign` and `show_campaign` have `slug`; `show_edition` and `add_edition` have `slug`
+    and `year`; `remove_feed` and `rotate_feed` have `feed`.
     """
 
     LIST_EVENTS = "list_events"
@@ -105,6 +107,7 @@ class Action(StrEnum):
     LIST_TASKS = "list_tasks"
     LIST_CAMPAIGNS = "list_campaigns"
     ADD_CAMPAIGN = "add_campaign"
+    ADD_PRESET_CAMPAIGN = "add_preset_campaign"
     SHOW_CAMPAIGN = "show_campaign"
     SHOW_EDITION = "show_edition"
     ADD_EDITION = "add_edition"
@@ -129,6 +132,7 @@ _ACTION_WORDS: dict[Action, str] = {
     Action.LIST_TASKS: "list the tasks",
     Action.LIST_CAMPAIGNS: "list the campaigns",
     Action.ADD_CAMPAIGN: "add the campaign",
+    Action.ADD_PRESET_CAMPAIGN: "add the campaign from its built-in preset",
     Action.SHOW_CAMPAIGN: "look at the campaign",
     Action.SHOW_EDITION: "look at that edition",
     Action.ADD_EDITION: "add that edition",

@@ -23,8 +23,9 @@ from events.notify.models import Delivery
 from tests.cli_helpers import run
 from tests.reminder_helpers import add_contacts, add_event
 
+NAME, EMAIL, ORGANISATION = "Айгерим Садыкова", "aigerim.sadykova@example.kg", "Кыргызстандын аялдар бирикмеси"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
-CONTACT = {"id": 1, "name": "Айгерим Садыкова", "email": "aigerim.sadykova@example.kg", "chat": None,
+CONTACT: dict[str, object] = {"id": 1, "name": "Айгерим Садыкова", "email": "aigerim.sadykova@example.kg", "chat": None,
            "language": "ky", "timezone": "Asia/Bishkek", "organisation": "Кыргызстандын аялдар бирикмеси",
            "groups": "bishkek-office"}
 
@@ -54,15 +55,15 @@ def test_a_table_that_fits_has_no_note_and_wide_has_every_column() -> None:
 def test_cli_contact_list_at_80_columns_and_wide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     db = str(tmp_path / "c.db")
-    assert run(db, "contact", "add", CONTACT["name"], "--email", CONTACT["email"], "--language", "ky", "--tz",
-               "Asia/Bishkek", "--organisation", CONTACT["organisation"], "--group", "bishkek-office").code == 0
+    assert run(db, "contact", "add", NAME, "--email", EMAIL, "--language", "ky", "--tz",
+               "Asia/Bishkek", "--organisation", ORGANISATION, "--group", "bishkek-office").code == 0
     narrow = run(db, "contact", "list")
     assert narrow.code == 0
     assert "organisation" in narrow.stdout.split("──")[-1] and "--wide" in narrow.stdout
     wide = run(db, "contact", "list", "--wide")
     assert wide.code == 0 and "left out" not in wide.stdout
     assert wide.stdout.splitlines()[0].split() == list(CONTACT_TABLE.columns)
-    assert CONTACT["organisation"] in wide.stdout
+    assert ORGANISATION in wide.stdout
 
 
 def _log_store(app: App) -> int:

@@ -50,6 +50,9 @@ OPTIONS: dict[Field, str] = {
     Field.STREAM: "--stream",
     Field.SINCE: "--since",
     Field.UNTIL: "--until",
+    Field.MY_ZONE: "--my-zone",
+    Field.JSON: "--json",
+    Field.FORMAT: "--format",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

@@ -63,6 +63,9 @@ class Field(StrEnum):
     STREAM = "stream"
     SINCE = "since"
     UNTIL = "until"
+    MY_ZONE = "my_zone"
+    JSON = "json"
+    FORMAT = "format"
 
     @property
     def words(self) -> str:

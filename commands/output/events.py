@@ -110,20 +110,29 @@ def event_show_text(details: EventDetails) -> str:
     ], campaign=campaign_text(view, details.campaign_name, details.edition_theme))
 
 
-def agenda_text(days: Sequence[AgendaDay]):  # type: ignore[no-untyped-def]
+def agenda_text(days: Sequence[AgendaDay], zone: str | None = None):  # type: ignore[no-untyped-def]
+    """Days as headings, one line per event: time, title, kind, location, region, id; a first line says
+    the zone when all times are in one (`zone`)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    parts: list[Any] = [Text(f"Times in {zone}.", style="dim")] if zone else []
     if not days:
-        return Text("No events in this period.")
-    parts: list[Any] = []
+        return Group(*parts, Text("No events in this period."))
     for day in days:
         parts.append(Text(f"{day.day:%A, %d %B %Y}", style="bold underline"))
         table = Table(show_header=False, box=None, padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=3)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=2)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
         for e in day.events:
             time_text = "all day" if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M} {e.start:%Z}"
-            table.add_row(time_text, Text(e.title), Text(f"[{e.kind}]"), e.region or "", f"#{e.id}")
+            table.add_row(time_text, Text(e.title), Text(f"[{e.kind}]"), Text(e.location or ""), e.region or "",
+                          f"#{e.id}")
         parts.extend([table, Text("")])
     return Group(*parts)
 

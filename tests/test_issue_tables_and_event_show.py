@@ -19,6 +19,7 @@ from commands.output.events import event_show_text
 from commands.output.reminders import CONTACT_TABLE
 from commands.output.tables import fitted_table
 from events.errors import InvalidTimeRange
+from events.notify.contacts import ContactDraft
 from events.notify.models import Delivery
 from tests.cli_helpers import run
 from tests.reminder_helpers import add_contacts, add_event
@@ -105,8 +106,12 @@ def test_reminder_log_cli_errors_are_one_line(tmp_path: Path) -> None:
 
 def test_event_show_tells_campaign_notified_reminders_tasks(app: App, tmp_path: Path) -> None:
     emails = add_contacts(app, 2, now=NOW)
+    notify_services.add_contact(ContactDraft(name="Сарангэрэл", email="sarangerel@unfpa.example", language="mn",
+                                             organisation="UNFPA, Mongolia"), app=app, now=NOW)
+    notify_services.add_contact(ContactDraft(name="Бакыт", email="bakyt@example.kg", language="ky",
+                                             tz="Asia/Bishkek", groups=["gbv-network"]), app=app, now=NOW)
     event_id = add_event(app, now=NOW, start=datetime(2026, 12, 20, 2, 0, tzinfo=UTC), kind="consultation",
-                         notify=emails[:1], remind=["3h"])
+                         notify=[emails[0], "group:gbv-network"], remind=["3h"])
     from events.drafts import EventChanges
     from events.services import edit_event
 
@@ -116,7 +121,9 @@ def test_event_show_tells_campaign_notified_reminders_tasks(app: App, tmp_path: 
     details = event_details(str(event_id), app=app, now=NOW)
     shown = details.json()
     assert shown["partners"] == ["Ministry of Justice", "UNFPA, Mongolia"]  # JSON keeps a list
-    assert [c["email"] for c in shown["notify"]["contacts"]] == emails[:1]
+    assert [(c["email"], c["via"]) for c in shown["notify"]["contacts"]] == [
+        (emails[0], ["named"]), ("sarangerel@unfpa.example", ["partner"]), ("bakyt@example.kg", ["group:gbv-network"])]
+    assert shown["notify"]["groups"] == ["gbv-network"]
     assert {r["rule"] for r in shown["reminders"]} == {"start-1d", "start-2h", "start-3h"}
     assert all(r["status"] == "pending" for r in shown["reminders"])
     assert len(shown["tasks"]) == 5 and shown["tasks"][0]["title"] == "Send the invitations"
@@ -124,7 +131,8 @@ def test_event_show_tells_campaign_notified_reminders_tasks(app: App, tmp_path: 
     lines = text.splitlines()
     assert any(line.endswith("  Ministry of Justice") for line in lines)
     assert any(line.strip() == "UNFPA, Mongolia" for line in lines)  # one per line: the comma is the name's
-    assert f"<{emails[0]}>" in text and "start-3h" in text and "Send the invitations" in text
+    assert f"<{emails[0]}>  (named)" in text and "<sarangerel@unfpa.example>  (partner)" in text
+    assert "start-3h" in text and "Send the invitations" in text
 
 
 def test_event_show_names_the_campaign_edition(tmp_path: Path) -> None:

@@ -14,8 +14,9 @@ from calendar_app.notify.services import PENDING, delivery_json, delivery_rows
 from calendar_app.notify.views import task_json
 from events import queries
 from events.campaigns.models import Campaign, CampaignEdition
-from events.models import Event
-from events.notify.models import Contact, EventRecipient, EventRecipientGroup, Task
+from events.models import Event, EventPartner
+from events.notify.models import ContactGroup, EventRecipient, EventRecipientGroup, Task
+from events.notify.reminders import recipient_contacts
 from events.services import find_event
 from events.views import EventView, event_json
 
@@ -27,7 +28,7 @@ class EventDetails:
     view: EventView
     campaign_name: str | None
     edition_theme: str | None
-    contacts: tuple[dict[str, Any], ...]  # id, name, email of each contact named with --notify
+    contacts: tuple[dict[str, Any], ...]  # id, name, email and `via` of everyone reminded
     groups: tuple[str, ...]  # groups named with --notify group:NAME
     reminders: tuple[dict[str, Any], ...]  # deliveries still to go out (pending, claimed, held), soonest first
     tasks: tuple[dict[str, Any], ...]
@@ -47,9 +48,10 @@ def event_details(ref: str, *, app: App, now: datetime) -> EventDetails:
         view = queries.view_event(event.id, session=session)
         name, theme = _edition(view, session)
         rows = delivery_rows(session, statuses=PENDING, event_ref=str(event.id))
+        groups = _groups(event.id, session)
         return EventDetails(
             view=view, campaign_name=name, edition_theme=theme,
-            contacts=tuple(_contacts(event.id, session)), groups=tuple(_groups(event.id, session)),
+            contacts=tuple(_contacts(event, groups, session)), groups=tuple(groups),
             reminders=tuple(delivery_json(*row, mail_domain=app.settings.mail_domain) for row in rows),
             tasks=tuple(_tasks(event, session, now)),
         )
@@ -65,10 +67,23 @@ def _edition(view: EventView, session: Session) -> tuple[str | None, str | None]
     return (row[0], row[1]) if row else (None, None)
 
 
-def _contacts(event_id: int, session: Session) -> list[dict[str, Any]]:
-    found = session.exec(select(Contact).join(EventRecipient, col(EventRecipient.contact_id) == Contact.id)
-                         .where(col(EventRecipient.event_id) == event_id).order_by(col(Contact.id))).all()
-    return [{"id": c.id, "name": c.name, "email": c.email} for c in found]
+def _contacts(event: Event, groups: list[str], session: Session) -> list[dict[str, Any]]:
+    """Everyone the reminders go to (`recipient_contacts`), each with why: named with --notify, a member
+    of a named group, of a partner organisation, or the organiser."""
+    named = set(session.exec(select(EventRecipient.contact_id)
+                             .where(col(EventRecipient.event_id) == event.id)).all())
+    partner_orgs = set(session.exec(select(EventPartner.organisation_id)
+                                    .where(col(EventPartner.event_id) == event.id)).all())
+    shown = []
+    for contact in recipient_contacts(event, session=session):
+        member_of = set(session.exec(select(ContactGroup.name).where(col(ContactGroup.contact_id) == contact.id)).all())
+        via = (["named"] if contact.id in named else []) + [f"group:{g}" for g in groups if g in member_of]
+        if contact.organisation_id is not None and contact.organisation_id in partner_orgs:
+            via.append("partner")
+        if not via:
+            via.append("organizer")
+        shown.append({"id": contact.id, "name": contact.name, "email": contact.email, "via": via})
+    return shown
 
 
 def _groups(event_id: int, session: Session) -> list[str]:

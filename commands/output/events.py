@@ -98,8 +98,10 @@ def event_show_text(details: EventDetails) -> str:
     """`event show`: the event's lines, its campaign edition in full, then who is notified, the reminders
     still to go out and the tasks, one per line each."""
     view = details.view
-    people = [f"{c['name']} <{c['email']}>" if c["email"] else str(c["name"]) for c in details.contacts]
-    people += [f"group:{name}" for name in details.groups]
+    people = [(f"{c['name']} <{c['email']}>" if c["email"] else str(c["name"])) + f"  ({', '.join(c['via'])})"
+              for c in details.contacts]
+    people += [f"group:{name} (no members)" for name in details.groups
+               if not any(f"group:{name}" in c["via"] for c in details.contacts)]
     reminders = [f"{cell_text(r['due'])}  {r['purpose']} {r['rule']}  {r['channel']} to {r['to']}  ({r['status']})"
                  for r in details.reminders]
     tasks = [f"{cell_text(t['due'])}  {t['title']}  ({t['status']}{', overdue' if t['overdue'] else ''}"

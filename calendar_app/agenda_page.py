@@ -85,7 +85,7 @@ class UnknownLanguage(InvalidInput):
 class PdfUnavailable(InvalidInput):
     def __init__(self, why: str) -> None:
         super().__init__(template="cannot write a PDF here ({why}): install WeasyPrint and the Pango library, or "
-                         "write --format html and print it from a browser", why=why)
+                         "give {format} html and print the page from a browser", why=why)
 
 
 def checked_language(value: str | None) -> str:

@@ -53,6 +53,7 @@ OPTIONS: dict[Field, str] = {
     Field.MY_ZONE: "--my-zone",
     Field.JSON: "--json",
     Field.FORMAT: "--format",
+    Field.REVOKE_LAST: "--last",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).
@@ -75,6 +76,8 @@ COMMANDS: dict[Action, str] = {
     Action.REMOVE_FEED: "remove it with 'calendar-app feed remove {feed}'",
     Action.ROTATE_FEED: "run 'calendar-app feed rotate {feed}'",
     Action.MAKE_PRIVATE: "make it with --private",
+    Action.LIST_TOKENS: "see 'calendar-app feed token list {feed}'",
+    Action.ADD_TOKEN: "add another with 'calendar-app feed token add {feed}'",
 }
 
 

@@ -66,6 +66,7 @@ class Field(StrEnum):
     MY_ZONE = "my_zone"
     JSON = "json"
     FORMAT = "format"
+    REVOKE_LAST = "revoke_last"
 
     @property
     def words(self) -> str:
@@ -74,6 +75,8 @@ class Field(StrEnum):
 
 
 _FIELD_WORDS: dict[Field, str] = {
+    Field.REVOKE_LAST: "the option to revoke the last token",
+    Field.MY_ZONE: "the option for your own zone",
     Field.TO: "end of the period",
     Field.DAYS: "number of days",
     Field.PARTICIPANTS: "expected participants",
@@ -119,6 +122,8 @@ class Action(StrEnum):
     REMOVE_FEED = "remove_feed"
     ROTATE_FEED = "rotate_feed"
     MAKE_PRIVATE = "make_private"
+    LIST_TOKENS = "list_tokens"
+    ADD_TOKEN = "add_token"
 
     @property
     def words(self) -> str:
@@ -144,6 +149,8 @@ _ACTION_WORDS: dict[Action, str] = {
     Action.REMOVE_FEED: "remove that feed",
     Action.ROTATE_FEED: "rotate its secret token",
     Action.MAKE_PRIVATE: "make the feed private",
+    Action.LIST_TOKENS: "list the feed's tokens",
+    Action.ADD_TOKEN: "add another token",
 }
 
 _FIELD_NAMES = frozenset(field.value for field in Field)

@@ -137,14 +137,14 @@ class TokenNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, feed: str, ref: str) -> None:
-        super().__init__(template="feed {feed!r} has no working token {ref!r}: give its id, label or prefix as "
-                         "'calendar-app feed token list {feed}' shows them", feed=feed, ref=ref)
+        super().__init__(template="feed {feed!r} has no working token {ref!r}: give its id, label or first "
+                         "characters; {list_tokens}", feed=feed, ref=ref)
 
 
 class TokenLabelAmbiguous(InvalidInput):
     def __init__(self, feed: str, ref: str) -> None:
-        super().__init__(template="more than one working token of feed {feed!r} matches {ref!r}: give its id, as "
-                         "'calendar-app feed token list {feed}' shows it", feed=feed, ref=ref)
+        super().__init__(template="more than one working token of feed {feed!r} matches {ref!r}: give its id; "
+                         "{list_tokens}", feed=feed, ref=ref)
 
 
 class DuplicateTokenLabel(InvalidInput):
@@ -156,5 +156,4 @@ class DuplicateTokenLabel(InvalidInput):
 class LastTokenOfFeed(InvalidInput):
     def __init__(self, feed: str) -> None:
         super().__init__(template="that is the last working token of feed {feed!r}: revoking it would leave no "
-                         "URL; add another first ('calendar-app feed token add {feed}'), run "
-                         "'calendar-app feed rotate {feed}', or pass --last", feed=feed)
+                         "URL; {add_token} first, {rotate_feed}, or give {revoke_last}", feed=feed)

@@ -74,17 +74,21 @@ from exports.errors import (
     BadEvents,
     ConfidentialNeedsPrivate,
     DuplicateFeed,
+    DuplicateTokenLabel,
     FeedNotFound,
     FileTooBig,
     InvalidFeedColor,
     InvalidFeedName,
     KeepDaysOutOfRange,
+    LastTokenOfFeed,
     NegativeKeepDays,
     NotUtf8,
     PrivateFeedUrl,
     PublicFeedSecret,
     TasksNeedFullDetail,
     TasksNeedPrivate,
+    TokenLabelAmbiguous,
+    TokenNotFound,
 )
 from tests.cli_helpers import Outcome, run
 
@@ -118,6 +122,8 @@ SAMPLES: list[CalendarAppError] = [
     ConfidentialNeedsPrivate("pub"), ChatSchemeNotAllowed("file", ("tgram", "json")), NotAChatUrl(("tgram",)),
     NegativeKeepDays(-1), AlarmsNeedFullDetail(), FileTooBig("big.ics", 50_000_000, 32_000_000),
     NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
+    TokenNotFound("staff", "Osh office"), TokenLabelAmbiguous("staff", "abcdef"),
+    DuplicateTokenLabel("staff", "Bishkek office"), LastTokenOfFeed("staff"),
 ]
 
 

@@ -49,11 +49,21 @@ OPTIONS: dict[Field, str] = {
     Field.OUTPUT: "-o",
     Field.STREAM: "--stream",
     Field.SINCE: "--since",
-    Field.UNTIL: "--until",
+    Field.LOG_UNTIL: "--until",
     Field.MY_ZONE: "--my-zone",
     Field.JSON: "--json",
     Field.FORMAT: "--format",
     Field.REVOKE_LAST: "--last",
+    Field.REPEAT: "--repeat",
+    Field.RRULE: "--rrule",
+    Field.INTERVAL: "--interval",
+    Field.ON: "--on",
+    Field.UNTIL: "--until",
+    Field.COUNT: "--count",
+    Field.RDATE: "--rdate",
+    Field.EXDATE: "--exdate",
+    Field.OCCURRENCE: "--occurrence",
+    Field.FROM_OCCURRENCE: "--from-occurrence",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

@@ -30,6 +30,20 @@ event_app = group("Add, change, cancel and look up events.")
 Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) or group:NAME to remind "
                                                   "(repeatable).")]
 Remind = Annotated[list[str] | None, typer.Option(help="Reminder: 1d, 2h (before the start), end+3d (repeatable).")]
+RepeatOpt = Annotated[str | None, typer.Option("--repeat", help="Repeat daily, weekly, monthly or yearly.")]
+IntervalOpt = Annotated[int | None, typer.Option("--interval", help="Every N days/weeks/months/years "
+                                                 "(with --repeat).")]
+OnOpt = Annotated[list[str] | None, typer.Option("--on", help="Weekdays to repeat on: MO,WE (with --repeat).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day of the series (with --repeat).")]
+CountOpt = Annotated[int | None, typer.Option("--count", help="Number of occurrences (with --repeat).")]
+RruleOpt = Annotated[str | None, typer.Option("--rrule", help="The full RFC 5545 rule instead of --repeat: "
+                                              "'FREQ=MONTHLY;BYDAY=-1FR'.")]
+RdateOpt = Annotated[list[str] | None, typer.Option("--rdate", help="An extra occurrence (repeatable).")]
+ExdateOpt = Annotated[list[str] | None, typer.Option("--exdate", help="An occurrence left out (repeatable).")]
+OccurrenceOpt = Annotated[str | None, typer.Option("--occurrence", help="Only the occurrence of a series that "
+                                                   "starts then: '2027-01-11 10:00' (or its date).")]
+FromOccurrenceOpt = Annotated[str | None, typer.Option("--from-occurrence", help="That occurrence and all "
+                                                       "later ones (the series is split there).")]
 
 
 # ---- event ----------------------------------------------------------------------------------------------
@@ -69,6 +83,14 @@ def event_add(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool, typer.Option("--yearly", help="Part of the campaign's yearly programme: "
                                          "'campaign roll' copies it to next year.")] = False,
+    repeat: RepeatOpt = None,
+    interval: IntervalOpt = None,
+    on: OnOpt = None,
+    until: UntilOpt = None,
+    count: CountOpt = None,
+    rrule: RruleOpt = None,
+    rdate: RdateOpt = None,
+    exdate: ExdateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add an event and print it; a public holiday on its dates prints a warning.
@@ -85,10 +107,17 @@ def event_add(
     \b
       calendar-app event add "16 хоногийн аяны үндэсний нээлт" --kind launch \\
         --start "2025-11-24 10:00" --region ulaanbaatar --campaign 16-days --yearly
+
+    A weekly staff meeting on Mondays until the end of June:
+
+    \b
+      calendar-app event add "Staff meeting" --start "2027-01-04 10:00" --region bishkek \\
+        --repeat weekly --on MO --until 2027-06-30
     """
     from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import NewEventDraft
+    from events.recurrence.store import Repeat
 
     draft = NewEventDraft(
         title=title, start=start, kind=kind, end=end, duration=duration, all_day=all_day, tz=tz,
@@ -96,6 +125,8 @@ def event_add(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
         notify=notify or [], remind=remind or [], default_reminders=not no_default_reminders,
+        repeat=Repeat(freq=repeat, interval=interval, on=on or [], until=until, count=count, rrule=rrule,
+                      rdates=rdate or [], exdates=exdate or []),
     )
     link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
     outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx))
@@ -145,21 +176,28 @@ def event_list(
 @event_app.command("show")
 def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
     """Show one event with its campaign edition, who is notified, the reminders still to go out and its
-    tasks; partners one per line.
+    tasks, partners one per line; a series also shows its rule in words and its next occurrences.
 
     Example:
 
     \b
       calendar-app event show 3 --json
     """
+    from calendar_app import services
     from calendar_app.notify.event_details import event_details
     from commands.output import events as output
 
-    details = event_details(ref, app=app_of(ctx), now=now(ctx))
+    app = app_of(ctx)
+    details = event_details(ref, app=app, now=now(ctx))
+    outline = services.series_outline(details.view, app=app, now=now(ctx))
     if as_json:
-        emit_json(output.json_bytes(details.json()))
-    else:
-        typer.echo(output.event_show_text(details))
+        shown = details.json()
+        emit_json(output.json_bytes(shown if outline is None else {**shown,
+                                                                   "recurrence": output.outline_json(outline)}))
+        return
+    typer.echo(output.event_show_text(details))
+    if outline is not None:
+        typer.echo(output.outline_text(outline))
 
 
 @event_app.command("edit")
@@ -196,9 +234,23 @@ def event_edit(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool | None, typer.Option("--yearly/--not-yearly", help="In or out of the campaign's "
                                                 "yearly programme.")] = None,
+    occurrence: OccurrenceOpt = None,
+    from_occurrence: FromOccurrenceOpt = None,
+    repeat: RepeatOpt = None,
+    interval: IntervalOpt = None,
+    on: OnOpt = None,
+    until: Annotated[str | None, typer.Option("--until", help="End the series with this day (alone: keeps "
+                                              "its rule).")] = None,
+    count: CountOpt = None,
+    rrule: RruleOpt = None,
+    rdate: RdateOpt = None,
+    exdate: ExdateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an event; only the options given change. A campaign event must stay in its window.
+
+    A series changes as a whole unless --occurrence (that one) or --from-occurrence (that one and the
+    following: the series is split) is given.
 
     Example (move the round table a day later, same length):
 
@@ -208,10 +260,18 @@ def event_edit(
     Into the 16 Days, as part of the yearly programme:
 
       calendar-app event edit 7 --campaign 16-days --yearly
+
+    One week of a weekly meeting moved to Tuesday; the series ended in June:
+
+    \b
+      calendar-app event edit 12 --occurrence "2027-01-18 10:00" --start "2027-01-19 10:00"
+      calendar-app event edit 12 --until 2027-06-30
     """
     from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import EventChanges
+    from events.recurrence.scopes import Scope
+    from events.recurrence.store import Repeat
 
     changes = EventChanges(
         title=title, kind=kind, start=start, end=end, duration=duration, all_day=all_day, tz=tz,
@@ -219,9 +279,12 @@ def event_edit(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
         notify=notify, remind=remind, default_reminders=default_reminders,
+        repeat=Repeat(freq=repeat, interval=interval, on=on or [], until=until, count=count, rrule=rrule,
+                      rdates=rdate or [], exdates=exdate or []),
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
-    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx))
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
+    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx), scope=scope)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
@@ -232,18 +295,24 @@ def event_cancel(
     ctx: typer.Context,
     ref: Ref,
     reason: Annotated[str | None, typer.Option(help="Why, for the people invited.")] = None,
+    occurrence: OccurrenceOpt = None,
+    from_occurrence: FromOccurrenceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Cancel an event: it stays stored and feeds show it as cancelled.
+    """Cancel an event: it stays stored and feeds show it as cancelled. Of a series: all of it, one
+    occurrence (--occurrence), or that one and the following (--from-occurrence: the series ends before it).
 
     Example:
 
     \b
       calendar-app event cancel 4 --reason "Яам хуралдааны товыг хойшлуулсан"
+      calendar-app event cancel 12 --occurrence 2027-02-01
     """
     from calendar_app import services
+    from events.recurrence.scopes import Scope
 
-    view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx))
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
+    view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx), scope=scope)
     show_event(view, as_json, f"Cancelled event {view.id}")
 
 
@@ -252,9 +321,13 @@ def event_delete(
     ctx: typer.Context,
     ref: Ref,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed without a terminal.")] = False,
+    occurrence: Annotated[str | None, typer.Option("--occurrence", help="Only that occurrence of a series "
+                                                   "(it is left out: an EXDATE).")] = None,
+    from_occurrence: FromOccurrenceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Delete an event for good (cancel it instead to keep it in feeds and reports).
+    """Delete an event for good (cancel it instead to keep it in feeds and reports); a series goes with
+    its changed occurrences, or only one occurrence (--occurrence) or the following ones (--from-occurrence).
 
     Example:
 
@@ -262,13 +335,18 @@ def event_delete(
       calendar-app event delete 4 --yes
     """
     from calendar_app import services
+    from events.recurrence.scopes import Scope
 
     if not yes:
         view = services.show_event(ref, app=app_of(ctx))
         if not sys.stdin.isatty() or not typer.confirm(f"Delete event {view.id} '{view.title}' for good?"):
             typer.echo("error: not deleted: confirm at the prompt or pass --yes", err=True)
             raise typer.Exit(2)
-    view = services.delete_event(ref, app=app_of(ctx))
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
+    view = services.delete_event(ref, app=app_of(ctx), now=now(ctx), scope=scope)
+    if scope.text is not None:
+        show_event(view, as_json, f"Left out of series {view.id}: {scope.text}")
+        return
     show_event(view, as_json, f"Deleted event {view.id}")
 
 

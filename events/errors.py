@@ -62,11 +62,21 @@ class Field(StrEnum):
     OUTPUT = "output"
     STREAM = "stream"
     SINCE = "since"
-    UNTIL = "until"
+    LOG_UNTIL = "log_until"
     MY_ZONE = "my_zone"
     JSON = "json"
     FORMAT = "format"
     REVOKE_LAST = "revoke_last"
+    REPEAT = "repeat"
+    RRULE = "rrule"
+    INTERVAL = "repeat_interval"
+    ON = "repeat_on"
+    UNTIL = "repeat_until"
+    COUNT = "repeat_count"
+    RDATE = "rdate"
+    EXDATE = "exdate"
+    OCCURRENCE = "occurrence"
+    FROM_OCCURRENCE = "from_occurrence"
 
     @property
     def words(self) -> str:
@@ -76,6 +86,8 @@ class Field(StrEnum):
 
 _FIELD_WORDS: dict[Field, str] = {
     Field.REVOKE_LAST: "the option to revoke the last token",
+    Field.SINCE: "start of the log period",
+    Field.LOG_UNTIL: "end of the log period",
     Field.MY_ZONE: "the option for your own zone",
     Field.TO: "end of the period",
     Field.DAYS: "number of days",
@@ -94,6 +106,16 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.NOTIFY: "people to remind",
     Field.OUTPUT: "output file",
     Field.STREAM: "stream choice",
+    Field.REPEAT: "repetition",
+    Field.RRULE: "recurrence rule",
+    Field.INTERVAL: "repeat interval",
+    Field.ON: "weekdays to repeat on",
+    Field.UNTIL: "last day of the series",
+    Field.COUNT: "number of occurrences",
+    Field.RDATE: "extra date of the series",
+    Field.EXDATE: "date left out of the series",
+    Field.OCCURRENCE: "occurrence",
+    Field.FROM_OCCURRENCE: "first occurrence to change",
 }
 
 

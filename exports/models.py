@@ -48,7 +48,7 @@ class FeedToken(SQLModel, table=True):
                                           index=True))
     token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     # The first characters of the token (36 of its 256 bits), shown by `feed token list`; None for a token
-    # made before tokens were listed (migration 0007), whose characters were never kept.
+    # made before tokens were listed (migration 0008), whose characters were never kept.
     prefix: str | None = Field(default=None, sa_column=Column(String(8)))
     label: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

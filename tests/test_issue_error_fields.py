@@ -69,6 +69,7 @@ from events.notify.errors import (
     WorkflowFileError,
 )
 from events.public_holidays import InvalidHolidayFile
+from events.recurrence.errors import InvalidRecurrence, NotASeries, UnknownOccurrence
 from exports.errors import (
     AlarmsNeedFullDetail,
     BadEvents,
@@ -124,6 +125,8 @@ SAMPLES: list[CalendarAppError] = [
     NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
     TokenNotFound("staff", "Osh office"), TokenLabelAmbiguous("staff", "abcdef"),
     DuplicateTokenLabel("staff", "Bishkek office"), LastTokenOfFeed("staff"),
+    InvalidRecurrence("FREQ=WEEKLY;UNTIL=20200101", "give a later {repeat_until}"), NotASeries(7),
+    UnknownOccurrence(7, "2027-01-11 10:00"),
 ]
 
 

@@ -1,6 +1,6 @@
 """Issue 13, "Feed tokens": a private feed holds several secret tokens (labelled, listed by prefix only,
 revocable one by one), so a lost URL is replaced without breaking the other subscribers; `feed rotate`
-still replaces them all; migration 0007 keeps every URL handed out before it working."""
+still replaces them all; migration 0008 keeps every URL handed out before it working."""
 
 from __future__ import annotations
 
@@ -159,7 +159,7 @@ def test_served_feed_answers_every_working_token_and_404_for_a_revoked_one(sqlit
 
 def test_migration_keeps_the_token_of_a_feed_stored_before(store_url: str) -> None:
     engine = create_db_engine(store_url)
-    schema.upgrade(engine, "0006")
+    schema.upgrade(engine, "0007")
     secret = "u6Hq0c7xJtqS0cXo0l1P3QmDqfGxH2kq3vZyq9JYtZ8"
     with engine.begin() as connection:
         stamp = "2026-11-01 04:00:00" + ("+00" if connection.dialect.name == "postgresql" else "")
@@ -181,7 +181,7 @@ def test_migration_keeps_the_token_of_a_feed_stored_before(store_url: str) -> No
         with engine.connect() as connection:
             assert "token_hash" not in {c["name"] for c in sa.inspect(connection).get_columns("feed")}
             assert connection.execute(sa.text("SELECT count(*) FROM feed")).scalar() == 2
-        _downgrade_to_0006(engine)
+        _downgrade_to_0007(engine)
         with engine.connect() as connection:
             kept = connection.execute(sa.text("SELECT token_hash FROM feed WHERE name = 'staff'")).scalar()
             assert kept == hashlib.sha256(_token(added.url).encode()).hexdigest()  # the newest working one
@@ -193,11 +193,11 @@ def test_migration_keeps_the_token_of_a_feed_stored_before(store_url: str) -> No
         engine.dispose()
 
 
-def _downgrade_to_0006(engine: sa.Engine) -> None:
+def _downgrade_to_0007(engine: sa.Engine) -> None:
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             schema._raw_pragma(connection, "foreign_keys = OFF")  # as schema.upgrade does for batch steps
         with connection.begin():
-            command.downgrade(schema._alembic_config(connection), "0006")
+            command.downgrade(schema._alembic_config(connection), "0007")
         if engine.dialect.name == "sqlite":
             schema._raw_pragma(connection, "foreign_keys = ON")

@@ -148,9 +148,9 @@ def delivery_log(event_ref: str | None, *, app: App, now: datetime, statuses: li
     `statuses` when given, and only those due from `since` (inclusive) to `until` (exclusive)."""
     tz = zone(app.settings.default_tz)
     first = parse_datetime(since, tz=tz, now=now, what=Field.SINCE) if since else None
-    last = parse_datetime(until, tz=tz, now=now, what=Field.UNTIL) if until else None
+    last = parse_datetime(until, tz=tz, now=now, what=Field.LOG_UNTIL) if until else None
     if first is not None and last is not None and last <= first:
-        raise InvalidTimeRange(first.isoformat(sep=" "), last.isoformat(sep=" "), "give a later {until}")
+        raise InvalidTimeRange(first.isoformat(sep=" "), last.isoformat(sep=" "), "give a later {log_until}")
     window = LogWindow(statuses=tuple(choice(DeliveryStatus, s, "status").value for s in statuses or ()),
                        since=first, until=last, newest_first=newest_first)
     with app.read() as session:

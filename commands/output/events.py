@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from commands.output.tables import TableSpec, cell_text, fitted_table
 from events.agenda import AgendaDay
+from events.regions import RegionInfo
+from events.views import EventView, event_json
 
 if TYPE_CHECKING:
     from calendar_app.notify.event_details import EventDetails
-from events.regions import RegionInfo
-from events.views import EventView, event_json
+    from calendar_app.services import SeriesOutline
 
 
 def json_bytes(value: Any) -> bytes:
@@ -110,6 +111,23 @@ def event_show_text(details: EventDetails) -> str:
         ("notified", "\n".join(people) or "nobody"), ("reminders", "\n".join(reminders) or "none pending"),
         ("tasks", "\n".join(tasks) or "none"),
     ], campaign=campaign_text(view, details.campaign_name, details.edition_theme))
+
+
+def outline_text(outline: SeriesOutline) -> str:
+    """A series' rule in words and its next occurrences, under its details."""
+    lines = [f"repeats   {outline.words}"] if outline.words else []
+    if outline.upcoming:
+        lines.append("next")
+    for view in outline.upcoming:
+        changed = " (changed)" if view.id != view.series_id else ""
+        lines.append(f"  {when_text(view)}  {view.status}{changed}")
+    return "\n".join(lines)
+
+
+def outline_json(outline: SeriesOutline) -> dict[str, Any]:
+    return {"text": outline.words,
+            "next": [{"id": v.id, "start": v.start, "end": v.end, "status": v.status,
+                      "recurrence_id": v.recurrence_id} for v in outline.upcoming]}
 
 
 def agenda_text(days: Sequence[AgendaDay], zone: str | None = None):  # type: ignore[no-untyped-def]

@@ -1,8 +1,8 @@
 """Several secret tokens per private feed (issue 13): the `feed_token` table; each feed's current token
 moves into it, so every URL handed out before keeps working; `feed.token_hash` goes.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 UTCDateTime = sa.DateTime(timezone=True)
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -11,8 +11,9 @@ from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.services import parse_window
 from events.queries import ListFilters, filter_lists
-from exports import feeds
+from exports import feed_tokens, feeds
 from exports.cache import iter_feed
+from exports.feed_tokens import TokenInfo
 from exports.models import DEFAULT_CANCELLED_DAYS
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection, plan
@@ -81,6 +82,40 @@ def rotate_feed(name: str, *, app: App, now: datetime) -> FeedInfo:
     with app.write() as session:
         feed, token = feeds.rotate_token(name, session=session, now=now)
         return _info(feed, app.settings.public_url, token)
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made: what `feed token add` prints (the URL, shown this once) and its listing."""
+
+    info: TokenInfo
+    url: str
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.info.as_json(), "url": self.url}
+
+
+def add_token(name: str, label: str | None, *, app: App, now: datetime) -> NewToken:
+    """`feed token add`: one more secret URL for a private feed; the others keep working."""
+    with app.write() as session:
+        feed = feeds.find_feed(name, session=session)
+        row, secret = feed_tokens.add_token(feed, label, session=session, now=now)
+        return NewToken(feed_tokens.token_info(row, feed), app.settings.public_url + private_path(secret))
+
+
+def list_tokens(name: str, *, app: App, include_revoked: bool = False) -> list[TokenInfo]:
+    with app.read() as session:
+        feed = feeds.find_feed(name, session=session)
+        rows = feed_tokens.list_tokens(feed, session=session, include_revoked=include_revoked)
+        return [feed_tokens.token_info(row, feed) for row in rows]
+
+
+def revoke_token(name: str, ref: str, *, app: App, now: datetime, allow_last: bool = False) -> TokenInfo:
+    """`feed token revoke`: that token's URL answers 404 from now on; the feed's other tokens keep working."""
+    with app.write() as session:
+        feed = feeds.find_feed(name, session=session)
+        row = feed_tokens.revoke_token(feed, ref, session=session, now=now, allow_last=allow_last)
+        return feed_tokens.token_info(row, feed)
 
 
 def remove_feed(name: str, *, app: App) -> FeedInfo:

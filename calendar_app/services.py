@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -18,7 +18,7 @@ from sqlmodel import Session
 from calendar_app.app import App
 from calendar_app.kinds import checked_kinds, kinds_for
 from events import queries, services
-from events.agenda import AgendaDay, agenda_days
+from events.agenda import AgendaDay, agenda_days, in_zone
 from events.bounds import check_optional_text, shifted, shifted_day
 from events.campaigns.links import CampaignLink, apply_link
 from events.drafts import EventChanges, NewEventDraft
@@ -204,17 +204,26 @@ def delete_event(ref: str, *, app: App, now: datetime | None = None, scope: Scop
         return view
 
 
-def agenda(days: int, filters: EventFilter, *, app: App, now: datetime) -> list[AgendaDay]:
-    """The next `days` days from `filters.start` (default today), grouped by day."""
-    tz = zone(app.settings.default_tz)
-    first = parse_datetime(filters.start, tz=tz, now=now, what=Field.FROM) if filters.start else now
-    first_day = first.astimezone(tz).date()
-    last_day = shifted_day(first_day, max(days, 1) - 1, Field.DAYS)
+def agenda_days_of(days: int, start: str | None, *, app: App, now: datetime,
+                   tz: str | None = None) -> tuple[date, date]:
+    """The first and last day an agenda of `days` days from `start` (default today) covers, read in `tz`
+    (default: the user's zone)."""
+    days_tz = zone(tz or app.settings.default_tz)
+    first = parse_datetime(start, tz=days_tz, now=now, what=Field.FROM) if start else now
+    first_day = first.astimezone(days_tz).date()
+    return first_day, shifted_day(first_day, max(days, 1) - 1, Field.DAYS)
+
+
+def agenda(days: int, filters: EventFilter, *, app: App, now: datetime, tz: str | None = None) -> list[AgendaDay]:
+    """The next `days` days from `filters.start` (default today), grouped by day; each event at its own
+    local time, or with `tz` every event (and the days) in that zone. `filters.text` and `campaigns` apply."""
+    days_tz = zone(tz or app.settings.default_tz)
+    first_day, last_day = agenda_days_of(days, filters.start, app=app, now=now, tz=tz)
     # Widen the query by a day each side: each event's own zone decides which days it touches.
     window = replace(filters, start=None, end=None, days=None)
     query = replace(event_query(window, app=app, now=now),
-                    start=datetime.combine(shifted_day(first_day, -1, Field.FROM), time(), tzinfo=tz),
-                    end=datetime.combine(shifted_day(last_day, 2, Field.DAYS), time(), tzinfo=tz))
+                    start=datetime.combine(shifted_day(first_day, -1, Field.FROM), time(), tzinfo=days_tz),
+                    end=datetime.combine(shifted_day(last_day, 2, Field.DAYS), time(), tzinfo=days_tz))
     with app.read() as session:
         events = queries.list_events(query, session=session)
-    return agenda_days(events, first_day, last_day)
+    return agenda_days(in_zone(events, zone(tz)) if tz else events, first_day, last_day)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_of, emit_json, group, now, settings_of, show, terminal_width
+from commands.common import JsonOpt, WideOpt, app_of, emit_json, group, now, settings_of, show, terminal_width
 
 region_app = group("The built-in regions of Mongolia and Kyrgyzstan.")
 db_app = group("Database schema for operators.")
@@ -18,6 +18,7 @@ demo_app = group("Demo data from real press releases.")
 @region_app.command("list")
 def region_list(
     country: Annotated[str | None, typer.Option(help="MN or KG.")] = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List regions with their time zones (Mongolia has two: Asia/Hovd in the west).
@@ -34,7 +35,7 @@ def region_list(
     if as_json:
         emit_json(output.regions_json(regions))
     else:
-        show(output.regions_table(regions, width=terminal_width()))
+        show(output.regions_table(regions, width=terminal_width(wide)), wide=wide)
 
 
 # ---- db -------------------------------------------------------------------------------------------------

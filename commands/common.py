@@ -56,21 +56,25 @@ def now(ctx: typer.Context) -> datetime:
     return app_of(ctx).now()
 
 
-def show(renderable: Any) -> None:
+# What `--wide` prints at: every column at its full width; lines end where their text does (no padding).
+WIDE = 100_000
+
+
+def show(renderable: Any, *, wide: bool = False) -> None:
     from rich.console import Console
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:  # rich would exit 1: let the root handler end quietly instead
             raise BrokenPipeError
 
-    _Console(soft_wrap=False).print(renderable)
+    _Console(soft_wrap=False, width=WIDE if wide else None).print(renderable)
 
 
-def terminal_width() -> int:
-    """The width rich will print at: the terminal's, else COLUMNS, else 80."""
+def terminal_width(wide: bool = False) -> int | None:
+    """The width rich will print at: the terminal's, else COLUMNS, else 80; None (every column) with `wide`."""
     from rich.console import Console
 
-    return Console().width
+    return None if wide else Console().width
 
 
 def emit_json(data: bytes) -> None:
@@ -91,6 +95,8 @@ def show_event(view: Any, as_json: bool, message: str | None = None) -> None:
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+WideOpt = Annotated[bool, typer.Option("--wide", help="Every column, however wide the table gets (a narrow "
+                                       "terminal leaves some out, and says which).")]
 StreamOpt = Annotated[bool, typer.Option("--stream", help="Write into -o as it is when it is a device, FIFO or "
                                          "link (default: refused; a regular file is replaced atomically).")]
 Ref = Annotated[str, typer.Argument(help="The event's id or uid.")]

@@ -48,6 +48,12 @@ OPTIONS: dict[Field, str] = {
     Field.REASON: "--reason",
     Field.OUTPUT: "-o",
     Field.STREAM: "--stream",
+    Field.SINCE: "--since",
+    Field.LOG_UNTIL: "--until",
+    Field.MY_ZONE: "--my-zone",
+    Field.JSON: "--json",
+    Field.FORMAT: "--format",
+    Field.REVOKE_LAST: "--last",
     Field.REPEAT: "--repeat",
     Field.RRULE: "--rrule",
     Field.INTERVAL: "--interval",
@@ -77,6 +83,8 @@ COMMANDS: dict[Action, str] = {
     Action.LIST_TASKS: "see 'calendar-app task list'",
     Action.LIST_CAMPAIGNS: "see 'calendar-app campaign list'",
     Action.ADD_CAMPAIGN: "add it with 'calendar-app campaign add {slug} --name ... --window MM-DD..MM-DD'",
+    Action.ADD_PRESET_CAMPAIGN: "add it with 'calendar-app campaign add {slug} --preset {slug}' (or with "
+                                "--name ... --window MM-DD..MM-DD)",
     Action.SHOW_CAMPAIGN: "see 'calendar-app campaign show {slug}'",
     Action.SHOW_EDITION: "see 'calendar-app campaign show {slug} --year {year}'",
     Action.ADD_EDITION: "add it with 'calendar-app campaign edition add {slug} {year} --theme TEXT'",
@@ -87,6 +95,8 @@ COMMANDS: dict[Action, str] = {
     Action.MAKE_PRIVATE: "make it with --private",
     Action.LIST_PARTICIPANTS: "see 'calendar-app participant list {event}'",
     Action.INVITE: "add them with 'calendar-app event invite {event} CONTACT'",
+    Action.LIST_TOKENS: "see 'calendar-app feed token list {feed}'",
+    Action.ADD_TOKEN: "add another with 'calendar-app feed token add {feed}'",
 }
 
 

@@ -13,6 +13,8 @@ from commands.common import (
     JsonOpt,
     Many,
     Ref,
+    StreamOpt,
+    WideOpt,
     app_of,
     emit_json,
     event_filter,
@@ -151,6 +153,7 @@ def event_list(
     search: Annotated[str | None, typer.Option(help="Words in title, description, location or organizer.")] = None,
     campaign: Annotated[list[str] | None, typer.Option(help="Campaign slug: events of its editions.")] = None,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List events, oldest first; filters repeat (--kind consultation --kind signing) and combine.
@@ -170,12 +173,13 @@ def event_list(
     if as_json:
         emit_json(output.events_json(events))
     else:
-        show(output.events_table(events, width=terminal_width()))
+        show(output.events_table(events, width=terminal_width(wide)), wide=wide)
 
 
 @event_app.command("show")
 def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
-    """Show one event; a series also shows its rule in words and its next occurrences.
+    """Show one event with its campaign edition, who is notified, the reminders still to go out and its
+    tasks, partners one per line; a series also shows its rule in words and its next occurrences.
 
     Example:
 
@@ -183,18 +187,19 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
       calendar-app event show 3 --json
     """
     from calendar_app import services
+    from calendar_app.notify.event_details import event_details
     from commands.output import events as output
-    from events.views import event_json
 
     app = app_of(ctx)
-    view = services.show_event(ref, app=app)
-    outline = services.series_outline(view, app=app, now=now(ctx))
-    if outline is None:
-        show_event(view, as_json)
-    elif as_json:
-        emit_json(output.json_bytes({**event_json(view), "recurrence": output.outline_json(outline)}))
-    else:
-        typer.echo(output.event_details(view))
+    details = event_details(ref, app=app, now=now(ctx))
+    outline = services.series_outline(details.view, app=app, now=now(ctx))
+    if as_json:
+        shown = details.json()
+        emit_json(output.json_bytes(shown if outline is None else {**shown,
+                                                                   "recurrence": output.outline_json(outline)}))
+        return
+    typer.echo(output.event_show_text(details))
+    if outline is not None:
         typer.echo(output.outline_text(outline))
 
 
@@ -355,32 +360,108 @@ def agenda(
     days: Annotated[int, typer.Option(min=1, max=366, help="How many days.")] = 7,
     start: Annotated[str | None, typer.Option("--from", help="First day (default today): 24.12.2026, monday, "
                                                                  "+7d.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="Show every event (and the days) in this zone, "
+                                           "e.g. Asia/Ulaanbaatar; default: each event at its own local time.")] = None,
+    my_zone: Annotated[bool, typer.Option("--my-zone", help="Show every event in your zone (--tz of calendar-app, "
+                                          "CALENDAR_APP_TZ or the config file).")] = False,
     kind: Many = None,
     region: Many = None,
     partner: Many = None,
     status: Many = None,
     visibility: Many = None,
+    campaign: Annotated[list[str] | None, typer.Option(help="Campaign slug: only events of its editions "
+                                                       "(repeatable).")] = None,
+    search: Annotated[str | None, typer.Option(help="Words in title, description, location or organizer.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, json, html (a printable page) or pdf.")] = "text",
+    out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file (replaced atomically); "
+                                            "- is stdout (html's default; pdf needs a file).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the html/pdf page: mn, ky, ru or en.")] = "en",
+    stream: StreamOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Upcoming events grouped by day, each at its own local time.
 
+    By default each event shows at its own local time (a Khovd meeting at +07); --tz ZONE or --my-zone show
+    them all in one zone. --format html -o FILE writes a printable page (no scripts) in --lang.
+
     Example:
 
     \b
-      calendar-app agenda --from 2020-05-04 --days 14 --region ulaanbaatar
+      calendar-app agenda --from 2020-05-04 --days 14 --region ulaanbaatar --my-zone
+      calendar-app agenda --campaign 16-days --days 16 --format html --lang ky -o 16-days.html
     """
     from calendar_app import services
     from commands.output import events as output
+    from events.errors import ContradictoryValues, Field, UnknownChoice
+    from events.timeparse import checked_zone_name
 
+    formats = ("text", "json", "html", "pdf")
+    if fmt not in formats:
+        raise UnknownChoice("format", fmt, formats)
+    if tz is not None and my_zone:
+        raise ContradictoryValues(Field.TZ, Field.MY_ZONE)
+    if as_json and fmt not in ("text", "json"):
+        raise ContradictoryValues(Field.JSON, Field.FORMAT)
+    fmt = "json" if as_json else fmt
+    if fmt in ("html", "pdf"):
+        from calendar_app.agenda_page import checked_language
+
+        lang = checked_language(lang)
+    app = app_of(ctx)
+    reader = app.settings.default_tz if my_zone else checked_zone_name(tz)
     filters = event_filter(start=start, kinds=kind, regions=region, partners=partner, statuses=status,
-                      visibilities=visibility)
-    result = services.agenda(days, filters, app=app_of(ctx), now=now(ctx))
-    if as_json:
+                           visibilities=visibility, campaigns=campaign, text=search)
+    result = services.agenda(days, filters, app=app, now=now(ctx), tz=reader)
+    if fmt == "text" and out is None:
+        show(output.agenda_text(result, reader))
+        return
+    if fmt == "json" and out is None:
         emit_json(output.agenda_json(result))
+        return
+    _write_agenda(ctx, result, fmt=fmt, out=out, stream=stream, lang=lang, zone=reader, days=days, start=start,
+                  campaigns=campaign or (), search=search)
+
+
+def _write_agenda(ctx: typer.Context, result: Any, *, fmt: str, out: str | None, stream: bool, lang: str,
+                  zone: str | None, days: int, start: str | None, campaigns: Any, search: str | None) -> None:
+    """`agenda` into `-o` (or stdout): text, JSON, or the printable page as HTML or PDF."""
+    from calendar_app.outfile import STDOUT, output_file
+    from commands.output import events as output
+
+    target = out or STDOUT
+    if fmt == "pdf" and target == STDOUT:
+        from events.errors import InvalidInput
+
+        raise InvalidInput(template="a PDF goes into a file: add {output} FILE.pdf")
+    if fmt in ("html", "pdf"):
+        from calendar_app import agenda_page
+
+        first, last = agenda_window(ctx, days, start, zone)
+        page = agenda_page.AgendaPage(first=first, last=last, lang=lang, zone=zone, campaigns=tuple(campaigns),
+                                      search=search)
+        html = agenda_page.agenda_html(result, page, now=now(ctx))
+        data = agenda_page.agenda_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+    elif fmt == "json":
+        data = output.agenda_json(result)
     else:
-        show(output.agenda_text(result))
+        from io import StringIO
+
+        from rich.console import Console
+
+        buffer = StringIO()
+        Console(file=buffer, width=120, soft_wrap=False).print(output.agenda_text(result, zone))
+        data = buffer.getvalue().encode("utf-8")
+    with output_file(target, stream=stream) as written:
+        written.write(data)
+    if target != STDOUT:
+        typer.echo(f"Wrote the {fmt} agenda to {target}")
 
 
+def agenda_window(ctx: typer.Context, days: int, start: str | None, zone: str | None) -> tuple[Any, Any]:
+    """The first and last day the agenda covers, as `services.agenda` reads them."""
+    from calendar_app.services import agenda_days_of
+
+    return agenda_days_of(days, start, app=app_of(ctx), now=now(ctx), tz=zone)
 
 
 from commands.people import event_invite  # noqa: E402 - participants live in their own module

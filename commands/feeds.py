@@ -124,7 +124,7 @@ def feed_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         typer.echo("No feeds yet: make one with 'calendar-app feed add public-events --visibility public'")
     for info in infos:
         filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
-        where = info.url or "(secret URL: see 'feed rotate')"
+        where = info.url or "(secret URLs: see 'feed token list')"
         tasks = "  tasks" if info.tasks else ""
         typer.echo(f"{info.name}  {'private' if info.private else 'public'}  {info.detail}{tasks}  {filters}  {where}")
 
@@ -149,7 +149,10 @@ def feed_url(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_json
 
 @feed_app.command("rotate")
 def feed_rotate(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
-    """Give a private feed a new secret URL; the old one answers 404 from now on.
+    """Give a private feed a new secret URL; every old one answers 404 from now on.
+
+    To replace one lost URL without breaking the other subscribers, use 'feed token add' and
+    'feed token revoke' instead.
 
     Example:
 
@@ -159,7 +162,7 @@ def feed_rotate(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_j
     from calendar_app import feeds
 
     info = feeds.rotate_feed(name, app=app_of(ctx), now=now(ctx))
-    _show_feed(info, as_json, f"Feed {info.name} has a new secret URL; the old one no longer works.")
+    _show_feed(info, as_json, f"Feed {info.name} has a new secret URL; the old ones no longer work.")
 
 
 @feed_app.command("remove")
@@ -295,6 +298,15 @@ def serve(
     limits = Limits(header_seconds=header_timeout, max_connections=max_connections)
     serve_feeds(app_of(ctx), host=host, port=port, workers=workers, reminders=reminders, access_log=access_log,
                 limits=limits, on_ready=ready)
+
+
+def _add_token_group() -> None:
+    from commands.feed_tokens import token_app
+
+    feed_app.add_typer(token_app, name="token")
+
+
+_add_token_group()
 
 
 def commands() -> dict[str, Any]:

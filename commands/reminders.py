@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.common import JsonOpt, app_of, emit_json, group, now, show, terminal_width
+from commands.common import JsonOpt, WideOpt, app_of, emit_json, group, now, show, terminal_width
 from commands.output import reminders as notify_output
 from commands.output.tables import TableSpec
 
@@ -25,14 +25,14 @@ def _print_json(value: Any) -> None:
     emit_json(output.json_bytes(value))
 
 
-def _print_rows(rows: Any, as_json: bool, table: TableSpec) -> None:
-    """`rows` as JSON, or as a table fitted to the terminal."""
+def _print_rows(rows: Any, as_json: bool, table: TableSpec, wide: bool = False) -> None:
+    """`rows` as JSON, or as a table fitted to the terminal (every column with `wide`)."""
     if as_json:
         _print_json(rows)
     else:
         from commands.output.tables import fitted_table
 
-        show(fitted_table(rows, table, width=terminal_width()))
+        show(fitted_table(rows, table, width=terminal_width(wide)), wide=wide)
 
 
 @contact_app.command("add")
@@ -52,7 +52,7 @@ def contact_add(
     organisation: Annotated[str | None, typer.Option(help="Partner organisation: told about its events.")] = None,
     group: Annotated[list[str] | None, typer.Option(help="Group it belongs to (repeatable); "
                                                     "events notify it with --notify group:NAME.")] = None,
-    as_json: JsonOpt = False,
+    wide: WideOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """Add a contact; without --tz its zone comes from where the person is, and the reply says which.
 
@@ -73,11 +73,11 @@ def contact_add(
     if row["timezone_from"] == "machine":
         typer.echo(f"note: contact {row['id']} has {row['timezone']}, {note}; if the person is elsewhere: "
                    f"calendar-app contact edit {row['id']} --region NAME (or --tz ZONE)", err=True)
-    _print_rows([row], as_json, notify_output.CONTACT_TABLE)
+    _print_rows([row], as_json, notify_output.CONTACT_TABLE, wide)
 
 
 @contact_app.command("list")
-def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def contact_list(ctx: typer.Context, wide: WideOpt = False, as_json: JsonOpt = False) -> None:
     """List contacts.
 
     Example:
@@ -90,7 +90,7 @@ def contact_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     rows = notify_services.list_contacts(app=app_of(ctx))
     if not as_json:
         rows = [{**r, "groups": " ".join(r["groups"])} for r in rows]
-    _print_rows(rows, as_json, notify_output.CONTACT_TABLE)
+    _print_rows(rows, as_json, notify_output.CONTACT_TABLE, wide)
 
 
 @contact_app.command("edit")
@@ -107,7 +107,7 @@ def contact_edit(
                                                "is given.")] = None,
     organisation: Annotated[str | None, typer.Option(help="An empty string removes it.")] = None,
     group: Annotated[list[str] | None, typer.Option(help="Replaces its groups (repeatable; '' for none).")] = None,
-    as_json: JsonOpt = False,
+    wide: WideOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """Change a contact; pending reminders follow the new address, language and zone.
 
@@ -122,7 +122,7 @@ def contact_edit(
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
                          groups=group, region=region)
     row = notify_services.edit_contact(ref, draft, app=app_of(ctx), now=now(ctx))
-    _print_rows([row], as_json, notify_output.CONTACT_TABLE)
+    _print_rows([row], as_json, notify_output.CONTACT_TABLE, wide)
 
 
 @contact_app.command("remove")
@@ -149,7 +149,7 @@ def reminder_list(
     status: Annotated[list[str] | None, typer.Option(help="pending, claimed, sent, failed, skipped or cancelled "
                                                      "(repeatable; default pending and claimed).")] = None,
     event: Annotated[str | None, typer.Option(help="Only this event (id or uid).")] = None,
-    as_json: JsonOpt = False,
+    wide: WideOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """List reminder deliveries, soonest first.
 
@@ -161,7 +161,7 @@ def reminder_list(
     from calendar_app.notify import services as notify_services
 
     rows = notify_services.list_deliveries(status, event, app=app_of(ctx))
-    _print_rows(rows, as_json, notify_output.DELIVERY_TABLE)
+    _print_rows(rows, as_json, notify_output.DELIVERY_TABLE, wide)
 
 
 @reminder_app.command("preview")
@@ -169,7 +169,7 @@ def reminder_preview(
     ctx: typer.Context,
     at: Annotated[str, typer.Option(help="When: '24.12.2026 08:00', "
                                          "'2026-12-24 08:00', 'tomorrow 09:00', 'next monday 09:00', +2d.")],
-    as_json: JsonOpt = False,
+    wide: WideOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """Show what a dispatcher running at --at would send: to whom, in which language, with which subject.
 
@@ -181,30 +181,40 @@ def reminder_preview(
     from calendar_app.notify import services as notify_services
 
     rows = notify_services.preview(at, app=app_of(ctx), now=now(ctx))
-    _print_rows(rows, as_json, notify_output.PREVIEW_TABLE)
+    _print_rows(rows, as_json, notify_output.PREVIEW_TABLE, wide)
 
 
 @reminder_app.command("log")
 def reminder_log(
     ctx: typer.Context,
     event: Annotated[str | None, typer.Option(help="Only this event (id or uid).")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="pending, claimed, held, sent, failed, skipped or "
+                                                     "cancelled (repeatable; default: all).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only deliveries due at or after this: 2026-11-25, today, "
+                                              "'2026-11-25 08:00'.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only deliveries due before this.")] = None,
+    oldest_first: Annotated[bool, typer.Option("--oldest-first", help="Oldest first (default: newest "
+                                               "first).")] = False,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Every delivery: when due, when sent, to whom, channel, status, error.
+    """Every delivery, newest first: when due, when sent, to whom, channel, status, error.
 
     Example:
 
     \b
+      calendar-app reminder log --status failed --since 2026-11-25 --until 2026-12-11
       calendar-app reminder log --json
     """
     from calendar_app.notify import services as notify_services
 
-    rows = notify_services.delivery_log(event, app=app_of(ctx))
-    _print_rows(rows, as_json, notify_output.LOG_TABLE)
+    rows = notify_services.delivery_log(event, app=app_of(ctx), now=now(ctx), statuses=status, since=since,
+                                        until=until, newest_first=not oldest_first)
+    _print_rows(rows, as_json, notify_output.LOG_TABLE, wide)
 
 
 @workflow_app.command("list")
-def workflow_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def workflow_list(ctx: typer.Context, wide: WideOpt = False, as_json: JsonOpt = False) -> None:
     """The kinds with their reminder rules and workflow steps (from CALENDAR_APP_WORKFLOWS or the shipped file).
 
     Example:
@@ -217,14 +227,14 @@ def workflow_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     rows = notify_services.list_workflows(app=app_of(ctx))
     if not as_json:
         rows = [{**r, "reminders": " ".join(r["reminders"]), "steps": len(r["steps"])} for r in rows]
-    _print_rows(rows, as_json, notify_output.WORKFLOW_TABLE)
+    _print_rows(rows, as_json, notify_output.WORKFLOW_TABLE, wide)
 
 
 @workflow_app.command("show")
 def workflow_show(ctx: typer.Context,
                   kind: Annotated[str, typer.Argument(help="consultation, signing, round_table, ..., or "
                                                       "campaign:SLUG for a campaign's readiness workflow")],
-                  as_json: JsonOpt = False) -> None:
+                  wide: WideOpt = False, as_json: JsonOpt = False) -> None:
     """Show one kind's reminder rules and steps (campaign:SLUG: the readiness steps an edition gets).
 
     Example:
@@ -240,7 +250,7 @@ def workflow_show(ctx: typer.Context,
         _print_json(row)
         return
     typer.echo(f"{row['kind']}: reminders {' '.join(row['reminders']) or 'none'}")
-    _print_rows(row["steps"], False, notify_output.STEP_TABLE)
+    _print_rows(row["steps"], False, notify_output.STEP_TABLE, wide)
 
 
 @task_app.command("list")
@@ -249,7 +259,7 @@ def task_list(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open tasks past their due time.")] = False,
     mine: Annotated[str | None, typer.Option(help="Only tasks assigned to this e-mail.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Done and cancelled tasks too.")] = False,
-    as_json: JsonOpt = False,
+    wide: WideOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """List open tasks, soonest first.
 
@@ -262,7 +272,7 @@ def task_list(
 
     rows = notify_services.list_tasks(overdue=overdue, mine=mine, include_done=all_, app=app_of(ctx),
                                       now=now(ctx))
-    _print_rows(rows, as_json, notify_output.TASK_TABLE)
+    _print_rows(rows, as_json, notify_output.TASK_TABLE, wide)
 
 
 @task_app.command("done")

@@ -1,11 +1,13 @@
-"""Agenda views: events grouped by the days they touch, each day read in the event's own zone."""
+"""Agenda views: events grouped by the days they touch, each day read in the event's own zone, or in one
+zone for everyone (`in_zone`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from events.views import EventView
 
@@ -28,3 +30,10 @@ def agenda_days(events: Iterable[EventView], first: date, last: date) -> list[Ag
         AgendaDay(day, tuple(sorted(by_day[day], key=lambda e: (not e.all_day, e.start, e.id))))
         for day in sorted(by_day)
     ]
+
+
+def in_zone(events: Iterable[EventView], tz: ZoneInfo) -> list[EventView]:
+    """The events with their times read in `tz` (a reader in Ulaanbaatar sees a Khovd meeting at +08).
+    All-day events keep their dates: a day is a day wherever it is read. `timezone` stays the event's own."""
+    return [event if event.all_day else replace(event, start=event.start.astimezone(tz), end=event.end.astimezone(tz))
+            for event in events]

@@ -61,6 +61,12 @@ class Field(StrEnum):
     REASON = "reason"
     OUTPUT = "output"
     STREAM = "stream"
+    SINCE = "since"
+    LOG_UNTIL = "log_until"
+    MY_ZONE = "my_zone"
+    JSON = "json"
+    FORMAT = "format"
+    REVOKE_LAST = "revoke_last"
     REPEAT = "repeat"
     RRULE = "rrule"
     INTERVAL = "repeat_interval"
@@ -86,6 +92,10 @@ class Field(StrEnum):
 
 
 _FIELD_WORDS: dict[Field, str] = {
+    Field.REVOKE_LAST: "the option to revoke the last token",
+    Field.SINCE: "start of the log period",
+    Field.LOG_UNTIL: "end of the log period",
+    Field.MY_ZONE: "the option for your own zone",
     Field.TO: "end of the period",
     Field.DAYS: "number of days",
     Field.PARTICIPANTS: "expected participants",
@@ -124,9 +134,9 @@ _FIELD_WORDS: dict[Field, str] = {
 class Action(StrEnum):
     """Something the user can do to fix an error; its value is the placeholder in message templates.
 
-    A front end's text for an action may use the values of the errors that name it: `add_campaign` and
-    `show_campaign` have `slug`; `show_edition` and `add_edition` have `slug` and `year`; `remove_feed`
-    and `rotate_feed` have `feed`.
+    A front end's text for an action may use the values of the errors that name it: `add_campaign`,
+    `add_preset_campaign` and `show_campaign` have `slug`; `show_edition` and `add_edition` have `slug`
+    and `year`; `remove_feed` and `rotate_feed` have `feed`.
     """
 
     LIST_EVENTS = "list_events"
@@ -137,6 +147,7 @@ class Action(StrEnum):
     LIST_TASKS = "list_tasks"
     LIST_CAMPAIGNS = "list_campaigns"
     ADD_CAMPAIGN = "add_campaign"
+    ADD_PRESET_CAMPAIGN = "add_preset_campaign"
     SHOW_CAMPAIGN = "show_campaign"
     SHOW_EDITION = "show_edition"
     ADD_EDITION = "add_edition"
@@ -147,6 +158,8 @@ class Action(StrEnum):
     MAKE_PRIVATE = "make_private"
     LIST_PARTICIPANTS = "list_participants"
     INVITE = "invite"
+    LIST_TOKENS = "list_tokens"
+    ADD_TOKEN = "add_token"
 
     @property
     def words(self) -> str:
@@ -163,6 +176,7 @@ _ACTION_WORDS: dict[Action, str] = {
     Action.LIST_TASKS: "list the tasks",
     Action.LIST_CAMPAIGNS: "list the campaigns",
     Action.ADD_CAMPAIGN: "add the campaign",
+    Action.ADD_PRESET_CAMPAIGN: "add the campaign from its built-in preset",
     Action.SHOW_CAMPAIGN: "look at the campaign",
     Action.SHOW_EDITION: "look at that edition",
     Action.ADD_EDITION: "add that edition",
@@ -173,6 +187,8 @@ _ACTION_WORDS: dict[Action, str] = {
     Action.MAKE_PRIVATE: "make the feed private",
     Action.LIST_PARTICIPANTS: "list the event's participants",
     Action.INVITE: "invite them to the event first",
+    Action.LIST_TOKENS: "list the feed's tokens",
+    Action.ADD_TOKEN: "add another token",
 }
 
 _FIELD_NAMES = frozenset(field.value for field in Field)

@@ -149,3 +149,29 @@ class BadEvents(BadCalendarFile):
             "{skip_bad} to import only the good ones",
             source=source, count=count, shown="; ".join(problems), more=more,
         )
+
+
+class TokenNotFound(CalendarAppError, LookupError):
+    exit_code = 1
+
+    def __init__(self, feed: str, ref: str) -> None:
+        super().__init__(template="feed {feed!r} has no working token {ref!r}: give its id, label or first "
+                         "characters; {list_tokens}", feed=feed, ref=ref)
+
+
+class TokenLabelAmbiguous(InvalidInput):
+    def __init__(self, feed: str, ref: str) -> None:
+        super().__init__(template="more than one working token of feed {feed!r} matches {ref!r}: give its id; "
+                         "{list_tokens}", feed=feed, ref=ref)
+
+
+class DuplicateTokenLabel(InvalidInput):
+    def __init__(self, feed: str, label: str) -> None:
+        super().__init__(template="feed {feed!r} already has a working token labelled {label!r}: choose another "
+                         "label, or revoke that token first", feed=feed, label=label)
+
+
+class LastTokenOfFeed(InvalidInput):
+    def __init__(self, feed: str) -> None:
+        super().__init__(template="that is the last working token of feed {feed!r}: revoking it would leave no "
+                         "URL; {add_token} first, {rotate_feed}, or give {revoke_last}", feed=feed)

@@ -1,7 +1,7 @@
 """Feeds: named selections published as iCalendar, public by name or private behind a secret token.
 
-Tokens have 256 random bits (`secrets.token_urlsafe(32)`); only their sha256 is stored, so a private
-feed's URL can be shown when it is made or rotated, never again.
+A private feed's secret tokens live in `exports.feed_tokens` (several per feed, each revocable); only their
+sha256 is stored, so a URL can be shown when its token is made, never again.
 
 Settings are checked when the feed is stored, so a GET never meets one it cannot serve: the days cancelled
 events stay and the alarm offsets within `events.bounds`, the colour as CSS3 names it (or `#rgb`/`#rrggbb`),
@@ -10,10 +10,8 @@ texts without control characters, and confidential events only for a private fee
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 from datetime import datetime, timedelta
@@ -40,6 +38,9 @@ from exports.errors import (
     TasksNeedFullDetail,
     TasksNeedPrivate,
 )
+from exports.feed_tokens import add_token, revoke_all
+from exports.feed_tokens import feed_by_token as feed_by_token  # where the server and tests look tokens up
+from exports.feed_tokens import hash_token as hash_token
 from exports.models import DEFAULT_CANCELLED_DAYS, PLAN_TOKEN, Feed
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection
@@ -63,14 +64,6 @@ class FeedSpec(ListFilters):
     alarms_from_reminders: bool = False  # each event's reminder plan as VALARMs (see exports.alarm_plan)
     tasks: bool = False  # private feeds only: the workflow tasks of the events as VTODOs
     attendees: bool = False  # private full-detail feeds only: participants as ATTENDEE lines (exports.attendees)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def _checked_filters(spec: FeedSpec, *, session: Session, kinds: Sequence[str]) -> dict[str, list[str]]:
@@ -167,13 +160,6 @@ def find_feed(name: str, *, session: Session) -> Feed:
     return feed
 
 
-def feed_by_token(token: str, *, session: Session) -> Feed | None:
-    """The private feed of this token, or None (the caller answers a plain 404 either way)."""
-    return session.exec(
-        select(Feed).where(col(Feed.token_hash) == hash_token(token), col(Feed.private).is_(True))
-    ).first()
-
-
 def public_feed(name: str, *, session: Session) -> Feed | None:
     return session.exec(select(Feed).where(col(Feed.name) == name, col(Feed.private).is_(False))).first()
 
@@ -204,26 +190,27 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
         raise ConfidentialNeedsPrivate(name)
     description = check_text(spec.description, "the feed description", limit=MAX_TEXT,
                              lines=True) if spec.description else None
-    token = new_token() if spec.private else None
     feed = Feed(
         name=name, filters=json.dumps(filters, ensure_ascii=False, sort_keys=True),
-        private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
+        private=spec.private, detail=detail.value,
         cancelled_days=spec.cancelled_days, color=checked_color(spec.color), description=description,
         alarms=stored_alarms(spec), tasks=spec.tasks, attendees=spec.attendees,
         created_at=now, updated_at=now,
     )
     session.add(feed)
     session.flush()
+    token = add_token(feed, None, session=session, now=now)[1] if spec.private else None
     return feed, token
 
 
 def rotate_token(name: str, *, session: Session, now: datetime) -> tuple[Feed, str]:
-    """A new token for a private feed; the old one stops working at once."""
+    """A new token for a private feed; every token it had stops working at once (to replace one lost URL
+    without breaking the others, revoke that token alone: `feed_tokens.revoke_token`)."""
     feed = find_feed(name, session=session)
     if not feed.private:
         raise PublicFeedSecret(feed.name)
-    token = new_token()
-    feed.token_hash = hash_token(token)
+    revoke_all(feed, session=session, now=now)
+    _, token = add_token(feed, None, session=session, now=now)
     feed.updated_at = now
     session.add(feed)
     session.flush()

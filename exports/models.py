@@ -23,8 +23,7 @@ class Feed(SQLModel, table=True):
     filters: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     private: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
     detail: str = Field(default="full", max_length=10)
-    # sha256 of the secret token, hex; only private feeds have one.
-    token_hash: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
+    # A private feed's secret tokens are FeedToken rows (issue 13: several per feed, each revocable).
     cancelled_days: int = DEFAULT_CANCELLED_DAYS
     color: str | None = Field(default=None, max_length=40)
     # VALARM offsets in minutes before the start, comma-separated; empty: no alarms (the default). The
@@ -39,6 +38,24 @@ class Feed(SQLModel, table=True):
     attendees: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class FeedToken(SQLModel, table=True):
+    """One secret token of a private feed: only its sha256 is kept, with a short prefix to tell tokens apart,
+    a label ("Bishkek office") and when it was made and revoked. A revoked token answers 404, as an unknown one."""
+
+    __tablename__ = "feed_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed_id: int = Field(sa_column=Column(Integer, ForeignKey("feed.id", ondelete="CASCADE"), nullable=False,
+                                          index=True))
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    # The first characters of the token (36 of its 256 bits), shown by `feed token list`; None for a token
+    # made before tokens were listed (migration 0008), whose characters were never kept.
+    prefix: str | None = Field(default=None, sa_column=Column(String(8)))
+    label: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 
 class RenderedEvent(SQLModel, table=True):

@@ -198,9 +198,10 @@ def store_state(*, session: Session) -> tuple[object, ...]:
     campaign, a campaign edition or a workflow task does.
 
     Events are summarised (count, newest change, highest id, sum of sequences); feeds, campaigns and their
-    editions are few, so their rows are taken whole: a token rotated within the same instant as the last
-    change still shows, and so does a new theme or a new edition. Tasks are summarised like events
-    (count, highest id, newest change, sum of sequences: `task done` and a re-timing bump the sequence).
+    editions are few, so their rows are taken whole: a new theme or a new edition shows. Feed tokens are
+    summarised (count, highest id, how many revoked): a token made, rotated or revoked shows at once.
+    Tasks are summarised like events (count, highest id, newest change, sum of sequences: `task done` and
+    a re-timing bump the sequence).
     """
     events = Event.__table__  # type: ignore[attr-defined]
     from events.campaigns.models import Campaign, CampaignEdition
@@ -215,15 +216,20 @@ def store_state(*, session: Session) -> tuple[object, ...]:
                           editions.c.updated_at, editions.c.theme, editions.c.themes).order_by(editions.c.id)
     summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
                      func.sum(events.c.sequence)).select_from(events)
-    feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
+    feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.updated_at, feeds.c.filters,
                        feeds.c.private, feeds.c.detail, feeds.c.cancelled_days, feeds.c.tasks,
                        feeds.c.attendees).order_by(feeds.c.id)
+    from exports.models import FeedToken
+
+    tokens = FeedToken.__table__  # type: ignore[attr-defined]
+    # A token made or revoked changes these: the server forgets what it built for the old set of tokens.
+    token_summary = select(func.count(), func.max(tokens.c.id), func.count(tokens.c.revoked_at)).select_from(tokens)
     from events.notify.models import Task
 
     tasks = Task.__table__  # type: ignore[attr-defined]
     task_summary = select(func.count(), func.max(tasks.c.id), func.max(tasks.c.updated_at),
                           func.sum(tasks.c.sequence)).select_from(tasks)
     return (tuple(session.execute(summary).one()), tuple(session.execute(task_summary).one()),
-            tuple(tuple(r) for r in session.execute(feed_rows)),
+            tuple(tuple(r) for r in session.execute(feed_rows)), tuple(session.execute(token_summary).one()),
             tuple(tuple(r) for r in session.execute(campaign_rows)),
             tuple((*r[:-1], json.dumps(r[-1], sort_keys=True)) for r in session.execute(edition_rows)))

@@ -19,7 +19,7 @@ from exports import feeds
 from exports.checks import check_calendar
 from exports.errors import DuplicateFeed, FeedNotFound, InvalidFeedName, PublicFeedSecret
 from exports.feeds import FeedSpec
-from exports.models import Feed, RenderedEvent
+from exports.models import FeedToken, RenderedEvent
 from tests.conftest import NOW
 from tests.server_helpers import add_feed_stored_before_checks, feed_bytes
 
@@ -79,9 +79,9 @@ def test_private_token_is_random_hashed_and_rotates(app: App) -> None:
     assert len(token) >= 43  # 32 random bytes, url-safe base64: 256 bits
     engine = app.store.engine
     with read_session(engine) as session:
-        stored = session.exec(select(Feed)).one()[0]  # type: ignore[call-overload]
+        stored = session.exec(select(FeedToken)).one()[0]  # type: ignore[call-overload]
         assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
-        assert token not in repr(stored)
+        assert token not in repr(stored) and token[:6] == stored.prefix
         assert feeds.feed_by_token(token, session=session) is not None
     assert feed_service.feed_info("staff", app=app).url is None  # the secret is not kept
     second = feed_service.rotate_feed("staff", app=app, now=NOW)

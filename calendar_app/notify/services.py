@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from events import queries
 from events.bounds import as_id
 from events.campaigns.models import Campaign, CampaignEdition
 from events.drafts import choice
-from events.errors import Field
+from events.errors import Field, InvalidTimeRange
 from events.models import Event
 from events.notify import contacts
 from events.notify.contacts import ContactDraft
@@ -85,17 +86,39 @@ def remove_contact(ref: str, *, app: App, now: datetime) -> dict[str, Any]:
 
 # ---- deliveries -------------------------------------------------------------------------------------------
 
-def _delivery_rows(session: Session, *, statuses: tuple[str, ...] = (), event_ref: str | None = None,
-                   ready_before: datetime | None = None) -> list[tuple[Delivery, Contact | None, Event]]:
+@dataclass(frozen=True)
+class LogWindow:
+    """`reminder log` filters: statuses (any of), deliveries due in [since, until), and the order."""
+
+    statuses: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    newest_first: bool = False
+
+
+def delivery_rows(session: Session, *, statuses: tuple[str, ...] = (), event_ref: str | None = None,
+                  ready_before: datetime | None = None,
+                  window: LogWindow | None = None) -> list[tuple[Delivery, Contact | None, Event]]:
+    """Deliveries with their contact and event, soonest due first (newest first when `window` says so)."""
+    window = window or LogWindow(statuses=statuses)
+    order = (col(Delivery.due_utc).desc(), col(Delivery.id).desc()) if window.newest_first else (
+        col(Delivery.due_utc), col(Delivery.id))
     query = (select(Delivery, Contact, Event).outerjoin(Contact, col(Contact.id) == Delivery.contact_id)
-             .join(Event, col(Event.id) == Delivery.event_id).order_by(col(Delivery.due_utc), col(Delivery.id)))
-    if statuses:
-        query = query.where(col(Delivery.status).in_(statuses))
+             .join(Event, col(Event.id) == Delivery.event_id).order_by(*order))
+    if window.statuses:
+        query = query.where(col(Delivery.status).in_(window.statuses))
     if event_ref is not None:
         query = query.where(col(Delivery.event_id) == find_event(event_ref, session=session).id)
     if ready_before is not None:
         query = query.where(col(Delivery.ready_utc) <= ready_before)
+    if window.since is not None:
+        query = query.where(col(Delivery.due_utc) >= window.since)
+    if window.until is not None:
+        query = query.where(col(Delivery.due_utc) < window.until)
     return [tuple(row) for row in session.execute(query).all()]
+
+
+_delivery_rows = delivery_rows
 
 
 def delivery_json(d: Delivery, contact: Contact | None, event: Event, *, mail_domain: str) -> dict[str, Any]:
@@ -111,21 +134,32 @@ def delivery_json(d: Delivery, contact: Contact | None, event: Event, *, mail_do
 
 
 STATUSES = tuple(s.value for s in DeliveryStatus)
+PENDING = ("pending", "claimed", "held")  # still to go out (held: for a postponed event)
 
 
 def list_deliveries(statuses: list[str] | None, event_ref: str | None, *, app: App) -> list[dict[str, Any]]:
     """`reminder list`: by default what is still to go out (pending, claimed, and held for a postponed event)."""
     wanted = (tuple(choice(DeliveryStatus, s, "status").value for s in statuses) if statuses
-              else ("pending", "claimed", "held"))
+              else PENDING)
     with app.read() as session:
         rows = _delivery_rows(session, statuses=wanted, event_ref=event_ref)
         return [delivery_json(*row, mail_domain=app.settings.mail_domain) for row in rows]
 
 
-def delivery_log(event_ref: str | None, *, app: App) -> list[dict[str, Any]]:
-    """`reminder log`: every delivery, whatever became of it."""
+def delivery_log(event_ref: str | None, *, app: App, now: datetime, statuses: list[str] | None = None,
+                 since: str | None = None, until: str | None = None,
+                 newest_first: bool = True) -> list[dict[str, Any]]:
+    """`reminder log`: every delivery, whatever became of it, newest first unless told otherwise; only
+    `statuses` when given, and only those due from `since` (inclusive) to `until` (exclusive)."""
+    tz = zone(app.settings.default_tz)
+    first = parse_datetime(since, tz=tz, now=now, what=Field.SINCE) if since else None
+    last = parse_datetime(until, tz=tz, now=now, what=Field.LOG_UNTIL) if until else None
+    if first is not None and last is not None and last <= first:
+        raise InvalidTimeRange(first.isoformat(sep=" "), last.isoformat(sep=" "), "give a later {log_until}")
+    window = LogWindow(statuses=tuple(choice(DeliveryStatus, s, "status").value for s in statuses or ()),
+                       since=first, until=last, newest_first=newest_first)
     with app.read() as session:
-        rows = _delivery_rows(session, event_ref=event_ref)
+        rows = delivery_rows(session, event_ref=event_ref, window=window)
         return [delivery_json(*row, mail_domain=app.settings.mail_domain) for row in rows]
 
 

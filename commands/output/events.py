@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from commands.output.tables import TableSpec, fitted_table
+from commands.output.tables import TableSpec, cell_text, fitted_table
 from events.agenda import AgendaDay
 from events.regions import RegionInfo
 from events.views import EventView, event_json
 
 if TYPE_CHECKING:
+    from calendar_app.notify.event_details import EventDetails
     from calendar_app.services import SeriesOutline
 
 
@@ -60,17 +61,19 @@ def events_table(events: Sequence[EventView], width: int | None = None):  # type
     return fitted_table(rows, EVENT_TABLE, width=width)
 
 
-def event_details(event: EventView) -> str:
-    """One event as aligned "name  value" lines. Plain text: this is what add/edit/cancel print, and
-    importing rich for it would cost ~60 ms of each of those commands."""
+def event_details(event: EventView, extra: Sequence[tuple[str, str]] = (), campaign: str | None = None) -> str:
+    """One event as aligned "name  value" lines (a value of several lines continues under it), then
+    `extra` rows. Plain text: this is what add/edit/cancel print, and importing rich for it would cost
+    ~60 ms of each of those commands. Partners go one per line: their names may hold commas."""
     rows = [
         ("id", str(event.id)), ("uid", event.uid), ("title", event.title), ("kind", event.kind),
         ("when", when_text(event)), ("timezone", event.timezone), ("region", event.region),
         ("location", event.location), ("status", event.status), ("visibility", event.visibility),
-        ("partners", ", ".join(event.partners)), ("programme", event.programme),
+        ("campaign", campaign or campaign_text(event)),
+        ("partners", "\n".join(event.partners)), ("programme", event.programme),
         ("organizer", event.organizer), ("participants", _participants(event)), ("url", event.url),
         ("language", event.language), ("description", event.description),
-        ("cancel reason", event.cancel_reason), ("sequence", str(event.sequence)),
+        ("cancel reason", event.cancel_reason), ("sequence", str(event.sequence)), *extra,
     ]
     shown = [(name, value) for name, value in rows if value]
     width = max(len(name) for name, _ in shown)
@@ -80,6 +83,35 @@ def event_details(event: EventView) -> str:
         lines.append(f"{name:<{width}}  {first}")
         lines.extend(f"{'':<{width}}  {line}" for line in rest)
     return "\n".join(lines)
+
+
+def campaign_text(event: EventView, name: str | None = None, theme: str | None = None) -> str:
+    if not event.campaign:
+        return ""
+    text = f"{event.campaign} {event.campaign_year}" + (" (yearly programme)" if event.yearly else "")
+    if name:
+        text += f"\n{name}"
+    if theme:
+        text += f"\ntheme: {theme}"
+    return text
+
+
+def event_show_text(details: EventDetails) -> str:
+    """`event show`: the event's lines, its campaign edition in full, then who is notified, the reminders
+    still to go out and the tasks, one per line each."""
+    view = details.view
+    people = [(f"{c['name']} <{c['email']}>" if c["email"] else str(c["name"])) + f"  ({', '.join(c['via'])})"
+              for c in details.contacts]
+    people += [f"group:{name} (no members)" for name in details.groups
+               if not any(f"group:{name}" in c["via"] for c in details.contacts)]
+    reminders = [f"{cell_text(r['due'])}  {r['purpose']} {r['rule']}  {r['channel']} to {r['to']}  ({r['status']})"
+                 for r in details.reminders]
+    tasks = [f"{cell_text(t['due'])}  {t['title']}  ({t['status']}{', overdue' if t['overdue'] else ''}"
+             f"{', ' + t['assignee'] if t['assignee'] else ''})" for t in details.tasks]
+    return event_details(view, [
+        ("notified", "\n".join(people) or "nobody"), ("reminders", "\n".join(reminders) or "none pending"),
+        ("tasks", "\n".join(tasks) or "none"),
+    ], campaign=campaign_text(view, details.campaign_name, details.edition_theme))
 
 
 def outline_text(outline: SeriesOutline) -> str:
@@ -99,20 +131,29 @@ def outline_json(outline: SeriesOutline) -> dict[str, Any]:
                       "recurrence_id": v.recurrence_id} for v in outline.upcoming]}
 
 
-def agenda_text(days: Sequence[AgendaDay]):  # type: ignore[no-untyped-def]
+def agenda_text(days: Sequence[AgendaDay], zone: str | None = None):  # type: ignore[no-untyped-def]
+    """Days as headings, one line per event: time, title, kind, location, region, id; a first line says
+    the zone when all times are in one (`zone`)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    parts: list[Any] = [Text(f"Times in {zone}.", style="dim")] if zone else []
     if not days:
-        return Text("No events in this period.")
-    parts: list[Any] = []
+        return Group(*parts, Text("No events in this period."))
     for day in days:
         parts.append(Text(f"{day.day:%A, %d %B %Y}", style="bold underline"))
         table = Table(show_header=False, box=None, padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=3)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=2)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
         for e in day.events:
             time_text = "all day" if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M} {e.start:%Z}"
-            table.add_row(time_text, Text(e.title), Text(f"[{e.kind}]"), e.region or "", f"#{e.id}")
+            table.add_row(time_text, Text(e.title), Text(f"[{e.kind}]"), Text(e.location or ""), e.region or "",
+                          f"#{e.id}")
         parts.extend([table, Text("")])
     return Group(*parts)
 

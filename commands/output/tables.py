@@ -2,8 +2,9 @@
 
 A table names the columns that may wrap between words (titles, names); every other column stays on one
 line. When the terminal is too narrow for the wrapping columns to stay readable, the table leaves out
-columns in the order it names, instead of breaking dates and words into slivers. Scripts use `--json`,
-which always has every field.
+columns in the order it names, instead of breaking dates and words into slivers, and a last line says
+which it left out and how to see them: `--wide` (every column, as wide as it takes) or `--json`, which
+always has every field.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
 PADDING = 3  # rich puts one column of space on each side and one between columns
 _ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
@@ -58,9 +59,19 @@ def fitted_columns(rows: Sequence[Mapping[str, str]], spec: TableSpec, width: in
     return columns
 
 
+def left_out_note(left_out: Sequence[str]) -> str:
+    """The last line under a table that left columns out: which, and how to see them."""
+    names = ", ".join(name.replace("_", " ") for name in left_out)
+    noun = "column" if len(left_out) == 1 else "columns"
+    return f"({len(left_out)} {noun} left out to fit the terminal: {names}; see them with --wide or --json)"
+
+
 def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: int | None,
-                 title: str | None = None) -> Table:
+                 title: str | None = None) -> RenderableType:
+    """The table of `rows` at `width` (every column when None), with the note of `left_out_note` under it
+    when columns were left out."""
     from rich import box
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -71,7 +82,10 @@ def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: i
         table.add_column(column.replace("_", " "), overflow="fold", no_wrap=column not in spec.wrap)
     for row in cells:
         table.add_row(*(Text(row[c]) for c in columns))  # Text: no rich markup in users' titles
-    return table
+    left_out = [c for c in spec.columns if c not in columns]
+    if not left_out:
+        return table
+    return Group(table, Text(left_out_note(left_out), style="dim"))
 
 
 def _widest(column: str, rows: Sequence[Mapping[str, str]]) -> int:

@@ -12,13 +12,21 @@ class InvalidWindow(InvalidInput):
 
 
 _UNKNOWN_CAMPAIGN = "unknown campaign {slug!r}: {list_campaigns}, or {add_campaign}"
+# A slug that is also a built-in preset: the quickest fix is the preset, so the message names it too.
+_UNKNOWN_PRESET_CAMPAIGN = "unknown campaign {slug!r}: {list_campaigns}, or {add_preset_campaign}"
+
+
+def _unknown(slug: str) -> str:
+    from events.campaigns.presets import PRESETS
+
+    return _UNKNOWN_PRESET_CAMPAIGN if slug.strip() in PRESETS else _UNKNOWN_CAMPAIGN
 
 
 class UnknownCampaign(InvalidInput):
     """A campaign named in an option that does not exist (exit 2, as an unknown region)."""
 
     def __init__(self, slug: str) -> None:
-        super().__init__(template=_UNKNOWN_CAMPAIGN, slug=slug, fields=(Field.CAMPAIGN,))
+        super().__init__(template=_unknown(slug), slug=slug, fields=(Field.CAMPAIGN,))
 
 
 class CampaignNotFound(CalendarAppError, LookupError):
@@ -27,7 +35,7 @@ class CampaignNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, slug: str) -> None:
-        super().__init__(template=_UNKNOWN_CAMPAIGN, slug=slug)
+        super().__init__(template=_unknown(slug), slug=slug)
 
 
 class CampaignExists(InvalidInput):

@@ -13,11 +13,17 @@ from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.core
 import typer.main
 from typer._click import exceptions as click_errors  # typer vendors its own click
+from typer._click.core import Context
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
+from calendar_app import i18n
+from calendar_app.i18n import N_, help_text
+from calendar_app.i18n import gettext as _
 from events.errors import CalendarAppError
 
 __version__ = "0.1.0"
@@ -27,24 +33,25 @@ __version__ = "0.1.0"
 # it is used: building all of them (about 50 with their options) would cost ~100 ms of every start.
 # tests/test_cli.py checks that these lines match the commands' own help.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "event": ("commands.events", "Add, change, cancel and look up events."),
-    "agenda": ("commands.events", "Upcoming events grouped by day, each at its own local time."),
-    "campaign": ("commands.campaigns", "Yearly campaigns (the 16 Days of Activism...), their editions and programmes."),
-    "feed": ("commands.feeds", "iCalendar feeds staff subscribe to (public, or private behind a secret URL)."),
+    "event": ("commands.events", N_("Add, change, cancel and look up events.")),
+    "agenda": ("commands.events", N_("Upcoming events grouped by day, each at its own local time.")),
+    "campaign": ("commands.campaigns",
+                 N_("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")),
+    "feed": ("commands.feeds", N_("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")),
     "export": ("commands.feeds",
-               "Write events as one iCalendar file (streamed: 100,000 events do not sit in memory)."),
+               N_("Write events as one iCalendar file (streamed: 100,000 events do not sit in memory).")),
     "import": ("commands.feeds",
-               "Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate."),
+               N_("Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate.")),
     "serve": ("commands.feeds",
-              "Serve the feeds over HTTP (ETag, 304, gzip) and send reminders; `/` lists the public feeds."),
-    "contact": ("commands.reminders", "People reminders and tasks go to."),
-    "reminder": ("commands.reminders", "Reminder deliveries: what is due, a preview, the log."),
-    "workflow": ("commands.reminders", "Workflow templates per kind of event (data in a TOML file)."),
-    "task": ("commands.reminders", "Tasks made from workflow steps."),
-    "scheduler": ("commands.reminders", "The reminder dispatcher."),
-    "region": ("commands.admin", "The built-in regions of Mongolia and Kyrgyzstan."),
-    "db": ("commands.admin", "Database schema for operators."),
-    "demo": ("commands.admin", "Demo data from real press releases."),
+              N_("Serve the feeds over HTTP (ETag, 304, gzip) and send reminders; `/` lists the public feeds.")),
+    "contact": ("commands.reminders", N_("People reminders and tasks go to.")),
+    "reminder": ("commands.reminders", N_("Reminder deliveries: what is due, a preview, the log.")),
+    "workflow": ("commands.reminders", N_("Workflow templates per kind of event (data in a TOML file).")),
+    "task": ("commands.reminders", N_("Tasks made from workflow steps.")),
+    "scheduler": ("commands.reminders", N_("The reminder dispatcher.")),
+    "region": ("commands.admin", N_("The built-in regions of Mongolia and Kyrgyzstan.")),
+    "db": ("commands.admin", N_("Database schema for operators.")),
+    "demo": ("commands.admin", N_("Demo data from real press releases.")),
 }
 
 
@@ -59,7 +66,52 @@ def build_command(name: str) -> Any:
         holder.command(name)(target)
     from commands.checks import guard  # every argument within bounds before any command runs
 
-    return guard(typer.main.get_command(holder).commands[name])  # type: ignore[attr-defined]
+    return _translated(guard(typer.main.get_command(holder).commands[name]))  # type: ignore[attr-defined]
+
+
+# ---- the language of help -------------------------------------------------------------------------------
+# Click keeps help texts as given when the commands are defined; they are English msgids. A command is
+# translated when it is built (each run builds the ones it uses), its own texts kept to translate again.
+
+# Typer marks its own words ("Options", "[default: ...]", "[required]") with gettext's `_`: routed to ours.
+typer.core._ = _
+# Click's and Typer's own words, for the catalogues (Typer asks gettext for them, `_HelpFormatter` the rest).
+CLICK_WORDS = (N_("Usage: "), N_("Options"), N_("Arguments"), N_("Commands"), N_("Show this message and exit."),
+               N_("default: {default}"), N_("required"), N_("env var: {var}"), N_("(dynamic)"), N_("Aborted!"),
+               N_("Missing command."), N_("No such command {name!r}."))
+
+
+class _HelpFormatter(HelpFormatter):
+    """Click's formatter speaking the user's language: "Usage:", section titles and the rows it adds itself
+    ("Show this message and exit.")."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _(text) if text else text) for term, text in rows], col_max, col_spacing)
+
+
+class _Context(Context):
+    formatter_class = _HelpFormatter
+
+
+def _translated(command: Any) -> Any:
+    """`command` and everything under it with its help, short help and parameters' help translated."""
+    pending = [command]
+    while pending:
+        item = pending.pop()
+        item.context_class = _Context
+        for holder, attribute in [(item, "help"), (item, "short_help"),
+                                  *((param, "help") for param in item.params)]:
+            source = holder.__dict__.setdefault(f"_msgid_{attribute}", getattr(holder, attribute, None))
+            if source:
+                setattr(holder, attribute, help_text(source))
+        pending.extend(getattr(item, "commands", {}).values())
+    return command
 
 
 # A command whose stdout closed early (`event add ... | true`, `event list | head -1`) did its work: it ends
@@ -68,14 +120,27 @@ CLOSED_STDOUT_EXIT = 0
 
 
 class _RootGroup(TyperGroup):
-    """Builds commands when used, and turns our typed errors, usage errors, database failures and a closed
-    stdout into one stderr line (or none) and the exit code of PRODUCT.md section 2."""
+    """Builds commands when used, speaks the user's language, and turns our typed errors, usage errors,
+    database failures and a closed stdout into one stderr line (or none) and the exit code of PRODUCT.md
+    section 2."""
+
+    context_class = _Context
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        arguments = list(sys.argv[1:] if args is None else args)
+        _speak(_lang_option(arguments))  # before any help is formatted: `calendar-app --help --lang mn`
+        _translated(self)
+        try:
+            if not standalone_mode:
+                return super().main(arguments, prog_name, complete_var, False, windows_expand_args, **extra)
+            self._standalone(arguments, prog_name, complete_var, windows_expand_args, **extra)
+        finally:
+            i18n.use(i18n.SOURCE_LANGUAGE)  # the language holds for one command (tests run many in a process)
+
+    def _standalone(self, args: list[str], prog_name: str | None, complete_var: str | None,
+                    windows_expand_args: bool, **extra: Any) -> NoReturn:
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except click_errors.NoArgsIsHelpError as error:  # a group alone asks for its help: on stdout, exit 0
@@ -83,10 +148,10 @@ class _RootGroup(TyperGroup):
             sys.exit(0)
         except click_errors.ClickException as error:
             message = " ".join(error.format_message().split())
-            typer.echo(f"error: {message}" + _help_hint(error), err=True)
+            typer.echo(_("error: {message}").format(message=message) + _help_hint(error), err=True)
             sys.exit(error.exit_code)
         except Abort:
-            typer.echo("error: aborted", err=True)
+            typer.echo(_("error: aborted"), err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -97,8 +162,8 @@ class _RootGroup(TyperGroup):
         return build_command(cmd_name) if cmd_name in COMMANDS else None
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
+        with formatter.section(_("Commands")):
+            formatter.write_dl([(name, text) for name, (_module, text) in COMMANDS.items()])
 
     # typer 0.2x vendors its own click, whose Context type differs by version: leave it untyped.
     def invoke(self, ctx: Any) -> Any:
@@ -120,8 +185,33 @@ class _RootGroup(TyperGroup):
 def _help_hint(error: click_errors.ClickException) -> str:
     ctx = getattr(error, "ctx", None)
     if isinstance(error, click_errors.UsageError) and ctx is not None:
-        return f" (see '{ctx.command_path} --help')"
+        return _(" (see '{command} --help')").format(command=ctx.command_path)
     return ""
+
+
+def _lang_option(args: Sequence[str]) -> str | None:
+    """The value of the root's `--lang` among `args`, read before click parses them (None: not given)."""
+    takes_value = {"--db", "--tz", "--lang"}
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--lang":
+            return args[index + 1] if index + 1 < len(args) else None
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+        if not arg.startswith("-") or arg == "--":
+            return None  # the command: options after it are its own
+        index += 2 if arg in takes_value else 1
+    return None
+
+
+def _speak(given: str | None) -> None:
+    """Use the language chosen by `--lang`, the environment, the file or the locale; a bad choice speaks
+    English until the root command refuses it (`_main`)."""
+    try:
+        i18n.use(i18n.choose(given))
+    except CalendarAppError:
+        i18n.use(i18n.SOURCE_LANGUAGE)
 
 
 def _stdout_closed() -> NoReturn:
@@ -152,13 +242,13 @@ def _storage_error(error: Exception, ctx: Any) -> CalendarAppError | None:
 def _fail(error: CalendarAppError) -> NoReturn:
     from commands.errors import cli_message  # errors name fields and actions; the CLI says options and commands
 
-    typer.echo(f"error: {cli_message(error)}", err=True)
+    typer.echo(_("error: {message}").format(message=cli_message(error)), err=True)
     raise typer.Exit(error.exit_code)
 
 
 app = typer.Typer(
     cls=_RootGroup,
-    help="Event calendar and workflow scheduler for civil-society programmes.",
+    help=N_("Event calendar and workflow scheduler for civil-society programmes."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -179,6 +269,8 @@ def _main(
                                            "[env: CALENDAR_APP_DB; default: calendar.db in your data folder]")] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your time zone for dates typed without one "
                                            "[env: CALENDAR_APP_TZ; default: the machine's]")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of messages and help: mn, ky, ru or en "
+                                             "[env: CALENDAR_APP_LANG; config: lang; default: the locale's]")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
@@ -186,6 +278,7 @@ def _main(
         from events.errors import EmptyValue, Field
 
         raise EmptyValue(Field.TZ)
+    i18n.use(i18n.choose(lang))  # as `main` chose it, but a bad language is refused here, with exit code 2
     ctx.obj = {"db": db, "tz": tz}
 
 

@@ -26,11 +26,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from calendar_app.configfile import CONFIG_ENV, config_path
 from events.errors import CalendarAppError, InvalidInput
 from events.notify.planning import DEFAULT_GRACE
 from events.timeparse import parse_duration, zone
 
-CONFIG_ENV = "CALENDAR_APP_CONFIG"
 FALLBACK_TZ = "Asia/Ulaanbaatar"
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
@@ -139,6 +139,8 @@ SCHEMA: tuple[Option, ...] = (
     Option("chat_schemes", "CALENDAR_APP_CHAT_SCHEMES", _chat_schemes, lambda: DEFAULT_CHAT_SCHEMES,
            "Apprise URL schemes a contact's chat address may use, comma-separated; never file "
            f"({', '.join(DEFAULT_CHAT_SCHEMES)})"),
+    Option("lang", "CALENDAR_APP_LANG", parse_language, default_language,
+           "language of messages and help: mn, ky, ru or en; the root option --lang wins (the locale's, else en)"),
 )
 OPTIONS = {option.name: option for option in SCHEMA}
 
@@ -158,6 +160,7 @@ class Settings:
     holidays: Path = field(default_factory=lambda: _user_data("holidays.toml"))
     feed_check_seconds: float = 0.1
     chat_schemes: tuple[str, ...] = DEFAULT_CHAT_SCHEMES
+    lang: str = "en"
 
     @property
     def public_url(self) -> str:
@@ -172,15 +175,6 @@ class Settings:
 # The Settings attribute of each schema name where the two differ.
 _ATTRIBUTE = {"db": "db_url", "timezone": "default_tz"}
 assert {_ATTRIBUTE.get(o.name, o.name) for o in SCHEMA} == {f.name for f in fields(Settings)}
-
-
-def config_path(environ: Mapping[str, str]) -> Path:
-    given = environ.get(CONFIG_ENV)
-    if given:
-        return Path(given).expanduser()
-    from platformdirs import user_config_path
-
-    return user_config_path("calendar-app", appauthor=False) / "config.toml"
 
 
 def _file_values(path: Path, required: bool) -> dict[str, str]:

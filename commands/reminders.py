@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, app_of, emit_json, group, now, show, terminal_width
 from commands.output import reminders as notify_output
 from commands.output.tables import TableSpec
@@ -64,7 +65,7 @@ def contact_add(
                          groups=group or [])
     row = notify_services.add_contact(draft, app=app_of(ctx), now=now(ctx))
     if not as_json:
-        typer.echo(f"Added contact {row['id']}")
+        typer.echo(_("Added contact {id}").format(id=row["id"]))
     _print_rows([row], as_json, notify_output.CONTACT_TABLE)
 
 
@@ -128,7 +129,7 @@ def contact_remove(ctx: typer.Context, ref: ContactRef, as_json: JsonOpt = False
 
     row = notify_services.remove_contact(ref, app=app_of(ctx), now=now(ctx))
     if not as_json:
-        typer.echo(f"Removed contact {row['id']} ({row['name']})")
+        typer.echo(_("Removed contact {id} ({name})").format(id=row["id"], name=row["name"]))
     else:
         _print_json(row)
 
@@ -268,7 +269,7 @@ def task_done(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="The t
 
     row = notify_services.task_done(ref, app=app_of(ctx), now=now(ctx))
     if not as_json:
-        typer.echo(f"Task {row['id']} done: {row['title']}")
+        typer.echo(_("Task {id} done: {title}").format(id=row["id"], title=row["title"]))
     else:
         _print_json(row)
 

@@ -43,6 +43,7 @@ from events.drafts import (
     kind_of,
     timed_span,
 )
+from events.errors import N_
 from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
 from events.timeparse import resolve_wall_time, zone
@@ -125,11 +126,11 @@ def read_event(vevent: Any, uid: str, line: int, *, default_kind: str | None, de
     slug = find_region(region).slug if region else None
     span, note = _span(vevent, find_region(slug).timezone if slug else default_tz)
     values = _values(vevent, slug, default_kind, kinds)
-    partners = [check_text(_unescaped(p).strip(), "a partner's name", limit=MAX_NAME)
+    partners = [check_text(_unescaped(p).strip(), N_("a partner's name"), limit=MAX_NAME)
                 for p in _list(vevent.get(X_PREFIX + "PARTNER")) if str(p).strip()]
     programme = _x(vevent, "PROGRAMME")
     return Incoming(uid=uid, line=line, sequence=_sequence(vevent), values=values, span=span, partners=partners,
-                    programme=check_text(programme, "the programme", limit=MAX_NAME) if programme else None,
+                    programme=check_text(programme, N_("the programme"), limit=MAX_NAME) if programme else None,
                     component=component, note=note)
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from events.campaigns.hooks import edition_anchors
 from events.campaigns.models import CampaignEdition
 from events.campaigns.programme import EditionInfo
-from events.errors import InvalidInput
+from events.errors import N_, InvalidInput
 from events.notify.contacts import find_contact
 from events.notify.errors import ContactNotFound, InvalidOffset, WorkflowFileError
 from events.notify.models import Contact, Task, TaskStatus
@@ -34,7 +34,8 @@ COORDINATOR = "coordinator"
 class UnknownCoordinator(InvalidInput):
     def __init__(self, ref: str, where: str) -> None:
         super().__init__(
-            template="no contact with id or e-mail {ref!r} to coordinate {where}: {list_contacts}, or {add_contact}",
+            template=N_("no contact with id or e-mail {ref!r} to coordinate {where}: {list_contacts}, or "
+                         "{add_contact}"),
             ref=ref, where=where,
         )
 

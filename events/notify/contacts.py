@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from events.bounds import as_id, check_text
 from events.drafts import language_of
-from events.errors import InvalidInput, MissingValue
+from events.errors import N_, InvalidInput, MissingValue
 from events.models import Organisation
 from events.notify.errors import (
     ChatSchemeNotAllowed,
@@ -29,7 +29,7 @@ _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
 
 
 def checked_email(text: str) -> str:
-    email = check_text(text.strip(), "the e-mail address")
+    email = check_text(text.strip(), N_("the e-mail address"))
     if not _EMAIL.match(email):
         raise InvalidEmail(text)
     return email
@@ -41,7 +41,7 @@ _CHAT_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://\S+$")
 def checked_chat(text: str, allowed: Sequence[str]) -> str | None:
     """A chat address (an Apprise URL) whose scheme is one of `allowed` (the deployment's `chat_schemes`);
     None for an empty one (no chat address). The scheme is compared case-insensitively, as URLs have it."""
-    url = check_text(text.strip(), "the chat address")
+    url = check_text(text.strip(), N_("the chat address"))
     if not url:
         return None
     found = _CHAT_SCHEME.match(url)
@@ -54,7 +54,7 @@ def checked_chat(text: str, allowed: Sequence[str]) -> str | None:
 
 
 def checked_name(text: str) -> str:
-    return check_text(text.strip(), "the name")
+    return check_text(text.strip(), N_("the name"))
 
 
 @dataclass
@@ -117,7 +117,7 @@ def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: 
     """A new contact; a chat address only with one of `chat_schemes` (the deployment's setting)."""
     name = checked_name(draft.name or "")
     if not name:
-        raise MissingValue("the name", "give the contact a name, e.g. 'Оюунчимэг Б.'")
+        raise MissingValue(N_("the name"), N_("give the contact a name, e.g. 'Оюунчимэг Б.'"))
     email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
     contact = Contact(
         name=name, email=email, chat_url=checked_chat(draft.chat or "", chat_schemes),
@@ -127,7 +127,8 @@ def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: 
     if draft.organisation:
         contact.organisation_id = organisation_ids([draft.organisation], session=session)[0]
     if contact.email is None and contact.chat_url is None:
-        raise MissingValue("an address", "give an {email} address or a {chat} URL so reminders can reach the contact")
+        raise MissingValue(N_("an address"),
+                           N_("give an {email} address or a {chat} URL so reminders can reach the contact"))
     session.add(contact)
     session.flush()
     if draft.groups:

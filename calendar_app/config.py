@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from calendar_app.configfile import CONFIG_ENV, config_path
+from calendar_app.i18n import default_language, parse_language
 from events.errors import CalendarAppError, InvalidInput
 from events.notify.planning import DEFAULT_GRACE
 from events.timeparse import parse_duration, zone

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
@@ -147,7 +148,7 @@ class _RootGroup(TyperGroup):
             typer.echo(error.ctx.get_help() if error.ctx is not None else error.format_message())
             sys.exit(0)
         except click_errors.ClickException as error:
-            message = " ".join(error.format_message().split())
+            message = _usage_message(" ".join(error.format_message().split()))
             typer.echo(_("error: {message}").format(message=message) + _help_hint(error), err=True)
             sys.exit(error.exit_code)
         except Abort:
@@ -187,6 +188,38 @@ def _help_hint(error: click_errors.ClickException) -> str:
     if isinstance(error, click_errors.UsageError) and ctx is not None:
         return _(" (see '{command} --help')").format(command=ctx.command_path)
     return ""
+
+
+# Click writes its usage errors in English without gettext: the common ones are matched and said again in
+# the user's language (the values they quote stay as they are); any other stays English.
+_USAGE_ERRORS = (
+    (re.compile(r"No such option: (?P<option>\S+)(?: \(Possible options: (?P<options>.+)\))?$"),
+     N_("No such option: {option}"), N_("{message} (Possible options: {options})")),
+    (re.compile(r"Missing option (?P<name>.+?)\.$"), N_("Missing option {name}."), ""),
+    (re.compile(r"Missing argument (?P<name>.+?)\.$"), N_("Missing argument {name}."), ""),
+    (re.compile(r"Invalid value for (?P<name>.+?): (?P<reason>.+)$"), N_("Invalid value for {name}: {reason}"), ""),
+    (re.compile(r"Got unexpected extra argument\(s\) \((?P<args>.*)\)$"),
+     N_("Got unexpected extra argument(s) ({args})"), ""),
+    (re.compile(r"Option (?P<name>'.+?') requires an argument\.$"), N_("Option {name} requires an argument."), ""),
+    (re.compile(r"Option (?P<name>'.+?') requires (?P<count>\d+) arguments\.$"),
+     N_("Option {name} requires {count} arguments."), ""),
+)
+_SUGGESTION = re.compile(r"^(?P<message>.+?)\. Did you mean (?P<suggestions>.+)\?$")
+
+
+def _usage_message(english: str) -> str:
+    suggested = _SUGGESTION.match(english)  # typer's "Did you mean ...?" after a message of its own
+    if suggested is not None:
+        return _("{message}. Did you mean {suggestions}?").format(
+            message=_usage_message(suggested["message"]), suggestions=suggested["suggestions"])
+    for pattern, message, with_options in _USAGE_ERRORS:
+        found = pattern.match(english)
+        if found is None:
+            continue
+        values = {k: v for k, v in found.groupdict().items() if v is not None}
+        text = _(message).format(**values)
+        return _(with_options).format(message=text, options=values["options"]) if "options" in values else text
+    return english
 
 
 def _lang_option(args: Sequence[str]) -> str | None:

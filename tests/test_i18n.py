@@ -220,3 +220,19 @@ def test_help_starts_without_heavy_modules() -> None:
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert "Тушаалууд:" in result.stdout
     assert result.stdout.strip().endswith("[]")
+
+
+@pytest.mark.parametrize(("args", "english", "russian"), [
+    (["event", "add", "x", "--startt", "1"], "error: No such option: --startt (Possible options: --start, --status)",
+     "ошибка: Нет такого параметра: --startt (возможные параметры: --start, --status)"),
+    (["event", "add", "x"], "error: Missing option '--start'.", "ошибка: Не указан параметр '--start'."),
+    (["event", "show", "1", "2"], "error: Got unexpected extra argument(s) (2)", "ошибка: Лишние аргументы (2)"),
+    (["event", "lst"], "error: No such command 'lst'. Did you mean 'list'?",
+     "ошибка: Нет такой команды: 'lst'. Возможно, вы имели в виду 'list'?"),
+])
+def test_click_usage_errors_in_the_users_language(tmp_path: Path, args: list[str], english: str,
+                                                  russian: str) -> None:
+    db = str(tmp_path / "cal.db")
+    en, ru = run(db, *args), run(db, "--lang", "ru", *args)
+    assert en.code == ru.code == 2
+    assert en.stderr.startswith(english + " (see '") and ru.stderr.startswith(russian + " (см. '")

@@ -28,7 +28,7 @@ from typing import Any
 
 from calendar_app.configfile import CONFIG_ENV, config_path
 from calendar_app.i18n import default_language, parse_language
-from events.errors import CalendarAppError, InvalidInput
+from events.errors import N_, CalendarAppError, InvalidInput
 from events.notify.planning import DEFAULT_GRACE
 from events.timeparse import parse_duration, zone
 
@@ -38,13 +38,14 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 class InvalidConfigFile(CalendarAppError, ValueError):
     def __init__(self, path: Path, why: str) -> None:
-        super().__init__(f"cannot use the configuration file {path}: {why}; fix it, or point {CONFIG_ENV} "
-                         "at another file")
+        super().__init__(template=N_("cannot use the configuration file {path}: {why}; fix it, or point "
+                                     "CALENDAR_APP_CONFIG at another file"), path=path, why=why)
 
 
 class InvalidSetting(InvalidInput):
     def __init__(self, name: str, where: str, why: str) -> None:
-        super().__init__(f"the setting {name} from {where} is unusable: {why}")
+        super().__init__(template=N_("the setting {setting} from {where} is unusable: {why}"), setting=name,
+                         where=where, why=why)
 
 
 def _user_data(name: str) -> Path:

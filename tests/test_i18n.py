@@ -14,6 +14,8 @@ from babel.messages.pofile import read_po
 
 from calendar_app import i18n
 from calendar_app.i18n.extract import LOCALE_DIR, TRANSLATED, catalogue, paragraphs
+from commands.errors import COMMANDS, OPTIONS
+from events.errors import CalendarAppError
 from tests.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,3 +238,39 @@ def test_click_usage_errors_in_the_users_language(tmp_path: Path, args: list[str
     en, ru = run(db, *args), run(db, "--lang", "ru", *args)
     assert en.code == ru.code == 2
     assert en.stderr.startswith(english + " (see '") and ru.stderr.startswith(russian + " (см. '")
+
+
+def _app_errors() -> list[CalendarAppError]:
+    """The typed errors of calendar_app/ with a template of their own (events/ and exports/ have SAMPLES)."""
+    from sqlalchemy.exc import OperationalError
+
+    from calendar_app.config import InvalidConfigFile, InvalidSetting
+    from calendar_app.db import storage_error
+    from calendar_app.outfile import OutputFailed, OutputFolderMissing, OutputIsFolder, OutputNotAFile
+    from calendar_app.schema import MigrationFailed
+    from calendar_app.web.database import DatabaseGone
+    from calendar_app.web.runner import WorkerExited
+
+    failure = OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+    return [InvalidConfigFile(Path("c.toml"), "no such file"), InvalidSetting("lang", "CALENDAR_APP_LANG", "bad"),
+            storage_error(failure, "sqlite:///x.db"), MigrationFailed("3 rows"), DatabaseGone("/x.db"),
+            WorkerExited("worker-1", 3), OutputFailed("x.ics", "disk full"), OutputFolderMissing("a/x.ics", "a"),
+            OutputIsFolder("a"), OutputNotAFile("/dev/null", "device"), i18n.UnknownLanguage("fr", "--lang")]
+
+
+@pytest.mark.parametrize("code", i18n.LANGUAGES)
+def test_every_typed_error_renders_in_every_language(code: str) -> None:
+    from commands.errors import cli_message
+    from tests.test_issue_error_fields import SAMPLES
+
+    i18n.use(code)
+    try:
+        for error in [*SAMPLES, *_app_errors()]:
+            text = cli_message(error)
+            assert text and "{" not in text.replace(repr("{"), ""), (code, type(error).__name__, text)
+            if code == "en":
+                assert text == error.render(fields=OPTIONS, actions=COMMANDS)  # English is the source, unchanged
+            elif error.template.strip():
+                assert text != error.render(fields=OPTIONS, actions=COMMANDS), (code, type(error).__name__)
+    finally:
+        i18n.use("en")

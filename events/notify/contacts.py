@@ -73,8 +73,8 @@ class ContactDraft:
 def group_name(text: str) -> str:
     name = text.strip().lower()
     if not name or len(name) > 80 or not re.fullmatch(r"[\w.-]+", name):
-        raise InvalidInput(f"cannot use the group name {text!r}: use letters, digits, '-', '_' or '.', "
-                           "e.g. gbv-network")
+        raise InvalidInput(template=N_("cannot use the group name {text!r}: use letters, digits, '-', '_' or "
+                                       "'.', e.g. gbv-network"), text=text)
     return name
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from calendar_app.configfile import CONFIG_ENV, config_path
 from calendar_app.i18n import default_language, parse_language
-from events.errors import N_, CalendarAppError, InvalidInput
+from events.errors import N_, CalendarAppError, InvalidInput, Words
 from events.notify.planning import DEFAULT_GRACE
 from events.timeparse import parse_duration, zone
 
@@ -184,7 +184,7 @@ def _file_values(path: Path, required: bool) -> dict[str, str]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if required:
-            raise InvalidConfigFile(path, "no such file") from None
+            raise InvalidConfigFile(path, Words(N_("no such file"))) from None
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidConfigFile(path, f"cannot read it ({error})") from error

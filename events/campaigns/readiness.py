@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from events.campaigns.hooks import edition_anchors
 from events.campaigns.models import CampaignEdition
 from events.campaigns.programme import EditionInfo
-from events.errors import N_, InvalidInput
+from events.errors import N_, InvalidInput, Words
 from events.notify.contacts import find_contact
 from events.notify.errors import ContactNotFound, InvalidOffset, WorkflowFileError
 from events.notify.models import Contact, Task, TaskStatus
@@ -76,7 +76,7 @@ def parse_readiness(text: str, where: str = "workflows.toml") -> dict[str, Readi
     try:
         sections = tomllib.loads(text).get("campaign", {})
         if not isinstance(sections, dict):
-            raise WorkflowFileError(where, "[campaign] must hold tables such as [campaign.default]")
+            raise WorkflowFileError(where, Words(N_("[campaign] must hold tables such as [campaign.default]")))
         result: dict[str, ReadinessTemplate] = {}
         for name, spec in sections.items():
             if not isinstance(spec, dict):

@@ -29,7 +29,7 @@ from events.campaigns.errors import (
 from events.campaigns.models import Campaign, CampaignEdition
 from events.campaigns.presets import PRESETS
 from events.campaigns.windows import Window, YearlyWindow, parse_month_day, parse_window
-from events.errors import N_, MissingValue
+from events.errors import N_, MissingValue, Words
 from events.models import LANGUAGES, Event
 from events.timeparse import zone
 
@@ -169,10 +169,10 @@ def parse_themes(values: Sequence[str]) -> tuple[str | None, dict[str, str]]:
         else:
             target = value.strip()
             if default is not None:
-                raise InvalidTheme(value, "two themes without a language: prefix translations, e.g. ky:TEXT")
+                raise InvalidTheme(value, Words(N_("two themes without a language: prefix translations, e.g. ky:TEXT")))
             default = target
         if not target:
-            raise InvalidTheme(value, "it is empty")
+            raise InvalidTheme(value, Words(N_("it is empty")))
     return default, themes
 
 

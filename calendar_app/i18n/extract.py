@@ -96,7 +96,9 @@ def main() -> None:
         CommandLineInterface().run(["pybabel", "-q", *args])
 
     os.chdir(ROOT)  # file references relative to the checkout
-    babel("extract", "-F", str(CONFIG), "--no-wrap", "--sort-by-file", "--project", "calendar-app",
+    # sorted, without file references: a branch that adds messages touches only their entries, so
+    # catalogues merge without conflicts over moved line numbers
+    babel("extract", "-F", str(CONFIG), "--no-wrap", "--sort-output", "--no-location", "--project", "calendar-app",
           "--version", version("calendar-app"), "-o", str(TEMPLATE.relative_to(ROOT)), ".")
     for code in TRANSLATED:
         po = LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
@@ -104,7 +106,7 @@ def main() -> None:
             babel("update", "--no-wrap", "--no-fuzzy-matching", "-i", str(TEMPLATE), "-d", str(LOCALE_DIR),
                   "-l", code)
         else:
-            babel("init", "--no-wrap", "-i", str(TEMPLATE), "-d", str(LOCALE_DIR), "-l", code)
+            babel("init", "--no-wrap", "--no-location", "-i", str(TEMPLATE), "-d", str(LOCALE_DIR), "-l", code)
     babel("compile", "--statistics", "-d", str(LOCALE_DIR))
 
 

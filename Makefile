@@ -7,7 +7,7 @@ RUN_DB := $(RUN_DIR)/calendar.db
 PORT ?= 8080
 APP := $(VENV)/bin/calendar-app
 
-.PHONY: install run test fuzz lint bench clean system-deps
+.PHONY: install run test fuzz lint bench clean system-deps translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ system-deps:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy calendar_app commands events exports cli.py tests bench
+
+## translations: extract the messages and help of the source (babel.cfg) into
+## calendar_app/i18n/locale/messages.pot, bring the mn, ky and ru .po files up to date (new messages come
+## empty: translate them) and compile the .mo files the CLI reads; tests/test_i18n.py fails until all are done
+translations: install
+	$(PY) -m calendar_app.i18n.extract
 
 ## bench: the benchmarks of bench/, printing figures and ratios to their baselines
 bench: install

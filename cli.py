@@ -18,6 +18,10 @@ from typer._click import exceptions as click_errors  # typer vendors its own cli
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
+from calendar_app import i18n
+from calendar_app.i18n import N_
+from calendar_app.i18n import gettext as _
+from commands.language import LocalContext, lang_option, translated, usage_message
 from events.errors import CalendarAppError
 
 __version__ = "0.1.0"
@@ -27,26 +31,27 @@ __version__ = "0.1.0"
 # it is used: building all of them (about 50 with their options) would cost ~100 ms of every start.
 # tests/test_cli.py checks that these lines match the commands' own help.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "event": ("commands.events", "Add, change, cancel and look up events."),
-    "agenda": ("commands.events", "Upcoming events grouped by day, each at its own local time."),
-    "campaign": ("commands.campaigns", "Yearly campaigns (the 16 Days of Activism...), their editions and programmes."),
-    "feed": ("commands.feeds", "iCalendar feeds staff subscribe to (public, or private behind a secret URL)."),
+    "event": ("commands.events", N_("Add, change, cancel and look up events.")),
+    "agenda": ("commands.events", N_("Upcoming events grouped by day, each at its own local time.")),
+    "campaign": ("commands.campaigns",
+                 N_("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")),
+    "feed": ("commands.feeds", N_("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")),
     "export": ("commands.feeds",
-               "Write events as one iCalendar file (streamed: 100,000 events do not sit in memory)."),
+               N_("Write events as one iCalendar file (streamed: 100,000 events do not sit in memory).")),
     "import": ("commands.feeds",
-               "Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate."),
+               N_("Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate.")),
     "serve": ("commands.feeds",
-              "Serve the feeds over HTTP (ETag, 304, gzip) and send reminders; `/` lists the public feeds."),
-    "contact": ("commands.reminders", "People reminders and tasks go to."),
-    "reminder": ("commands.reminders", "Reminder deliveries: what is due, a preview, the log."),
-    "workflow": ("commands.reminders", "Workflow templates per kind of event (data in a TOML file)."),
-    "task": ("commands.reminders", "Tasks made from workflow steps."),
-    "scheduler": ("commands.reminders", "The reminder dispatcher."),
-    "participant": ("commands.people", "An event's participants: who was invited, who answered, who came."),
-    "report": ("commands.people", "Reports for donors and partners (figures only, no personal data)."),
-    "region": ("commands.admin", "The built-in regions of Mongolia and Kyrgyzstan."),
-    "db": ("commands.admin", "Database schema for operators."),
-    "demo": ("commands.admin", "Demo data from real press releases."),
+              N_("Serve the feeds over HTTP (ETag, 304, gzip) and send reminders; `/` lists the public feeds.")),
+    "contact": ("commands.reminders", N_("People reminders and tasks go to.")),
+    "reminder": ("commands.reminders", N_("Reminder deliveries: what is due, a preview, the log.")),
+    "workflow": ("commands.reminders", N_("Workflow templates per kind of event (data in a TOML file).")),
+    "task": ("commands.reminders", N_("Tasks made from workflow steps.")),
+    "scheduler": ("commands.reminders", N_("The reminder dispatcher.")),
+    "participant": ("commands.people", N_("An event's participants: who was invited, who answered, who came.")),
+    "report": ("commands.people", N_("Reports for donors and partners (figures only, no personal data).")),
+    "region": ("commands.admin", N_("The built-in regions of Mongolia and Kyrgyzstan.")),
+    "db": ("commands.admin", N_("Database schema for operators.")),
+    "demo": ("commands.admin", N_("Demo data from real press releases.")),
 }
 
 
@@ -61,7 +66,7 @@ def build_command(name: str) -> Any:
         holder.command(name)(target)
     from commands.checks import guard  # every argument within bounds before any command runs
 
-    return guard(typer.main.get_command(holder).commands[name])  # type: ignore[attr-defined]
+    return translated(guard(typer.main.get_command(holder).commands[name]))  # type: ignore[attr-defined]
 
 
 # A command whose stdout closed early (`event add ... | true`, `event list | head -1`) did its work: it ends
@@ -70,25 +75,38 @@ CLOSED_STDOUT_EXIT = 0
 
 
 class _RootGroup(TyperGroup):
-    """Builds commands when used, and turns our typed errors, usage errors, database failures and a closed
-    stdout into one stderr line (or none) and the exit code of PRODUCT.md section 2."""
+    """Builds commands when used, speaks the user's language, and turns our typed errors, usage errors,
+    database failures and a closed stdout into one stderr line (or none) and the exit code of PRODUCT.md
+    section 2."""
+
+    context_class = LocalContext
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        arguments = list(sys.argv[1:] if args is None else args)
+        _speak(lang_option(arguments))  # before any help is formatted: `calendar-app --help --lang mn`
+        translated(self)
+        try:
+            if not standalone_mode:
+                return super().main(arguments, prog_name, complete_var, False, windows_expand_args, **extra)
+            self._standalone(arguments, prog_name, complete_var, windows_expand_args, **extra)
+        finally:
+            i18n.use(i18n.SOURCE_LANGUAGE)  # the language holds for one command (tests run many in a process)
+
+    def _standalone(self, args: list[str], prog_name: str | None, complete_var: str | None,
+                    windows_expand_args: bool, **extra: Any) -> NoReturn:
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except click_errors.NoArgsIsHelpError as error:  # a group alone asks for its help: on stdout, exit 0
             typer.echo(error.ctx.get_help() if error.ctx is not None else error.format_message())
             sys.exit(0)
         except click_errors.ClickException as error:
-            message = " ".join(error.format_message().split())
-            typer.echo(f"error: {message}" + _help_hint(error), err=True)
+            message = usage_message(" ".join(error.format_message().split()))
+            typer.echo(_("error: {message}").format(message=message) + _help_hint(error), err=True)
             sys.exit(error.exit_code)
         except Abort:
-            typer.echo("error: aborted", err=True)
+            typer.echo(_("error: aborted"), err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -99,8 +117,8 @@ class _RootGroup(TyperGroup):
         return build_command(cmd_name) if cmd_name in COMMANDS else None
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
+        with formatter.section(_("Commands")):
+            formatter.write_dl([(name, text) for name, (_module, text) in COMMANDS.items()])
 
     # typer 0.2x vendors its own click, whose Context type differs by version: leave it untyped.
     def invoke(self, ctx: Any) -> Any:
@@ -122,8 +140,17 @@ class _RootGroup(TyperGroup):
 def _help_hint(error: click_errors.ClickException) -> str:
     ctx = getattr(error, "ctx", None)
     if isinstance(error, click_errors.UsageError) and ctx is not None:
-        return f" (see '{ctx.command_path} --help')"
+        return _(" (see '{command} --help')").format(command=ctx.command_path)
     return ""
+
+
+def _speak(given: str | None) -> None:
+    """Use the language chosen by `--lang`, the environment, the file or the locale; a bad choice speaks
+    English until the root command refuses it (`_main`)."""
+    try:
+        i18n.use(i18n.choose(given))
+    except CalendarAppError:
+        i18n.use(i18n.SOURCE_LANGUAGE)
 
 
 def _stdout_closed() -> NoReturn:
@@ -154,13 +181,13 @@ def _storage_error(error: Exception, ctx: Any) -> CalendarAppError | None:
 def _fail(error: CalendarAppError) -> NoReturn:
     from commands.errors import cli_message  # errors name fields and actions; the CLI says options and commands
 
-    typer.echo(f"error: {cli_message(error)}", err=True)
+    typer.echo(_("error: {message}").format(message=cli_message(error)), err=True)
     raise typer.Exit(error.exit_code)
 
 
 app = typer.Typer(
     cls=_RootGroup,
-    help="Event calendar and workflow scheduler for civil-society programmes.",
+    help=N_("Event calendar and workflow scheduler for civil-society programmes."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -181,6 +208,8 @@ def _main(
                                            "[env: CALENDAR_APP_DB; default: calendar.db in your data folder]")] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Your time zone for dates typed without one "
                                            "[env: CALENDAR_APP_TZ; default: the machine's]")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of messages and help: mn, ky, ru or en "
+                                             "[env: CALENDAR_APP_LANG; config: lang; default: the locale's]")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
@@ -188,6 +217,7 @@ def _main(
         from events.errors import EmptyValue, Field
 
         raise EmptyValue(Field.TZ)
+    i18n.use(i18n.choose(lang))  # as `main` chose it, but a bad language is refused here, with exit code 2
     ctx.obj = {"db": db, "tz": tz}
 
 

@@ -26,24 +26,26 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from events.errors import CalendarAppError, InvalidInput
+from calendar_app.configfile import CONFIG_ENV, config_path
+from calendar_app.i18n import default_language, parse_language
+from events.errors import N_, CalendarAppError, InvalidInput, Words
 from events.notify.planning import DEFAULT_GRACE
 from events.timeparse import parse_duration, zone
 
-CONFIG_ENV = "CALENDAR_APP_CONFIG"
 FALLBACK_TZ = "Asia/Ulaanbaatar"
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
 class InvalidConfigFile(CalendarAppError, ValueError):
     def __init__(self, path: Path, why: str) -> None:
-        super().__init__(f"cannot use the configuration file {path}: {why}; fix it, or point {CONFIG_ENV} "
-                         "at another file")
+        super().__init__(template=N_("cannot use the configuration file {path}: {why}; fix it, or point "
+                                     "CALENDAR_APP_CONFIG at another file"), path=path, why=why)
 
 
 class InvalidSetting(InvalidInput):
     def __init__(self, name: str, where: str, why: str) -> None:
-        super().__init__(f"the setting {name} from {where} is unusable: {why}")
+        super().__init__(template=N_("the setting {setting} from {where} is unusable: {why}"), setting=name,
+                         where=where, why=why)
 
 
 def _user_data(name: str) -> Path:
@@ -139,6 +141,8 @@ SCHEMA: tuple[Option, ...] = (
     Option("chat_schemes", "CALENDAR_APP_CHAT_SCHEMES", _chat_schemes, lambda: DEFAULT_CHAT_SCHEMES,
            "Apprise URL schemes a contact's chat address may use, comma-separated; never file "
            f"({', '.join(DEFAULT_CHAT_SCHEMES)})"),
+    Option("lang", "CALENDAR_APP_LANG", parse_language, default_language,
+           "language of messages and help: mn, ky, ru or en; the root option --lang wins (the locale's, else en)"),
 )
 OPTIONS = {option.name: option for option in SCHEMA}
 
@@ -161,6 +165,7 @@ class Settings:
     # "configured" when default_tz was given (option, environment, file), "machine" when it is the machine's:
     # a contact's zone is never silently the machine's (events.notify.zones).
     default_tz_from: str = "configured"
+    lang: str = "en"
 
     @property
     def public_url(self) -> str:
@@ -177,21 +182,12 @@ _ATTRIBUTE = {"db": "db_url", "timezone": "default_tz"}
 assert {_ATTRIBUTE.get(o.name, o.name) for o in SCHEMA} == {f.name for f in fields(Settings)} - {"default_tz_from"}
 
 
-def config_path(environ: Mapping[str, str]) -> Path:
-    given = environ.get(CONFIG_ENV)
-    if given:
-        return Path(given).expanduser()
-    from platformdirs import user_config_path
-
-    return user_config_path("calendar-app", appauthor=False) / "config.toml"
-
-
 def _file_values(path: Path, required: bool) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if required:
-            raise InvalidConfigFile(path, "no such file") from None
+            raise InvalidConfigFile(path, Words(N_("no such file"))) from None
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidConfigFile(path, f"cannot read it ({error})") from error

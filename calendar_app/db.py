@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlmodel import Session
 
 import events.tables  # noqa: F401 - every table registered before the first flush
-from events.errors import StorageError
+from events.errors import N_, StorageError
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_BEGIN = "sqlite_begin"
@@ -62,8 +62,9 @@ def create_db_engine(url: str) -> Engine:
         return create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
         raise StorageError(
-            f"cannot use the database URL {safe_url(url)!r} ({error}): give a file path or a URL like "
-            "sqlite:///calendar.db or postgresql+psycopg://user@host/dbname via --db or CALENDAR_APP_DB"
+            template=N_("cannot use the database URL {address!r} ({cause}): give a file path or a URL like "
+                        "sqlite:///calendar.db or postgresql+psycopg://user@host/dbname via --db or CALENDAR_APP_DB"),
+            address=safe_url(url), cause=str(error),
         ) from error
 
 
@@ -73,18 +74,20 @@ def storage_error(error: DBAPIError, url: str) -> StorageError:
     lowered = detail.lower()
     where = safe_url(url)
     if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
-        hint = "the database is read-only: make the file and its folder writable or use another --db"
+        hint = N_("the database is read-only: make the file and its folder writable or use another --db")
     elif "disk is full" in lowered or "no space" in lowered or "disk full" in lowered:
-        hint = "the disk is full: free some space and run the command again (nothing was written)"
+        hint = N_("the disk is full: free some space and run the command again (nothing was written)")
     elif "unable to open" in lowered:
-        hint = "check that the file's folder exists and is writable, or pass another path via --db or CALENDAR_APP_DB"
+        hint = N_("check that the file's folder exists and is writable, or pass another path via --db or "
+                  "CALENDAR_APP_DB")
     elif "connection" in lowered or "could not" in lowered or "password" in lowered:
-        hint = "check that the server runs and the URL in --db or CALENDAR_APP_DB is right"
+        hint = N_("check that the server runs and the URL in --db or CALENDAR_APP_DB is right")
     elif "locked" in lowered or "busy" in lowered:
-        hint = "another process holds the database: try again in a moment"
+        hint = N_("another process holds the database: try again in a moment")
     else:
-        hint = "nothing was changed; check the database and try again"
-    return StorageError(f"database {where}: {detail}: {hint}")
+        hint = N_("nothing was changed; check the database and try again")
+    # the driver's own words (`detail`) stay as the driver wrote them
+    return StorageError(template=(N_("database {where}: {cause}: "), hint), where=where, cause=detail)
 
 
 def writer(engine: Engine) -> Engine:

@@ -154,10 +154,10 @@ def export_calendar(
     reminder_defaults = None
     if request.alarms_from_reminders:
         if detail is Detail.busy:
-            from events.errors import InvalidInput
+            from events.errors import N_, InvalidInput
 
-            raise InvalidInput(template="{alarms_from_reminders} hints at what each event is: a busy-only export "
-                               "cannot carry it; use {detail} full")
+            raise InvalidInput(template=N_("{alarms_from_reminders} hints at what each event is: a busy-only export "
+                               "cannot carry it; use {detail} full"))
         reminder_defaults = app.kind_defaults()
     with app.read() as session:
         chosen = plan(selection, session=session, now=now)

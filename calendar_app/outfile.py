@@ -17,31 +17,31 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from events.errors import InvalidInput
+from events.errors import N_, InvalidInput
 
 STDOUT = "-"
 
 
 class OutputNotAFile(InvalidInput):
     def __init__(self, path: str, kind: str) -> None:
-        super().__init__(template="{output} {path!r} is a {kind}: give a regular file, or add {stream} to write "
-                         "into it as it is", path=path, kind=kind)
+        super().__init__(template=N_("{output} {path!r} is a {kind}: give a regular file, or add {stream} to write "
+                         "into it as it is"), path=path, kind=kind)
 
 
 class OutputIsFolder(InvalidInput):
     def __init__(self, path: str) -> None:
-        super().__init__(template="{output} {path!r} is a folder: give a file name in it", path=path)
+        super().__init__(template=N_("{output} {path!r} is a folder: give a file name in it"), path=path)
 
 
 class OutputFolderMissing(InvalidInput):
     def __init__(self, path: str, folder: str) -> None:
-        super().__init__(template="cannot write {path!r}: the folder {folder!r} does not exist; create it or give "
-                         "another {output}", path=path, folder=folder)
+        super().__init__(template=N_("cannot write {path!r}: the folder {folder!r} does not exist; create it or give "
+                         "another {output}"), path=path, folder=folder)
 
 
 class OutputFailed(InvalidInput):
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(template="cannot write {path!r}: {cause}; give another {output}", path=path,
+        super().__init__(template=N_("cannot write {path!r}: {cause}; give another {output}"), path=path,
                          cause=reason)
 
 

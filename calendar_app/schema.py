@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from calendar_app.db import storage_error, writer
-from events.errors import StorageError
+from events.errors import N_, StorageError
 
 # The newest revision in migrations/versions; tests/test_migrations.py checks that they agree.
 HEAD = "0010"
@@ -22,7 +22,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 class MigrationFailed(StorageError):
     def __init__(self, detail: str) -> None:
-        super().__init__(f"the schema upgrade was rolled back, nothing changed: {detail}; report this as a bug")
+        super().__init__(template=N_("the schema upgrade was rolled back, nothing changed: {cause}; report this as "
+                                     "a bug"), cause=detail)
 
 
 def current_revision(connection: Connection) -> str | None:

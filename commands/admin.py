@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, WideOpt, app_of, emit_json, group, now, settings_of, show, terminal_width
 
 region_app = group("The built-in regions of Mongolia and Kyrgyzstan.")
@@ -52,7 +53,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     from calendar_app import admin
 
     revision = admin.upgrade_database(settings=settings_of(ctx))
-    typer.echo(f"Database at revision {revision}")
+    typer.echo(_("Database at revision {revision}").format(revision=revision))
 
 
 @db_app.command("current")
@@ -92,7 +93,8 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json(output.json_bytes(result))
     else:
-        typer.echo(f"Demo loaded: {result['added']} added, {result['unchanged']} already there")
+        typer.echo(_("Demo loaded: {added} added, {unchanged} already there").format(added=result["added"],
+                                                                                 unchanged=result["unchanged"]))
 
 
 

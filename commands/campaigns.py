@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, StreamOpt, app_of, emit_json, group, now, show
+from events.errors import N_
 
 campaign_app = group("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")
 edition_app = group("A campaign's yearly editions.")
@@ -54,7 +56,7 @@ def campaign_add(
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
-        typer.echo(f"Added campaign {info.slug} ({info.window})")
+        typer.echo(_("Added campaign {slug} ({window})").format(slug=info.slug, window=info.window))
         show(campaign_output.campaign_details(info))
 
 
@@ -88,7 +90,7 @@ def campaign_edition_add(
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
-        typer.echo(f"Added edition {campaign_output.edition_text(info)}")
+        typer.echo(_("Added edition {edition}").format(edition=campaign_output.edition_text(info)))
 
 
 @edition_app.command("theme")
@@ -115,7 +117,7 @@ def campaign_edition_theme(
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:
-        typer.echo(f"Edition {campaign_output.edition_text(info)}")
+        typer.echo(_("Edition {edition}").format(edition=campaign_output.edition_text(info)))
 
 
 @campaign_app.command("list")
@@ -248,7 +250,7 @@ def campaign_report(
 
     formats = ("table", "json", "csv", "html")
     if fmt not in formats:
-        raise UnknownChoice("format", fmt, formats)
+        raise UnknownChoice(N_("format"), fmt, formats)
     report = campaign_services.report(slug, year, app=app_of(ctx))
     if fmt == "table" and out is None:
         show(campaign_output.report_tables(report))
@@ -281,7 +283,8 @@ def campaign_report(
     with output_file(out, stream=stream) as target:
         target.write(text.encode("utf-8"))
     if out != STDOUT:
-        typer.echo(f"Wrote {fmt} report of {report.edition.slug} {report.edition.year} to {out}")
+        typer.echo(_("Wrote {format} report of {slug} {year} to {path}").format(
+            format=fmt, slug=report.edition.slug, year=report.edition.year, path=out))
 
 
 

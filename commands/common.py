@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from calendar_app.i18n import gettext as _
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -108,7 +110,7 @@ AllowOutsideOpt = Annotated[bool, typer.Option("--allow-outside", help="Link it 
 
 def warn(lines: Any) -> None:
     for line in lines:
-        typer.echo(f"warning: {line}", err=True)
+        typer.echo(_("warning: {message}").format(message=line), err=True)
 
 
 def with_filters(shape: Callable[..., Shape], **values: Any) -> Shape:

@@ -4,7 +4,8 @@ does it. Errors carry fields and actions as data (`events.errors`); a web front 
 
 from __future__ import annotations
 
-from events.errors import Action, CalendarAppError, Field
+from calendar_app import i18n
+from events.errors import N_, Action, CalendarAppError, Field
 
 OPTIONS: dict[Field, str] = {
     Field.START: "--start",
@@ -75,31 +76,33 @@ OPTIONS: dict[Field, str] = {
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).
 COMMANDS: dict[Action, str] = {
-    Action.LIST_EVENTS: "see 'calendar-app event list'",
-    Action.LIST_REGIONS: "see 'calendar-app region list'",
-    Action.LIST_CONTACTS: "see 'calendar-app contact list'",
-    Action.ADD_CONTACT: "add one with 'calendar-app contact add NAME --email ADDR --language mn'",
-    Action.EDIT_CONTACT: "change it with 'calendar-app contact edit'",
-    Action.LIST_TASKS: "see 'calendar-app task list'",
-    Action.LIST_CAMPAIGNS: "see 'calendar-app campaign list'",
-    Action.ADD_CAMPAIGN: "add it with 'calendar-app campaign add {slug} --name ... --window MM-DD..MM-DD'",
-    Action.ADD_PRESET_CAMPAIGN: "add it with 'calendar-app campaign add {slug} --preset {slug}' (or with "
-                                "--name ... --window MM-DD..MM-DD)",
-    Action.SHOW_CAMPAIGN: "see 'calendar-app campaign show {slug}'",
-    Action.SHOW_EDITION: "see 'calendar-app campaign show {slug} --year {year}'",
-    Action.ADD_EDITION: "add it with 'calendar-app campaign edition add {slug} {year} --theme TEXT'",
-    Action.ROLL_CAMPAIGN: "roll the last one with 'calendar-app campaign roll'",
-    Action.LIST_FEEDS: "see 'calendar-app feed list'",
-    Action.REMOVE_FEED: "remove it with 'calendar-app feed remove {feed}'",
-    Action.ROTATE_FEED: "run 'calendar-app feed rotate {feed}'",
-    Action.MAKE_PRIVATE: "make it with --private",
-    Action.LIST_PARTICIPANTS: "see 'calendar-app participant list {event}'",
-    Action.INVITE: "add them with 'calendar-app event invite {event} CONTACT'",
-    Action.LIST_TOKENS: "see 'calendar-app feed token list {feed}'",
-    Action.ADD_TOKEN: "add another with 'calendar-app feed token add {feed}'",
+    Action.LIST_EVENTS: N_("see 'calendar-app event list'"),
+    Action.LIST_REGIONS: N_("see 'calendar-app region list'"),
+    Action.LIST_CONTACTS: N_("see 'calendar-app contact list'"),
+    Action.ADD_CONTACT: N_("add one with 'calendar-app contact add NAME --email ADDR --language mn'"),
+    Action.EDIT_CONTACT: N_("change it with 'calendar-app contact edit'"),
+    Action.LIST_TASKS: N_("see 'calendar-app task list'"),
+    Action.LIST_CAMPAIGNS: N_("see 'calendar-app campaign list'"),
+    Action.ADD_CAMPAIGN: N_("add it with 'calendar-app campaign add {slug} --name ... --window MM-DD..MM-DD'"),
+    Action.ADD_PRESET_CAMPAIGN: N_("add it with 'calendar-app campaign add {slug} --preset {slug}' (or with "
+                                "--name ... --window MM-DD..MM-DD)"),
+    Action.SHOW_CAMPAIGN: N_("see 'calendar-app campaign show {slug}'"),
+    Action.SHOW_EDITION: N_("see 'calendar-app campaign show {slug} --year {year}'"),
+    Action.ADD_EDITION: N_("add it with 'calendar-app campaign edition add {slug} {year} --theme TEXT'"),
+    Action.ROLL_CAMPAIGN: N_("roll the last one with 'calendar-app campaign roll'"),
+    Action.LIST_FEEDS: N_("see 'calendar-app feed list'"),
+    Action.REMOVE_FEED: N_("remove it with 'calendar-app feed remove {feed}'"),
+    Action.ROTATE_FEED: N_("run 'calendar-app feed rotate {feed}'"),
+    Action.MAKE_PRIVATE: N_("make it with --private"),
+    Action.LIST_PARTICIPANTS: N_("see 'calendar-app participant list {event}'"),
+    Action.INVITE: N_("add them with 'calendar-app event invite {event} CONTACT'"),
+    Action.LIST_TOKENS: N_("see 'calendar-app feed token list {feed}'"),
+    Action.ADD_TOKEN: N_("add another with 'calendar-app feed token add {feed}'"),
 }
 
 
 def cli_message(error: CalendarAppError) -> str:
-    """The error's message as the CLI prints it: options and commands where it names fields and actions."""
-    return error.render(fields=OPTIONS, actions=COMMANDS)
+    """The error's message as the CLI prints it, in the user's language: options and commands where it
+    names fields and actions."""
+    actions = {action: i18n.gettext(text) for action, text in COMMANDS.items() if action in error.actions}
+    return error.render(fields=OPTIONS, actions=actions, translate=i18n.gettext)

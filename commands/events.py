@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import (
     AllowOutsideOpt,
     CampaignOpt,
@@ -134,7 +135,7 @@ def event_add(
     outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx))
     warn(outcome.warnings)
     view = outcome.view
-    show_event(view, as_json, f"Added event {view.id} (uid {view.uid})")
+    show_event(view, as_json, _("Added event {id} (uid {uid})").format(id=view.id, uid=view.uid))
 
 
 @event_app.command("list")
@@ -290,7 +291,8 @@ def event_edit(
     outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx), scope=scope)
     warn(outcome.warnings)
     view = outcome.view
-    show_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
+    show_event(view, as_json, _("Updated event {id} (sequence {sequence})").format(id=view.id,
+                                                                                    sequence=view.sequence))
 
 
 @event_app.command("cancel")
@@ -316,7 +318,7 @@ def event_cancel(
 
     scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
     view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx), scope=scope)
-    show_event(view, as_json, f"Cancelled event {view.id}")
+    show_event(view, as_json, _("Cancelled event {id}").format(id=view.id))
 
 
 @event_app.command("delete")
@@ -342,15 +344,16 @@ def event_delete(
 
     if not yes:
         view = services.show_event(ref, app=app_of(ctx))
-        if not sys.stdin.isatty() or not typer.confirm(f"Delete event {view.id} '{view.title}' for good?"):
-            typer.echo("error: not deleted: confirm at the prompt or pass --yes", err=True)
+        if not sys.stdin.isatty() or not typer.confirm(
+                _("Delete event {id} '{title}' for good?").format(id=view.id, title=view.title)):
+            typer.echo(_("error: not deleted: confirm at the prompt or pass --yes"), err=True)
             raise typer.Exit(2)
     scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
     view = services.delete_event(ref, app=app_of(ctx), now=now(ctx), scope=scope)
     if scope.text is not None:
-        show_event(view, as_json, f"Left out of series {view.id}: {scope.text}")
+        show_event(view, as_json, _("Left out of series {id}: {occurrence}").format(id=view.id, occurrence=scope.text))
         return
-    show_event(view, as_json, f"Deleted event {view.id}")
+    show_event(view, as_json, _("Deleted event {id}").format(id=view.id))
 
 
 # ---- agenda ---------------------------------------------------------------------------------------------

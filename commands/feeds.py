@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, StreamOpt, app_of, emit_json, group, now, with_filters
 from events.bounds import MAX_RETENTION_DAYS
 
@@ -42,18 +43,19 @@ def _show_feed(info: Any, as_json: bool, message: str) -> None:
         _json(info.as_json())
         return
     typer.echo(message)
-    filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
-    typer.echo(f"  {'private' if info.private else 'public'}, detail {info.detail}, {filters}, "
-               f"cancelled events kept {info.cancelled_days} days{', with tasks' if info.tasks else ''}"
-               f"{', with attendees' if info.attendees else ''}")
+    filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or _("all events")
+    line = _("  {access}, detail {detail}, {filters}, cancelled events kept {days} days").format(
+        access=_("private") if info.private else _("public"), detail=info.detail, filters=filters,
+        days=info.cancelled_days)
+    typer.echo(line + (_(", with tasks") if info.tasks else "") + (_(", with attendees") if info.attendees else ""))
     if info.alarms or info.alarms_from_reminders:
-        fixed = [f"{m} min before the start" for m in info.alarms]
-        plan = ["each event's reminder plan"] if info.alarms_from_reminders else []
-        typer.echo(f"  alarms: {', '.join(plan + fixed)}")
+        fixed = [_("{minutes} min before the start").format(minutes=m) for m in info.alarms]
+        plan = [_("each event's reminder plan")] if info.alarms_from_reminders else []
+        typer.echo(_("  alarms: {alarms}").format(alarms=", ".join(plan + fixed)))
     if info.url:
         from calendar_app.feeds import webcal
 
-        typer.echo(f"  subscribe: {webcal(info.url)}")
+        typer.echo(_("  subscribe: {url}").format(url=webcal(info.url)))
         typer.echo(info.url)
 
 
@@ -102,7 +104,7 @@ def feed_add(
                         alarms=alarm or (), alarms_from_reminders=alarms_from_reminders, tasks=tasks,
                         attendees=attendees)
     info = feeds.add_feed(spec, app=app_of(ctx), now=now(ctx))
-    _show_feed(info, as_json, f"Feed {info.name} added.")
+    _show_feed(info, as_json, _("Feed {name} added.").format(name=info.name))
 
 
 @feed_app.command("list")
@@ -121,12 +123,13 @@ def feed_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         _json([i.as_json() for i in infos])
         return
     if not infos:
-        typer.echo("No feeds yet: make one with 'calendar-app feed add public-events --visibility public'")
+        typer.echo(_("No feeds yet: make one with 'calendar-app feed add public-events --visibility public'"))
     for info in infos:
-        filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
-        where = info.url or "(secret URLs: see 'feed token list')"
-        tasks = "  tasks" if info.tasks else ""
-        typer.echo(f"{info.name}  {'private' if info.private else 'public'}  {info.detail}{tasks}  {filters}  {where}")
+        filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or _("all events")
+        where = info.url or _("(secret URLs: see 'feed token list')")
+        tasks = "  " + _("tasks") if info.tasks else ""
+        access = _("private") if info.private else _("public")
+        typer.echo(f"{info.name}  {access}  {info.detail}{tasks}  {filters}  {where}")
 
 
 @feed_app.command("url")
@@ -144,7 +147,7 @@ def feed_url(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_json
     info = feeds.feed_info(name, app=app_of(ctx))
     if info.url is None:
         raise PrivateFeedUrl(info.name)
-    _show_feed(info, as_json, f"Feed {info.name}:")
+    _show_feed(info, as_json, _("Feed {name}:").format(name=info.name))
 
 
 @feed_app.command("rotate")
@@ -162,7 +165,8 @@ def feed_rotate(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_j
     from calendar_app import feeds
 
     info = feeds.rotate_feed(name, app=app_of(ctx), now=now(ctx))
-    _show_feed(info, as_json, f"Feed {info.name} has a new secret URL; the old ones no longer work.")
+    message = _("Feed {name} has a new secret URL; the old ones no longer work.").format(name=info.name)
+    _show_feed(info, as_json, message)
 
 
 @feed_app.command("remove")
@@ -180,7 +184,7 @@ def feed_remove(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_j
     if as_json:
         _json(info.as_json())
     else:
-        typer.echo(f"Feed {info.name} removed.")
+        typer.echo(_("Feed {name} removed.").format(name=info.name))
 
 
 def export(
@@ -220,7 +224,7 @@ def export(
     app = app_of(ctx)
     count = feeds.export_to_file(request, output or "-", app=app, now=app.now(), stream=stream)
     if output not in (None, "-"):
-        typer.echo(f"Exported {count} events to {output}", err=True)
+        typer.echo(_("Exported {count} events to {output}").format(count=count, output=output), err=True)
 
 
 def import_(
@@ -251,7 +255,7 @@ def import_(
     if as_json:
         _json(report.as_json())
         return
-    prefix = "Dry run, nothing written: " if dry_run else ""
+    prefix = _("Dry run, nothing written: ") if dry_run else ""
     counts = report.counts()
     typer.echo(prefix + ", ".join(f"{count} {status}" for status, count in counts.items()))
     for entry in report.entries:  # every component not simply added, updated or unchanged, and every note
@@ -288,12 +292,13 @@ def serve(
     from calendar_app.web.serving import serve as serve_feeds
 
     def ready(info: ServeInfo) -> None:
-        typer.echo(f"Serving feeds on {info.listen} (public links use {info.base_url}); Ctrl-C stops.")
+        typer.echo(_("Serving feeds on {listen} (public links use {base_url}); Ctrl-C stops.").format(
+            listen=info.listen, base_url=info.base_url))
         for feed in info.feeds:
-            private = "private: new secret URL by 'feed rotate'"
+            private = _("private: new secret URL by 'feed rotate'")
             typer.echo(f"  {feed.name}: {private if feed.private else info.base_url + public_path(feed.name)}")
         if info.reminders:
-            typer.echo(f"Reminders: the dispatcher runs beside the server ({info.reminders}).")
+            typer.echo(_("Reminders: the dispatcher runs beside the server ({how}).").format(how=info.reminders))
 
     limits = Limits(header_seconds=header_timeout, max_connections=max_connections)
     serve_feeds(app_of(ctx), host=host, port=port, workers=workers, reminders=reminders, access_log=access_log,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, WideOpt, app_of, emit_json, group, now, show, terminal_width
 from commands.output import reminders as notify_output
 from commands.output.tables import TableSpec
@@ -69,10 +70,12 @@ def contact_add(
     row = notify_services.add_contact(draft, app=app_of(ctx), now=now(ctx))
     note = notify_output.zone_note(row)
     if not as_json:
-        typer.echo(f"Added contact {row['id']}: time zone {row['timezone']} ({note})")
+        typer.echo(_("Added contact {id}: time zone {zone} ({why})").format(id=row["id"], zone=row["timezone"],
+                                                                           why=note))
     if row["timezone_from"] == "machine":
-        typer.echo(f"note: contact {row['id']} has {row['timezone']}, {note}; if the person is elsewhere: "
-                   f"calendar-app contact edit {row['id']} --region NAME (or --tz ZONE)", err=True)
+        typer.echo(_("note: contact {id} has {zone}, {why}; if the person is elsewhere: calendar-app contact edit "
+                     "{id} --region NAME (or --tz ZONE)").format(id=row["id"], zone=row["timezone"], why=note),
+                   err=True)
     _print_rows([row], as_json, notify_output.CONTACT_TABLE, wide)
 
 
@@ -138,7 +141,7 @@ def contact_remove(ctx: typer.Context, ref: ContactRef, as_json: JsonOpt = False
 
     row = notify_services.remove_contact(ref, app=app_of(ctx), now=now(ctx))
     if not as_json:
-        typer.echo(f"Removed contact {row['id']} ({row['name']})")
+        typer.echo(_("Removed contact {id} ({name})").format(id=row["id"], name=row["name"]))
     else:
         _print_json(row)
 
@@ -289,7 +292,7 @@ def task_done(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="The t
 
     row = notify_services.task_done(ref, app=app_of(ctx), now=now(ctx))
     if not as_json:
-        typer.echo(f"Task {row['id']} done: {row['title']}")
+        typer.echo(_("Task {id} done: {title}").format(id=row["id"], title=row["title"]))
     else:
         _print_json(row)
 

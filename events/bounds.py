@@ -16,7 +16,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from events.errors import Field, InvalidInput
+from events.errors import N_, Field, InvalidInput, Words
 
 FIRST_INSTANT = datetime(1, 1, 2, tzinfo=UTC)
 LAST_INSTANT = datetime(9999, 12, 30, tzinfo=UTC)
@@ -50,34 +50,34 @@ def _subject(what: What) -> tuple[str, dict[str, Any]]:
     front end names it its own way (the CLI: `--start`)."""
     if isinstance(what, Field):
         return "{" + what.value + "}", {}
-    return "{what}", {"what": what}
+    return "{what}", {"what": Words(what)}
 
 
 class OutOfRange(InvalidInput):
     def __init__(self, what: What, value: object, low: object, high: object) -> None:
         subject, named = _subject(what)
-        super().__init__(template=subject + " {value} is out of range: give one from {low} to {high}",
+        super().__init__(template=(subject, N_(" {value} is out of range: give one from {low} to {high}")),
                          value=value, low=low, high=high, **named)
 
 
 class ControlCharacter(InvalidInput):
     def __init__(self, what: What, position: int, char: str) -> None:
         subject, named = _subject(what)
-        super().__init__(template=subject + " has the control character U+{code:04X} at position {position}: "
-                         "remove it", position=position, code=ord(char), **named)
+        super().__init__(template=(subject, N_(" has the control character U+{code:04X} at position {position}: "
+                         "remove it")), position=position, code=ord(char), **named)
 
 
 class InvalidUtf8(InvalidInput):
     def __init__(self, what: What, position: int, byte: int) -> None:
         subject, named = _subject(what)
-        super().__init__(template=subject + " has the byte 0x{byte:02X} at byte {position}, which is not UTF-8: "
-                         "give the text in UTF-8", position=position, byte=byte, **named)
+        super().__init__(template=(subject, N_(" has the byte 0x{byte:02X} at byte {position}, which is not UTF-8: "
+                         "give the text in UTF-8")), position=position, byte=byte, **named)
 
 
 class TooLong(InvalidInput):
     def __init__(self, what: What, length: int, limit: int) -> None:
         subject, named = _subject(what)
-        super().__init__(template=subject + " is {length} characters long: shorten it to at most {limit}",
+        super().__init__(template=(subject, N_(" is {length} characters long: shorten it to at most {limit}")),
                          length=length, limit=limit, **named)
 
 

@@ -25,6 +25,7 @@ from events.bounds import (
     shifted_day,
 )
 from events.errors import (
+    N_,
     AllDayWithTime,
     ContradictoryValues,
     Field,
@@ -148,14 +149,14 @@ def kind_of(value: str, kinds: Sequence[str] = BUILT_IN_KINDS) -> str:
     """The kind `value` names, if it is one of `kinds` (the built-in ones, and those an organisation added)."""
     name = kind_name(value)
     if name not in kinds:
-        raise UnknownChoice("kind", value, tuple(kinds))
+        raise UnknownChoice(N_("kind"), value, tuple(kinds))
     return name
 
 
 def language_of(value: str) -> str:
     code = value.strip().lower()
     if code not in LANGUAGES:
-        raise UnknownChoice("language", value, LANGUAGES)
+        raise UnknownChoice(N_("language"), value, LANGUAGES)
     return code
 
 
@@ -281,7 +282,8 @@ def resolve_new(draft: NewEventDraft, *, default_tz: str, now: datetime,
     check_texts(draft)
     title = draft.title.strip()
     if not title:
-        raise MissingValue("the title", "give the event a title, e.g. 'Round table on gender-sensitive services'")
+        raise MissingValue(N_("the title"),
+                           N_("give the event a title, e.g. 'Round table on gender-sensitive services'"))
     zone_name = zone_name_for(draft.tz, draft.region, default_tz)
     span = span_from_text(
         draft.start, draft.end, draft.duration, all_day=draft.all_day, zone_name=zone_name, now=now

@@ -23,7 +23,7 @@ from events.drafts import (
     timed_span_for,
     zone_name_for,
 )
-from events.errors import AllDayWithTime, ContradictoryValues, Field, MissingValue
+from events.errors import N_, AllDayWithTime, ContradictoryValues, Field, MissingValue
 from events.models import Event, EventStatus, Visibility
 from events.recurrence.errors import InvalidRecurrence
 from events.recurrence.rules import shifted_dates
@@ -86,7 +86,8 @@ def _moved_span(span: Span, changes: EventChanges, *, now: datetime) -> Span:
         return timed_span_for(start, length, span.timezone)
     start_local = _local(span.start_utc, span.timezone)
     if all_day != span.all_day and not all_day:
-        raise MissingValue("a start time", "turning an all-day event into a timed one needs a {start} with a time")
+        raise MissingValue(N_("a start time"),
+                           N_("turning an all-day event into a timed one needs a {start} with a time"))
     if changes.end is not None:
         if all_day:
             return all_day_span(start_local.date(), _day(changes.end, Field.END, tz=tz, now=now), span.timezone)
@@ -142,7 +143,7 @@ def changes_with_notes(event: Event, changes: EventChanges, *, now: datetime,
         if value is not None:
             wanted[name] = value.strip() or None
     if "title" in wanted and wanted["title"] is None:
-        raise MissingValue("the title", "an event cannot have an empty title")
+        raise MissingValue(N_("the title"), N_("an event cannot have an empty title"))
     if changes.kind is not None:
         wanted["kind"] = kind_of(changes.kind, kinds)
     if changes.status is not None:

@@ -8,13 +8,30 @@ placeholders are the error's values (`{ref!r}`), the input fields it points at (
 actions that fix it (`{list_events}`, an `Action`). `str(error)` fills fields and actions with plain words
 ("give a later end or a duration"); a front end calls `error.render(fields=..., actions=...)` with its own
 names (the CLI: `--end`, `'calendar-app event list'`, in `commands/errors.py`).
+
+Templates are English and marked `N_(...)` for the translation catalogues; a front end passes
+`render(translate=...)` to show them in the user's language: the template is translated, then formatted.
+A template made of pieces (a fixed start and a caller's ending) is given as a tuple, each piece translated
+on its own; values that are our own words rather than the user's input are `Words`, translated too.
 """
 
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the translation catalogues (gettext_noop); it is translated where it is shown."""
+    return message
+
+
+class Words(str):
+    """A value of a message that is our own words (`"any edition"`), not the user's input: a front end
+    translates it with the template. Mark its literal with `N_` so the catalogues hold it."""
+
+    __slots__ = ()
 
 
 class Field(StrEnum):
@@ -213,10 +230,13 @@ class CalendarAppError(Exception):
     exit_code = 2
 
     def __init__(
-        self, text: str = "", /, *, template: str | None = None, fields: Iterable[Field] = (), **values: object
+        self, text: str = "", /, *, template: str | tuple[str, ...] | None = None, fields: Iterable[Field] = (),
+        **values: object,
     ) -> None:
         if template is None:
             template = text.replace("{", "{{").replace("}", "}}")
+        self.pieces = (template,) if isinstance(template, str) else template
+        template = "".join(self.pieces)
         named = _placeholders(template)
         known = values.keys() | _FIELD_NAMES | _ACTION_NAMES
         unknown = [name for name in named if name not in known]
@@ -229,15 +249,24 @@ class CalendarAppError(Exception):
         self.actions = tuple(dict.fromkeys(Action(name) for name in named if name in _ACTION_NAMES))
         super().__init__(self.render())
 
-    def render(self, fields: Mapping[Field, str] | None = None, actions: Mapping[Action, str] | None = None) -> str:
+    def render(self, fields: Mapping[Field, str] | None = None, actions: Mapping[Action, str] | None = None,
+               translate: Callable[[str], str] | None = None) -> str:
         """The message with each field and action in a front end's terms (`actions` texts may use the
-        error's values); plain words for those the tables leave out."""
+        error's values); plain words for those the tables leave out. `translate` (a gettext) turns the
+        template's pieces and the `Words` values into the user's language before they are formatted."""
         names: dict[str, object] = dict(self.values)
+        template = self.template
+        if translate is not None:
+            template = "".join(translate(piece) for piece in self.pieces)
+            names = {k: translate(v) if isinstance(v, Words) else v for k, v in names.items()}
         for field in self.fields:
             names[field.value] = (fields or {}).get(field, field.words)
         for action in self.actions:
             names[action.value] = _action_text(action, (actions or {}).get(action), self.values)
-        return _FORMATTER.vformat(self.template, (), names)
+        try:
+            return _FORMATTER.vformat(template, (), names)
+        except (KeyError, IndexError, ValueError):  # a broken translation: the English template still works
+            return _FORMATTER.vformat(self.template, (), {**names, **dict(self.values)})
 
 
 def _action_text(action: Action, text: str | None, values: Mapping[str, object]) -> str:
@@ -259,8 +288,8 @@ DATE_FORMS = ("2026-12-24, 24.12.2026, '24.12.2026 10:00', 2026-12-24T10:00+08:0
 
 class InvalidDate(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(template="cannot read the date/time {text!r}: use " + DATE_FORMS.replace("{", "{{"),
-                         text=text)
+        super().__init__(template=N_("cannot read the date/time {text!r}: use {forms}"), text=text,
+                         forms=DATE_FORMS)
 
 
 class DayFirstDate(InvalidDate):
@@ -268,64 +297,66 @@ class DayFirstDate(InvalidDate):
 
     def __init__(self, text: str, day_first: str, iso: str) -> None:
         InvalidInput.__init__(
-            self, template="cannot read the date {text!r}: dates are written day first here, e.g. {day_first} "
-            "or {iso}", text=text, day_first=day_first, iso=iso,
+            self, template=N_("cannot read the date {text!r}: dates are written day first here, e.g. {day_first} "
+            "or {iso}"), text=text, day_first=day_first, iso=iso,
         )
 
 
 class InvalidDuration(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(template="cannot read the duration {text!r}: use forms like 90m, 2h, 1h30m, 1d or 1w",
+        super().__init__(template=N_("cannot read the duration {text!r}: use forms like 90m, 2h, 1h30m, 1d or 1w"),
                          text=text)
 
 
 class UnknownTimeZone(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            template="unknown time zone {zone!r}: use an IANA name such as Asia/Ulaanbaatar, Asia/Hovd or "
-            "Asia/Bishkek",
+            template=N_("unknown time zone {zone!r}: use an IANA name such as Asia/Ulaanbaatar, Asia/Hovd or "
+            "Asia/Bishkek"),
             zone=name,
         )
 
 
 class UnknownRegion(InvalidInput):
     def __init__(self, name: str) -> None:
-        super().__init__(template="unknown region {region!r}: {list_regions} for the names it takes",
+        super().__init__(template=N_("unknown region {region!r}: {list_regions} for the names it takes"),
                          region=name)
 
 
 class UnknownChoice(InvalidInput):
     def __init__(self, what: str, value: str, choices: tuple[str, ...]) -> None:
-        super().__init__(template="unknown {what} {value!r}: use one of {choices}",
-                         what=what, value=value, choices=", ".join(choices))
+        super().__init__(template=N_("unknown {what} {value!r}: use one of {choices}"),
+                         what=Words(what), value=value, choices=", ".join(choices))
 
 
 class InvalidTimeRange(InvalidInput):
-    """An end not after its start. `fix` is a template too: it names the fields to change."""
+    """An end not after its start. `fix` is a template too (marked `N_`): it names the fields to change."""
 
-    def __init__(self, start: str, end: str, fix: str = "give a later {end} or a {duration}") -> None:
-        super().__init__(template="the end {last} is not after the start {first}: " + fix, first=start, last=end)
+    def __init__(self, start: str, end: str, fix: str = N_("give a later {end} or a {duration}")) -> None:
+        super().__init__(template=(N_("the end {last} is not after the start {first}: "), fix), first=start,
+                         last=end)
 
 
 class ContradictoryValues(InvalidInput):
     """Two inputs that decide the same thing, given together: refused rather than one silently winning."""
 
     def __init__(self, first: Field, second: Field) -> None:
-        super().__init__(template="{" + first.value + "} and {" + second.value + "} decide the same thing: "
-                         "give only one of them")
+        super().__init__(template=("{" + first.value + "}", N_(" and "), "{" + second.value + "}",
+                                   N_(" decide the same thing: give only one of them")))
 
 
 class AllDayWithTime(InvalidInput):
     def __init__(self, field: Field, text: str) -> None:
-        super().__init__(template="{all_day} takes dates, but {" + field.value + "} {text!r} has a time of day: "
-                         "give a date alone, or leave out {all_day}", text=text)
+        super().__init__(template=(N_("{all_day} takes dates, but "), "{" + field.value + "}",
+                                   N_(" {text!r} has a time of day: give a date alone, or leave out {all_day}")),
+                         text=text)
 
 
 class EmptyValue(InvalidInput):
     """An input given as an empty text where a value is needed (an empty time zone, say)."""
 
     def __init__(self, field: Field) -> None:
-        super().__init__(template="{" + field.value + "} is empty: give a value, or leave it out")
+        super().__init__(template=("{" + field.value + "}", N_(" is empty: give a value, or leave it out")))
 
 
 class InvalidParticipants(InvalidInput):
@@ -334,31 +365,32 @@ class InvalidParticipants(InvalidInput):
 
 class NegativeParticipants(InvalidParticipants):
     def __init__(self, field: Field, count: int) -> None:
-        super().__init__(template="{" + field.value + "} is {count}: participant counts cannot be negative",
+        super().__init__(template=("{" + field.value + "}", N_(" is {count}: participant counts cannot be negative")),
                          count=count)
 
 
 class ParticipantSplitAboveTotal(InvalidParticipants):
     def __init__(self, split: int, total: int) -> None:
         super().__init__(
-            template="women + men = {split} is above the total of {total}: raise {participants} (or {actual}) "
-            "or lower {women}/{men}",
+            template=N_("women + men = {split} is above the total of {total}: raise {participants} (or {actual}) "
+            "or lower {women}/{men}"),
             split=split, total=total,
         )
 
 
 class MissingValue(InvalidInput):
-    """Something required was not given; `hint` is a template that may name fields and actions."""
+    """Something required was not given; `hint` is a template that may name fields and actions. Both are
+    our words: mark their literals `N_`."""
 
     def __init__(self, what: str, hint: str) -> None:
-        super().__init__(template="{what} is missing: " + hint, what=what)
+        super().__init__(template=(N_("{what} is missing: "), hint), what=Words(what))
 
 
 class EventNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, ref: str | int) -> None:
-        super().__init__(template="no event with id or uid {ref!r}: {list_events} for the existing ones", ref=ref)
+        super().__init__(template=N_("no event with id or uid {ref!r}: {list_events} for the existing ones"), ref=ref)
 
 
 class StorageError(CalendarAppError, OSError):

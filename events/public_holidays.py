@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from events.errors import InvalidInput
+from events.errors import N_, InvalidInput
 from events.regions import BISHKEK_TZ, HOVD_TZ, ULAANBAATAR_TZ, find_region
 
 COUNTRIES = ("MN", "KG")
@@ -31,7 +31,8 @@ _ZONE_COUNTRY = {ULAANBAATAR_TZ: "MN", HOVD_TZ: "MN", "Asia/Choibalsan": "MN", B
 
 class InvalidHolidayFile(InvalidInput):
     def __init__(self, path: str, why: str) -> None:
-        super().__init__(f"cannot read the holiday overrides {path}: {why}; see docs/campaigns.md for the form")
+        super().__init__(template=N_("cannot read the holiday overrides {path}: {why}; see docs/campaigns.md for "
+                                     "the form"), path=path, why=why)
 
 
 @dataclass(frozen=True, order=True)

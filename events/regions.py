@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from events.errors import UnknownRegion
+from events.errors import N_, UnknownRegion
 
 ULAANBAATAR_TZ = "Asia/Ulaanbaatar"
 HOVD_TZ = "Asia/Hovd"
@@ -128,5 +128,5 @@ def regions_of(country: str | None = None) -> list[RegionInfo]:
     if code not in {"MN", "KG"}:
         from events.errors import UnknownChoice
 
-        raise UnknownChoice("country", country, ("MN", "KG"))
+        raise UnknownChoice(N_("country"), country, ("MN", "KG"))
     return [r for r in REGIONS if r.country == code]

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from events.bounds import MAX_RETENTION_DAYS, MAX_TEXT, check_offset, check_text
 from events.drafts import BUILT_IN_KINDS, choice, kind_of
+from events.errors import N_
 from events.models import EventStatus, Visibility
 from events.queries import FILTER_LISTS, ListFilters
 from events.regions import find_region
@@ -74,8 +75,8 @@ def _checked_filters(spec: FeedSpec, *, session: Session, kinds: Sequence[str]) 
         "campaigns": list(dict.fromkeys(find_campaign(c, session=session).slug for c in spec.campaigns)),
         "kinds": [kind_of(k, kinds) for k in spec.kinds],
         "regions": [find_region(r).slug for r in spec.regions],
-        "partners": [check_text(p.strip(), "the partner") for p in spec.partners if p.strip()],
-        "programmes": [check_text(p.strip(), "the programme") for p in spec.programmes if p.strip()],
+        "partners": [check_text(p.strip(), N_("the partner")) for p in spec.partners if p.strip()],
+        "programmes": [check_text(p.strip(), N_("the programme")) for p in spec.programmes if p.strip()],
         "statuses": [choice(EventStatus, s, "status").value for s in spec.statuses],
         "visibilities": [choice(Visibility, v, "visibility").value for v in spec.visibilities],
     }
@@ -188,7 +189,7 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
     filters = _checked_filters(spec, session=session, kinds=kinds)
     if not spec.private and Visibility.confidential in filters["visibilities"]:
         raise ConfidentialNeedsPrivate(name)
-    description = check_text(spec.description, "the feed description", limit=MAX_TEXT,
+    description = check_text(spec.description, N_("the feed description"), limit=MAX_TEXT,
                              lines=True) if spec.description else None
     feed = Feed(
         name=name, filters=json.dumps(filters, ensure_ascii=False, sort_keys=True),

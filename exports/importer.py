@@ -42,6 +42,7 @@ from events.drafts import (
     kind_of,
     timed_span,
 )
+from events.errors import N_
 from events.models import EventKind, EventStatus, Visibility
 from events.recurrence.store import NO_SERIES
 from events.regions import find_region
@@ -142,11 +143,11 @@ def read_event(vevent: Any, uid: str, line: int, *, default_kind: str | None, de
         note = "; ".join(filter(None, [note, left]))
     else:
         values.update(NO_SERIES)  # an override is one occurrence; the series it belongs to is set on writing
-    partners = [check_text(_unescaped(p).strip(), "a partner's name", limit=MAX_NAME)
+    partners = [check_text(_unescaped(p).strip(), N_("a partner's name"), limit=MAX_NAME)
                 for p in _list(vevent.get(X_PREFIX + "PARTNER")) if str(p).strip()]
     programme = _x(vevent, "PROGRAMME")
     return Incoming(uid=uid, line=line, sequence=_sequence(vevent), values=values, span=span, partners=partners,
-                    programme=check_text(programme, "the programme", limit=MAX_NAME) if programme else None,
+                    programme=check_text(programme, N_("the programme"), limit=MAX_NAME) if programme else None,
                     component=component, note=note, attendees=attendees_of(vevent))
 
 

@@ -49,10 +49,12 @@ def _pg_answers() -> str | None:
 
 @pytest.fixture(autouse=True)
 def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the tests out of the user's own data and cache folders (default database, holiday cache)."""
+    """Keep the tests out of the user's own data and cache folders (default database, holiday cache), and
+    speak English whatever the machine's locale (tests/test_i18n.py chooses other languages)."""
     home = tmp_path_factory.getbasetemp() / "xdg"
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("CALENDAR_APP_LANG", "en")
 
 
 @pytest.fixture(scope="session")

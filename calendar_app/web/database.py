@@ -23,14 +23,15 @@ from urllib.parse import quote
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from events.errors import StorageError
+from events.errors import N_, StorageError
 
 
 class DatabaseGone(StorageError):
     """The SQLite file the server reads is not at its path any more."""
 
     def __init__(self, path: str) -> None:
-        super().__init__(f"the database file {path} is missing: put it back or restore it from a backup")
+        super().__init__(template=N_("the database file {path} is missing: put it back or restore it from a backup"),
+                         path=path)
 
 
 def _sqlite_path(engine: Engine) -> str | None:

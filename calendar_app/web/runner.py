@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any, Protocol
 
 from calendar_app.web.guard import Limits
-from events.errors import CalendarAppError
+from events.errors import N_, CalendarAppError
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_SECONDS = 10.0  # how long workers may take to finish their requests before they are killed
@@ -37,8 +37,8 @@ class WorkerExited(CalendarAppError, RuntimeError):
     exit_code = 1
 
     def __init__(self, name: str, code: int | None) -> None:
-        super().__init__(f"server process {name} stopped (exit code {code}): see its error above; the other "
-                         "processes were stopped")
+        super().__init__(template=N_("server process {process} stopped (exit code {code}): see its error above; "
+                                     "the other processes were stopped"), process=name, code=code)
 
 
 def _config(app: Any, limits: Limits = Limits(), **options: Any) -> Any:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from commands.output.tables import TableSpec, cell_text, fitted_table
+from calendar_app.i18n import gettext as _
+from calendar_app.i18n import language
+from commands.output.tables import TableSpec, cell_text, fitted_table, header
 from events.agenda import AgendaDay
 from events.regions import RegionInfo
 from events.views import EventView, event_json
@@ -41,8 +44,9 @@ def _participants(event: EventView) -> str:
         return ""
     split = ""
     if event.participants_women is not None or event.participants_men is not None:
-        split = f" ({event.participants_women or 0} women, {event.participants_men or 0} men)"
-    source = ", from the attendance list" if event.participants_source == "list" else ""
+        split = _(" ({women} women, {men} men)").format(women=event.participants_women or 0,
+                                                        men=event.participants_men or 0)
+    source = _(", from the attendance list") if event.participants_source == "list" else ""
     return f"{count}{split}{source}"
 
 
@@ -75,8 +79,8 @@ def event_details(event: EventView, extra: Sequence[tuple[str, str]] = (), campa
         ("language", event.language), ("description", event.description),
         ("cancel reason", event.cancel_reason), ("sequence", str(event.sequence)), *extra,
     ]
-    shown = [(name, value) for name, value in rows if value]
-    width = max(len(name) for name, _ in shown)
+    shown = [(header(name), value) for name, value in rows if value]
+    width = max(len(name) for name, _value in shown)
     lines = []
     for name, value in shown:
         first, *rest = value.splitlines() or [""]
@@ -138,11 +142,11 @@ def agenda_text(days: Sequence[AgendaDay], zone: str | None = None):  # type: ig
     from rich.table import Table
     from rich.text import Text
 
-    parts: list[Any] = [Text(f"Times in {zone}.", style="dim")] if zone else []
+    parts: list[Any] = [Text(_("Times in {zone}.").format(zone=zone), style="dim")] if zone else []
     if not days:
-        return Group(*parts, Text("No events in this period."))
+        return Group(*parts, Text(_("No events in this period.")))
     for day in days:
-        parts.append(Text(f"{day.day:%A, %d %B %Y}", style="bold underline"))
+        parts.append(Text(_day_heading(day.day), style="bold underline"))
         table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column(no_wrap=True)
         table.add_column(ratio=3)
@@ -151,11 +155,20 @@ def agenda_text(days: Sequence[AgendaDay], zone: str | None = None):  # type: ig
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
         for e in day.events:
-            time_text = "all day" if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M} {e.start:%Z}"
+            time_text = _("all day") if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M} {e.start:%Z}"
             table.add_row(time_text, Text(e.title), Text(f"[{e.kind}]"), Text(e.location or ""), e.region or "",
                           f"#{e.id}")
         parts.extend([table, Text("")])
     return Group(*parts)
+
+
+def _day_heading(day: date) -> str:
+    """`Wednesday, 26 November 2025` in English; the same in the user's language from the CLDR data."""
+    if language() == "en":
+        return f"{day:%A, %d %B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "full", locale=language())
 
 
 def agenda_json(days: Sequence[AgendaDay]) -> bytes:

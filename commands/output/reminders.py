@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import ModuleType
 
 from calendar_app.app import App
+from calendar_app.i18n import gettext as _
 from commands.output.tables import TableSpec
 from events.errors import InvalidDuration
 from events.timeparse import parse_duration
@@ -68,17 +69,20 @@ def run_scheduler(scheduler: ModuleType, *, app: App, once: bool, poll: str, lea
     dispatcher = scheduler.build_dispatcher(app, config)
 
     def show(report: PassReport) -> None:
-        print(f"sent {report.sent}, retried {report.retried}, failed {report.failed}, skipped {report.skipped}, "
-              f"cancelled {report.cancelled}, held {report.held}", flush=True)
+        print(_("sent {sent}, retried {retried}, failed {failed}, skipped {skipped}, cancelled {cancelled}, "
+                "held {held}").format(sent=report.sent, retried=report.retried, failed=report.failed,
+                                      skipped=report.skipped, cancelled=report.cancelled, held=report.held),
+              flush=True)
         for error in report.errors[:20]:
             print(f"  {error}", file=sys.stderr, flush=True)
 
     if once:
         show(dispatcher.run_pass(utc_now))
         return
-    where = notify.smtp_url.split("@")[-1] if notify.smtp_url else f"outbox {notify.outbox}"
-    print(f"dispatcher {dispatcher.worker} running (e-mail via {where}); Ctrl-C stops it", flush=True)
+    where = notify.smtp_url.split("@")[-1] if notify.smtp_url else _("outbox {path}").format(path=notify.outbox)
+    print(_("dispatcher {worker} running (e-mail via {where}); Ctrl-C stops it").format(
+        worker=dispatcher.worker, where=where), flush=True)
     service = scheduler.DispatcherService(dispatcher, scheduler.SchedulerOptions(poll=seconds(poll), config=config),
                                           on_report=show)
     service.run_forever()
-    print("dispatcher stopped", flush=True)
+    print(_("dispatcher stopped"), flush=True)

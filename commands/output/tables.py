@@ -14,11 +14,34 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from calendar_app.i18n import N_
+from calendar_app.i18n import gettext as _
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 PADDING = 3  # rich puts one column of space on each side and one between columns
 _ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+
+
+# Column names as people read them (the JSON key, `_` as a space), marked for the catalogues: a new column
+# adds its name here, or its header stays English.
+HEADERS = (
+    N_("id"), N_("uid"), N_("when"), N_("title"), N_("kind"), N_("region"), N_("status"), N_("visibility"),
+    N_("timezone"), N_("location"), N_("partners"), N_("programme"), N_("organizer"), N_("participants"),
+    N_("url"), N_("language"), N_("description"), N_("cancel reason"), N_("sequence"), N_("slug"), N_("name"),
+    N_("local name"), N_("country"), N_("level"), N_("email"), N_("chat"), N_("organisation"), N_("groups"),
+    N_("due"), N_("purpose"), N_("rule"), N_("to"), N_("channel"), N_("event"), N_("attempts"), N_("error"),
+    N_("outcome"), N_("subject"), N_("sent at"), N_("reminders"), N_("steps"), N_("key"), N_("at"),
+    N_("assignee"), N_("notify"), N_("overdue"), N_("window"), N_("colour"), N_("about"), N_("year"),
+    N_("dates"), N_("events"), N_("theme"), N_("step"), N_("cancelled"), N_("regions reached"), N_("women"),
+    N_("men"), N_("figure"), N_("change"),
+)
+
+
+def header(column: str) -> str:
+    """A column's header in the user's language."""
+    return _(column.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -34,7 +57,7 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
         return ", ".join(cell_text(v) for v in value)
     text = str(value)
@@ -79,7 +102,7 @@ def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: i
     columns = fitted_columns(cells, spec, width)
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold", no_wrap=column not in spec.wrap)
+        table.add_column(header(column), overflow="fold", no_wrap=column not in spec.wrap)
     for row in cells:
         table.add_row(*(Text(row[c]) for c in columns))  # Text: no rich markup in users' titles
     left_out = [c for c in spec.columns if c not in columns]
@@ -89,4 +112,4 @@ def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: i
 
 
 def _widest(column: str, rows: Sequence[Mapping[str, str]]) -> int:
-    return max([len(column), *(len(row[column]) for row in rows)])
+    return max([len(header(column)), *(len(row[column]) for row in rows)])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from events.campaigns.services import check_in_window, edition_for_event, find_campaign
-from events.errors import MissingValue
+from events.errors import N_, MissingValue
 from events.models import Event
 
 
@@ -36,8 +36,8 @@ def apply_link(event: Event, link: CampaignLink, *, session: Session) -> None:
         check_in_window(event, session=session)
     if link.yearly is not None and not link.unlink:
         if link.yearly and event.campaign_edition_id is None:
-            raise MissingValue("the campaign", "{yearly} marks part of a campaign's yearly programme: "
-                                               "add a {campaign}")
+            raise MissingValue(N_("the campaign"), N_("{yearly} marks part of a campaign's yearly programme: "
+                                               "add a {campaign}"))
         event.yearly = link.yearly
     session.add(event)
     session.flush()

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from events.campaigns.hooks import edition_anchors
 from events.campaigns.models import CampaignEdition
 from events.campaigns.programme import EditionInfo
-from events.errors import InvalidInput
+from events.errors import N_, InvalidInput, Words
 from events.models import Event
 from events.notify.contacts import find_contact
 from events.notify.errors import ContactNotFound, InvalidOffset, WorkflowFileError
@@ -37,7 +37,8 @@ COORDINATOR = "coordinator"
 class UnknownCoordinator(InvalidInput):
     def __init__(self, ref: str, where: str) -> None:
         super().__init__(
-            template="no contact with id or e-mail {ref!r} to coordinate {where}: {list_contacts}, or {add_contact}",
+            template=N_("no contact with id or e-mail {ref!r} to coordinate {where}: {list_contacts}, or "
+                         "{add_contact}"),
             ref=ref, where=where,
         )
 
@@ -78,7 +79,7 @@ def parse_readiness(text: str, where: str = "workflows.toml") -> dict[str, Readi
     try:
         sections = tomllib.loads(text).get("campaign", {})
         if not isinstance(sections, dict):
-            raise WorkflowFileError(where, "[campaign] must hold tables such as [campaign.default]")
+            raise WorkflowFileError(where, Words(N_("[campaign] must hold tables such as [campaign.default]")))
         result: dict[str, ReadinessTemplate] = {}
         for name, spec in sections.items():
             if not isinstance(spec, dict):

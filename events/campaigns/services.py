@@ -29,7 +29,7 @@ from events.campaigns.errors import (
 from events.campaigns.models import Campaign, CampaignEdition
 from events.campaigns.presets import PRESETS
 from events.campaigns.windows import Window, YearlyWindow, parse_month_day, parse_window
-from events.errors import MissingValue
+from events.errors import N_, MissingValue, Words
 from events.models import LANGUAGES, Event
 from events.timeparse import zone
 
@@ -74,15 +74,15 @@ def add_campaign(
             raise UnknownPreset(preset, tuple(PRESETS))
     slug = (slug or (base.slug if base else "")).strip().lower()
     if not slug:
-        raise MissingValue("the campaign slug", "give one, e.g. 16-days, or use a {preset}")
+        raise MissingValue(N_("the campaign slug"), N_("give one, e.g. 16-days, or use a {preset}"))
     if not _SLUG.match(slug):
         raise InvalidSlug(slug)
     name = (name or (base.name if base else "")).strip()
     if not name:
-        raise MissingValue("the campaign name", "give a {name}, e.g. '16 Days of Activism'")
+        raise MissingValue(N_("the campaign name"), N_("give a {name}, e.g. '16 Days of Activism'"))
     window_text = window or (base.window if base else None)
     if not window_text:
-        raise MissingValue("the window", "give a {window} as MM-DD..MM-DD, e.g. 11-25..12-10")
+        raise MissingValue(N_("the window"), N_("give a {window} as MM-DD..MM-DD, e.g. 11-25..12-10"))
     parsed = parse_window(window_text)
     if session.exec(select(Campaign).where(col(Campaign.slug) == slug)).first() is not None:
         raise CampaignExists(slug)
@@ -169,10 +169,10 @@ def parse_themes(values: Sequence[str]) -> tuple[str | None, dict[str, str]]:
         else:
             target = value.strip()
             if default is not None:
-                raise InvalidTheme(value, "two themes without a language: prefix translations, e.g. ky:TEXT")
+                raise InvalidTheme(value, Words(N_("two themes without a language: prefix translations, e.g. ky:TEXT")))
             default = target
         if not target:
-            raise InvalidTheme(value, "it is empty")
+            raise InvalidTheme(value, Words(N_("it is empty")))
     return default, themes
 
 
@@ -198,7 +198,7 @@ def set_theme(
     other languages keep theirs. A real change bumps the edition's sequence, so feeds carry it (iCalendar
     clients take a VEVENT with a higher SEQUENCE as the newer one)."""
     if not themes:
-        raise MissingValue("the theme", "give a {theme} as TEXT or ky:TEXT")
+        raise MissingValue(N_("the theme"), N_("give a {theme} as TEXT or ky:TEXT"))
     default, translations = parse_themes(themes)
     edition = find_edition(campaign, check_year(year), session=session)
     if edition is None:

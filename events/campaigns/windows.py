@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from events.campaigns.errors import InvalidWindow
+from events.errors import N_, Words
 
 LEAD_IN_DAYS = 1
 _MONTH_DAY = re.compile(r"^\s*(\d{1,2})-(\d{1,2})\s*$")
@@ -91,7 +92,7 @@ def parse_window(text: str) -> YearlyWindow:
         day = parse_month_day(parts[0], window=text)
         return YearlyWindow(day, day)
     if len(parts) != 2:
-        raise InvalidWindow(text, "write the first and last day as MM-DD..MM-DD")
+        raise InvalidWindow(text, Words(N_("write the first and last day as MM-DD..MM-DD")))
     return YearlyWindow(parse_month_day(parts[0], window=text), parse_month_day(parts[1], window=text))
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from events.bounds import as_id, check_text
 from events.drafts import language_of
-from events.errors import InvalidInput, MissingValue
+from events.errors import N_, InvalidInput, MissingValue
 from events.models import Organisation
 from events.notify.errors import (
     ChatSchemeNotAllowed,
@@ -31,7 +31,7 @@ _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
 
 
 def checked_email(text: str) -> str:
-    email = check_text(text.strip(), "the e-mail address")
+    email = check_text(text.strip(), N_("the e-mail address"))
     if not _EMAIL.match(email):
         raise InvalidEmail(text)
     return email
@@ -43,7 +43,7 @@ _CHAT_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://\S+$")
 def checked_chat(text: str, allowed: Sequence[str]) -> str | None:
     """A chat address (an Apprise URL) whose scheme is one of `allowed` (the deployment's `chat_schemes`);
     None for an empty one (no chat address). The scheme is compared case-insensitively, as URLs have it."""
-    url = check_text(text.strip(), "the chat address")
+    url = check_text(text.strip(), N_("the chat address"))
     if not url:
         return None
     found = _CHAT_SCHEME.match(url)
@@ -56,7 +56,7 @@ def checked_chat(text: str, allowed: Sequence[str]) -> str | None:
 
 
 def checked_name(text: str) -> str:
-    return check_text(text.strip(), "the name")
+    return check_text(text.strip(), N_("the name"))
 
 
 @dataclass
@@ -76,8 +76,8 @@ class ContactDraft:
 def group_name(text: str) -> str:
     name = text.strip().lower()
     if not name or len(name) > 80 or not re.fullmatch(r"[\w.-]+", name):
-        raise InvalidInput(f"cannot use the group name {text!r}: use letters, digits, '-', '_' or '.', "
-                           "e.g. gbv-network")
+        raise InvalidInput(template=N_("cannot use the group name {text!r}: use letters, digits, '-', '_' or "
+                                       "'.', e.g. gbv-network"), text=text)
     return name
 
 
@@ -129,7 +129,7 @@ def add_contact_zoned(draft: ContactDraft, *, session: Session, default_tz: str,
     whether `default_tz` was configured or is only the machine's."""
     name = checked_name(draft.name or "")
     if not name:
-        raise MissingValue("the name", "give the contact a name, e.g. 'Оюунчимэг Б.'")
+        raise MissingValue(N_("the name"), N_("give the contact a name, e.g. 'Оюунчимэг Б.'"))
     email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
     language = language_of(draft.language or "en")
     region = find_region(draft.region).slug if draft.region is not None else None
@@ -142,7 +142,8 @@ def add_contact_zoned(draft: ContactDraft, *, session: Session, default_tz: str,
                       language=language, timezone=choice.zone, region=region, organisation_id=organisation_id,
                       created_at=now)
     if contact.email is None and contact.chat_url is None:
-        raise MissingValue("an address", "give an {email} address or a {chat} URL so reminders can reach the contact")
+        raise MissingValue(N_("an address"),
+                           N_("give an {email} address or a {chat} URL so reminders can reach the contact"))
     session.add(contact)
     session.flush()
     if draft.groups:

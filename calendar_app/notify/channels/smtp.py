@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from calendar_app.notify.channels.base import ChannelFailure, OneAtATime, Outgoing
 from calendar_app.notify.channels.mail import EmailChannel
+from events.errors import N_, Words
 from events.notify.errors import ChannelConfigError
 
 
@@ -42,7 +43,7 @@ def parse_smtp_url(url: str) -> SMTPConfig:
     try:
         timeout = float(query.get("timeout", ["10"])[0])
     except ValueError as error:
-        raise ChannelConfigError("CALENDAR_APP_SMTP_URL", "timeout must be a number of seconds") from error
+        raise ChannelConfigError("CALENDAR_APP_SMTP_URL", Words(N_("timeout must be a number of seconds"))) from error
     return SMTPConfig(
         host=parts.hostname, port=port or (465 if parts.scheme == "smtps" else 25), ssl=parts.scheme == "smtps",
         starttls=query.get("starttls", ["0"])[0].lower() in ("1", "true", "yes"),

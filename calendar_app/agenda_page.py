@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from events.agenda import AgendaDay
-from events.errors import InvalidInput
+from events.errors import N_, InvalidInput
 from events.views import EventView
 
 LANGUAGES = ("mn", "ky", "ru", "en")
@@ -79,13 +79,13 @@ STATUSES: dict[str, dict[str, str]] = {
 
 class UnknownLanguage(InvalidInput):
     def __init__(self, value: str) -> None:
-        super().__init__(template="unknown language {value!r}: use mn, ky, ru or en", value=value)
+        super().__init__(template=N_("unknown language {value!r}: use mn, ky, ru or en"), value=value)
 
 
 class PdfUnavailable(InvalidInput):
     def __init__(self, why: str) -> None:
-        super().__init__(template="cannot write a PDF here ({why}): install WeasyPrint and the Pango library, or "
-                         "give {format} html and print the page from a browser", why=why)
+        super().__init__(template=N_("cannot write a PDF here ({why}): install WeasyPrint and the Pango library, or "
+                         "give {format} html and print the page from a browser"), why=why)
 
 
 def checked_language(value: str | None) -> str:

@@ -433,9 +433,9 @@ def _write_agenda(ctx: typer.Context, result: Any, *, fmt: str, out: str | None,
 
     target = out or STDOUT
     if fmt == "pdf" and target == STDOUT:
-        from events.errors import InvalidInput
+        from events.errors import N_, InvalidInput
 
-        raise InvalidInput(template="a PDF goes into a file: add {output} FILE.pdf")
+        raise InvalidInput(template=N_("a PDF goes into a file: add {output} FILE.pdf"))
     if fmt in ("html", "pdf"):
         from calendar_app import agenda_page
 
@@ -457,7 +457,7 @@ def _write_agenda(ctx: typer.Context, result: Any, *, fmt: str, out: str | None,
     with output_file(target, stream=stream) as written:
         written.write(data)
     if target != STDOUT:
-        typer.echo(f"Wrote the {fmt} agenda to {target}")
+        typer.echo(_("Wrote the {format} agenda to {output}").format(format=fmt, output=target))
 
 
 def agenda_window(ctx: typer.Context, days: int, start: str | None, zone: str | None) -> tuple[Any, Any]:

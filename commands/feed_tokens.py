@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, app_of, emit_json, group, now
 
 token_app = group("A private feed's secret URLs: one per office or person, each revocable on its own.")
@@ -39,8 +40,8 @@ def token_add(
         _json(made.as_json())
         return
     shown = f" ({made.info.label})" if made.info.label else ""
-    typer.echo(f"Feed {made.info.feed} has a new secret URL{shown}, token {made.info.id}; keep it: it is not "
-               "shown again.")
+    typer.echo(_("Feed {feed} has a new secret URL{label}, token {id}; keep it: it is not shown again.").format(
+        feed=made.info.feed, label=shown, id=made.info.id))
     typer.echo(made.url)
 
 
@@ -68,14 +69,15 @@ def token_list(
         _json([t.as_json() for t in tokens])
         return
     if not tokens:
-        typer.echo(f"Feed {name} has no working secret URL: add one with 'calendar-app feed token add {name}'")
+        typer.echo(_("Feed {name} has no working secret URL: add one with 'calendar-app feed token add {name}'")
+                   .format(name=name))
         return
     tz = zone(settings_of(ctx).default_tz)
 
     def when(moment: Any) -> str | None:
         return moment.astimezone(tz).isoformat(timespec="minutes") if moment else None
 
-    rows = [{"id": t.id, "label": t.label or "", "starts_with": f"{t.prefix}…" if t.prefix else "(older token)",
+    rows = [{"id": t.id, "label": t.label or "", "starts_with": f"{t.prefix}…" if t.prefix else _("(older token)"),
              "created": when(t.created_at), "revoked": when(t.revoked_at)} for t in tokens]
     columns = ("id", "label", "starts_with", "created", "revoked")[:5 if all_ else 4]
     show(fitted_table(rows, TableSpec(columns, wrap=("label",), drop=("created",), wrap_min=14),
@@ -105,4 +107,5 @@ def token_revoke(
         _json(info.as_json())
         return
     shown = f" ({info.label})" if info.label else ""
-    typer.echo(f"Token {info.id}{shown} of feed {info.feed} is revoked: its URL no longer works.")
+    typer.echo(_("Token {id}{label} of feed {feed} is revoked: its URL no longer works.").format(
+        id=info.id, label=shown, feed=info.feed))

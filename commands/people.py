@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, Ref, StreamOpt, app_of, emit_json, group, now, show, terminal_width
 from commands.output.tables import TableSpec
 
@@ -56,7 +57,7 @@ def event_invite(
 
     added = services.invite(ref, people, role=role, app=app_of(ctx), now=now(ctx))
     if not as_json:
-        typer.echo(f"Invited {len(added)} to event {ref}")
+        typer.echo(_("Invited {count} to event {ref}").format(count=len(added), ref=ref))
     if added or as_json:
         _rows(added, as_json, PARTICIPANT_TABLE)
 
@@ -125,7 +126,7 @@ def participant_remove(ctx: typer.Context, ref: Ref, contact: ContactRef, as_jso
     if as_json:
         _json(row)
     else:
-        typer.echo(f"Removed {row['name']} from event {ref}")
+        typer.echo(_("Removed {name} from event {ref}").format(name=row["name"], ref=ref))
 
 
 @participant_app.command("import")
@@ -152,9 +153,10 @@ def participant_import(
     if as_json:
         _json(result)
         return
-    verb = "Would add" if dry_run else "Added"
-    typer.echo(f"{verb} {result['added']} and updated {result['updated']} participants of event "
-               f"{result['event_id']} from {result['source']}")
+    text = (_("Would add {added} and update {updated} participants of event {event} from {source}") if dry_run
+            else _("Added {added} and updated {updated} participants of event {event} from {source}"))
+    typer.echo(text.format(added=result["added"], updated=result["updated"], event=result["event_id"],
+                           source=result["source"]))
 
 
 @participant_app.command("export")
@@ -181,7 +183,7 @@ def participant_export(
     with output_file(out, stream=stream) as target:
         target.write(text.encode("utf-8"))
     if out != STDOUT:
-        typer.echo(f"Wrote the sign-in sheet of event {ref} to {out}")
+        typer.echo(_("Wrote the sign-in sheet of event {ref} to {output}").format(ref=ref, output=out))
 
 
 def contact_forget(
@@ -205,8 +207,9 @@ def contact_forget(
     if as_json:
         _json(result)
         return
-    typer.echo(f"Forgot contact {result['contact_id']}: {result['participant_rows']} participant rows kept "
-               f"for the counts, {result['deliveries']} deliveries and {result['tasks']} tasks cleared")
+    typer.echo(_("Forgot contact {id}: {rows} participant rows kept for the counts, {deliveries} deliveries and "
+                 "{tasks} tasks cleared").format(id=result["contact_id"], rows=result["participant_rows"],
+                                                 deliveries=result["deliveries"], tasks=result["tasks"]))
 
 
 @report_app.command("participants")
@@ -256,7 +259,7 @@ def report_participants(
     with output_file(out, stream=stream) as target:
         target.write(text.encode("utf-8"))
     if out != STDOUT:
-        typer.echo(f"Wrote the {fmt} participants report to {out}")
+        typer.echo(_("Wrote the {format} participants report to {output}").format(format=fmt, output=out))
 
 
 def _report_text(report: Any, fmt: str, language: str) -> str:

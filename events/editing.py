@@ -110,7 +110,7 @@ def _series_changes(event: Event, changes: EventChanges, span: Span, *, now: dat
     """The series columns after the change: a moved start takes its EXDATEs and RDATEs along (and a weekly
     rule on that one weekday moves to the new weekday), then the rule options apply."""
     if event.series_id is not None:
-        raise InvalidRecurrence(event.uid, "one changed occurrence cannot repeat: edit its series instead")
+        raise InvalidRecurrence(event.uid, N_("one changed occurrence cannot repeat: edit its series instead"))
     delta = span.start_utc - event.start_utc
     rule = moved_weekday(event.rrule, event.start_utc, span.start_utc, zone(span.timezone))
     current = {"rrule": rule, "rdates": shifted_dates(event.rdates, delta),

@@ -58,8 +58,8 @@ class TasksNeedPrivate(InvalidInput):
 class AttendeesNeedPrivate(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            template="feed {feed!r}: {attendees} needs {private} (attendees are people with names and addresses); "
-            "add {private}, or leave out {attendees}",
+            template=N_("feed {feed!r}: {attendees} needs {private} (attendees are people with names and addresses); "
+            "add {private}, or leave out {attendees}"),
             feed=name,
         )
 
@@ -67,8 +67,8 @@ class AttendeesNeedPrivate(InvalidInput):
 class AttendeesNeedFullDetail(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(
-            template="feed {feed!r}: {attendees} cannot go with {detail} busy (a busy-only feed names no one); "
-            "use {detail} full, or leave out {attendees}",
+            template=N_("feed {feed!r}: {attendees} cannot go with {detail} busy (a busy-only feed names no one); "
+            "use {detail} full, or leave out {attendees}"),
             feed=name,
         )
 
@@ -157,23 +157,23 @@ class TokenNotFound(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, feed: str, ref: str) -> None:
-        super().__init__(template="feed {feed!r} has no working token {ref!r}: give its id, label or first "
-                         "characters; {list_tokens}", feed=feed, ref=ref)
+        super().__init__(template=N_("feed {feed!r} has no working token {ref!r}: give its id, label or first "
+                         "characters; {list_tokens}"), feed=feed, ref=ref)
 
 
 class TokenLabelAmbiguous(InvalidInput):
     def __init__(self, feed: str, ref: str) -> None:
-        super().__init__(template="more than one working token of feed {feed!r} matches {ref!r}: give its id; "
-                         "{list_tokens}", feed=feed, ref=ref)
+        super().__init__(template=N_("more than one working token of feed {feed!r} matches {ref!r}: give its id; "
+                         "{list_tokens}"), feed=feed, ref=ref)
 
 
 class DuplicateTokenLabel(InvalidInput):
     def __init__(self, feed: str, label: str) -> None:
-        super().__init__(template="feed {feed!r} already has a working token labelled {label!r}: choose another "
-                         "label, or revoke that token first", feed=feed, label=label)
+        super().__init__(template=N_("feed {feed!r} already has a working token labelled {label!r}: choose another "
+                         "label, or revoke that token first"), feed=feed, label=label)
 
 
 class LastTokenOfFeed(InvalidInput):
     def __init__(self, feed: str) -> None:
-        super().__init__(template="that is the last working token of feed {feed!r}: revoking it would leave no "
-                         "URL; {add_token} first, {rotate_feed}, or give {revoke_last}", feed=feed)
+        super().__init__(template=N_("that is the last working token of feed {feed!r}: revoking it would leave no "
+                         "URL; {add_token} first, {rotate_feed}, or give {revoke_last}"), feed=feed)

@@ -48,7 +48,7 @@ def test_extraction_finds_errors_messages_help_and_click_words(source_ids: set[s
     assert "no event with id or uid {ref!r}: {list_events} for the existing ones" in source_ids  # a typed error
     assert "Added event {id} (uid {uid})" in source_ids  # a CLI message
     assert "Venue and address." in source_ids  # an option's help, taken as written
-    assert "Show one event." in source_ids  # a command's docstring
+    assert "List contacts." in source_ids  # a command's docstring
     assert "Usage: " in source_ids and "Show this message and exit." in source_ids  # click's own words
     assert "title" in source_ids  # a table header
     assert not any(text.startswith(("\b", "  calendar-app")) for text in source_ids)  # examples stay as written
@@ -82,11 +82,11 @@ def test_the_compiled_catalogue_matches_its_source(code: str) -> None:
 
 
 def test_help_is_translated_paragraph_by_paragraph_and_examples_stay() -> None:
-    doc = "Show one event.\n\n\b\n  calendar-app event show 7\n\n  calendar-app event show 8"
-    assert paragraphs(doc) == ["Show one event."]
+    doc = "List contacts.\n\n\b\n  calendar-app contact list --json\n\n  calendar-app contact list --wide"
+    assert paragraphs(doc) == ["List contacts."]
     i18n.use("ru")
     try:
-        assert i18n.help_text(doc) == doc.replace("Show one event.", "Показать одно событие.")
+        assert i18n.help_text(doc) == doc.replace("List contacts.", "Список контактов.")
     finally:
         i18n.use("en")
 

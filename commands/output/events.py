@@ -92,11 +92,11 @@ def event_details(event: EventView, extra: Sequence[tuple[str, str]] = (), campa
 def campaign_text(event: EventView, name: str | None = None, theme: str | None = None) -> str:
     if not event.campaign:
         return ""
-    text = f"{event.campaign} {event.campaign_year}" + (" (yearly programme)" if event.yearly else "")
+    text = f"{event.campaign} {event.campaign_year}" + (_(" (yearly programme)") if event.yearly else "")
     if name:
         text += f"\n{name}"
     if theme:
-        text += f"\ntheme: {theme}"
+        text += "\n" + _("theme: {theme}").format(theme=theme)
     return text
 
 
@@ -106,25 +106,26 @@ def event_show_text(details: EventDetails) -> str:
     view = details.view
     people = [(f"{c['name']} <{c['email']}>" if c["email"] else str(c["name"])) + f"  ({', '.join(c['via'])})"
               for c in details.contacts]
-    people += [f"group:{name} (no members)" for name in details.groups
+    people += [_("group:{name} (no members)").format(name=name) for name in details.groups
                if not any(f"group:{name}" in c["via"] for c in details.contacts)]
-    reminders = [f"{cell_text(r['due'])}  {r['purpose']} {r['rule']}  {r['channel']} to {r['to']}  ({r['status']})"
-                 for r in details.reminders]
-    tasks = [f"{cell_text(t['due'])}  {t['title']}  ({t['status']}{', overdue' if t['overdue'] else ''}"
+    reminders = [_("{due}  {purpose} {rule}  {channel} to {to}  ({status})").format(
+        due=cell_text(r["due"]), purpose=r["purpose"], rule=r["rule"], channel=r["channel"], to=r["to"],
+        status=r["status"]) for r in details.reminders]
+    tasks = [f"{cell_text(t['due'])}  {t['title']}  ({t['status']}{_(', overdue') if t['overdue'] else ''}"
              f"{', ' + t['assignee'] if t['assignee'] else ''})" for t in details.tasks]
     return event_details(view, [
-        ("notified", "\n".join(people) or "nobody"), ("reminders", "\n".join(reminders) or "none pending"),
-        ("tasks", "\n".join(tasks) or "none"),
+        ("notified", "\n".join(people) or _("nobody")), ("reminders", "\n".join(reminders) or _("none pending")),
+        ("tasks", "\n".join(tasks) or _("none")),
     ], campaign=campaign_text(view, details.campaign_name, details.edition_theme))
 
 
 def outline_text(outline: SeriesOutline) -> str:
     """A series' rule in words and its next occurrences, under its details."""
-    lines = [f"repeats   {outline.words}"] if outline.words else []
+    lines = [_("repeats   {rule}").format(rule=outline.words)] if outline.words else []
     if outline.upcoming:
-        lines.append("next")
+        lines.append(_("next"))
     for view in outline.upcoming:
-        changed = " (changed)" if view.id != view.series_id else ""
+        changed = _(" (changed)") if view.id != view.series_id else ""
         lines.append(f"  {when_text(view)}  {view.status}{changed}")
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from types import ModuleType
 from calendar_app.app import App
 from calendar_app.i18n import gettext as _
 from commands.output.tables import TableSpec
-from events.errors import InvalidDuration
+from events.errors import N_, InvalidDuration
 from events.timeparse import parse_duration
 
 CONTACT_TABLE = TableSpec(("id", "name", "email", "chat", "language", "timezone", "organisation", "groups"),
@@ -25,7 +25,24 @@ def zone_note(row: dict[str, object]) -> str:
     source = ZoneFrom(str(row["timezone_from"]))
     detail = {ZoneFrom.REGION: row.get("region"), ZoneFrom.ORGANISATION: row.get("organisation"),
               ZoneFrom.LANGUAGE: row.get("language")}.get(source)
-    return ZoneChoice(str(row["timezone"]), source, str(detail) if detail else None).words
+    choice = ZoneChoice(str(row["timezone"]), source, str(detail) if detail else None)
+    template = _ZONE_WORDS.get(source.value)
+    if template is None:
+        return choice.words
+    country = _COUNTRIES.get(str(detail))
+    return _(template).format(detail=detail, country=_(country) if country else "")
+
+
+# `ZoneChoice.words` in the user's language, by `ZoneFrom` value
+_ZONE_WORDS = {
+    "given": N_("as given"),
+    "region": N_("from the region {detail}"),
+    "organisation": N_("from {detail}'s usual region"),
+    "language": N_("from the language {detail} ({country})"),
+    "configured": N_("the configured zone"),
+    "machine": N_("this machine's zone: nothing said where the person is"),
+}
+_COUNTRIES = {"mn": N_("Mongolia"), "ky": N_("Kyrgyzstan")}
 
 
 DELIVERY_TABLE = TableSpec(("id", "due", "status", "purpose", "rule", "to", "language", "channel", "event",

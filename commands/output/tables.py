@@ -35,7 +35,9 @@ HEADERS = (
     N_("outcome"), N_("subject"), N_("sent at"), N_("reminders"), N_("steps"), N_("key"), N_("at"),
     N_("assignee"), N_("notify"), N_("overdue"), N_("window"), N_("colour"), N_("about"), N_("year"),
     N_("dates"), N_("events"), N_("theme"), N_("step"), N_("cancelled"), N_("regions reached"), N_("women"),
-    N_("men"), N_("figure"), N_("change"),
+    N_("men"), N_("figure"), N_("change"), N_("notified"), N_("tasks"), N_("label"), N_("starts with"),
+    N_("created"), N_("revoked"), N_("contact id"), N_("role"), N_("attended"), N_("sex"), N_("group"),
+    N_("listed"), N_("other"),
 )
 
 
@@ -84,9 +86,10 @@ def fitted_columns(rows: Sequence[Mapping[str, str]], spec: TableSpec, width: in
 
 def left_out_note(left_out: Sequence[str]) -> str:
     """The last line under a table that left columns out: which, and how to see them."""
-    names = ", ".join(name.replace("_", " ") for name in left_out)
-    noun = "column" if len(left_out) == 1 else "columns"
-    return f"({len(left_out)} {noun} left out to fit the terminal: {names}; see them with --wide or --json)"
+    names = ", ".join(header(name) for name in left_out)
+    text = (_("(1 column left out to fit the terminal: {names}; see it with --wide or --json)") if len(left_out) == 1
+            else _("({count} columns left out to fit the terminal: {names}; see them with --wide or --json)"))
+    return text.format(count=len(left_out), names=names)
 
 
 def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: int | None,

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from events.bounds import LAST_DAY, check_int
-from events.errors import Field
+from events.errors import N_, Field
 from events.recurrence.errors import InvalidRecurrence
 
 FREQUENCIES = ("daily", "weekly", "monthly", "yearly")
@@ -49,7 +49,7 @@ class RuleParts:
                 continue
             name, sep, value = piece.partition("=")
             if not sep or not value.strip():
-                raise InvalidRecurrence(text, "each part is NAME=VALUE, e.g. FREQ=WEEKLY;BYDAY=MO,WE")
+                raise InvalidRecurrence(text, N_("each part is NAME=VALUE, e.g. FREQ=WEEKLY;BYDAY=MO,WE"))
             pairs.append((name.strip().upper(), value.strip().upper()))
         return cls(tuple(pairs))
 
@@ -101,8 +101,8 @@ def _until_value(text: str, *, all_day: bool, tz: ZoneInfo) -> datetime | date:
             return datetime.fromisoformat(text)
         return datetime.fromisoformat(text).replace(tzinfo=tz)
     except ValueError as error:
-        raise InvalidRecurrence(f"UNTIL={text}", "UNTIL is a date (20270630) or a UTC time "
-                                "(20270630T235959Z)") from error
+        raise InvalidRecurrence(f"UNTIL={text}", N_("UNTIL is a date (20270630) or a UTC time "
+                                "(20270630T235959Z)")) from error
 
 
 def until_stamp(value: datetime | date, *, all_day: bool, tz: ZoneInfo) -> str:
@@ -124,11 +124,11 @@ def checked_rule(text: str, *, start_utc: datetime, all_day: bool, timezone: str
     parts = RuleParts.of(text)
     freq = parts.get("FREQ")
     if freq is None:
-        raise InvalidRecurrence(text, "a rule needs FREQ, e.g. FREQ=WEEKLY;BYDAY=MO")
+        raise InvalidRecurrence(text, N_("a rule needs FREQ, e.g. FREQ=WEEKLY;BYDAY=MO"))
     if freq not in _ALLOWED_FREQ:
-        raise InvalidRecurrence(text, "FREQ is one of HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY")
+        raise InvalidRecurrence(text, N_("FREQ is one of HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY"))
     if parts.get("COUNT") and parts.get("UNTIL"):
-        raise InvalidRecurrence(text, "give COUNT or UNTIL, not both")
+        raise InvalidRecurrence(text, N_("give COUNT or UNTIL, not both"))
     count = parts.get("COUNT")
     if count is not None:
         check_int(_number(count, text), Field.COUNT, high=MAX_COUNT, low=1)
@@ -141,15 +141,15 @@ def checked_rule(text: str, *, start_utc: datetime, all_day: bool, timezone: str
         parts = parts.with_part("UNTIL", until_stamp(value, all_day=all_day, tz=tz))
     compiled = compile_rule(parts.text, start_utc=start_utc, all_day=all_day, tz=tz)
     if compiled is None:  # dateutil refused it
-        raise InvalidRecurrence(text, "see RFC 5545 section 3.3.10, e.g. FREQ=MONTHLY;BYDAY=2TU")
+        raise InvalidRecurrence(text, N_("see RFC 5545 section 3.3.10, e.g. FREQ=MONTHLY;BYDAY=2TU"))
     if until is not None and rule_until(parts.text, all_day=all_day, tz=tz) < local_start(start_utc, tz):
-        raise InvalidRecurrence(text, "UNTIL is before the first occurrence: give a later {repeat_until}")
+        raise InvalidRecurrence(text, N_("UNTIL is before the first occurrence: give a later {repeat_until}"))
     return parts.text
 
 
 def _number(value: str, text: str) -> int:
     if not value.isdigit():
-        raise InvalidRecurrence(text, "COUNT and INTERVAL are whole numbers")
+        raise InvalidRecurrence(text, N_("COUNT and INTERVAL are whole numbers"))
     return int(value)
 
 
@@ -199,18 +199,18 @@ def rule_from_options(repeat: str, *, interval: int | None = None, on: Sequence[
 
     freq = repeat.strip().lower()
     if freq not in FREQUENCIES:
-        raise InvalidRecurrence(repeat, "{repeat} is one of daily, weekly, monthly or yearly")
+        raise InvalidRecurrence(repeat, N_("{repeat} is one of daily, weekly, monthly or yearly"))
     parts = [("FREQ", freq.upper())]
     if interval is not None and interval != 1:
         parts.append(("INTERVAL", str(check_int(interval, Field.INTERVAL, high=MAX_INTERVAL, low=1))))
     days = [d.strip().upper()[:2] for item in on for d in item.split(",") if d.strip()]
     for day in days:
         if day not in WEEKDAYS:
-            raise InvalidRecurrence(",".join(on), "{repeat_on} takes weekdays as MO,TU,WE,TH,FR,SA,SU")
+            raise InvalidRecurrence(",".join(on), N_("{repeat_on} takes weekdays as MO,TU,WE,TH,FR,SA,SU"))
     if days:
         parts.append(("BYDAY", ",".join(dict.fromkeys(days))))
     if count is not None and until is not None:
-        raise InvalidRecurrence("UNTIL with COUNT", "give {repeat_until} or {repeat_count}, not both")
+        raise InvalidRecurrence("UNTIL with COUNT", N_("give {repeat_until} or {repeat_count}, not both"))
     if count is not None:
         parts.append(("COUNT", str(check_int(count, Field.COUNT, high=MAX_COUNT, low=1))))
     if until is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from events.errors import Field
+from events.errors import N_, Field
 from events.recurrence.errors import InvalidRecurrence
 from events.recurrence.expand import Series, series_end
 from events.recurrence.rules import checked_rule, dates_text, rule_from_options
@@ -43,20 +43,21 @@ def _day_or_instant(text: str, field_: Field, *, all_day: bool, timezone: str, n
     if all_day:
         return value.astimezone(zone(timezone)).date() if isinstance(value, datetime) else value
     if not isinstance(value, datetime):
-        raise InvalidRecurrence(text, "a timed series takes dates with a time for {rdate} and {exdate}, "
-                                "e.g. '2027-01-11 10:00'")
+        raise InvalidRecurrence(text, N_("a timed series takes dates with a time for {rdate} and {exdate}, "
+                                "e.g. '2027-01-11 10:00'"))
     return value
 
 
 def rule_text(repeat: Repeat, *, all_day: bool, timezone: str, now: datetime) -> str | None:
     if repeat.rrule and (repeat.freq or repeat.on or repeat.interval is not None):
-        raise InvalidRecurrence(repeat.rrule, "give {rrule} alone, or {repeat} with {repeat_interval} and {repeat_on}")
+        raise InvalidRecurrence(repeat.rrule,
+                                N_("give {rrule} alone, or {repeat} with {repeat_interval} and {repeat_on}"))
     if repeat.rrule:
         return repeat.rrule
     if repeat.freq is None:
         if repeat.on or repeat.interval is not None or repeat.until or repeat.count is not None:
-            raise InvalidRecurrence(repeat.freq or "", "add {repeat} weekly (or daily, monthly, yearly) to say "
-                                    "how the event repeats")
+            raise InvalidRecurrence(repeat.freq or "", N_("add {repeat} weekly (or daily, monthly, yearly) to say "
+                                    "how the event repeats"))
         return None
     until = (_day_or_instant(repeat.until, Field.UNTIL, all_day=True, timezone=timezone, now=now)
              if repeat.until else None)
@@ -71,7 +72,7 @@ def series_values(repeat: Repeat | None, *, start_utc: datetime, end_utc: dateti
         return dict(NO_SERIES)
     text = rule_text(repeat, all_day=all_day, timezone=timezone, now=now)
     if repeat.rrule and (repeat.until or repeat.count is not None):
-        raise InvalidRecurrence(repeat.rrule, "put UNTIL or COUNT inside {rrule}")
+        raise InvalidRecurrence(repeat.rrule, N_("put UNTIL or COUNT inside {rrule}"))
     rule = checked_rule(text, start_utc=start_utc, all_day=all_day, timezone=timezone) if text else None
     kw = {"all_day": all_day, "timezone": timezone, "now": now}
     rdates = dates_text(_day_or_instant(t, Field.RDATE, **kw) for t in repeat.rdates)  # type: ignore[arg-type]
@@ -103,10 +104,10 @@ def edited_series(current: dict[str, Any], repeat: Repeat | None, *, start_utc: 
         rule = rule_text(repeat, **kw)
     elif repeat is not None and (repeat.until or repeat.count is not None):
         if not rule:
-            raise InvalidRecurrence(repeat.until or str(repeat.count), "the event does not repeat: add "
-                                    "{repeat} weekly (or daily, monthly, yearly) first")
+            raise InvalidRecurrence(repeat.until or str(repeat.count), N_("the event does not repeat: add "
+                                    "{repeat} weekly (or daily, monthly, yearly) first"))
         if repeat.until and repeat.count is not None:
-            raise InvalidRecurrence("UNTIL with COUNT", "give {repeat_until} or {repeat_count}, not both")
+            raise InvalidRecurrence("UNTIL with COUNT", N_("give {repeat_until} or {repeat_count}, not both"))
         parts = RuleParts.of(rule).without("UNTIL", "COUNT")
         if repeat.until:
             day = _day_or_instant(repeat.until, Field.UNTIL, all_day=True, timezone=timezone, now=now)
@@ -115,7 +116,7 @@ def edited_series(current: dict[str, Any], repeat: Repeat | None, *, start_utc: 
             parts = parts.with_part("COUNT", str(repeat.count))
         rule = parts.text
     elif repeat is not None and (repeat.on or repeat.interval is not None):
-        raise InvalidRecurrence(",".join(repeat.on), "give {repeat} again with {repeat_interval} and {repeat_on}")
+        raise InvalidRecurrence(",".join(repeat.on), N_("give {repeat} again with {repeat_interval} and {repeat_on}"))
     if rule:
         rule = checked_rule(rule, start_utc=start_utc, all_day=all_day, timezone=timezone)
     added_r = [_day_or_instant(t, Field.RDATE, **kw) for t in (repeat.rdates if repeat else [])]

@@ -72,7 +72,8 @@ def db_current(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json(output.json_bytes(state))
     else:
-        typer.echo(f"current: {state['current'] or 'empty'}  head: {state['head']}  url: {state['url']}")
+        typer.echo(_("current: {current}  head: {head}  url: {url}").format(
+            current=state["current"] or _("empty"), head=state["head"], url=state["url"]))
 
 
 # ---- demo -----------------------------------------------------------------------------------------------

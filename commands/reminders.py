@@ -252,7 +252,8 @@ def workflow_show(ctx: typer.Context,
     if as_json:
         _print_json(row)
         return
-    typer.echo(f"{row['kind']}: reminders {' '.join(row['reminders']) or 'none'}")
+    typer.echo(_("{kind}: reminders {reminders}").format(kind=row["kind"],
+                                                         reminders=" ".join(row["reminders"]) or _("none")))
     _print_rows(row["steps"], False, notify_output.STEP_TABLE, wide)
 
 

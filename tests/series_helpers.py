@@ -35,8 +35,9 @@ def add_series(app: App, *, now: datetime, start: datetime, notify: list[str], r
 
 
 def add_override(app: App, series_id: int, original: datetime, *, now: datetime, start: datetime | None = None,
-                 cancelled: bool = False, title: str | None = None) -> int:
-    """One occurrence changed (moved to `start`, retitled) or cancelled: its own row pointing at the series."""
+                 cancelled: bool = False, title: str | None = None, plan: bool = True) -> int:
+    """One occurrence changed (moved to `start`, retitled) or cancelled: its own row pointing at the series;
+    planned as an edit plans it unless `plan` is false (then the series' next planning brings it in line)."""
     with app.write() as session:
         master = session.get(Event, series_id)
         assert master is not None
@@ -50,7 +51,8 @@ def add_override(app: App, series_id: int, original: datetime, *, now: datetime,
                          sequence=master.sequence + 1, created_at=now, updated_at=now)
         session.add(override)
         session.flush()
-        plan_notifications(override, None, None, None, app=app, session=session, now=now)
+        if plan:
+            plan_notifications(override, None, None, None, app=app, session=session, now=now)
         assert override.id is not None
         return override.id
 

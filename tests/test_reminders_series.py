@@ -131,6 +131,22 @@ def test_a_moved_occurrence_re_times_only_its_deliveries(app: App) -> None:
     assert third not in _starts(deliveries(app, series_id))
 
 
+def test_planning_the_series_brings_a_new_override_in_line(app: App) -> None:
+    """Whichever row is planned after an occurrence changed, the series or the override, the result is the
+    same: the occurrence's deliveries follow the override, nothing is planned twice."""
+    emails = add_contacts(app, 2, now=NOW)
+    series_id = add_series(app, now=NOW, start=FIRST, notify=emails)
+    fourth = WITHIN[3]
+    ids = {d.id for d in deliveries(app, series_id) if d.event_start_utc == fourth}
+    override_id = add_override(app, series_id, fourth, now=NOW, start=fourth + timedelta(hours=3), plan=False)
+    change_series(app, series_id, now=NOW)  # re-planned, nothing changed but the override
+    moved = deliveries(app, override_id)
+    assert {d.id for d in moved} == ids and {d.status for d in moved} == {DeliveryStatus.pending}
+    assert {d.event_start_utc for d in moved} == {fourth + timedelta(hours=3)}
+    assert fourth not in _starts(deliveries(app, series_id), DeliveryStatus.pending)
+    assert fourth not in _starts(deliveries(app, series_id), DeliveryStatus.cancelled)
+
+
 def test_a_cancelled_occurrence_cancels_only_its_deliveries_and_tells_only_those_reminded(app: App) -> None:
     emails = add_contacts(app, 4, now=NOW)
     series_id = add_series(app, now=NOW, start=FIRST, notify=emails)

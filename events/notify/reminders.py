@@ -211,8 +211,12 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
     occurrences starting before `now + horizon` (events.notify.series) and brings its overrides in line too."""
     assert event.id is not None
     if event.recurs and event.series_id is None:
-        for override in session.exec(select(Event).where(col(Event.series_id) == event.id)
-                                     .order_by(col(Event.id))).all():
+        rules = rules_of(event, defaults_for(event.kind, workflows), session=session)
+        since = series.planning_window(event, rules, now=now, grace=grace, horizon=horizon).lower
+        # Overrides of occurrences long past have nothing left to send: only the recent and future ones.
+        for override in session.exec(select(Event).where(
+                col(Event.series_id) == event.id,
+                or_(col(Event.start_utc) >= since, col(Event.recurrence_utc) >= since)).order_by(col(Event.id))).all():
             _sync_one(override, workflows, session=session, now=now, grace=grace, horizon=horizon)
     _sync_one(event, workflows, session=session, now=now, grace=grace, horizon=horizon)
 

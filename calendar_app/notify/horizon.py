@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 from sqlmodel import Session, col
 
 from events.models import Event, EventStatus
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("calendar_app.notify.horizon")
 REFRESH = timedelta(days=1)  # a series is re-planned at most about once a day
-CHUNK = 50
+CHUNK = 20
+PLANNING_CACHE_KB = 256
 
 
 def _due(now: datetime, horizon: timedelta) -> tuple[Any, ...]:
@@ -55,13 +56,26 @@ def extend_horizons(*, app: App, now: datetime) -> int:
         if not ids:
             return count
         count += _extend(ids, app=app, now=now)
+        _release(app)
         after = ids[-1]
+
+
+def _release(app: App) -> None:
+    """SQLite keeps up to 2 MB of pages per connection: planning thousands of series would fill it with
+    pages no pass reads again. Hand them back after each chunk (PostgreSQL caches in the server)."""
+    engine = app.store.engine
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA shrink_memory")
+            connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the passes
 
 
 def _extend(ids: Sequence[int], *, app: App, now: datetime) -> int:
     horizon, grace = app.settings.reminder_horizon, app.settings.reminder_grace
     workflows = app.kind_defaults()
     with app.write() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text(f"PRAGMA cache_size = -{PLANNING_CACHE_KB}"))  # restored by _release
         # Lock the chunk's series in id order, then ask again: another dispatcher may have done them meanwhile.
         session.execute(select(col(Event.id)).where(col(Event.id).in_(ids)).order_by(col(Event.id))
                         .with_for_update())

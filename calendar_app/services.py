@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from calendar_app.app import App
@@ -23,6 +24,7 @@ from events.campaigns.links import CampaignLink, apply_link
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import Field, InvalidTimeRange
 from events.models import Event
+from events.recurrence.scopes import WHOLE, Scope
 from events.timeparse import parse_datetime, parse_duration, zone
 from events.views import EventView
 
@@ -103,14 +105,27 @@ def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, n
     return EventOutcome(view, notes + _holiday_warnings(view, app))
 
 
+def _replan_series(ref: str, changed: Event, *, app: App, session: Session, now: datetime) -> None:
+    """A scoped change touched more than `changed`: the series it came from (ended early, or with an
+    occurrence replaced) re-plans its reminders too."""
+    original = services.find_event(ref, session=session)
+    series_id = original.series_id if original.series_id is not None else original.id
+    for row_id in {series_id, changed.series_id} - {changed.id, None}:
+        row = session.get(Event, row_id)
+        if row is not None:
+            _plan(row, None, None, None, app=app, session=session, now=now)
+
+
 def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App,
-               now: datetime) -> EventOutcome:
+               now: datetime, scope: Scope = WHOLE) -> EventOutcome:
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`; pending
-    reminders and tasks follow the change."""
+    reminders and tasks follow the change. `scope`: one occurrence, this and following, or all."""
     with app.write() as session:
         event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
-                                                 kinds=kinds_for([changes.kind], app=app))
+                                                 kinds=kinds_for([changes.kind], app=app), scope=scope)
         _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
+        if scope.text is not None:
+            _replan_series(ref, event, app=app, session=session, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
@@ -131,16 +146,57 @@ def show_event(ref: str, *, app: App) -> EventView:
         return queries.view_event(event.id, session=session)
 
 
-def cancel_event(ref: str, reason: str | None, *, app: App, now: datetime) -> EventView:
+@dataclass(frozen=True)
+class SeriesOutline:
+    """A series for people: its rule in words and its next occurrences (changed ones as changed)."""
+
+    words: str
+    upcoming: tuple[EventView, ...]
+
+
+def series_outline(view: EventView, *, app: App, now: datetime, count: int = 5) -> SeriesOutline | None:
+    """`event show` of a series: None for an event that does not repeat."""
+    from events.recurrence.describe import describe_rule
+    from events.recurrence.rules import rule_until
+
+    if not (view.rrule or view.rdates):
+        return None
+    language = getattr(app.settings, "lang", None) or "en"
+    until = None
+    if view.rrule and "UNTIL=" in view.rrule:
+        until = rule_until(view.rrule, all_day=view.all_day, tz=zone(view.timezone))
+    words = describe_rule(view.rrule, language=language, until=until) if view.rrule else ""
+    horizon = shifted(now, timedelta(days=3660), Field.DAYS)
+    with app.read() as session:
+        overrides = [row_id for row_id, in session.execute(
+            select(Event.__table__.c.id).where(Event.__table__.c.series_id == view.id))]  # type: ignore[attr-defined]
+        query = queries.EventQuery(ids=(view.id, *overrides), start=now, end=horizon, limit=count)
+        upcoming = tuple(queries.list_events(query, session=session))
+    return SeriesOutline(words, upcoming)
+
+
+def cancel_event(ref: str, reason: str | None, *, app: App, now: datetime, scope: Scope = WHOLE) -> EventView:
+    """`event cancel`: the event, one occurrence (a cancelled override), or this and following (the
+    series ends before it); reminders follow."""
     with app.write() as session:
-        event = services.cancel_event(ref, reason, session=session, now=now)
+        event = services.cancel_event(ref, reason, session=session, now=now, scope=scope)
         assert event.id is not None
         _plan(event, None, None, None, app=app, session=session, now=now)
+        if scope.text is not None:
+            _replan_series(ref, event, app=app, session=session, now=now)
         return queries.view_event(event.id, session=session)
 
 
-def delete_event(ref: str, *, app: App) -> EventView:
+def delete_event(ref: str, *, app: App, now: datetime | None = None, scope: Scope = WHOLE) -> EventView:
+    """`event delete`: for good; with a scope, one occurrence becomes an EXDATE, or the series ends before
+    the occurrence. Returns the removed event, or the series as it is now."""
     with app.write() as session:
+        if scope.text is not None:
+            assert now is not None
+            series = services.delete_event(ref, session=session, now=now, scope=scope)
+            _plan(series, None, None, None, app=app, session=session, now=now)
+            assert series.id is not None
+            return queries.view_event(series.id, session=session)
         event = services.find_event(ref, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)

@@ -38,6 +38,10 @@ RruleOpt = Annotated[str | None, typer.Option("--rrule", help="The full RFC 5545
                                               "'FREQ=MONTHLY;BYDAY=-1FR'.")]
 RdateOpt = Annotated[list[str] | None, typer.Option("--rdate", help="An extra occurrence (repeatable).")]
 ExdateOpt = Annotated[list[str] | None, typer.Option("--exdate", help="An occurrence left out (repeatable).")]
+OccurrenceOpt = Annotated[str | None, typer.Option("--occurrence", help="Only the occurrence of a series that "
+                                                   "starts then: '2027-01-11 10:00' (or its date).")]
+FromOccurrenceOpt = Annotated[str | None, typer.Option("--from-occurrence", help="That occurrence and all "
+                                                       "later ones (the series is split there).")]
 
 
 # ---- event ----------------------------------------------------------------------------------------------
@@ -46,8 +50,10 @@ ExdateOpt = Annotated[list[str] | None, typer.Option("--exdate", help="An occurr
 def event_add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The event's title, in any language.")],
-    start: Annotated[str, typer.Option(help="Start: 2025-11-26 10:00, 2025-11-26T10:00+08:00, "
-                                       "'tomorrow 10:00', +3d; a date alone makes an all-day event.")],
+    start: Annotated[str, typer.Option(help="Start: '24.12.2026 10:00' (day first), "
+                                       "'2026-12-24 10:00', 2026-12-24T10:00+08:00, 'tomorrow 10:00', "
+                                       "'next monday 10:00', 'ирэх Даваа 10:00', +3d; a date alone makes an "
+                                       "all-day event.")],
     kind: Annotated[str, typer.Option(help="consultation, signing, round_table, launch, training, "
                                       "campaign_day, meeting, other, or a kind your workflows file adds "
                                       "('workflow list').")] = "meeting",
@@ -132,7 +138,8 @@ def event_add(
 @event_app.command("list")
 def event_list(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 2025-11-25, today.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 24.12.2026, "
+                                                                 "2026-12-24, today, monday.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Events starting before this.")] = None,
     days: Annotated[str | None, typer.Option(help="Window length from --from (or now): 30, 30d, 2w.")] = None,
     kind: Many = None,
@@ -168,7 +175,7 @@ def event_list(
 
 @event_app.command("show")
 def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
-    """Show one event.
+    """Show one event; a series also shows its rule in words and its next occurrences.
 
     Example:
 
@@ -176,8 +183,19 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
       calendar-app event show 3 --json
     """
     from calendar_app import services
+    from commands.output import events as output
+    from events.views import event_json
 
-    show_event(services.show_event(ref, app=app_of(ctx)), as_json)
+    app = app_of(ctx)
+    view = services.show_event(ref, app=app)
+    outline = services.series_outline(view, app=app, now=now(ctx))
+    if outline is None:
+        show_event(view, as_json)
+    elif as_json:
+        emit_json(output.json_bytes({**event_json(view), "recurrence": output.outline_json(outline)}))
+    else:
+        typer.echo(output.event_details(view))
+        typer.echo(output.outline_text(outline))
 
 
 @event_app.command("edit")
@@ -214,9 +232,23 @@ def event_edit(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool | None, typer.Option("--yearly/--not-yearly", help="In or out of the campaign's "
                                                 "yearly programme.")] = None,
+    occurrence: OccurrenceOpt = None,
+    from_occurrence: FromOccurrenceOpt = None,
+    repeat: RepeatOpt = None,
+    interval: IntervalOpt = None,
+    on: OnOpt = None,
+    until: Annotated[str | None, typer.Option("--until", help="End the series with this day (alone: keeps "
+                                              "its rule).")] = None,
+    count: CountOpt = None,
+    rrule: RruleOpt = None,
+    rdate: RdateOpt = None,
+    exdate: ExdateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an event; only the options given change. A campaign event must stay in its window.
+
+    A series changes as a whole unless --occurrence (that one) or --from-occurrence (that one and the
+    following: the series is split) is given.
 
     Example (move the round table a day later, same length):
 
@@ -226,10 +258,18 @@ def event_edit(
     Into the 16 Days, as part of the yearly programme:
 
       calendar-app event edit 7 --campaign 16-days --yearly
+
+    One week of a weekly meeting moved to Tuesday; the series ended in June:
+
+    \b
+      calendar-app event edit 12 --occurrence "2027-01-18 10:00" --start "2027-01-19 10:00"
+      calendar-app event edit 12 --until 2027-06-30
     """
     from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import EventChanges
+    from events.recurrence.scopes import Scope
+    from events.recurrence.store import Repeat
 
     changes = EventChanges(
         title=title, kind=kind, start=start, end=end, duration=duration, all_day=all_day, tz=tz,
@@ -237,9 +277,12 @@ def event_edit(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
         notify=notify, remind=remind, default_reminders=default_reminders,
+        repeat=Repeat(freq=repeat, interval=interval, on=on or [], until=until, count=count, rrule=rrule,
+                      rdates=rdate or [], exdates=exdate or []),
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
-    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx))
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
+    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx), scope=scope)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
@@ -250,18 +293,24 @@ def event_cancel(
     ctx: typer.Context,
     ref: Ref,
     reason: Annotated[str | None, typer.Option(help="Why, for the people invited.")] = None,
+    occurrence: OccurrenceOpt = None,
+    from_occurrence: FromOccurrenceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Cancel an event: it stays stored and feeds show it as cancelled.
+    """Cancel an event: it stays stored and feeds show it as cancelled. Of a series: all of it, one
+    occurrence (--occurrence), or that one and the following (--from-occurrence: the series ends before it).
 
     Example:
 
     \b
       calendar-app event cancel 4 --reason "Яам хуралдааны товыг хойшлуулсан"
+      calendar-app event cancel 12 --occurrence 2027-02-01
     """
     from calendar_app import services
+    from events.recurrence.scopes import Scope
 
-    view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx))
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
+    view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx), scope=scope)
     show_event(view, as_json, f"Cancelled event {view.id}")
 
 
@@ -270,9 +319,13 @@ def event_delete(
     ctx: typer.Context,
     ref: Ref,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed without a terminal.")] = False,
+    occurrence: Annotated[str | None, typer.Option("--occurrence", help="Only that occurrence of a series "
+                                                   "(it is left out: an EXDATE).")] = None,
+    from_occurrence: FromOccurrenceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Delete an event for good (cancel it instead to keep it in feeds and reports).
+    """Delete an event for good (cancel it instead to keep it in feeds and reports); a series goes with
+    its changed occurrences, or only one occurrence (--occurrence) or the following ones (--from-occurrence).
 
     Example:
 
@@ -280,13 +333,18 @@ def event_delete(
       calendar-app event delete 4 --yes
     """
     from calendar_app import services
+    from events.recurrence.scopes import Scope
 
     if not yes:
         view = services.show_event(ref, app=app_of(ctx))
         if not sys.stdin.isatty() or not typer.confirm(f"Delete event {view.id} '{view.title}' for good?"):
             typer.echo("error: not deleted: confirm at the prompt or pass --yes", err=True)
             raise typer.Exit(2)
-    view = services.delete_event(ref, app=app_of(ctx))
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
+    view = services.delete_event(ref, app=app_of(ctx), now=now(ctx), scope=scope)
+    if scope.text is not None:
+        show_event(view, as_json, f"Left out of series {view.id}: {scope.text}")
+        return
     show_event(view, as_json, f"Deleted event {view.id}")
 
 
@@ -295,7 +353,8 @@ def event_delete(
 def agenda(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(min=1, max=366, help="How many days.")] = 7,
-    start: Annotated[str | None, typer.Option("--from", help="First day (default today).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day (default today): 24.12.2026, monday, "
+                                                                 "+7d.")] = None,
     kind: Many = None,
     region: Many = None,
     partner: Many = None,
@@ -322,6 +381,11 @@ def agenda(
         show(output.agenda_text(result))
 
 
+
+
+from commands.people import event_invite  # noqa: E402 - participants live in their own module
+
+event_app.command("invite")(event_invite)
 
 
 def commands() -> dict[str, Any]:

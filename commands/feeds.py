@@ -44,7 +44,8 @@ def _show_feed(info: Any, as_json: bool, message: str) -> None:
     typer.echo(message)
     filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
     typer.echo(f"  {'private' if info.private else 'public'}, detail {info.detail}, {filters}, "
-               f"cancelled events kept {info.cancelled_days} days{', with tasks' if info.tasks else ''}")
+               f"cancelled events kept {info.cancelled_days} days{', with tasks' if info.tasks else ''}"
+               f"{', with attendees' if info.attendees else ''}")
     if info.alarms or info.alarms_from_reminders:
         fixed = [f"{m} min before the start" for m in info.alarms]
         plan = ["each event's reminder plan"] if info.alarms_from_reminders else []
@@ -76,6 +77,9 @@ def feed_add(
         "only.")] = False,
     tasks: Annotated[bool, typer.Option("--tasks", help="Private feeds only: add the workflow tasks of the "
                                         "feed's events as to-dos (VTODO), with assignee and due time.")] = False,
+    attendees: Annotated[bool, typer.Option("--attendees", help="Private full-detail feeds only: list each "
+                                            "event's participants (name, role, answer) as ATTENDEE lines; never for "
+                                            "confidential events.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a feed; prints its URL last (a private feed's secret URL is shown only now and by `rotate`).
@@ -87,6 +91,7 @@ def feed_add(
       calendar-app feed add 16-days --campaign 16-days --color orange
       calendar-app feed add my-consultations --private --kind consultation --alarms-from-reminders
       calendar-app feed add ub-tasks --private --tasks --region ulaanbaatar
+      calendar-app feed add organisers --private --attendees
     """
     from calendar_app import feeds
     from exports.feeds import FeedSpec
@@ -94,7 +99,8 @@ def feed_add(
     spec = with_filters(FeedSpec, name=name, kinds=kind, regions=region, partners=partner, programmes=programme,
                         statuses=status, visibilities=visibility, campaigns=campaign, private=private,
                         detail=detail, cancelled_days=keep_cancelled, color=color, description=description,
-                        alarms=alarm or (), alarms_from_reminders=alarms_from_reminders, tasks=tasks)
+                        alarms=alarm or (), alarms_from_reminders=alarms_from_reminders, tasks=tasks,
+                        attendees=attendees)
     info = feeds.add_feed(spec, app=app_of(ctx), now=now(ctx))
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
@@ -181,7 +187,8 @@ def export(
     visibility: Annotated[list[str] | None, typer.Option(
         "--visibility", help="public, internal or confidential (repeatable; default public and internal: "
         "confidential events only when named).")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 2025-11-01, today.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 01.11.2026, "
+                                                                 "2026-11-01, today.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Events starting before this.")] = None,
     detail: DetailOpt = "full",
     name: Annotated[str, typer.Option(help="The calendar's name as clients show it.")] = "calendar-app",

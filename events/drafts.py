@@ -113,6 +113,7 @@ class EventChanges:
     notify: list[str] | None = None  # replaces the list of contacts told
     remind: list[str] | None = None  # replaces the event's own rules
     default_reminders: bool | None = None
+    repeat: Repeat | None = None  # a new rule, a new end of the rule, added RDATEs/EXDATEs (issue 11)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,13 @@ class Field(StrEnum):
     EXDATE = "exdate"
     OCCURRENCE = "occurrence"
     FROM_OCCURRENCE = "from_occurrence"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    ATTENDEES = "attendees"
+    STATUS = "status"
+    ROLE = "role"
+    SEX = "sex"
+    BY = "by"
 
     @property
     def words(self) -> str:
@@ -106,6 +113,11 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.EXDATE: "date left out of the series",
     Field.OCCURRENCE: "occurrence",
     Field.FROM_OCCURRENCE: "first occurrence to change",
+    Field.ATTENDED: "attended mark",
+    Field.ABSENT: "absent mark",
+    Field.ATTENDEES: "attendee list",
+    Field.STATUS: "answer",
+    Field.BY: "grouping",
 }
 
 
@@ -133,6 +145,8 @@ class Action(StrEnum):
     REMOVE_FEED = "remove_feed"
     ROTATE_FEED = "rotate_feed"
     MAKE_PRIVATE = "make_private"
+    LIST_PARTICIPANTS = "list_participants"
+    INVITE = "invite"
 
     @property
     def words(self) -> str:
@@ -157,6 +171,8 @@ _ACTION_WORDS: dict[Action, str] = {
     Action.REMOVE_FEED: "remove that feed",
     Action.ROTATE_FEED: "rotate its secret token",
     Action.MAKE_PRIVATE: "make the feed private",
+    Action.LIST_PARTICIPANTS: "list the event's participants",
+    Action.INVITE: "invite them to the event first",
 }
 
 _FIELD_NAMES = frozenset(field.value for field in Field)
@@ -221,12 +237,23 @@ class InvalidInput(CalendarAppError, ValueError):
     """Input that cannot be parsed or breaks a rule (exit code 2)."""
 
 
+DATE_FORMS = ("2026-12-24, 24.12.2026, '24.12.2026 10:00', 2026-12-24T10:00+08:00, today, 'tomorrow 10:00', "
+              "'next monday 10:00', 'следующий понедельник', 'ирэх Даваа', 'кийинки дүйшөмбү' or +3d")
+
+
 class InvalidDate(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(
-            template="cannot read the date/time {text!r}: use 2025-11-26, '2025-11-26 10:00', "
-            "2025-11-26T10:00+08:00, today, 'tomorrow 10:00' or +3d",
-            text=text,
+        super().__init__(template="cannot read the date/time {text!r}: use " + DATE_FORMS.replace("{", "{{"),
+                         text=text)
+
+
+class DayFirstDate(InvalidDate):
+    """A numeric date only month-first can read (`12/24/2026`): refused, never guessed."""
+
+    def __init__(self, text: str, day_first: str, iso: str) -> None:
+        InvalidInput.__init__(
+            self, template="cannot read the date {text!r}: dates are written day first here, e.g. {day_first} "
+            "or {iso}", text=text, day_first=day_first, iso=iso,
         )
 
 

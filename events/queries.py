@@ -211,7 +211,12 @@ def _views(conditions: list[Any], limit: int | None, *, session: Session) -> lis
     keys = list(result.keys())
     rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
     partners = partner_names(conditions, session=session) if rows else {}
-    return [view_from_row(row, partners.get(row["id"], [])) for row in rows]
+    views = [view_from_row(row, partners.get(row["id"], [])) for row in rows]
+    if views:
+        from events.people.figures import apply_attendance, attendance_of
+
+        apply_attendance(views, attendance_of((v.id for v in views), session=session))
+    return views
 
 
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
@@ -231,6 +236,17 @@ def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
     merged = views + expanded(series, query.start, query.end, replaced)
     merged.sort(key=_start_and_id)
     return merged[: query.limit] if query.limit else merged
+
+
+def with_occurrences(views: list[EventView], start: datetime, end: datetime, *,
+                     session: Session) -> list[EventView]:
+    """`views` listed without a window, each series replaced by its occurrences in [start, end)."""
+    series = [v for v in views if v.rrule or v.rdates]
+    if not series:
+        return views
+    replaced = overridden_starts([v.id for v in series], session=session)
+    singles = [v for v in views if not (v.rrule or v.rdates)]
+    return sorted(singles + expanded(series, start, end, replaced), key=_start_and_id)
 
 
 def _start_and_id(view: EventView) -> tuple[datetime, int]:

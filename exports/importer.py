@@ -47,6 +47,7 @@ from events.models import EventKind, EventStatus, Visibility
 from events.regions import find_region
 from events.timeparse import resolve_wall_time, zone
 from exports.errors import BadCalendarFile
+from exports.import_attendees import ImportedAttendee, attendees_of
 from exports.render import X_PREFIX
 
 STATUS_FROM = {"TENTATIVE": "tentative", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
@@ -72,6 +73,7 @@ class Incoming:
     programme: str | None = None
     component: str = "VEVENT"
     note: str = ""
+    attendees: list[ImportedAttendee] = field(default_factory=list)  # kept as participants (exports.import_attendees)
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def read_event(vevent: Any, uid: str, line: int, *, default_kind: str | None, de
     programme = _x(vevent, "PROGRAMME")
     return Incoming(uid=uid, line=line, sequence=_sequence(vevent), values=values, span=span, partners=partners,
                     programme=check_text(programme, "the programme", limit=MAX_NAME) if programme else None,
-                    component=component, note=note)
+                    component=component, note=note, attendees=attendees_of(vevent))
 
 
 def _sequence(vevent: Any) -> int:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from events.models import Event, EventPartner, search_text_of
 from events.services import organisation_ids, programme_id
+from exports.import_attendees import store_attendees
 from exports.importer import Entry, Incoming
 
 BATCH = 200
@@ -127,6 +128,8 @@ class Writer:
                 self.session.execute(delete(EventPartner).where(col(EventPartner.event_id) == event.id))
             for org_id in organisation_ids(item.partners, session=self.session):
                 self.session.add(EventPartner(event_id=event.id, organisation_id=org_id))
+            if item.attendees:
+                store_attendees(event, item.attendees, session=self.session, now=self.now)
         self.session.flush()
         self.session.expunge_all()  # written: the session need not keep them (memory stays flat)
 

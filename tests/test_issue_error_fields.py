@@ -41,6 +41,7 @@ from events.errors import (
     AllDayWithTime,
     CalendarAppError,
     ContradictoryValues,
+    DayFirstDate,
     EmptyValue,
     EventNotFound,
     Field,
@@ -68,10 +69,13 @@ from events.notify.errors import (
     UnknownKind,
     WorkflowFileError,
 )
+from events.people.errors import BadSheetRows, EmptyGroup, ParticipantNotFound, UnreadableSheet
 from events.public_holidays import InvalidHolidayFile
 from events.recurrence.errors import InvalidRecurrence, NotASeries, UnknownOccurrence
 from exports.errors import (
     AlarmsNeedFullDetail,
+    AttendeesNeedFullDetail,
+    AttendeesNeedPrivate,
     BadEvents,
     ConfidentialNeedsPrivate,
     DuplicateFeed,
@@ -100,7 +104,8 @@ SAMPLES: list[CalendarAppError] = [
     ControlCharacter(Field.LOCATION, 2, "\x1b"), InvalidUtf8("the title", 2, 0xFF), InvalidUtf8(Field.URL, 1, 0xC3),
     ContradictoryValues(Field.END, Field.DURATION), AllDayWithTime(Field.START, "2026-05-06 10:00"),
     EmptyValue(Field.TZ),
-    InvalidDate("2025-13-45"), InvalidDuration("forever"), UnknownTimeZone("Asia/Atlantis"),
+    InvalidDate("2025-13-45"), DayFirstDate("12/24/2026", "24.12.2026", "2026-12-24"),
+    InvalidDuration("forever"), UnknownTimeZone("Asia/Atlantis"),
     UnknownRegion("Narnia"), UnknownChoice("kind", "party", ("meeting", "other")),
     InvalidTimeRange("2025-11-26 10:00", "2025-11-26 09:00"), NegativeParticipants(Field.WOMEN, -1),
     ParticipantSplitAboveTotal(12, 10), MissingValue("an address", "give an {email} address or a {chat} URL"),
@@ -121,6 +126,9 @@ SAMPLES: list[CalendarAppError] = [
     NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
     InvalidRecurrence("FREQ=WEEKLY;UNTIL=20200101", "give a later {repeat_until}"), NotASeries(7),
     UnknownOccurrence(7, "2027-01-11 10:00"),
+    AttendeesNeedPrivate("pub"), AttendeesNeedFullDetail("staff"), ParticipantNotFound(3, "x@example.org"),
+    EmptyGroup("gbv-network"), UnreadableSheet("reg.csv", "it is empty"),
+    BadSheetRows("reg.csv", ["line 3: the name is empty"]),
 ]
 
 

@@ -9,7 +9,8 @@ from sqlmodel import SQLModel
 # Every module that defines tables: importing them registers the tables on SQLModel.metadata.
 import events.campaigns.models
 import events.models
-import events.notify.models  # noqa: F401
+import events.notify.models
+import events.people.models  # noqa: F401
 import exports.models  # noqa: F401
 from calendar_app.db import create_db_engine
 from calendar_app.schema import HEAD, ensure_schema, script_head, upgrade

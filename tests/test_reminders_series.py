@@ -281,9 +281,9 @@ def test_a_shorter_horizon_plans_fewer_occurrences(app: App) -> None:
     assert _starts(deliveries(app, series_id)) == Counter({WITHIN[0]: 1, WITHIN[1]: 1})
 
 
-def test_migration_0008_adds_the_series_plan_and_keeps_every_row(store_url: str) -> None:
+def test_migration_0010_adds_the_series_plan_and_keeps_every_row(store_url: str) -> None:
     engine = create_db_engine(store_url)
-    upgrade(engine, "0007")
+    upgrade(engine, "0009")
     with engine.begin() as connection:
         connection.execute(sa.text(
             "INSERT INTO event (id, uid, title, kind, all_day, start_utc, end_utc, timezone, status, visibility,"

@@ -216,5 +216,6 @@ def shifted_dates(text: str | None, delta: timedelta) -> str | None:
     """A stored date list moved by `delta` (a series whose start moved keeps its exceptions aligned)."""
     moved = []
     for value in read_dates(text):
-        moved.append(value + delta if isinstance(value, datetime) else value + timedelta(days=delta.days))
+        moved.append(value + delta if isinstance(value, datetime)
+                     else value + timedelta(days=round(delta.total_seconds() / 86400)))
     return dates_text(moved)

@@ -87,3 +87,39 @@ def with_series_end(values: dict[str, Any], *, start_utc: datetime, end_utc: dat
     series = Series(start_utc, end_utc, all_day, timezone, values.get("rrule"), values.get("rdates"),
                     values.get("exdates"))
     return {**values, "recurs": recurs, "series_end_utc": series_end(series) if recurs else None}
+
+
+def edited_series(current: dict[str, Any], repeat: Repeat | None, *, start_utc: datetime, end_utc: datetime,
+                  all_day: bool, timezone: str, now: datetime) -> dict[str, Any]:
+    """The series columns after an edit of the whole series. `current` holds the stored rrule, rdates and
+    exdates. A new `--repeat`/`--rrule` replaces the rule; `--until` or `--count` alone change when the
+    current rule ends; `--rdate` and `--exdate` add to the lists."""
+    from events.recurrence.rules import RuleParts, read_dates, until_stamp
+    from events.timeparse import zone
+
+    rule = current.get("rrule")
+    kw: dict[str, Any] = {"all_day": all_day, "timezone": timezone, "now": now}
+    if repeat is not None and (repeat.freq or repeat.rrule):
+        rule = rule_text(repeat, **kw)
+    elif repeat is not None and (repeat.until or repeat.count is not None):
+        if not rule:
+            raise InvalidRecurrence(repeat.until or str(repeat.count), "the event does not repeat: add "
+                                    "{repeat} weekly (or daily, monthly, yearly) first")
+        if repeat.until and repeat.count is not None:
+            raise InvalidRecurrence("UNTIL with COUNT", "give {repeat_until} or {repeat_count}, not both")
+        parts = RuleParts.of(rule).without("UNTIL", "COUNT")
+        if repeat.until:
+            day = _day_or_instant(repeat.until, Field.UNTIL, all_day=True, timezone=timezone, now=now)
+            parts = parts.with_part("UNTIL", until_stamp(day, all_day=all_day, tz=zone(timezone)))
+        else:
+            parts = parts.with_part("COUNT", str(repeat.count))
+        rule = parts.text
+    elif repeat is not None and (repeat.on or repeat.interval is not None):
+        raise InvalidRecurrence(",".join(repeat.on), "give {repeat} again with {repeat_interval} and {repeat_on}")
+    if rule:
+        rule = checked_rule(rule, start_utc=start_utc, all_day=all_day, timezone=timezone)
+    added_r = [_day_or_instant(t, Field.RDATE, **kw) for t in (repeat.rdates if repeat else [])]
+    added_x = [_day_or_instant(t, Field.EXDATE, **kw) for t in (repeat.exdates if repeat else [])]
+    values = {"rrule": rule, "rdates": dates_text([*read_dates(current.get("rdates")), *added_r]),
+              "exdates": dates_text([*read_dates(current.get("exdates")), *added_x])}
+    return with_series_end(values, start_utc=start_utc, end_utc=end_utc, all_day=all_day, timezone=timezone)

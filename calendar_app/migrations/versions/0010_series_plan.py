@@ -1,7 +1,7 @@
 """Reminders per occurrence (issue 11): how far ahead each series' deliveries are planned.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 UTCDateTime = sa.DateTime(timezone=True)
 
-revision = "0008"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -301,3 +301,26 @@ def test_migration_0010_adds_the_series_plan_and_keeps_every_row(store_url: str)
         connection.execute(sa.text("DELETE FROM event WHERE id = 1"))
         assert connection.execute(sa.text("SELECT count(*) FROM series_plan")).scalar() == 0  # cascades
     engine.dispose()
+
+
+def test_the_cli_scopes_move_and_cancel_one_occurrence_with_its_deliveries_only(app: App) -> None:
+    """Through the services `event edit/cancel --occurrence` use: the third Monday moved to Tuesday, the
+    fourth cancelled; every other Monday's deliveries are the same rows, untouched."""
+    from calendar_app.services import cancel_event
+    from events.recurrence.scopes import Scope
+
+    emails = add_contacts(app, 2, now=NOW)
+    series_id = add_series(app, now=NOW, start=FIRST, notify=emails)
+    before = _snapshot(deliveries(app, series_id))
+    third, fourth = WITHIN[2], WITHIN[3]
+    moved = edit_event(str(series_id), EventChanges(start="2026-12-15 10:00"), app=app, now=NOW,
+                       scope=Scope(occurrence="2026-12-14 10:00")).view
+    cancel_event(str(series_id), "Цагаан сар", app=app, now=NOW, scope=Scope(occurrence="2026-12-21 10:00"))
+    assert moved.id != series_id
+    retimed = deliveries(app, moved.id)
+    assert {d.id for d in retimed} == {i for i, v in before.items() if v[3] == third}
+    assert {(d.status, d.event_start_utc) for d in retimed} == {(DeliveryStatus.pending, third + DAY)}
+    rows = deliveries(app, series_id)
+    others = {i: v for i, v in before.items() if v[3] not in (third, fourth)}
+    assert {i: v for i, v in _snapshot(rows).items() if i in others} == others
+    assert fourth not in _starts(rows)

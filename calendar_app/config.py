@@ -29,7 +29,7 @@ from typing import Any
 from calendar_app.configfile import CONFIG_ENV, config_path
 from calendar_app.i18n import default_language, parse_language
 from events.errors import N_, CalendarAppError, InvalidInput, Words
-from events.notify.planning import DEFAULT_GRACE
+from events.notify.planning import DEFAULT_GRACE, DEFAULT_HORIZON, MAX_HORIZON
 from events.timeparse import parse_duration, zone
 
 FALLBACK_TZ = "Asia/Ulaanbaatar"
@@ -106,6 +106,13 @@ def _seconds(raw: str) -> float:
     return value
 
 
+def _horizon(raw: str) -> timedelta:
+    value = parse_duration(raw)
+    if not timedelta(days=1) <= value <= MAX_HORIZON:
+        raise ValueError(f"give 1d to {MAX_HORIZON.days}d")
+    return value
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting: its attribute, environment variable, parser of its text, default and help."""
@@ -132,6 +139,8 @@ SCHEMA: tuple[Option, ...] = (
            "TOML file of the kinds' reminder rules and workflow steps (the shipped one)"),
     Option("reminder_grace", "CALENDAR_APP_REMINDER_GRACE", parse_duration, lambda: DEFAULT_GRACE,
            "how late a missed reminder may still go out, e.g. 6h (6h)"),
+    Option("reminder_horizon", "CALENDAR_APP_REMINDER_HORIZON", _horizon, lambda: DEFAULT_HORIZON,
+           "how far ahead a repeating event's reminders are planned, e.g. 60d (60d); the scheduler extends it"),
     Option("base_url", "CALENDAR_APP_BASE_URL", lambda raw: raw.rstrip("/"), lambda: None,
            "public address of the feed server, for subscribe links (the address serve listens on)"),
     Option("holidays", "CALENDAR_APP_HOLIDAYS", lambda raw: Path(raw).expanduser(),
@@ -158,6 +167,7 @@ class Settings:
     mail_from: str = "calendar-app@localhost"
     workflows: str | None = None
     reminder_grace: timedelta = DEFAULT_GRACE
+    reminder_horizon: timedelta = DEFAULT_HORIZON
     base_url: str | None = None
     holidays: Path = field(default_factory=lambda: _user_data("holidays.toml"))
     feed_check_seconds: float = 0.1

@@ -26,6 +26,7 @@ from enum import StrEnum
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from events.notify.organizer import Organizer
+from events.timeparse import zone
 from events.views import EventView
 from exports.render import (
     CALENDAR_END,
@@ -93,6 +94,10 @@ def invite_event(
     """The feed's VEVENT of `view` (full detail, no alarms), addressed as its method wants."""
     method = invite_method(cancelled=cancelled, organizer=organizer)
     item = build_event(view, stamp=stamp)
+    if view.recurrence_id is not None and "RECURRENCE-ID" not in item:
+        # One occurrence of a series (RFC 5545 3.8.4.4): the series' UID and the start it was given.
+        local = view.recurrence_id.astimezone(zone(view.timezone))
+        item.add("recurrence-id", local.date() if view.all_day else view.recurrence_id)
     item.pop("ORGANIZER", None)
     item["STATUS"] = vText(_status(view, method, cancelled))
     if organizer is None:

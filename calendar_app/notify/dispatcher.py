@@ -166,8 +166,9 @@ class Dispatcher:
         fresh: Fresh = {}
         for delivery, contact in group:
             assert delivery.id is not None
-            view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
-            outcome = verdict_before_sending(delivery, contact, view, task, now=now, grace=self.config.grace)
+            view, task = loaded.view(delivery), loaded.tasks.get(delivery.task_id or 0)
+            outcome = verdict_before_sending(delivery, contact, view, task, now=now, grace=self.config.grace,
+                                             gone=delivery.id in loaded.gone)
             channel = self.channels.get(delivery.channel)
             if outcome is None and channel is None:
                 outcome = Outcome(delivery.id, Verdict.failed, now, f"no channel named {delivery.channel!r}")
@@ -211,7 +212,7 @@ class Dispatcher:
 
     def letter(self, delivery: Delivery, contact: Contact, loaded: Loaded, now: datetime) -> Letter:
         assert delivery.id is not None
-        view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
+        view, task = loaded.view(delivery), loaded.tasks.get(delivery.task_id or 0)
         return Letter(delivery.id, delivery.purpose, view, Person(contact.name, contact.language, contact.timezone),
                       delivery.address, self.mail_from, now,
                       self.step_title(task.title, contact.language) if task else None,
@@ -232,7 +233,7 @@ class Dispatcher:
             channel = self.channels.get(delivery.channel)
             if contact is None or delivery.id is None or channel is None:
                 continue
-            shown = fingerprint(delivery, contact, loaded.events[delivery.event_id],
+            shown = fingerprint(delivery, contact, loaded.view(delivery),
                                 loaded.organizers.get(delivery.event_id))
             message = channel.render(self.letter(delivery, contact, loaded, delivery.due_utc))
             self.prepared.put(delivery.id, Prepared(shown, delivery.due_utc,
@@ -281,6 +282,7 @@ class _Renderer:
                 continue
             if delivery.id in self.done or delivery.id in d.prepared:
                 continue
-            view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
-            if verdict_before_sending(delivery, contact, view, task, now=now, grace=d.config.grace) is None:
+            view, task = loaded.view(delivery), loaded.tasks.get(delivery.task_id or 0)
+            if verdict_before_sending(delivery, contact, view, task, now=now, grace=d.config.grace,
+                                      gone=delivery.id in loaded.gone) is None:
                 self.done[delivery.id] = channel.render(d.letter(delivery, contact, loaded, now))

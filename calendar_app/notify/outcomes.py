@@ -101,15 +101,18 @@ HELD_WHEN_POSTPONED = (Purpose.reminder, Purpose.task)
 
 
 def verdict_before_sending(delivery: Delivery, contact: Contact | None, view: EventView, task: Task | None, *,
-                           now: datetime, grace: timedelta) -> Outcome | None:
+                           now: datetime, grace: timedelta, gone: bool = False) -> Outcome | None:
     """Checked again at send time, the event may have changed since the delivery was claimed: the outcome
     instead of sending, or None to send. A reminder or task notification of an event postponed meanwhile is
     `held` (it waits for the event to be confirmed again), a postponement notice of an event confirmed again
-    meanwhile is cancelled."""
+    meanwhile is cancelled. `gone`: the delivery's occurrence is no longer in its series (a repeating
+    event's `view` is that occurrence, so the started and grace rules hold per occurrence)."""
     assert delivery.id is not None
     reason: tuple[Verdict, str] | None = None
     if contact is None:
         reason = Verdict.cancelled, "contact removed"
+    elif gone:
+        reason = Verdict.cancelled, "occurrence cancelled or moved: no longer in the series"
     elif delivery.purpose != Purpose.cancellation and view.status == "cancelled":
         reason = Verdict.cancelled, "event cancelled"
     elif delivery.purpose == Purpose.postponement and view.status != "postponed":

@@ -26,7 +26,8 @@ def plan_notifications(
         event.updated_at = now
         session.add(event)
         session.flush()
-    sync_event(event, app.kind_defaults(), session=session, now=now, grace=app.settings.reminder_grace)
+    sync_event(event, app.kind_defaults(), session=session, now=now, grace=app.settings.reminder_grace,
+               horizon=app.settings.reminder_horizon)
 
 
 def plan_copies(copies: Mapping[int, int], *, app: App, session: Session, now: datetime) -> None:
@@ -37,4 +38,5 @@ def plan_copies(copies: Mapping[int, int], *, app: App, session: Session, now: d
         copy_plan(source_id, copy_id, session=session)
         copy = session.get(Event, copy_id)
         assert copy is not None
-        sync_event(copy, kinds, session=session, now=now, grace=app.settings.reminder_grace)
+        sync_event(copy, kinds, session=session, now=now, grace=app.settings.reminder_grace,
+               horizon=app.settings.reminder_horizon)

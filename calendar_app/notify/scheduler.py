@@ -3,6 +3,8 @@
 The database is the truth: APScheduler holds no jobs of ours beyond two wake-ups, an interval poll (so
 changes made from the CLI take effect within seconds) and a date job at the next due moment (so a
 reminder goes out on time, not at the next poll). Both run the same dispatcher pass under one lock.
+A third job, hourly and at start, extends the rolling horizon of repeating events' reminders
+(`calendar_app.notify.horizon`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from calendar_app.app import App
@@ -25,10 +27,21 @@ from calendar_app.notify.store import SQLDeliveryStore
 log = logging.getLogger("calendar_app.notify.scheduler")
 
 
+Extend = Callable[[datetime], int]
+
+
 @dataclass(frozen=True)
 class SchedulerOptions:
     poll: timedelta = timedelta(seconds=5)
     config: DispatchConfig = field(default_factory=DispatchConfig)
+    horizon_every: timedelta = timedelta(hours=1)
+
+
+def horizon_extender(app: App) -> Extend:
+    """What the horizon job runs: plan the occurrences that came within the horizon; how many series."""
+    from calendar_app.notify.horizon import extend_horizons
+
+    return lambda now: extend_horizons(app=app, now=now)
 
 
 def build_dispatcher(app: App, config: DispatchConfig | None = None) -> Dispatcher:
@@ -47,10 +60,11 @@ class DispatcherService:
     """The dispatcher woken by a BackgroundScheduler; `stop()` may be called from a signal handler."""
 
     def __init__(self, dispatcher: Dispatcher, options: SchedulerOptions,
-                 on_report: Callable[[PassReport], None] | None = None) -> None:
+                 on_report: Callable[[PassReport], None] | None = None, extend: Extend | None = None) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
 
         self.dispatcher = dispatcher
+        self.extend = extend
         self.options = options
         self.on_report = on_report
         self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
@@ -71,6 +85,14 @@ class DispatcherService:
         except Exception:  # preparing is an optimisation: the pass renders whatever was not prepared
             log.exception("preparing messages failed")
 
+    def extend_horizon(self) -> None:
+        if self.extend is None:
+            return
+        try:
+            self.extend(utc_now())
+        except Exception:  # the next run retries; what is planned already goes out meanwhile
+            log.exception("extending the reminder horizon failed")
+
     def _plan_next(self) -> None:
         from apscheduler.triggers.date import DateTrigger
 
@@ -85,6 +107,10 @@ class DispatcherService:
 
         self.scheduler.add_job(self.wake, IntervalTrigger(seconds=self.options.poll.total_seconds(), timezone=UTC),
                                id="poll", next_run_time=utc_now())
+        if self.extend is not None:
+            every = self.options.horizon_every.total_seconds()
+            self.scheduler.add_job(self.extend_horizon, IntervalTrigger(seconds=every, timezone=UTC), id="horizon",
+                                   next_run_time=utc_now())
         self.scheduler.start()
 
     def stop(self, *_: Any) -> None:
@@ -113,6 +139,6 @@ class DispatcherService:
 def start_in_background(app: App, options: SchedulerOptions | None = None) -> DispatcherService:
     """For `serve`: the dispatcher beside the feed server, in background threads. Call `shutdown()` on exit."""
     options = options or SchedulerOptions(config=DispatchConfig(grace=app.settings.reminder_grace))
-    service = DispatcherService(build_dispatcher(app, options.config), options)
+    service = DispatcherService(build_dispatcher(app, options.config), options, extend=horizon_extender(app))
     service.start()
     return service

@@ -62,7 +62,8 @@ def _resync_contact_events(contact_id: int, *, app: App, session: Session, now: 
     for event_id in list(event_ids):
         event = session.get(Event, event_id)
         if event is not None:
-            sync_event(event, defaults, session=session, now=now)
+            sync_event(event, defaults, session=session, now=now, grace=app.settings.reminder_grace,
+                       horizon=app.settings.reminder_horizon)
 
 
 def edit_contact(ref: str, draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:

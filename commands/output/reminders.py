@@ -93,13 +93,15 @@ def run_scheduler(scheduler: ModuleType, *, app: App, once: bool, poll: str, lea
         for error in report.errors[:20]:
             print(f"  {error}", file=sys.stderr, flush=True)
 
+    extend = scheduler.horizon_extender(app)
     if once:
+        extend(utc_now())
         show(dispatcher.run_pass(utc_now))
         return
     where = notify.smtp_url.split("@")[-1] if notify.smtp_url else _("outbox {path}").format(path=notify.outbox)
     print(_("dispatcher {worker} running (e-mail via {where}); Ctrl-C stops it").format(
         worker=dispatcher.worker, where=where), flush=True)
     service = scheduler.DispatcherService(dispatcher, scheduler.SchedulerOptions(poll=seconds(poll), config=config),
-                                          on_report=show)
+                                          on_report=show, extend=extend)
     service.run_forever()
     print(_("dispatcher stopped"), flush=True)

@@ -89,6 +89,16 @@ class EventReminderPlan(SQLModel, table=True):
     rules: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+class SeriesPlan(SQLModel, table=True):
+    """How far ahead a series' deliveries are planned: occurrences starting before `planned_until` have
+    theirs (events.notify.series). The scheduler extends it; an open-ended series never plans further."""
+
+    __tablename__ = "series_plan"
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True))
+    planned_until: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
 class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint(

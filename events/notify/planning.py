@@ -20,6 +20,9 @@ from events.timeparse import parse_duration, resolve_wall_time
 
 _RULE = re.compile(r"^(?:(start|end)\s*)?([+-])?\s*(\S+)$")
 DEFAULT_GRACE = timedelta(hours=6)
+# A series' deliveries are planned for the occurrences starting within this much of now (rolling).
+DEFAULT_HORIZON = timedelta(days=60)
+MAX_HORIZON = timedelta(days=730)
 
 
 @dataclass(frozen=True, order=True)
@@ -172,19 +175,25 @@ def reconcile(
     wanted: Sequence[PlannedDelivery],
     pending: dict[int, PlannedDelivery],
     finished: set[tuple[int, str, str, str, datetime]],
+    *, by_start: bool = False,
 ) -> Retiming:
     """Match what is wanted against what is pending (by slot) and already done (by slot and start).
 
     Pending deliveries follow the event (re-timed), those no longer wanted are cancelled, and nothing that
-    was already sent for the same start time is planned again.
+    was already sent for the same start time is planned again. `by_start` (a series: one delivery per slot
+    and occurrence) matches pending ones by slot and start: each occurrence keeps its own.
     """
-    by_slot = {p.slot: delivery_id for delivery_id, p in pending.items()}
+
+    def key(p: PlannedDelivery) -> tuple[object, ...]:
+        return (*p.slot, p.event_start_utc) if by_start else p.slot
+
+    by_slot = {key(p): delivery_id for delivery_id, p in pending.items()}
     insert: list[PlannedDelivery] = []
     retime: dict[int, PlannedDelivery] = {}
     keep: set[int] = set()
     for want in wanted:
         done = (*want.slot, want.event_start_utc) in finished
-        delivery_id = by_slot.get(want.slot)
+        delivery_id = by_slot.get(key(want))
         if delivery_id is None:
             if not done:
                 insert.append(want)

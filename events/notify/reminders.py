@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, insert, or_
 from sqlmodel import Session, col, select
 
 from events.models import Event, EventPartner, EventStatus
+from events.notify import series
 from events.notify.contacts import find_contact, group_name
 from events.notify.errors import ContactNotFound, UnknownAssignee
 from events.notify.models import (
@@ -37,9 +39,11 @@ from events.notify.models import (
 )
 from events.notify.planning import (
     DEFAULT_GRACE,
+    DEFAULT_HORIZON,
     PlannedDelivery,
     Recipient,
     ReminderRule,
+    Retiming,
     check_rules,
     parse_rule,
     plan_reminders,
@@ -138,10 +142,12 @@ def _as_planned(d: Delivery) -> PlannedDelivery:
                            d.due_utc)
 
 
-def _new_delivery(p: PlannedDelivery, event_id: int, now: datetime, task_id: int | None = None) -> Delivery:
-    return Delivery(event_id=event_id, contact_id=p.contact_id, purpose=p.purpose, rule_key=p.rule_key,
-                    channel=p.channel, address=p.address, event_start_utc=p.event_start_utc, due_utc=p.due_utc,
-                    ready_utc=p.due_utc, task_id=task_id, created_at=now, updated_at=now)
+def _new_delivery(p: PlannedDelivery, event_id: int, now: datetime, task_id: int | None = None) -> dict[str, Any]:
+    """A new delivery's row, inserted with the others in one statement (a series plans hundreds at once)."""
+    return {"event_id": event_id, "contact_id": p.contact_id, "purpose": p.purpose, "rule_key": p.rule_key,
+            "channel": p.channel, "address": p.address, "event_start_utc": p.event_start_utc, "due_utc": p.due_utc,
+            "ready_utc": p.due_utc, "task_id": task_id, "status": DeliveryStatus.pending, "attempts": 0,
+            "created_at": now, "updated_at": now}
 
 
 def _step_owner(step: Step, event: Event, organiser: Contact | None, *, session: Session) -> Contact | None:
@@ -210,30 +216,84 @@ def _sync_tasks(event: Event, defaults: KindDefaults, contacts: list[Contact], *
 
 
 def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Session, now: datetime,
-               grace: timedelta = DEFAULT_GRACE) -> None:
-    """Bring the event's deliveries and tasks in line with the event as it is now."""
+               grace: timedelta = DEFAULT_GRACE, horizon: timedelta = DEFAULT_HORIZON) -> None:
+    """Bring the event's deliveries and tasks in line with the event as it is now. A series plans its
+    occurrences starting before `now + horizon` (events.notify.series) and brings its overrides in line too."""
     assert event.id is not None
-    defaults = defaults_for(event.kind, workflows)
-    contacts = recipient_contacts(event, session=session)
+    if event.recurs and event.series_id is None:
+        rules = rules_of(event, defaults_for(event.kind, workflows), session=session)
+        since = series.planning_window(event, rules, now=now, grace=grace, horizon=horizon).lower
+        # Overrides of occurrences long past have nothing left to send: only the recent and future ones.
+        for override in session.exec(select(Event).where(
+                col(Event.series_id) == event.id,
+                or_(col(Event.start_utc) >= since, col(Event.recurrence_utc) >= since)).order_by(col(Event.id))).all():
+            _sync_one(override, workflows, session=session, now=now, grace=grace, horizon=horizon)
+    _sync_one(event, workflows, session=session, now=now, grace=grace, horizon=horizon)
+
+
+def _sync_one(event: Event, workflows: dict[str, KindDefaults], *, session: Session, now: datetime,
+              grace: timedelta, horizon: timedelta) -> None:
+    assert event.id is not None
+    # An override is told to, and reminded by, its series' recipients and rules; it has no tasks of its own.
+    source = session.get(Event, event.series_id) if event.series_id else event
+    source = source or event
+    defaults = defaults_for(source.kind, workflows)
+    contacts = recipient_contacts(source, session=session)
     recipients = [r for c in contacts for r in channels_of(c)]
+    rules = rules_of(source, defaults, session=session)
     cancelled = event.status == EventStatus.cancelled
+    is_series = event.recurs and event.series_id is None
+    window = series.planning_window(event, rules, now=now, grace=grace, horizon=horizon) if is_series else None
+    replaced = series.replaced_starts(event.id, session=session) if is_series else set()
     wanted: list[PlannedDelivery] = []
-    if not cancelled:
-        wanted = plan_reminders(start=event.start_utc, end=event.end_utc, recipients=recipients,
-                                rules=rules_of(event, defaults, session=session), now=now, grace=grace)
-    task_wanted, task_ids = _sync_tasks(event, defaults, contacts, session=session, now=now)
-    if not cancelled:
-        wanted.extend(task_wanted)
-    existing = session.exec(select(Delivery).where(col(Delivery.event_id) == event.id)).all()
+    if not cancelled and window is not None:
+        wanted = series.plan_occurrences(series.planned_occurrences(event, window, replaced),
+                                         recipients=recipients, rules=rules, now=now, grace=grace)
+    elif not cancelled:
+        wanted = plan_reminders(start=event.start_utc, end=event.end_utc, recipients=recipients, rules=rules,
+                                now=now, grace=grace)
+    task_ids: dict[str, int] = {}
+    if event.series_id is None:
+        task_wanted, task_ids = _sync_tasks(event, defaults, contacts, session=session, now=now)
+        if not cancelled:
+            wanted.extend(task_wanted)
+    existing = list(session.exec(select(Delivery).where(col(Delivery.event_id) == event.id)).all())
+    theirs: list[Delivery] = []  # the series' deliveries of the occurrence an override replaces
+    if event.series_id is not None and event.recurrence_utc is not None:
+        theirs = series.occurrence_rows(event, session=session)
+        series.adopt(event, theirs, existing, now=now, session=session)
+        existing += [d for d in theirs if d.event_id == event.id]
+        theirs = [d for d in theirs if d.event_id != event.id]
+
+    def in_window(d: Delivery) -> bool:  # a series' deliveries before the window are the dispatcher's to skip
+        return window is None or d.purpose == Purpose.task or d.event_start_utc >= window.lower
+
     pending = {d.id: _as_planned(d) for d in existing
-               if d.status in WAITING and d.purpose not in NOTICES and d.id}
+               if d.status in WAITING and d.purpose not in NOTICES and d.id and in_window(d)}
     # Done (or being sent right now): never planned again for the same start. Cancelled ones may come back.
     done = (DeliveryStatus.sent, DeliveryStatus.failed, DeliveryStatus.skipped, DeliveryStatus.claimed)
-    finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing if d.status in done}
+    finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing + theirs if d.status in done}
     revivable = {(*_as_planned(d).slot, d.event_start_utc): d for d in existing
                  if d.status == DeliveryStatus.cancelled and d.purpose not in NOTICES}
-    change = reconcile(wanted, pending, finished)
-    rows = {d.id: d for d in existing}
+    change = reconcile(wanted, pending, finished, by_start=is_series)
+    _apply(change, {d.id: d for d in existing}, revivable, task_ids, event, cancelled=cancelled, now=now,
+           session=session)
+    _hold_or_release(event, postponed=event.status == EventStatus.postponed, now=now, session=session)
+    if is_series:
+        assert window is not None
+        series.record_horizon(event, window.upper, session=session)
+        series.tell_cancelled_occurrences(event, existing, replaced=replaced, now=now, session=session)
+    elif cancelled:
+        _tell_reminded(event, existing + theirs, Purpose.cancellation, now=now, session=session)
+    if event.status == EventStatus.postponed:
+        _tell_reminded(event, existing, Purpose.postponement, now=now, session=session)
+    session.flush()
+
+
+def _apply(change: Retiming, rows: dict[int | None, Delivery], revivable: dict[Any, Delivery],
+           task_ids: dict[str, int], event: Event, *, cancelled: bool, now: datetime, session: Session) -> None:
+    """Write what `reconcile` decided: re-time, cancel, revive or insert."""
+    assert event.id is not None
     for delivery_id, new in change.retime.items():
         row = rows[delivery_id]
         row.event_start_utc, row.due_utc, row.ready_utc, row.address = (
@@ -246,6 +306,7 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
         row.last_error = "event cancelled" if cancelled else "no longer planned (event or plan changed)"
         session.add(row)
     session.flush()
+    added: list[dict[str, Any]] = []
     for planned in change.insert:
         task_id = task_ids.get(planned.rule_key[5:]) if planned.purpose == Purpose.task else None
         old = revivable.get((*planned.slot, planned.event_start_utc))
@@ -255,14 +316,10 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
             old.attempts, old.last_error, old.lease_until, old.claimed_by, old.updated_at = 0, None, None, None, now
             session.add(old)
             continue
-        session.add(_new_delivery(planned, event.id, now, task_id))
+        added.append(_new_delivery(planned, event.id, now, task_id))
     session.flush()
-    _hold_or_release(event, postponed=event.status == EventStatus.postponed, now=now, session=session)
-    if cancelled:
-        _tell_reminded(event, existing, Purpose.cancellation, now=now, session=session)
-    elif event.status == EventStatus.postponed:
-        _tell_reminded(event, existing, Purpose.postponement, now=now, session=session)
-    session.flush()
+    if added:
+        session.execute(insert(Delivery), added)
 
 
 def _hold_or_release(event: Event, *, postponed: bool, now: datetime, session: Session) -> None:

@@ -26,12 +26,21 @@ from events.views import EventView
 
 @dataclass(frozen=True)
 class Loaded:
-    """Deliveries in id order with their contact (None once removed), and the events and tasks they name."""
+    """Deliveries in id order with their contact (None once removed), and the events and tasks they name.
+    A repeating event's delivery is about one occurrence: `occurrences` holds that occurrence as a single
+    event (by event id and start), and `gone` the deliveries whose occurrence the series no longer has."""
 
     rows: list[tuple[Delivery, Contact | None]]
     events: dict[int, EventView]
     tasks: dict[int, Task]
     organizers: dict[int, Organizer | None] = field(default_factory=dict)  # by event id: who invites
+    occurrences: dict[tuple[int, datetime], EventView] = field(default_factory=dict)
+    gone: set[int] = field(default_factory=set)
+
+    def view(self, delivery: Delivery) -> EventView:
+        """What the delivery's message shows: its occurrence, or the event."""
+        found = self.occurrences.get((delivery.event_id, delivery.event_start_utc))
+        return found if found is not None else self.events[delivery.event_id]
 
 
 class DeliveryStore(ABC):

@@ -23,8 +23,9 @@ from calendar_app.db import writer
 from calendar_app.notify.outcomes import Outcome, Verdict
 from calendar_app.notify.store.base import DeliveryStore, Loaded
 from events import queries
-from events.notify.models import Contact, Delivery, DeliveryStatus, Task
+from events.notify.models import Contact, Delivery, DeliveryStatus, Purpose, Task
 from events.notify.organizer import Organizer, organizer_of
+from events.notify.series import is_series_view, moved_view, occurrence_view, replaced_starts
 from events.views import EventView
 
 log = logging.getLogger("calendar_app.notify.store")
@@ -59,6 +60,35 @@ def _params(outcome: Outcome, token: str) -> dict[str, Any]:
     return {"b_id": outcome.delivery_id, "b_token": token, "v_status": _STATUS[outcome.verdict],
             "v_at": outcome.at, "v_error": outcome.error, "v_ready": outcome.retry_at,
             "v_sent_at": outcome.at if outcome.verdict == Verdict.sent else None}
+
+
+def _occurrences(deliveries: Sequence[Delivery], events: dict[int, EventView], *,
+                 session: Session) -> tuple[dict[tuple[int, datetime], EventView], set[int]]:
+    """The occurrence each delivery of a series is about, as a single event; the ids of those whose occurrence
+    is gone (excluded, replaced, past the series' end). A cancellation notice shows its occurrence cancelled;
+    a task notification shows the series."""
+    found: dict[tuple[int, datetime], EventView] = {}
+    missing: set[tuple[int, datetime]] = set()
+    gone: set[int] = set()
+    replaced: dict[int, set[datetime]] = {}
+    for delivery in deliveries:
+        master = events[delivery.event_id]
+        if not is_series_view(master) or delivery.purpose == Purpose.task:
+            continue
+        key = (delivery.event_id, delivery.event_start_utc)
+        if key not in found:
+            if delivery.event_id not in replaced:
+                replaced[delivery.event_id] = replaced_starts(delivery.event_id, session=session)
+            view = occurrence_view(master, delivery.event_start_utc, replaced[delivery.event_id])
+            if view is None:
+                view = moved_view(master, delivery.event_start_utc,
+                                  delivery.event_start_utc + (master.end - master.start))
+                view.status = "cancelled"
+                missing.add(key)
+            found[key] = view
+        if key in missing and delivery.purpose != Purpose.cancellation and delivery.id is not None:
+            gone.add(delivery.id)
+    return found, gone
 
 
 class SQLDeliveryStore(DeliveryStore):
@@ -149,5 +179,6 @@ class SQLDeliveryStore(DeliveryStore):
                     task = session.get(Task, delivery.task_id)
                     if task is not None:
                         tasks[delivery.task_id] = task
+            occurrences, gone = _occurrences([d for d, _ in rows], events, session=session)
             session.expunge_all()
-        return Loaded([(d, c) for d, c in rows], events, tasks, organizers)
+        return Loaded([(d, c) for d, c in rows], events, tasks, organizers, occurrences, gone)

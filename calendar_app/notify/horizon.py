@@ -1,0 +1,93 @@
+"""Extending the rolling horizon of repeating events' reminders (events.notify.series).
+
+Each series has its deliveries planned up to `SeriesPlan.planned_until`; once that comes within
+`reminder_horizon - REFRESH` of now, the series is planned again up to `now + reminder_horizon`. The work
+is idempotent: a series is locked (PostgreSQL `FOR UPDATE`, SQLite's single writer) and its plan read again
+before it is re-planned, so two dispatchers, or two runs, plan each occurrence's deliveries once, and the
+unique key of a delivery holds either way. Series are handled `CHUNK` at a time, each chunk in its own
+transaction: memory stays flat however many series there are.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select, text
+from sqlmodel import Session, col
+
+from events.models import Event, EventStatus
+from events.notify.models import SeriesPlan
+from events.notify.reminders import sync_event
+
+if TYPE_CHECKING:
+    from calendar_app.app import App
+
+log = logging.getLogger("calendar_app.notify.horizon")
+REFRESH = timedelta(days=1)  # a series is re-planned at most about once a day
+CHUNK = 20
+PLANNING_CACHE_KB = 256
+
+
+def _due(now: datetime, horizon: timedelta) -> tuple[Any, ...]:
+    """Series still going whose plan ends before `now + horizon - REFRESH` (or that have none)."""
+    return (col(Event.recurs).is_(True), col(Event.series_id).is_(None), col(Event.status) != EventStatus.cancelled,
+            or_(col(Event.series_end_utc).is_(None), col(Event.series_end_utc) > now),
+            or_(col(SeriesPlan.planned_until).is_(None), col(SeriesPlan.planned_until) < now + horizon - REFRESH))
+
+
+def series_due(*, session: Session, now: datetime, horizon: timedelta, after: int = 0,
+               limit: int = CHUNK) -> list[int]:
+    where = _due(now, horizon)
+    statement = (select(col(Event.id)).outerjoin(SeriesPlan, col(SeriesPlan.event_id) == col(Event.id))
+                 .where(*where, col(Event.id) > after).order_by(col(Event.id)).limit(limit))
+    return list(session.execute(statement).scalars())
+
+
+def extend_horizons(*, app: App, now: datetime) -> int:
+    """Plan the occurrences that came within the horizon of every series due for it; how many series."""
+    horizon = app.settings.reminder_horizon
+    after, count = 0, 0
+    while True:
+        with app.read() as session:
+            ids = series_due(session=session, now=now, horizon=horizon, after=after)
+        if not ids:
+            return count
+        count += _extend(ids, app=app, now=now)
+        _release(app)
+        after = ids[-1]
+
+
+def _release(app: App) -> None:
+    """SQLite keeps up to 2 MB of pages per connection: planning thousands of series would fill it with
+    pages no pass reads again. Hand them back after each chunk (PostgreSQL caches in the server)."""
+    engine = app.store.engine
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA shrink_memory")
+            connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the passes
+
+
+def _extend(ids: Sequence[int], *, app: App, now: datetime) -> int:
+    horizon, grace = app.settings.reminder_horizon, app.settings.reminder_grace
+    workflows = app.kind_defaults()
+    with app.write() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text(f"PRAGMA cache_size = -{PLANNING_CACHE_KB}"))  # restored by _release
+        # Lock the chunk's series in id order, then ask again: another dispatcher may have done them meanwhile.
+        session.execute(select(col(Event.id)).where(col(Event.id).in_(ids)).order_by(col(Event.id))
+                        .with_for_update())
+        still = series_due(session=session, now=now, horizon=horizon, after=min(ids) - 1, limit=len(ids))
+        for event_id in still:
+            if event_id > max(ids):
+                break
+            event = session.get(Event, event_id)
+            assert event is not None
+            sync_event(event, workflows, session=session, now=now, grace=grace, horizon=horizon)
+        session.flush()
+        session.expunge_all()
+        done = len([i for i in still if i <= max(ids)])
+    log.info("reminder horizon extended for %d series", done)
+    return done

@@ -274,3 +274,20 @@ def test_every_typed_error_renders_in_every_language(code: str) -> None:
                 assert text != error.render(fields=OPTIONS, actions=COMMANDS), (code, type(error).__name__)
     finally:
         i18n.use("en")
+
+
+def test_a_series_error_translates_its_fix_as_well_as_its_start(tmp_path: Path) -> None:
+    """`InvalidRecurrence` is a template of two pieces, the fixed start and the caller's fix: both translated."""
+    args = ["event", "add", "Семинар", "--start", "2026-12-24 10:00", "--duration", "1h", "--rrule",
+            "FREQ=WEEKLY;COUNT=2;UNTIL=20270101"]
+    outcome = run(str(tmp_path / "cal.db"), "--lang", "ru", *args)
+    assert (outcome.code, outcome.stdout) == (2, "")
+    assert outcome.stderr == ("ошибка: правило повторения 'FREQ=WEEKLY;COUNT=2;UNTIL=20270101' нельзя использовать: "
+                              "укажите COUNT или UNTIL, но не оба\n")
+
+
+def test_how_a_contacts_zone_was_chosen_is_said_in_the_users_language(tmp_path: Path) -> None:
+    outcome = run(str(tmp_path / "cal.db"), "--lang", "mn", "contact", "add", "Оюунчимэг", "--email",
+                  "oyunchimeg@example.mn", "--region", "ulaanbaatar")
+    assert outcome.code == 0
+    assert outcome.stdout.startswith("1 харилцагчийг нэмлээ: цагийн бүс Asia/Ulaanbaatar (ulaanbaatar бүсээс)\n")

@@ -11,17 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
+from typing import Any
 
 from sqlmodel import Session
 
 from calendar_app.app import App
+from calendar_app.history.tracking import event_state, record_event
 from calendar_app.kinds import checked_kinds, kinds_for
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days
 from events.bounds import check_optional_text, shifted, shifted_day
 from events.campaigns.links import CampaignLink, apply_link
+from events.clashes import check_clashes
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import Field, InvalidTimeRange
+from events.history import HistoryAction, HistoryEntry
 from events.models import Event
 from events.timeparse import parse_datetime, parse_duration, zone
 from events.views import EventView
@@ -42,13 +46,17 @@ class EventFilter(queries.ListFilters):
 
 @dataclass(frozen=True)
 class EventOutcome:
-    """A stored event as shown, and the warnings about it (public holidays on its dates)."""
+    """A stored event as shown, the warnings about it (public holidays on its dates, clashes), and what the
+    change changed (`{field: [from, to]}` as the history records it)."""
 
     view: EventView
     warnings: tuple[str, ...] = ()
+    changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
 NO_LINK = CampaignLink()
+# The fields whose change can make an edited event clash with another.
+CLASH_FIELDS = frozenset({"title", "start_utc", "end_utc", "status", "region", "organizer", "partners"})
 
 
 def parse_window(
@@ -84,14 +92,25 @@ def _plan(event: Event, notify: Sequence[str] | None, remind: Sequence[str] | No
     plan_notifications(event, notify, remind, use_defaults, app=app, session=session, now=now)
 
 
+def plan_event(event: Event, *, app: App, session: Session, now: datetime) -> None:
+    """Bring the event's pending reminders and tasks in line with it as stored (recipients and rules kept)."""
+    _plan(event, None, None, None, app=app, session=session, now=now)
+
+
+def _may_clash(entry: HistoryEntry | None) -> bool:
+    return entry is not None and not CLASH_FIELDS.isdisjoint(entry.fields())
+
+
 def _holiday_warnings(view: EventView, app: App) -> tuple[str, ...]:
     from calendar_app.holidays import holiday_overrides, holiday_warnings
 
     return holiday_warnings(view, holiday_overrides(app.settings))
 
 
-def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, now: datetime) -> EventOutcome:
-    """`event add`: the event, its campaign link, its reminders and tasks; warnings for public holidays."""
+def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, now: datetime,
+              strict: bool = False, command: str = "event add") -> EventOutcome:
+    """`event add`: the event, its campaign link, its reminders and tasks, its line in the history; warnings
+    for public holidays and clashes (with `strict`, a clash refuses the event)."""
     with app.write() as session:
         event, notes = services.create_event_noted(draft, session=session, default_tz=app.settings.default_tz,
                                                    now=now, kinds=kinds_for([draft.kind], app=app))
@@ -99,23 +118,37 @@ def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, n
               session=session, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None
+        clashes = check_clashes(event, session=session, strict=strict)
+        record_event(event.id, None, app=app, session=session, command=command, now=now)
         view = queries.view_event(event.id, session=session)
-    return EventOutcome(view, notes + _holiday_warnings(view, app))
+    return EventOutcome(view, notes + clashes + _holiday_warnings(view, app))
 
 
-def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App,
-               now: datetime) -> EventOutcome:
+def edit_in(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, session: Session,
+            now: datetime, strict: bool = False, command: str = "event edit") -> EventOutcome:
+    """`edit_event` inside the caller's transaction (a bulk edit makes many in one)."""
+    event_id = services.find_event(ref, session=session).id
+    before = event_state(event_id, session=session)
+    event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
+                                             kinds=kinds_for([changes.kind], app=app))
+    _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
+    apply_link(event, link, session=session)
+    assert event.id is not None
+    entry = record_event(event.id, before, app=app, session=session, command=command, now=now)
+    clashes = check_clashes(event, session=session, strict=strict) if _may_clash(entry) else ()
+    view = queries.view_event(event.id, session=session)
+    return EventOutcome(view, notes + clashes, entry.fields() if entry is not None else {})
+
+
+def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, now: datetime,
+               strict: bool = False, command: str = "event edit") -> EventOutcome:
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`; pending
-    reminders and tasks follow the change."""
+    reminders and tasks follow the change, and the history records it. A change that makes the event clash
+    warns (with `strict`, refuses)."""
     with app.write() as session:
-        event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
-                                                 kinds=kinds_for([changes.kind], app=app))
-        _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
-        apply_link(event, link, session=session)
-        assert event.id is not None
-        view = queries.view_event(event.id, session=session)
+        outcome = edit_in(ref, changes, link, app=app, session=session, now=now, strict=strict, command=command)
     moved = changes.start is not None or changes.end is not None or changes.duration is not None
-    return EventOutcome(view, notes + (_holiday_warnings(view, app) if moved else ()))
+    return replace(outcome, warnings=outcome.warnings + (_holiday_warnings(outcome.view, app) if moved else ()))
 
 
 def list_events(filters: EventFilter, *, app: App, now: datetime) -> list[EventView]:
@@ -131,20 +164,34 @@ def show_event(ref: str, *, app: App) -> EventView:
         return queries.view_event(event.id, session=session)
 
 
+def cancel_in(ref: str, reason: str | None, *, app: App, session: Session, now: datetime,
+              command: str = "event cancel") -> EventOutcome:
+    """`cancel_event` inside the caller's transaction (a bulk cancel makes many in one)."""
+    event_id = services.find_event(ref, session=session).id
+    before = event_state(event_id, session=session)
+    event = services.cancel_event(ref, reason, session=session, now=now)
+    assert event.id is not None
+    _plan(event, None, None, None, app=app, session=session, now=now)
+    entry = record_event(event.id, before, app=app, session=session, command=command, now=now,
+                         action=HistoryAction.cancel)
+    view = queries.view_event(event.id, session=session)
+    return EventOutcome(view, (), entry.fields() if entry is not None else {})
+
+
 def cancel_event(ref: str, reason: str | None, *, app: App, now: datetime) -> EventView:
     with app.write() as session:
-        event = services.cancel_event(ref, reason, session=session, now=now)
-        assert event.id is not None
-        _plan(event, None, None, None, app=app, session=session, now=now)
-        return queries.view_event(event.id, session=session)
+        return cancel_in(ref, reason, app=app, session=session, now=now).view
 
 
-def delete_event(ref: str, *, app: App) -> EventView:
+def delete_event(ref: str, *, app: App, now: datetime | None = None) -> EventView:
+    """`event delete`: the history keeps every value of the event, so `event undo` can bring it back."""
     with app.write() as session:
         event = services.find_event(ref, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
+        before = event_state(event.id, session=session)
         services.delete_event(event.id, session=session)
+        record_event(view.id, before, app=app, session=session, command="event delete", now=now or app.now())
         return view
 
 

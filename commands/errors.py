@@ -48,6 +48,8 @@ OPTIONS: dict[Field, str] = {
     Field.REASON: "--reason",
     Field.OUTPUT: "-o",
     Field.STREAM: "--stream",
+    Field.STRICT: "--strict",
+    Field.YES: "--yes",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

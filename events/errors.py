@@ -61,6 +61,8 @@ class Field(StrEnum):
     REASON = "reason"
     OUTPUT = "output"
     STREAM = "stream"
+    STRICT = "strict"
+    YES = "yes"
 
     @property
     def words(self) -> str:

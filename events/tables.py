@@ -7,4 +7,5 @@ sessions imports this module instead.
 from __future__ import annotations
 
 import events.campaigns.models
+import events.history.models
 import events.models  # noqa: F401

@@ -29,6 +29,7 @@ __version__ = "0.1.0"
 COMMANDS: dict[str, tuple[str, str]] = {
     "event": ("commands.events", "Add, change, cancel and look up events."),
     "agenda": ("commands.events", "Upcoming events grouped by day, each at its own local time."),
+    "history": ("commands.history", "Who changed which event, feed, contact or campaign, when, from what to what."),
     "campaign": ("commands.campaigns", "Yearly campaigns (the 16 Days of Activism...), their editions and programmes."),
     "feed": ("commands.feeds", "iCalendar feeds staff subscribe to (public, or private behind a secret URL)."),
     "export": ("commands.feeds",

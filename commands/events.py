@@ -7,6 +7,20 @@ from typing import Annotated, Any
 
 import typer
 
+from commands.bulk import (
+    DryRun,
+    Refs,
+    Strict,
+    WhereCampaign,
+    WhereFrom,
+    WhereKind,
+    WhereRegion,
+    WhereStatus,
+    WhereTo,
+    Yes,
+    run_bulk,
+    selection,
+)
 from commands.common import (
     AllowOutsideOpt,
     CampaignOpt,
@@ -23,6 +37,7 @@ from commands.common import (
     terminal_width,
     warn,
 )
+from commands.history import register as register_history
 
 event_app = group("Add, change, cancel and look up events.")
 Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) or group:NAME to remind "
@@ -67,9 +82,12 @@ def event_add(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool, typer.Option("--yearly", help="Part of the campaign's yearly programme: "
                                          "'campaign roll' copies it to next year.")] = False,
+    strict: Strict = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add an event and print it; a public holiday on its dates prints a warning.
+    """Add an event and print it; a public holiday on its dates prints a warning, and so does another event
+    with the same title and start, or overlapping it with the same partner, organiser or region (--strict
+    refuses those instead).
 
     Example:
 
@@ -96,7 +114,7 @@ def event_add(
         notify=notify or [], remind=remind or [], default_reminders=not no_default_reminders,
     )
     link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
-    outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx))
+    outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx), strict=strict)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Added event {view.id} (uid {view.uid})")
@@ -156,7 +174,7 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
 @event_app.command("edit")
 def event_edit(
     ctx: typer.Context,
-    ref: Ref,
+    refs: Refs = None,
     title: Annotated[str | None, typer.Option()] = None,
     kind: Annotated[str | None, typer.Option()] = None,
     start: Annotated[str | None, typer.Option(help="New start; alone it moves the event, keeping its length.")] = None,
@@ -187,9 +205,21 @@ def event_edit(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool | None, typer.Option("--yearly/--not-yearly", help="In or out of the campaign's "
                                                 "yearly programme.")] = None,
+    where_campaign: WhereCampaign = None,
+    where_kind: WhereKind = None,
+    where_region: WhereRegion = None,
+    where_status: WhereStatus = None,
+    where_from: WhereFrom = None,
+    where_to: WhereTo = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
+    strict: Strict = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change an event; only the options given change. A campaign event must stay in its window.
+    """Change an event, or several (ids, or --where-* filters) in one all-or-nothing transaction; only the
+    options given change. A campaign event must stay in its window. A change that makes it clash with
+    another event (same title and start; same partner, organiser or region at the same time) warns, or with
+    --strict refuses. A bulk change asks once (--yes skips the question) and --dry-run shows it first.
 
     Example (move the round table a day later, same length):
 
@@ -199,6 +229,13 @@ def event_edit(
     Into the 16 Days, as part of the yearly programme:
 
       calendar-app event edit 7 --campaign 16-days --yearly
+
+    Every 16 Days event of 2026 in Bishkek made public, after a look at what would change:
+
+    \b
+      calendar-app event edit --where-campaign 16-days --where-region bishkek \\
+        --where-from 2026-11-01 --where-to 2027-01-01 --visibility public --dry-run
+      calendar-app event edit 7 8 9 --visibility public --yes
     """
     from calendar_app import services
     from events.campaigns.links import CampaignLink
@@ -212,7 +249,16 @@ def event_edit(
         notify=notify, remind=remind, default_reminders=default_reminders,
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
-    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx))
+    chosen = selection(refs, campaign=where_campaign, kind=where_kind, region=where_region, status=where_status,
+                       start=where_from, end=where_to)
+    if not chosen.single or dry_run:
+        from calendar_app.bulk import edit_events
+
+        run_bulk(ctx, chosen, "update", lambda ids, dry: edit_events(ids, changes, link, app=app_of(ctx), now=now(ctx),
+                                                                      dry_run=dry, strict=strict),
+                 dry_run=dry_run, yes=yes, as_json=as_json)
+        return
+    outcome = services.edit_event(chosen.refs[0], changes, link, app=app_of(ctx), now=now(ctx), strict=strict)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
@@ -221,20 +267,39 @@ def event_edit(
 @event_app.command("cancel")
 def event_cancel(
     ctx: typer.Context,
-    ref: Ref,
+    refs: Refs = None,
     reason: Annotated[str | None, typer.Option(help="Why, for the people invited.")] = None,
+    where_campaign: WhereCampaign = None,
+    where_kind: WhereKind = None,
+    where_region: WhereRegion = None,
+    where_status: WhereStatus = None,
+    where_from: WhereFrom = None,
+    where_to: WhereTo = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Cancel an event: it stays stored and feeds show it as cancelled.
+    """Cancel an event, or several (ids, or --where-* filters) in one all-or-nothing transaction: they stay
+    stored and feeds show them as cancelled. A bulk cancel asks once (--yes skips the question).
 
     Example:
 
     \b
       calendar-app event cancel 4 --reason "Яам хуралдааны товыг хойшлуулсан"
+      calendar-app event cancel --where-campaign 16-days --where-region osh-city --dry-run
     """
     from calendar_app import services
 
-    view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx))
+    chosen = selection(refs, campaign=where_campaign, kind=where_kind, region=where_region, status=where_status,
+                       start=where_from, end=where_to)
+    if not chosen.single or dry_run:
+        from calendar_app.bulk import cancel_events
+
+        run_bulk(ctx, chosen, "cancel", lambda ids, dry: cancel_events(ids, reason, app=app_of(ctx), now=now(ctx),
+                                                                        dry_run=dry),
+                 dry_run=dry_run, yes=yes, as_json=as_json)
+        return
+    view = services.cancel_event(chosen.refs[0], reason, app=app_of(ctx), now=now(ctx))
     show_event(view, as_json, f"Cancelled event {view.id}")
 
 
@@ -259,7 +324,7 @@ def event_delete(
         if not sys.stdin.isatty() or not typer.confirm(f"Delete event {view.id} '{view.title}' for good?"):
             typer.echo("error: not deleted: confirm at the prompt or pass --yes", err=True)
             raise typer.Exit(2)
-    view = services.delete_event(ref, app=app_of(ctx))
+    view = services.delete_event(ref, app=app_of(ctx), now=now(ctx))
     show_event(view, as_json, f"Deleted event {view.id}")
 
 
@@ -295,6 +360,7 @@ def agenda(
         show(output.agenda_text(result))
 
 
+register_history(event_app)
 
 
 def commands() -> dict[str, Any]:

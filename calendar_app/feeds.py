@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from calendar_app.app import App
+from calendar_app.history.tracking import record_row, row_state
 from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.services import parse_window
@@ -17,6 +18,8 @@ from exports.models import DEFAULT_CANCELLED_DAYS
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection, plan
 from exports.upsert import ImportReport
+
+FEED = "feed"
 
 
 def public_path(name: str) -> str:
@@ -62,6 +65,7 @@ def _info(feed: feeds.Feed, base_url: str, token: str | None = None) -> FeedInfo
 def add_feed(spec: feeds.FeedSpec, *, app: App, now: datetime) -> FeedInfo:
     with app.write() as session:
         feed, token = feeds.add_feed(spec, session=session, now=now, kinds=kinds_for(spec.kinds, app=app))
+        record_row(FEED, feed.id, None, feed, app=app, session=session, command="feed add", now=now)
         return _info(feed, app.settings.public_url, token)
 
 
@@ -77,13 +81,19 @@ def feed_info(name: str, *, app: App) -> FeedInfo:
 
 def rotate_feed(name: str, *, app: App, now: datetime) -> FeedInfo:
     with app.write() as session:
+        before = row_state(feeds.find_feed(name, session=session))
         feed, token = feeds.rotate_token(name, session=session, now=now)
+        record_row(FEED, feed.id, before, feed, app=app, session=session, command="feed rotate", now=now)
         return _info(feed, app.settings.public_url, token)
 
 
-def remove_feed(name: str, *, app: App) -> FeedInfo:
+def remove_feed(name: str, *, app: App, now: datetime | None = None) -> FeedInfo:
     with app.write() as session:
-        return _info(feeds.remove_feed(name, session=session), app.settings.public_url)
+        before = row_state(feeds.find_feed(name, session=session))
+        feed = feeds.remove_feed(name, session=session)
+        record_row(FEED, feed.id, before, None, app=app, session=session, command="feed remove",
+                   now=now or app.now())
+        return _info(feed, app.settings.public_url)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -36,6 +36,7 @@ from events.campaigns.errors import (
     UnknownPreset,
 )
 from events.campaigns.readiness import UnknownCoordinator
+from events.clashes import ClashRefused
 from events.errors import (
     Action,
     AllDayWithTime,
@@ -54,6 +55,7 @@ from events.errors import (
     UnknownRegion,
     UnknownTimeZone,
 )
+from events.history.undo import NothingToUndo
 from events.notify.errors import (
     ChannelConfigError,
     ChatSchemeNotAllowed,
@@ -118,6 +120,7 @@ SAMPLES: list[CalendarAppError] = [
     ConfidentialNeedsPrivate("pub"), ChatSchemeNotAllowed("file", ("tgram", "json")), NotAChatUrl(("tgram",)),
     NegativeKeepDays(-1), AlarmsNeedFullDetail(), FileTooBig("big.ics", 50_000_000, 32_000_000),
     NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
+    ClashRefused("overlaps event 3 'Дугуй ширээний уулзалт' of the same region ulaanbaatar"), NothingToUndo(7),
 ]
 
 

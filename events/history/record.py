@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -14,8 +16,9 @@ from events.history.models import HistoryAction, HistoryEntry
 
 # Bookkeeping that changes with every write and tells a reader nothing.
 NOT_RECORDED = frozenset({"id", "search_text", "updated_at"})
-# Hashes of secrets: the history says that they changed, never what they are.
-SECRETS = frozenset({"token_hash", "secret_hash", "password_hash"})
+# Secrets (token hashes; chat URLs, which carry bot tokens): the history says that they changed, never what
+# they are.
+SECRETS = frozenset({"token_hash", "secret_hash", "password_hash", "chat_url"})
 MAX_ACTOR = 120
 MAX_COMMAND = 60
 
@@ -29,6 +32,8 @@ def json_value(value: Any) -> Any:
         return (value.astimezone(UTC) if value.tzinfo is not None else value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, dict | list):  # a copy: a later change in place must not change the snapshot
+        return copy.deepcopy(value)
     return value
 
 
@@ -42,7 +47,9 @@ def snapshot(row: SQLModel, *, skip: Iterable[str] = NOT_RECORDED, **extra: Any)
         if column.name in skipped:
             continue
         value = getattr(row, column.name)
-        values[column.name] = "(secret)" if column.name in SECRETS and value is not None else json_value(value)
+        if column.name in SECRETS and value is not None:  # a short digest shows that it changed, not what it is
+            value = f"(secret {hashlib.sha256(str(value).encode()).hexdigest()[:6]})"
+        values[column.name] = json_value(value)
     values.update({k: json_value(v) for k, v in extra.items()})
     return values
 

@@ -25,7 +25,7 @@ def event_history(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> Non
     if as_json:
         emit_json(output.history_json(changes))
     else:
-        show(output.history_table(changes, tz=settings_of(ctx).default_tz, width=terminal_width()))
+        show(output.history_table(changes, tz=settings_of(ctx).default_tz, width=terminal_width(), one_record=True))
 
 
 def event_undo(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 HISTORY_TABLE = TableSpec(columns=("id", "when", "who", "command", "record", "changes"), wrap=("changes",),
                           drop=("record", "command"))
+# One event's history: the record is always that event.
+EVENT_HISTORY_TABLE = TableSpec(columns=("id", "when", "who", "command", "changes"), wrap=("changes",),
+                                drop=("command",))
 # Not worth a word in a summary line: they follow from the fields shown.
 QUIET = frozenset({"sequence", "search_text"})
 PAST = {"update": "Updated", "cancel": "Cancelled"}
@@ -59,8 +62,9 @@ def history_rows(changes: Sequence[Change], tz: str) -> list[dict[str, Any]]:
             for c in changes]
 
 
-def history_table(changes: Sequence[Change], *, tz: str, width: int | None) -> Table:
-    return fitted_table(history_rows(changes, tz), HISTORY_TABLE, width=width)
+def history_table(changes: Sequence[Change], *, tz: str, width: int | None, one_record: bool = False) -> Table:
+    spec = EVENT_HISTORY_TABLE if one_record else HISTORY_TABLE
+    return fitted_table(history_rows(changes, tz), spec, width=width)
 
 
 def history_json(changes: Sequence[Change]) -> bytes:

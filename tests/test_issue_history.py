@@ -266,3 +266,15 @@ def test_cli_history_and_undo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) 
     bad = run(sqlite_url, "history", "--entity", "party")
     assert bad.code == 2 and bad.stderr.count("\n") == 1 and "event, feed, contact" in bad.stderr
     assert run(sqlite_url, "event", "undo", "999").code == 1
+
+
+def test_campaign_roll_records_the_edition_and_each_copy(coord: App) -> None:
+    from tests.campaign_fixture import build_programme
+
+    build_programme(coord)
+    outcome = campaign_services.roll("16-days", 2026, ["ru:Объединимся!"], app=coord, now=NOW)
+    rolled = [c for c in history(None, None, None, None, app=coord, now=NOW) if c.command == "campaign roll"]
+    assert [(c.entity, c.action) for c in rolled] == [("edition", "add")] + [("event", "add")] * len(outcome.copied)
+    assert [c.entity_id for c in rolled[1:]] == [e.id for e in outcome.copied]
+    # a copy added by the roll is undone as any added event: cancelled
+    assert undo_event(str(outcome.copied[0].id), app=coord, now=NOW).view.status == "cancelled"

@@ -88,6 +88,13 @@ class App:
 
         return workflows(self.settings.workflows)
 
+    def step_title(self, title: str, language: str) -> str:
+        """A workflow step's title in `language` (a task's assignee's): the translations shipped beside the
+        workflows file and beside the user's own copy, re-read when they change; else as written."""
+        from calendar_app.workflows import step_titles
+
+        return step_titles(self.settings.workflows).get(title, language)
+
     def channels(self) -> Channels:
         """The delivery channels by name (e-mail over SMTP or into the outbox, chat through Apprise), built on
         first use and kept: an SMTP channel holds its connection across a batch."""

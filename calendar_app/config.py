@@ -178,6 +178,9 @@ class Settings:
     feed_check_seconds: float = 0.1
     chat_schemes: tuple[str, ...] = DEFAULT_CHAT_SCHEMES
     actor: str = field(default_factory=default_actor)
+    # "configured" when default_tz was given (option, environment, file), "machine" when it is the machine's:
+    # a contact's zone is never silently the machine's (events.notify.zones).
+    default_tz_from: str = "configured"
 
     @property
     def public_url(self) -> str:
@@ -191,7 +194,7 @@ class Settings:
 
 # The Settings attribute of each schema name where the two differ.
 _ATTRIBUTE = {"db": "db_url", "timezone": "default_tz"}
-assert {_ATTRIBUTE.get(o.name, o.name) for o in SCHEMA} == {f.name for f in fields(Settings)}
+assert {_ATTRIBUTE.get(o.name, o.name) for o in SCHEMA} == {f.name for f in fields(Settings)} - {"default_tz_from"}
 
 
 def config_path(environ: Mapping[str, str]) -> Path:
@@ -242,6 +245,8 @@ def load_settings(
         if not raw:
             raw, where = from_file.get(option.name), f"{path} ({option.name})"
         values[_ATTRIBUTE.get(option.name, option.name)] = _parsed(option, raw, where) if raw else option.default()
+        if option.name == "timezone" and not raw:
+            values["default_tz_from"] = "machine"
     return Settings(**values)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from calendar_app.app import App
-from calendar_app.history.tracking import event_state, record_event
+from calendar_app.history.tracking import family_states, record_event, record_family
 from calendar_app.kinds import checked_kinds, kinds_for
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days
@@ -27,6 +28,7 @@ from events.drafts import EventChanges, NewEventDraft
 from events.errors import Field, InvalidTimeRange
 from events.history import HistoryAction, HistoryEntry
 from events.models import Event
+from events.recurrence.scopes import WHOLE, Scope
 from events.timeparse import parse_datetime, parse_duration, zone
 from events.views import EventView
 
@@ -124,29 +126,42 @@ def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, n
     return EventOutcome(view, notes + clashes + _holiday_warnings(view, app))
 
 
+def _replan_series(ref: str, changed: Event, *, app: App, session: Session, now: datetime) -> None:
+    """A scoped change touched more than `changed`: the series it came from (ended early, or with an
+    occurrence replaced) re-plans its reminders too."""
+    original = services.find_event(ref, session=session)
+    series_id = original.series_id if original.series_id is not None else original.id
+    for row_id in {series_id, changed.series_id} - {changed.id, None}:
+        row = session.get(Event, row_id)
+        if row is not None:
+            _plan(row, None, None, None, app=app, session=session, now=now)
+
+
 def edit_in(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, session: Session,
-            now: datetime, strict: bool = False, command: str = "event edit") -> EventOutcome:
+            now: datetime, strict: bool = False, command: str = "event edit", scope: Scope = WHOLE) -> EventOutcome:
     """`edit_event` inside the caller's transaction (a bulk edit makes many in one)."""
-    event_id = services.find_event(ref, session=session).id
-    before = event_state(event_id, session=session)
+    before = family_states(services.find_event(ref, session=session), session=session)
     event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
-                                             kinds=kinds_for([changes.kind], app=app))
+                                             kinds=kinds_for([changes.kind], app=app), scope=scope)
     _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
+    if scope.text is not None:
+        _replan_series(ref, event, app=app, session=session, now=now)
     apply_link(event, link, session=session)
     assert event.id is not None
-    entry = record_event(event.id, before, app=app, session=session, command=command, now=now)
+    entry = record_family(before, event.id, app=app, session=session, command=command, now=now)
     clashes = check_clashes(event, session=session, strict=strict) if _may_clash(entry) else ()
     view = queries.view_event(event.id, session=session)
     return EventOutcome(view, notes + clashes, entry.fields() if entry is not None else {})
 
 
 def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, now: datetime,
-               strict: bool = False, command: str = "event edit") -> EventOutcome:
+               scope: Scope = WHOLE, strict: bool = False, command: str = "event edit") -> EventOutcome:
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`; pending
-    reminders and tasks follow the change, and the history records it. A change that makes the event clash
-    warns (with `strict`, refuses)."""
+    reminders and tasks follow the change, and the history records it. `scope`: one occurrence, this and
+    following, or all. A change that makes the event clash warns (with `strict`, refuses)."""
     with app.write() as session:
-        outcome = edit_in(ref, changes, link, app=app, session=session, now=now, strict=strict, command=command)
+        outcome = edit_in(ref, changes, link, app=app, session=session, now=now, strict=strict, command=command,
+                          scope=scope)
     moved = changes.start is not None or changes.end is not None or changes.duration is not None
     return replace(outcome, warnings=outcome.warnings + (_holiday_warnings(outcome.view, app) if moved else ()))
 
@@ -164,34 +179,75 @@ def show_event(ref: str, *, app: App) -> EventView:
         return queries.view_event(event.id, session=session)
 
 
+@dataclass(frozen=True)
+class SeriesOutline:
+    """A series for people: its rule in words and its next occurrences (changed ones as changed)."""
+
+    words: str
+    upcoming: tuple[EventView, ...]
+
+
+def series_outline(view: EventView, *, app: App, now: datetime, count: int = 5) -> SeriesOutline | None:
+    """`event show` of a series: None for an event that does not repeat."""
+    from events.recurrence.describe import describe_rule
+    from events.recurrence.rules import rule_until
+
+    if not (view.rrule or view.rdates):
+        return None
+    language = getattr(app.settings, "lang", None) or "en"
+    until = None
+    if view.rrule and "UNTIL=" in view.rrule:
+        until = rule_until(view.rrule, all_day=view.all_day, tz=zone(view.timezone))
+    words = describe_rule(view.rrule, language=language, until=until) if view.rrule else ""
+    horizon = shifted(now, timedelta(days=3660), Field.DAYS)
+    with app.read() as session:
+        overrides = [row_id for row_id, in session.execute(
+            select(Event.__table__.c.id).where(Event.__table__.c.series_id == view.id))]  # type: ignore[attr-defined]
+        query = queries.EventQuery(ids=(view.id, *overrides), start=now, end=horizon, limit=count)
+        upcoming = tuple(queries.list_events(query, session=session))
+    return SeriesOutline(words, upcoming)
+
+
 def cancel_in(ref: str, reason: str | None, *, app: App, session: Session, now: datetime,
-              command: str = "event cancel") -> EventOutcome:
+              command: str = "event cancel", scope: Scope = WHOLE) -> EventOutcome:
     """`cancel_event` inside the caller's transaction (a bulk cancel makes many in one)."""
-    event_id = services.find_event(ref, session=session).id
-    before = event_state(event_id, session=session)
-    event = services.cancel_event(ref, reason, session=session, now=now)
+    before = family_states(services.find_event(ref, session=session), session=session)
+    event = services.cancel_event(ref, reason, session=session, now=now, scope=scope)
     assert event.id is not None
     _plan(event, None, None, None, app=app, session=session, now=now)
-    entry = record_event(event.id, before, app=app, session=session, command=command, now=now,
-                         action=HistoryAction.cancel)
+    if scope.text is not None:
+        _replan_series(ref, event, app=app, session=session, now=now)
+    entry = record_family(before, event.id, app=app, session=session, command=command, now=now,
+                          action=HistoryAction.cancel)
     view = queries.view_event(event.id, session=session)
     return EventOutcome(view, (), entry.fields() if entry is not None else {})
 
 
-def cancel_event(ref: str, reason: str | None, *, app: App, now: datetime) -> EventView:
+def cancel_event(ref: str, reason: str | None, *, app: App, now: datetime, scope: Scope = WHOLE) -> EventView:
+    """`event cancel`: the event, one occurrence (a cancelled override), or this and following (the
+    series ends before it); reminders follow, and the history records it."""
     with app.write() as session:
-        return cancel_in(ref, reason, app=app, session=session, now=now).view
+        return cancel_in(ref, reason, app=app, session=session, now=now, scope=scope).view
 
 
-def delete_event(ref: str, *, app: App, now: datetime | None = None) -> EventView:
-    """`event delete`: the history keeps every value of the event, so `event undo` can bring it back."""
+def delete_event(ref: str, *, app: App, now: datetime | None = None, scope: Scope = WHOLE) -> EventView:
+    """`event delete`: for good; with a scope, one occurrence becomes an EXDATE, or the series ends before
+    the occurrence. Returns the removed event, or the series as it is now. The history keeps every value
+    of a deleted event, so `event undo` can bring it back."""
+    when = now or app.now()
     with app.write() as session:
+        before = family_states(services.find_event(ref, session=session), session=session)
+        if scope.text is not None:
+            series = services.delete_event(ref, session=session, now=when, scope=scope)
+            _plan(series, None, None, None, app=app, session=session, now=when)
+            assert series.id is not None
+            record_family(before, series.id, app=app, session=session, command="event delete", now=when)
+            return queries.view_event(series.id, session=session)
         event = services.find_event(ref, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
-        before = event_state(event.id, session=session)
         services.delete_event(event.id, session=session)
-        record_event(view.id, before, app=app, session=session, command="event delete", now=now or app.now())
+        record_family(before, view.id, app=app, session=session, command="event delete", now=when)
         return view
 
 

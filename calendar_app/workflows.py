@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from events.notify.workflows import KindDefaults, load_workflows
+from events.notify.workflows import KindDefaults, StepTitles, load_titles, load_workflows, titles_path
 
 
 @lru_cache(maxsize=8)
@@ -24,3 +24,21 @@ def workflows(path: str | None) -> dict[str, KindDefaults]:
         except OSError:
             mtime = -1.0
     return _workflows_cached(path, mtime)
+
+
+@lru_cache(maxsize=8)
+def _titles_cached(path: str | None, mtime: float) -> StepTitles:
+    return load_titles(path)
+
+
+def step_titles(path: str | None) -> StepTitles:
+    """The step-title translations for the workflows file at `path` (None: the shipped ones); re-read when
+    the `.titles.toml` beside it changes."""
+    mtime = 0.0
+    own = titles_path(path)
+    if own is not None:
+        try:
+            mtime = own.stat().st_mtime
+        except OSError:
+            mtime = -1.0
+    return _titles_cached(path, mtime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -40,6 +40,14 @@ def selection(refs: Sequence[str] | None, *, campaign: Sequence[str] | None, kin
     where = event_filter(campaigns=campaign, kinds=kind, regions=region, statuses=status, start=start, end=end)
     filtered = any([campaign, kind, region, status, start is not None, end is not None])
     return Selection(refs=tuple(refs or ()), where=where, filtered=filtered)
+
+
+def one_series_only(scope: Any) -> None:
+    """`--occurrence` and `--from-occurrence` name a time in one series: not for a bulk change."""
+    if scope.text is not None:
+        typer.echo("error: --occurrence and --from-occurrence act on one series: give one id, without --where-* "
+                   "or --dry-run", err=True)
+        raise typer.Exit(2)
 
 
 def confirm(ids: Sequence[int], verb: str, yes: bool) -> None:

@@ -18,6 +18,7 @@ from commands.bulk import (
     WhereStatus,
     WhereTo,
     Yes,
+    one_series_only,
     run_bulk,
     selection,
 )
@@ -43,6 +44,20 @@ event_app = group("Add, change, cancel and look up events.")
 Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) or group:NAME to remind "
                                                   "(repeatable).")]
 Remind = Annotated[list[str] | None, typer.Option(help="Reminder: 1d, 2h (before the start), end+3d (repeatable).")]
+RepeatOpt = Annotated[str | None, typer.Option("--repeat", help="Repeat daily, weekly, monthly or yearly.")]
+IntervalOpt = Annotated[int | None, typer.Option("--interval", help="Every N days/weeks/months/years "
+                                                 "(with --repeat).")]
+OnOpt = Annotated[list[str] | None, typer.Option("--on", help="Weekdays to repeat on: MO,WE (with --repeat).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day of the series (with --repeat).")]
+CountOpt = Annotated[int | None, typer.Option("--count", help="Number of occurrences (with --repeat).")]
+RruleOpt = Annotated[str | None, typer.Option("--rrule", help="The full RFC 5545 rule instead of --repeat: "
+                                              "'FREQ=MONTHLY;BYDAY=-1FR'.")]
+RdateOpt = Annotated[list[str] | None, typer.Option("--rdate", help="An extra occurrence (repeatable).")]
+ExdateOpt = Annotated[list[str] | None, typer.Option("--exdate", help="An occurrence left out (repeatable).")]
+OccurrenceOpt = Annotated[str | None, typer.Option("--occurrence", help="Only the occurrence of a series that "
+                                                   "starts then: '2027-01-11 10:00' (or its date).")]
+FromOccurrenceOpt = Annotated[str | None, typer.Option("--from-occurrence", help="That occurrence and all "
+                                                       "later ones (the series is split there).")]
 
 
 # ---- event ----------------------------------------------------------------------------------------------
@@ -51,8 +66,10 @@ Remind = Annotated[list[str] | None, typer.Option(help="Reminder: 1d, 2h (before
 def event_add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The event's title, in any language.")],
-    start: Annotated[str, typer.Option(help="Start: 2025-11-26 10:00, 2025-11-26T10:00+08:00, "
-                                       "'tomorrow 10:00', +3d; a date alone makes an all-day event.")],
+    start: Annotated[str, typer.Option(help="Start: '24.12.2026 10:00' (day first), "
+                                       "'2026-12-24 10:00', 2026-12-24T10:00+08:00, 'tomorrow 10:00', "
+                                       "'next monday 10:00', 'ирэх Даваа 10:00', +3d; a date alone makes an "
+                                       "all-day event.")],
     kind: Annotated[str, typer.Option(help="consultation, signing, round_table, launch, training, "
                                       "campaign_day, meeting, other, or a kind your workflows file adds "
                                       "('workflow list').")] = "meeting",
@@ -82,6 +99,14 @@ def event_add(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool, typer.Option("--yearly", help="Part of the campaign's yearly programme: "
                                          "'campaign roll' copies it to next year.")] = False,
+    repeat: RepeatOpt = None,
+    interval: IntervalOpt = None,
+    on: OnOpt = None,
+    until: UntilOpt = None,
+    count: CountOpt = None,
+    rrule: RruleOpt = None,
+    rdate: RdateOpt = None,
+    exdate: ExdateOpt = None,
     strict: Strict = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -101,10 +126,17 @@ def event_add(
     \b
       calendar-app event add "16 хоногийн аяны үндэсний нээлт" --kind launch \\
         --start "2025-11-24 10:00" --region ulaanbaatar --campaign 16-days --yearly
+
+    A weekly staff meeting on Mondays until the end of June:
+
+    \b
+      calendar-app event add "Staff meeting" --start "2027-01-04 10:00" --region bishkek \\
+        --repeat weekly --on MO --until 2027-06-30
     """
     from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import NewEventDraft
+    from events.recurrence.store import Repeat
 
     draft = NewEventDraft(
         title=title, start=start, kind=kind, end=end, duration=duration, all_day=all_day, tz=tz,
@@ -112,6 +144,8 @@ def event_add(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
         notify=notify or [], remind=remind or [], default_reminders=not no_default_reminders,
+        repeat=Repeat(freq=repeat, interval=interval, on=on or [], until=until, count=count, rrule=rrule,
+                      rdates=rdate or [], exdates=exdate or []),
     )
     link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
     outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx), strict=strict)
@@ -123,7 +157,8 @@ def event_add(
 @event_app.command("list")
 def event_list(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 2025-11-25, today.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 24.12.2026, "
+                                                                 "2026-12-24, today, monday.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Events starting before this.")] = None,
     days: Annotated[str | None, typer.Option(help="Window length from --from (or now): 30, 30d, 2w.")] = None,
     kind: Many = None,
@@ -159,7 +194,7 @@ def event_list(
 
 @event_app.command("show")
 def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
-    """Show one event.
+    """Show one event; a series also shows its rule in words and its next occurrences.
 
     Example:
 
@@ -167,8 +202,19 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
       calendar-app event show 3 --json
     """
     from calendar_app import services
+    from commands.output import events as output
+    from events.views import event_json
 
-    show_event(services.show_event(ref, app=app_of(ctx)), as_json)
+    app = app_of(ctx)
+    view = services.show_event(ref, app=app)
+    outline = services.series_outline(view, app=app, now=now(ctx))
+    if outline is None:
+        show_event(view, as_json)
+    elif as_json:
+        emit_json(output.json_bytes({**event_json(view), "recurrence": output.outline_json(outline)}))
+    else:
+        typer.echo(output.event_details(view))
+        typer.echo(output.outline_text(outline))
 
 
 @event_app.command("edit")
@@ -205,6 +251,17 @@ def event_edit(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool | None, typer.Option("--yearly/--not-yearly", help="In or out of the campaign's "
                                                 "yearly programme.")] = None,
+    occurrence: OccurrenceOpt = None,
+    from_occurrence: FromOccurrenceOpt = None,
+    repeat: RepeatOpt = None,
+    interval: IntervalOpt = None,
+    on: OnOpt = None,
+    until: Annotated[str | None, typer.Option("--until", help="End the series with this day (alone: keeps "
+                                              "its rule).")] = None,
+    count: CountOpt = None,
+    rrule: RruleOpt = None,
+    rdate: RdateOpt = None,
+    exdate: ExdateOpt = None,
     where_campaign: WhereCampaign = None,
     where_kind: WhereKind = None,
     where_region: WhereRegion = None,
@@ -221,6 +278,9 @@ def event_edit(
     another event (same title and start; same partner, organiser or region at the same time) warns, or with
     --strict refuses. A bulk change asks once (--yes skips the question) and --dry-run shows it first.
 
+    A series changes as a whole unless --occurrence (that one) or --from-occurrence (that one and the
+    following: the series is split) is given.
+
     Example (move the round table a day later, same length):
 
     \b
@@ -229,6 +289,12 @@ def event_edit(
     Into the 16 Days, as part of the yearly programme:
 
       calendar-app event edit 7 --campaign 16-days --yearly
+
+    One week of a weekly meeting moved to Tuesday; the series ended in June:
+
+    \b
+      calendar-app event edit 12 --occurrence "2027-01-18 10:00" --start "2027-01-19 10:00"
+      calendar-app event edit 12 --until 2027-06-30
 
     Every 16 Days event of 2026 in Bishkek made public, after a look at what would change:
 
@@ -240,6 +306,8 @@ def event_edit(
     from calendar_app import services
     from events.campaigns.links import CampaignLink
     from events.drafts import EventChanges
+    from events.recurrence.scopes import Scope
+    from events.recurrence.store import Repeat
 
     changes = EventChanges(
         title=title, kind=kind, start=start, end=end, duration=duration, all_day=all_day, tz=tz,
@@ -247,18 +315,23 @@ def event_edit(
         programme=programme, organizer=organizer, language=language, participants=participants,
         participants_actual=actual, women=women, men=men, status=status, visibility=visibility,
         notify=notify, remind=remind, default_reminders=default_reminders,
+        repeat=Repeat(freq=repeat, interval=interval, on=on or [], until=until, count=count, rrule=rrule,
+                      rdates=rdate or [], exdates=exdate or []),
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
     chosen = selection(refs, campaign=where_campaign, kind=where_kind, region=where_region, status=where_status,
                        start=where_from, end=where_to)
     if not chosen.single or dry_run:
         from calendar_app.bulk import edit_events
 
+        one_series_only(scope)
         run_bulk(ctx, chosen, "update", lambda ids, dry: edit_events(ids, changes, link, app=app_of(ctx), now=now(ctx),
                                                                       dry_run=dry, strict=strict),
                  dry_run=dry_run, yes=yes, as_json=as_json)
         return
-    outcome = services.edit_event(chosen.refs[0], changes, link, app=app_of(ctx), now=now(ctx), strict=strict)
+    outcome = services.edit_event(chosen.refs[0], changes, link, app=app_of(ctx), now=now(ctx), scope=scope,
+                                  strict=strict)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")
@@ -269,6 +342,8 @@ def event_cancel(
     ctx: typer.Context,
     refs: Refs = None,
     reason: Annotated[str | None, typer.Option(help="Why, for the people invited.")] = None,
+    occurrence: OccurrenceOpt = None,
+    from_occurrence: FromOccurrenceOpt = None,
     where_campaign: WhereCampaign = None,
     where_kind: WhereKind = None,
     where_region: WhereRegion = None,
@@ -279,27 +354,33 @@ def event_cancel(
     yes: Yes = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Cancel an event, or several (ids, or --where-* filters) in one all-or-nothing transaction: they stay
-    stored and feeds show them as cancelled. A bulk cancel asks once (--yes skips the question).
+    """Cancel an event: it stays stored and feeds show it as cancelled. Of a series: all of it, one
+    occurrence (--occurrence), or that one and the following (--from-occurrence: the series ends before it).
+    Several events (ids, or --where-* filters) are cancelled in one all-or-nothing transaction, after one
+    question (--yes skips it).
 
     Example:
 
     \b
       calendar-app event cancel 4 --reason "Яам хуралдааны товыг хойшлуулсан"
+      calendar-app event cancel 12 --occurrence 2027-02-01
       calendar-app event cancel --where-campaign 16-days --where-region osh-city --dry-run
     """
     from calendar_app import services
+    from events.recurrence.scopes import Scope
 
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
     chosen = selection(refs, campaign=where_campaign, kind=where_kind, region=where_region, status=where_status,
                        start=where_from, end=where_to)
     if not chosen.single or dry_run:
         from calendar_app.bulk import cancel_events
 
+        one_series_only(scope)
         run_bulk(ctx, chosen, "cancel", lambda ids, dry: cancel_events(ids, reason, app=app_of(ctx), now=now(ctx),
                                                                         dry_run=dry),
                  dry_run=dry_run, yes=yes, as_json=as_json)
         return
-    view = services.cancel_event(chosen.refs[0], reason, app=app_of(ctx), now=now(ctx))
+    view = services.cancel_event(chosen.refs[0], reason, app=app_of(ctx), now=now(ctx), scope=scope)
     show_event(view, as_json, f"Cancelled event {view.id}")
 
 
@@ -308,9 +389,13 @@ def event_delete(
     ctx: typer.Context,
     ref: Ref,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed without a terminal.")] = False,
+    occurrence: Annotated[str | None, typer.Option("--occurrence", help="Only that occurrence of a series "
+                                                   "(it is left out: an EXDATE).")] = None,
+    from_occurrence: FromOccurrenceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Delete an event for good (cancel it instead to keep it in feeds and reports).
+    """Delete an event for good (cancel it instead to keep it in feeds and reports); a series goes with
+    its changed occurrences, or only one occurrence (--occurrence) or the following ones (--from-occurrence).
 
     Example:
 
@@ -318,13 +403,18 @@ def event_delete(
       calendar-app event delete 4 --yes
     """
     from calendar_app import services
+    from events.recurrence.scopes import Scope
 
     if not yes:
         view = services.show_event(ref, app=app_of(ctx))
         if not sys.stdin.isatty() or not typer.confirm(f"Delete event {view.id} '{view.title}' for good?"):
             typer.echo("error: not deleted: confirm at the prompt or pass --yes", err=True)
             raise typer.Exit(2)
-    view = services.delete_event(ref, app=app_of(ctx), now=now(ctx))
+    scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
+    view = services.delete_event(ref, app=app_of(ctx), now=now(ctx), scope=scope)
+    if scope.text is not None:
+        show_event(view, as_json, f"Left out of series {view.id}: {scope.text}")
+        return
     show_event(view, as_json, f"Deleted event {view.id}")
 
 
@@ -333,7 +423,8 @@ def event_delete(
 def agenda(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(min=1, max=366, help="How many days.")] = 7,
-    start: Annotated[str | None, typer.Option("--from", help="First day (default today).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day (default today): 24.12.2026, monday, "
+                                                                 "+7d.")] = None,
     kind: Many = None,
     region: Many = None,
     partner: Many = None,

@@ -181,7 +181,8 @@ def export(
     visibility: Annotated[list[str] | None, typer.Option(
         "--visibility", help="public, internal or confidential (repeatable; default public and internal: "
         "confidential events only when named).")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 2025-11-01, today.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Events ending after this: 01.11.2026, "
+                                                                 "2026-11-01, today.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Events starting before this.")] = None,
     detail: DetailOpt = "full",
     name: Annotated[str, typer.Option(help="The calendar's name as clients show it.")] = "calendar-app",

@@ -43,28 +43,36 @@ def contact_add(
     chat: Annotated[str | None, typer.Option(help="Chat/webhook address as an Apprise URL, "
                                              "e.g. tgram://TOKEN/CHAT; only the schemes of the chat_schemes "
                                              "setting (never file://).")] = None,
-    language: Annotated[str, typer.Option(help="Language of the messages: mn, ky, ru or en.")] = "en",
-    tz: Annotated[str | None, typer.Option("--tz", help="IANA zone of the messages' times; default: yours.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language of the messages: mn, ky, ru or en (en).")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="IANA zone of the messages' times; default: from "
+                                           "--region, the organisation's usual region, the language (mn, ky), "
+                                           "else yours.")] = None,
+    region: Annotated[str | None, typer.Option(help="Where the person is (ulaanbaatar, khovd, bishkek, osh, "
+                                               "...; 'region list'): gives the zone.")] = None,
     organisation: Annotated[str | None, typer.Option(help="Partner organisation: told about its events.")] = None,
     group: Annotated[list[str] | None, typer.Option(help="Group it belongs to (repeatable); "
                                                     "events notify it with --notify group:NAME.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a contact.
+    """Add a contact; without --tz its zone comes from where the person is, and the reply says which.
 
     Example:
 
     \b
-      calendar-app contact add "Оюунчимэг Батбаяр" --email oyunchimeg@example.mn --language mn --tz Asia/Ulaanbaatar
+      calendar-app contact add "Оюунчимэг Батбаяр" --email oyunchimeg@example.mn --language mn --region ulaanbaatar
     """
     from calendar_app.notify import services as notify_services
     from events.notify.contacts import ContactDraft
 
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
-                         groups=group or [])
+                         groups=group or [], region=region)
     row = notify_services.add_contact(draft, app=app_of(ctx), now=now(ctx))
+    note = notify_output.zone_note(row)
     if not as_json:
-        typer.echo(f"Added contact {row['id']}")
+        typer.echo(f"Added contact {row['id']}: time zone {row['timezone']} ({note})")
+    if row["timezone_from"] == "machine":
+        typer.echo(f"note: contact {row['id']} has {row['timezone']}, {note}; if the person is elsewhere: "
+                   f"calendar-app contact edit {row['id']} --region NAME (or --tz ZONE)", err=True)
     _print_rows([row], as_json, notify_output.CONTACT_TABLE)
 
 
@@ -95,6 +103,8 @@ def contact_edit(
                                              "empty string removes it.")] = None,
     language: Annotated[str | None, typer.Option()] = None,
     tz: Annotated[str | None, typer.Option("--tz")] = None,
+    region: Annotated[str | None, typer.Option(help="Where the person is now; the zone follows it unless --tz "
+                                               "is given.")] = None,
     organisation: Annotated[str | None, typer.Option(help="An empty string removes it.")] = None,
     group: Annotated[list[str] | None, typer.Option(help="Replaces its groups (repeatable; '' for none).")] = None,
     as_json: JsonOpt = False,
@@ -110,7 +120,7 @@ def contact_edit(
     from events.notify.contacts import ContactDraft
 
     draft = ContactDraft(name=name, email=email, chat=chat, language=language, tz=tz, organisation=organisation,
-                         groups=group)
+                         groups=group, region=region)
     row = notify_services.edit_contact(ref, draft, app=app_of(ctx), now=now(ctx))
     _print_rows([row], as_json, notify_output.CONTACT_TABLE)
 
@@ -157,7 +167,8 @@ def reminder_list(
 @reminder_app.command("preview")
 def reminder_preview(
     ctx: typer.Context,
-    at: Annotated[str, typer.Option(help="When: 2025-11-26 08:00, 'tomorrow 09:00', +2d.")],
+    at: Annotated[str, typer.Option(help="When: '24.12.2026 08:00', "
+                                         "'2026-12-24 08:00', 'tomorrow 09:00', 'next monday 09:00', +2d.")],
     as_json: JsonOpt = False,
 ) -> None:
     """Show what a dispatcher running at --at would send: to whom, in which language, with which subject.

@@ -35,6 +35,7 @@ from events.errors import (
     UnknownChoice,
 )
 from events.models import LANGUAGES, EventKind, EventStatus, Visibility
+from events.recurrence.store import Repeat, series_values
 from events.regions import find_region
 from events.timeparse import (
     add_duration,
@@ -81,6 +82,7 @@ class NewEventDraft:
     notify: list[str] = field(default_factory=list)
     remind: list[str] = field(default_factory=list)
     default_reminders: bool = True
+    repeat: Repeat | None = None  # a recurring series (issue 11)
 
 
 @dataclass
@@ -111,6 +113,7 @@ class EventChanges:
     notify: list[str] | None = None  # replaces the list of contacts told
     remind: list[str] | None = None  # replaces the event's own rules
     default_reminders: bool | None = None
+    repeat: Repeat | None = None  # a new rule, a new end of the rule, added RDATEs/EXDATEs (issue 11)
 
 
 @dataclass(frozen=True)
@@ -300,4 +303,6 @@ def resolve_new(draft: NewEventDraft, *, default_tz: str, now: datetime,
         "status": choice(EventStatus, draft.status, "status").value,
         "visibility": choice(Visibility, draft.visibility, "visibility").value,
     }
+    values.update(series_values(draft.repeat, start_utc=span.start_utc, end_utc=span.end_utc,
+                                all_day=span.all_day, timezone=span.timezone, now=now))
     return values, span

@@ -25,12 +25,17 @@ from events.drafts import (
 )
 from events.errors import AllDayWithTime, ContradictoryValues, Field, MissingValue
 from events.models import Event, EventStatus, Visibility
+from events.recurrence.errors import InvalidRecurrence
+from events.recurrence.rules import shifted_dates
+from events.recurrence.scopes import moved_weekday
+from events.recurrence.store import edited_series
 from events.regions import find_region
 from events.timeparse import parse_datetime, parse_duration, parse_when, zone
 
 # Changes to these make calendar clients update what attendees see (RFC 5546 section 2.1.4, plus the
 # title and place, which attendees act on), so they bump SEQUENCE.
-SIGNIFICANT = frozenset({"title", "start_utc", "end_utc", "all_day", "timezone", "location", "status"})
+SIGNIFICANT = frozenset({"title", "start_utc", "end_utc", "all_day", "timezone", "location", "status", "rrule",
+                         "rdates", "exdates"})
 
 
 def current_span(event: Event) -> Span:
@@ -99,6 +104,19 @@ def _moved_span(span: Span, changes: EventChanges, *, now: datetime) -> Span:
     return span
 
 
+def _series_changes(event: Event, changes: EventChanges, span: Span, *, now: datetime) -> dict[str, Any]:
+    """The series columns after the change: a moved start takes its EXDATEs and RDATEs along (and a weekly
+    rule on that one weekday moves to the new weekday), then the rule options apply."""
+    if event.series_id is not None:
+        raise InvalidRecurrence(event.uid, "one changed occurrence cannot repeat: edit its series instead")
+    delta = span.start_utc - event.start_utc
+    rule = moved_weekday(event.rrule, event.start_utc, span.start_utc, zone(span.timezone))
+    current = {"rrule": rule, "rdates": shifted_dates(event.rdates, delta),
+               "exdates": shifted_dates(event.exdates, delta)}
+    return edited_series(current, changes.repeat, start_utc=span.start_utc, end_utc=span.end_utc,
+                         all_day=span.all_day, timezone=span.timezone, now=now)
+
+
 def changed_span(event: Event, changes: EventChanges, *, now: datetime) -> Span:
     span = current_span(event)
     if changes.tz is not None or changes.region is not None:
@@ -145,4 +163,6 @@ def changes_with_notes(event: Event, changes: EventChanges, *, now: datetime,
     check_participants(*merged.values())
     span = changed_span(event, changes, now=now)
     wanted.update(start_utc=span.start_utc, end_utc=span.end_utc, all_day=span.all_day, timezone=span.timezone)
+    if event.recurs or (changes.repeat is not None and changes.repeat.given):
+        wanted.update(_series_changes(event, changes, span, now=now))
     return {k: v for k, v in wanted.items() if getattr(event, k) != v}, span.notes

@@ -61,6 +61,16 @@ class Field(StrEnum):
     REASON = "reason"
     OUTPUT = "output"
     STREAM = "stream"
+    REPEAT = "repeat"
+    RRULE = "rrule"
+    INTERVAL = "repeat_interval"
+    ON = "repeat_on"
+    UNTIL = "repeat_until"
+    COUNT = "repeat_count"
+    RDATE = "rdate"
+    EXDATE = "exdate"
+    OCCURRENCE = "occurrence"
+    FROM_OCCURRENCE = "from_occurrence"
     STRICT = "strict"
     YES = "yes"
 
@@ -88,6 +98,16 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.NOTIFY: "people to remind",
     Field.OUTPUT: "output file",
     Field.STREAM: "stream choice",
+    Field.REPEAT: "repetition",
+    Field.RRULE: "recurrence rule",
+    Field.INTERVAL: "repeat interval",
+    Field.ON: "weekdays to repeat on",
+    Field.UNTIL: "last day of the series",
+    Field.COUNT: "number of occurrences",
+    Field.RDATE: "extra date of the series",
+    Field.EXDATE: "date left out of the series",
+    Field.OCCURRENCE: "occurrence",
+    Field.FROM_OCCURRENCE: "first occurrence to change",
 }
 
 
@@ -203,12 +223,23 @@ class InvalidInput(CalendarAppError, ValueError):
     """Input that cannot be parsed or breaks a rule (exit code 2)."""
 
 
+DATE_FORMS = ("2026-12-24, 24.12.2026, '24.12.2026 10:00', 2026-12-24T10:00+08:00, today, 'tomorrow 10:00', "
+              "'next monday 10:00', 'следующий понедельник', 'ирэх Даваа', 'кийинки дүйшөмбү' or +3d")
+
+
 class InvalidDate(InvalidInput):
     def __init__(self, text: str) -> None:
-        super().__init__(
-            template="cannot read the date/time {text!r}: use 2025-11-26, '2025-11-26 10:00', "
-            "2025-11-26T10:00+08:00, today, 'tomorrow 10:00' or +3d",
-            text=text,
+        super().__init__(template="cannot read the date/time {text!r}: use " + DATE_FORMS.replace("{", "{{"),
+                         text=text)
+
+
+class DayFirstDate(InvalidDate):
+    """A numeric date only month-first can read (`12/24/2026`): refused, never guessed."""
+
+    def __init__(self, text: str, day_first: str, iso: str) -> None:
+        InvalidInput.__init__(
+            self, template="cannot read the date {text!r}: dates are written day first here, e.g. {day_first} "
+            "or {iso}", text=text, day_first=day_first, iso=iso,
         )
 
 

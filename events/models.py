@@ -134,12 +134,20 @@ class EventBase(SQLModel):
                          nullable=True, index=True),
     )
     yearly: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # A recurring series (issue 11, events/recurrence): its rule (an RFC 5545 RRULE value), RDATEs and
+    # EXDATEs (comma-separated UTC instants or dates); start and end above are its first occurrence.
+    rrule: str | None = Field(default=None, sa_column=Column(Text))
+    rdates: str | None = Field(default=None, sa_column=Column(Text))
+    exdates: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Event(EventBase, table=True):
     # One index on (start, end), no single-column ones: for a window query SQLite then checks the end
     # bound inside the index and reads only matching rows (about 3x faster than the start index alone).
-    __table_args__ = (Index("ix_event_window", "start_utc", "end_utc"),)
+    __table_args__ = (
+        Index("ix_event_window", "start_utc", "end_utc"),
+        Index("ix_event_series_window", "recurs", "start_utc"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(sa_column=Column(String(255), unique=True, nullable=False))
@@ -149,6 +157,16 @@ class Event(EventBase, table=True):
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # Set on a series (it has a rule or RDATEs); window queries look up series apart from single events.
+    recurs: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # The end of a series' last occurrence; NULL while it goes on (no COUNT or UNTIL).
+    series_end_utc: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    # An override: the series it changes one occurrence of, and that occurrence's original start.
+    series_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("event.id", name="fk_event_series", ondelete="CASCADE"), index=True),
+    )
+    recurrence_utc: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 
 def search_text_of(values: dict[str, Any]) -> str:

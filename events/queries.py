@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, false, or_, select, true
 from sqlmodel import Session
 
 from events.campaigns.errors import UnknownCampaign
@@ -26,6 +26,7 @@ from events.models import (
     Programme,
     Visibility,
 )
+from events.recurrence.views import expanded
 from events.regions import find_region
 from events.views import EventView, view_from_row
 
@@ -75,13 +76,37 @@ _COLUMNS = (
 )
 
 
-def _conditions(query: EventQuery, partner_ids: list[int] | None) -> list[Any]:
+def _window(query: EventQuery) -> list[Any]:
+    """Single events (and overrides) that meet the window."""
     table = Event.__table__  # type: ignore[attr-defined]
     conditions: list[Any] = []
     if query.start is not None:
         conditions.append(table.c.end_utc > query.start)
     if query.end is not None:
         conditions.append(table.c.start_utc < query.end)
+    return conditions
+
+
+def _series_window(query: EventQuery) -> list[Any]:
+    """Series whose span (first start to last end, open-ended when NULL) meets the window."""
+    table = Event.__table__  # type: ignore[attr-defined]
+    conditions: list[Any] = [table.c.recurs.is_(true())]
+    if query.start is not None:
+        conditions.append(or_(table.c.series_end_utc.is_(None), table.c.series_end_utc > query.start))
+    if query.end is not None:
+        conditions.append(table.c.start_utc < query.end)
+    return conditions
+
+
+def _windowed(query: EventQuery) -> bool:
+    return query.start is not None or query.end is not None
+
+
+def _conditions(query: EventQuery, partner_ids: list[int] | None) -> list[Any]:
+    table = Event.__table__  # type: ignore[attr-defined]
+    conditions: list[Any] = _window(query)
+    if _windowed(query):  # series come in expanded, by `_series_views`
+        conditions.append(table.c.recurs.is_(false()))
     if query.kinds:
         # Checked where they were typed (their kinds may include the organisation's own): only spelt here.
         conditions.append(table.c.kind.in_([kind_name(k) for k in query.kinds]))
@@ -119,6 +144,11 @@ def _joined() -> Any:
         .outerjoin(_EDITIONS, _EDITIONS.c.id == table.c.campaign_edition_id)
         .outerjoin(_CAMPAIGNS, _CAMPAIGNS.c.id == _EDITIONS.c.campaign_id)
     )
+
+
+def _filter_conditions(query: EventQuery, partner_ids: list[int] | None) -> list[Any]:
+    """The conditions of `query` but its window."""
+    return _conditions(replace(query, start=None, end=None), partner_ids)
 
 
 def _filtered(conditions: list[Any], limit: int | None) -> Select[tuple[object, ...]]:
@@ -162,24 +192,73 @@ def _check_campaigns(slugs: Sequence[str], *, session: Session) -> None:
 
 
 def matching_events(query: EventQuery, *, session: Session) -> Select[tuple[object, ...]]:
-    """The SELECT behind `list_events` (every event column, joined), for callers that read a few columns."""
+    """The stored rows behind `list_events` (every event column, joined), for callers that read a few
+    columns or render rows as stored: a series is its one row when its span meets the window."""
     if query.campaigns:
         _check_campaigns(query.campaigns, session=session)
     partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
-    return _filtered(_conditions(query, partner_ids), query.limit)
+    conditions = _filter_conditions(query, partner_ids)
+    if _windowed(query):
+        table = Event.__table__  # type: ignore[attr-defined]
+        singles = and_(table.c.recurs.is_(false()), *_window(query))
+        conditions.append(or_(singles, and_(*_series_window(query))))
+    return _filtered(conditions, query.limit)
 
 
-def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
-    if query.campaigns:
-        _check_campaigns(query.campaigns, session=session)
-    partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
-    conditions = _conditions(query, partner_ids)
-    result = session.execute(_filtered(conditions, query.limit))
+def _views(conditions: list[Any], limit: int | None, *, session: Session) -> list[EventView]:
+    result = session.execute(_filtered(conditions, limit))
     # Plain dicts: reading 28 attributes off SQLAlchemy rows costs more than building the dict.
     keys = list(result.keys())
     rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
     partners = partner_names(conditions, session=session) if rows else {}
     return [view_from_row(row, partners.get(row["id"], [])) for row in rows]
+
+
+def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
+    """The events that meet `query`, oldest first. With a window, a series gives its occurrences in it
+    (each with `series_id` and `recurrence_id`); without one, a series is one row, as stored."""
+    if query.campaigns:
+        _check_campaigns(query.campaigns, session=session)
+    partner_ids = _organisation_ids(query.partners, session=session) if query.partners else None
+    views = _views(_conditions(query, partner_ids), query.limit, session=session)
+    if not _windowed(query):
+        return views
+    series_conditions = _filter_conditions(query, partner_ids) + _series_window(query)
+    series = _views(series_conditions, None, session=session)
+    if not series:
+        return views
+    replaced = overridden_starts([v.id for v in series], session=session)
+    merged = views + expanded(series, query.start, query.end, replaced)
+    merged.sort(key=_start_and_id)
+    return merged[: query.limit] if query.limit else merged
+
+
+def with_occurrences(views: list[EventView], start: datetime, end: datetime, *,
+                     session: Session) -> list[EventView]:
+    """`views` listed without a window, each series replaced by its occurrences in [start, end)."""
+    series = [v for v in views if v.rrule or v.rdates]
+    if not series:
+        return views
+    replaced = overridden_starts([v.id for v in series], session=session)
+    singles = [v for v in views if not (v.rrule or v.rdates)]
+    return sorted(singles + expanded(series, start, end, replaced), key=_start_and_id)
+
+
+def _start_and_id(view: EventView) -> tuple[datetime, int]:
+    return view.start, view.id
+
+
+def overridden_starts(series_ids: Sequence[int], *, session: Session) -> dict[int, set[datetime]]:
+    """The original starts each series' overrides replace."""
+    table = Event.__table__  # type: ignore[attr-defined]
+    found: dict[int, set[datetime]] = defaultdict(set)
+    for chunk in range(0, len(series_ids), 500):
+        ids = series_ids[chunk:chunk + 500]
+        stmt = select(table.c.series_id, table.c.recurrence_utc).where(table.c.series_id.in_(ids))
+        for series_id, start in session.execute(stmt):
+            if start is not None:
+                found[series_id].add(start)
+    return found
 
 
 def view_event(event_id: int, *, session: Session) -> EventView:

@@ -16,6 +16,8 @@ from events.editing import SIGNIFICANT, changes_with_notes
 from events.errors import EventNotFound, Field
 from events.models import Event, EventPartner, EventStatus, Organisation, Programme, search_text_of
 from events.names import ids_by_name
+from events.recurrence import scopes
+from events.recurrence.scopes import WHOLE, Scope
 
 
 def new_uid() -> str:
@@ -88,10 +90,26 @@ def edit_event(ref: str | int, changes: EventChanges, *, session: Session, now: 
     return edit_event_noted(ref, changes, session=session, now=now, kinds=kinds)[0]
 
 
-def edit_event_noted(ref: str | int, changes: EventChanges, *, session: Session, now: datetime,
-                     kinds: Sequence[str] = BUILT_IN_KINDS) -> tuple[Event, tuple[str, ...]]:
-    """`edit_event`, and the notes on how its new times were read (a daylight-saving gap or repeat)."""
+def scoped_event(ref: str | int, scope: Scope, *, session: Session, now: datetime) -> Event:
+    """The row a scoped change acts on: the event itself (or the whole series), the override of one
+    occurrence (made on first need), or, for this-and-following, the new series split off at it."""
     event = find_event(ref, session=session)
+    if scope.text is None:
+        return event
+    master = scopes.series_row(event, ref)
+    original = scopes.resolve_occurrence(master, scope, session=session, now=now)
+    if scope.occurrence is not None:
+        return scopes.override_for(master, original, session=session, now=now)
+    return scopes.split(master, original, session=session, now=now, new_uid=new_uid())
+
+
+def edit_event_noted(ref: str | int, changes: EventChanges, *, session: Session, now: datetime,
+                     kinds: Sequence[str] = BUILT_IN_KINDS,
+                     scope: Scope = WHOLE) -> tuple[Event, tuple[str, ...]]:
+    """`edit_event`, and the notes on how its new times were read (a daylight-saving gap or repeat).
+    `scope` picks one occurrence or this-and-following of a series (events.recurrence.scopes)."""
+    event = scoped_event(ref, scope, session=session, now=now)
+    old_start = event.start_utc
     changed, notes = changes_with_notes(event, changes, now=now, kinds=kinds)
     if changes.programme is not None:
         new_programme = programme_id(changes.programme, session=session)
@@ -108,14 +126,32 @@ def edit_event_noted(ref: str | int, changes: EventChanges, *, session: Session,
     if partners_changed:
         assert event.id is not None and changes.partners is not None
         _set_partners(event.id, changes.partners, session=session)
+    if event.recurs:
+        scopes.shift_overrides(event, event.start_utc - old_start, session=session)
     session.add(event)
     session.flush()
     return event, notes
 
 
-def cancel_event(ref: str | int, reason: str | None, *, session: Session, now: datetime) -> Event:
-    """Mark the event cancelled (it stays stored, and feeds show the cancellation)."""
-    event = find_event(ref, session=session)
+def cancel_event(ref: str | int, reason: str | None, *, session: Session, now: datetime,
+                 scope: Scope = WHOLE) -> Event:
+    """Mark the event cancelled (it stays stored, and feeds show the cancellation). One occurrence becomes
+    a cancelled override; this-and-following ends the series before it; a whole series cancels its
+    overrides too. Returns the row that changed."""
+    if scope.from_occurrence is not None:
+        master = scopes.series_row(find_event(ref, session=session), ref)
+        at = scopes.resolve_occurrence(master, scope, session=session, now=now)
+        scopes.drop_overrides_from(master, at, session=session)
+        scopes.end_before(master, at, now=now)
+        return master
+    event = scoped_event(ref, scope, session=session, now=now)
+    if event.recurs:
+        for override in scopes.overrides_of(event, session=session):
+            _cancel(override, reason, now=now, session=session)
+    return _cancel(event, reason, now=now, session=session)
+
+
+def _cancel(event: Event, reason: str | None, *, now: datetime, session: Session) -> Event:
     if event.status != EventStatus.cancelled:
         event.status = EventStatus.cancelled
         event.sequence += 1
@@ -127,9 +163,22 @@ def cancel_event(ref: str | int, reason: str | None, *, session: Session, now: d
     return event
 
 
-def delete_event(ref: str | int, *, session: Session) -> Event:
-    """Remove the event and its partner links for good; returns the removed record."""
+def delete_event(ref: str | int, *, session: Session, now: datetime | None = None, scope: Scope = WHOLE) -> Event:
+    """Remove the event and its partner links for good (a series with its overrides); returns the removed
+    record. One occurrence becomes an EXDATE; this-and-following ends the series before it."""
+    if scope.text is not None:
+        assert now is not None
+        master = scopes.series_row(find_event(ref, session=session), ref)
+        at = scopes.resolve_occurrence(master, scope, session=session, now=now)
+        if scope.occurrence is not None:
+            scopes.exclude(master, at, session=session, now=now)
+        else:
+            scopes.drop_overrides_from(master, at, session=session)
+            scopes.end_before(master, at, now=now)
+        return master
     event = find_event(ref, session=session)
+    for override in scopes.overrides_of(event, session=session):
+        session.delete(override)
     session.delete(event)
     session.flush()
     return event

@@ -25,11 +25,11 @@ from events.bounds import (
     shifted,
 )
 from events.errors import EmptyValue, Field, InvalidDate, InvalidDuration, UnknownTimeZone
+from events.localdates import read_local
 
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 _DURATION = re.compile(r"(\d+)\s*([wdhm])")
 _RELATIVE = re.compile(r"^([+-])\s*(\d+)\s*([wdhm])(?:\s+(\d{1,2}:\d{2}))?$")
-_NAMED_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 
 
 @cache
@@ -128,9 +128,10 @@ def _clock_time(text: str, original: str) -> time:
 def parse_when(text: str, *, tz: tzinfo, now: datetime, what: What = "the date") -> datetime | date:
     """A date (for date-only input) or an aware datetime, within `events.bounds`.
 
-    Accepts ISO forms (`2025-11-26`, `2025-11-26 10:00`, `2025-11-26T10:00+08:00`), `now`, `today`,
-    `tomorrow 10:00`, `yesterday`, and offsets from now (`+3d`, `-2h`, `+1w 09:00`). A time without an
-    offset is read in `tz`; relative days count in `tz` too.
+    Accepts ISO forms (`2025-11-26`, `2025-11-26 10:00`, `2025-11-26T10:00+08:00`), `now`, offsets from now
+    (`+3d`, `-2h`, `+1w 09:00`) and the local forms of `events.localdates`: day-first numeric dates
+    (`24.12.2026 10:00`), day words and weekdays in en/ru/mn/ky (`tomorrow 10:00`, `завтра`, `next monday`,
+    `ирэх Даваа`). A time without an offset is read in `tz`; relative days count from today in `tz`.
     """
     try:
         value = _when(text, tz=tz, now=now)
@@ -149,12 +150,10 @@ def _when(text: str, *, tz: tzinfo, now: datetime) -> datetime | date:
     local_now = now.astimezone(tz)
     if lowered == "now":
         return now
-    words = lowered.split()
-    if words and words[0] in _NAMED_DAYS and len(words) <= 2:
-        day = local_now.date() + timedelta(days=_NAMED_DAYS[words[0]])
-        if len(words) == 1:
-            return day
-        return datetime.combine(day, _clock_time(words[1], text), tzinfo=tz)
+    local = read_local(raw, today=local_now.date())
+    if local is not None:
+        day, at = local
+        return day if at is None else datetime.combine(day, at, tzinfo=tz)
     relative = _RELATIVE.match(lowered)
     if relative:
         sign, amount, unit, clock = relative.groups()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from events.timeparse import zone
@@ -46,6 +46,14 @@ class EventView:
     campaign: str | None = None  # the campaign's slug (issue 5)
     campaign_year: int | None = None  # the year of its edition
     yearly: bool = False  # part of the yearly programme that `campaign roll` copies
+    # Recurrence (issue 11): a series has a rule and/or RDATEs; an occurrence of it, as listed in a window,
+    # and an override both have `series_id` (the series) and `recurrence_id` (the original start).
+    rrule: str | None = None
+    rdates: str | None = None  # stored form (events.recurrence.rules.read_dates reads it)
+    exdates: str | None = None
+    series_id: int | None = None
+    recurrence_id: datetime | None = None
+    series_end: datetime | None = None  # the end of a series' last occurrence; None while it goes on
 
     @property
     def first_day(self) -> date:
@@ -89,7 +97,23 @@ def view_from_row(row: Mapping[str, Any], partners: list[str]) -> EventView:
         campaign=row.get("campaign_slug"),
         campaign_year=row.get("campaign_year"),
         yearly=bool(row.get("yearly", False)),
+        rrule=row.get("rrule"),
+        rdates=row.get("rdates"),
+        exdates=row.get("exdates"),
+        series_id=row.get("series_id"),
+        recurrence_id=_local_or_none(row.get("recurrence_utc"), tz),
+        series_end=_local_or_none(row.get("series_end_utc"), tz),
     )
+
+
+def _local_or_none(value: datetime | None, tz: tzinfo) -> datetime | None:
+    return value.astimezone(tz) if value is not None else None
+
+
+def _date_list(text: str | None, tz: tzinfo) -> list[datetime | date]:
+    from events.recurrence.rules import read_dates
+
+    return [v.astimezone(tz) if isinstance(v, datetime) else v for v in read_dates(text)]
 
 
 def event_json(view: EventView) -> dict[str, Any]:
@@ -131,4 +155,9 @@ def event_json(view: EventView) -> dict[str, Any]:
         "sequence": view.sequence,
         "created_at": view.created_at,
         "updated_at": view.updated_at,
+        "rrule": view.rrule,
+        "rdate": _date_list(view.rdates, zone(view.timezone)) if view.rdates else [],
+        "exdate": _date_list(view.exdates, zone(view.timezone)) if view.exdates else [],
+        "series_id": view.series_id,
+        "recurrence_id": view.recurrence_id,
     }

@@ -89,7 +89,7 @@ def test_window_across_the_year_end_counts_from_first_day_and_exclusive_end(app:
     _contact(app, "Болот", "bolor@example.kg")
     campaign_services.add_campaign("winter", name="Winter campaign", window="12-20..01-10", color=None, preset=None,
                                    app=app)
-    campaign_services.add_edition("winter", 2026, [], app=app, now=NOW)
+    campaign_services.add_edition("winter", 2026, [], app=app, now=datetime(2026, 10, 1, tzinfo=UTC))
     rows = _tasks(app)
     assert [(r["step"], r["due"]) for r in rows] == [
         ("materials", "2026-11-20T00:00:00+08:00"),  # 30 days before 20 December 2026
@@ -107,14 +107,19 @@ def test_16_days_tasks_overdue_mine_and_shown_with_the_edition(app: App) -> None
     campaign_services.add_edition("16-days", 2026, ["Биригели!"], app=app, now=NOW,
                                   coordinator="oyuna@example.mn")
     rows = _tasks(app)
+    # NOW is 23 Nov 11:00 in Ulaanbaatar, two days before the window: the steps already past (30, 14 and 7 days
+    # before) fall due today in the coordinator's zone, not weeks overdue (issue 13)
     assert [(r["step"], r["due"], r["overdue"]) for r in rows] == [
-        ("materials", "2026-10-26T00:00:00+08:00", True),
-        ("partners-confirmed", "2026-11-11T00:00:00+08:00", True),
-        ("media", "2026-11-18T00:00:00+08:00", True),
-        ("national-launch", "2026-11-24T00:00:00+08:00", False),  # NOW is 23 Nov 11:00 in Ulaanbaatar
+        ("materials", "2026-11-23T23:59:00+08:00", False),
+        ("partners-confirmed", "2026-11-23T23:59:00+08:00", False),
+        ("media", "2026-11-23T23:59:00+08:00", False),
+        ("national-launch", "2026-11-24T00:00:00+08:00", False),
         ("report", "2026-12-25T00:00:00+08:00", False),
     ]
-    assert [r["step"] for r in _tasks(app, overdue=True)] == ["materials", "partners-confirmed", "media"]
+    assert _tasks(app, overdue=True) == []
+    later = notify_services.list_tasks(overdue=True, mine=None, include_done=False, app=app,
+                                       now=datetime(2026, 11, 23, 15, 59, 30, tzinfo=UTC))  # 23:59:30
+    assert [r["step"] for r in later] == ["materials", "partners-confirmed", "media"]
     assert len(_tasks(app, mine="OYUNA@example.mn")) == 5 and _tasks(app, mine="x@example.mn") == []
     shown = campaign_services.show_campaign("16-days", 2026, app=app, now=NOW).as_json()
     assert [t["step"] for t in shown["editions"][0]["tasks"]] == [r["step"] for r in rows]

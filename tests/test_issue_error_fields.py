@@ -42,6 +42,7 @@ from events.errors import (
     AllDayWithTime,
     CalendarAppError,
     ContradictoryValues,
+    DayFirstDate,
     EmptyValue,
     EventNotFound,
     Field,
@@ -71,6 +72,7 @@ from events.notify.errors import (
     WorkflowFileError,
 )
 from events.public_holidays import InvalidHolidayFile
+from events.recurrence.errors import InvalidRecurrence, NotASeries, UnknownOccurrence
 from exports.errors import (
     AlarmsNeedFullDetail,
     BadEvents,
@@ -101,7 +103,8 @@ SAMPLES: list[CalendarAppError] = [
     ControlCharacter(Field.LOCATION, 2, "\x1b"), InvalidUtf8("the title", 2, 0xFF), InvalidUtf8(Field.URL, 1, 0xC3),
     ContradictoryValues(Field.END, Field.DURATION), AllDayWithTime(Field.START, "2026-05-06 10:00"),
     EmptyValue(Field.TZ),
-    InvalidDate("2025-13-45"), InvalidDuration("forever"), UnknownTimeZone("Asia/Atlantis"),
+    InvalidDate("2025-13-45"), DayFirstDate("12/24/2026", "24.12.2026", "2026-12-24"),
+    InvalidDuration("forever"), UnknownTimeZone("Asia/Atlantis"),
     UnknownRegion("Narnia"), UnknownChoice("kind", "party", ("meeting", "other")),
     InvalidTimeRange("2025-11-26 10:00", "2025-11-26 09:00"), NegativeParticipants(Field.WOMEN, -1),
     ParticipantSplitAboveTotal(12, 10), MissingValue("an address", "give an {email} address or a {chat} URL"),
@@ -120,6 +123,8 @@ SAMPLES: list[CalendarAppError] = [
     ConfidentialNeedsPrivate("pub"), ChatSchemeNotAllowed("file", ("tgram", "json")), NotAChatUrl(("tgram",)),
     NegativeKeepDays(-1), AlarmsNeedFullDetail(), FileTooBig("big.ics", 50_000_000, 32_000_000),
     NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
+    InvalidRecurrence("FREQ=WEEKLY;UNTIL=20200101", "give a later {repeat_until}"), NotASeries(7),
+    UnknownOccurrence(7, "2027-01-11 10:00"),
     ClashRefused("overlaps event 3 'Дугуй ширээний уулзалт' of the same region ulaanbaatar"), NothingToUndo(7),
 ]
 

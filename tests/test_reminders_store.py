@@ -37,11 +37,15 @@ def test_consultation_gets_kind_defaults_per_recipient_and_its_workflow_tasks(ap
     assert {d.due_utc for d in reminders} == {START - timedelta(days=1), START - timedelta(hours=2)}
     tasks = notify_services.list_tasks(overdue=False, mine=emails[0], include_done=False, app=app, now=NOW)
     assert [t["step"] for t in tasks] == ["invitations", "concept-note", "confirm-attendance", "logistics", "minutes"]
-    # invitations are due 14 days before: already overdue for a consultation 10 days away
+    # invitations are due 14 days before a consultation 10 days away: due today at 23:59 in the event's zone
+    # (issue 13), not overdue, and the organiser is told at once
+    assert tasks[0]["due"] == "2026-11-23T23:59:00+08:00"
     overdue = notify_services.list_tasks(overdue=True, mine=None, include_done=False, app=app, now=NOW)
-    assert [t["step"] for t in overdue] == ["invitations"]
+    assert overdue == []
     task_mails = [d for d in rows if d.purpose == "task"]
-    assert {d.rule_key for d in task_mails} == {"task:concept-note", "task:confirm-attendance", "task:minutes"}
+    assert {d.rule_key for d in task_mails} == {"task:invitations", "task:concept-note",
+                                                "task:confirm-attendance", "task:minutes"}
+    assert {d.due_utc for d in task_mails if d.rule_key == "task:invitations"} == {NOW}
 
 
 def test_own_rules_and_no_defaults(app: App) -> None:

@@ -45,9 +45,11 @@ def plan_edition(
     edition: CampaignEdition, info: EditionInfo, template: ReadinessTemplate, coordinator: str | None, *,
     tz: str, session: Session, now: datetime, source: CampaignEdition | None = None,
 ) -> None:
-    """Create the edition's readiness tasks (in the caller's transaction)."""
+    """Create the edition's readiness tasks (in the caller's transaction), due in the campaign's zone
+    (`readiness.campaign_zone`; `tz` is the configured one, the last resort)."""
     contact = _coordinator(coordinator, template, source, f"{info.slug} {info.year}", session=session)
-    readiness.create_edition_tasks(edition, info, template, contact, tz=tz, session=session, now=now)
+    zone_name = readiness.campaign_zone(edition, contact, default_tz=tz, session=session)
+    readiness.create_edition_tasks(edition, info, template, contact, tz=zone_name, session=session, now=now)
 
 
 def edition_task_rows(campaign: Campaign, edition: CampaignEdition, *, tz: str, session: Session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,6 +24,7 @@ from events.campaigns.report import CampaignReport, figures_of
 from events.campaigns.rollover import CopyHook, roll_edition
 from events.models import Event
 from events.public_holidays import public_holidays
+from events.timeparse import zone
 from events.views import EventView
 
 CAMPAIGN = "campaign"
@@ -126,9 +127,17 @@ def show_campaign(slug: str, year: int | None, *, app: App, now: datetime | None
         return _campaign_info(campaign, session=session, year=year, tz=app.settings.default_tz, now=now)
 
 
-def _edition_events(edition: CampaignEdition, *, session: Session) -> list[EventView]:
+def _edition_events(edition: CampaignEdition, *, session: Session, info: EditionInfo | None = None,
+                    tz: str = "UTC") -> list[EventView]:
+    """The edition's events; with `info`, a series linked to it as its occurrences in the window."""
     assert edition.id is not None
-    return queries.list_events(queries.EventQuery(editions=(edition.id,)), session=session)
+    views = queries.list_events(queries.EventQuery(editions=(edition.id,)), session=session)
+    if info is None:
+        return views
+    zone_ = zone(tz)
+    first = datetime.combine(info.window.lead_in - timedelta(days=1), time(), tzinfo=zone_)
+    last = datetime.combine(info.window.last + timedelta(days=2), time(), tzinfo=zone_)
+    return queries.with_occurrences(views, first, last, session=session)
 
 
 def programme(slug: str, year: int | None, *, app: App) -> ProgrammeView:
@@ -137,7 +146,7 @@ def programme(slug: str, year: int | None, *, app: App) -> ProgrammeView:
         campaign = campaigns.get_campaign(slug, session=session)
         edition = campaigns.get_edition(campaign, year, session=session)
         info = edition_info(campaign, edition)
-        events = _edition_events(edition, session=session)
+        events = _edition_events(edition, session=session, info=info, tz=app.settings.default_tz)
     holidays = public_holidays(info.window.lead_in, info.window.last, overrides, calendar=holiday_calendar())
     return build_programme(info, events, holidays)
 
@@ -178,10 +187,12 @@ def report(slug: str, year: int | None, *, app: App) -> CampaignReport:
         campaign = campaigns.get_campaign(slug, session=session)
         edition = campaigns.get_edition(campaign, year, session=session)
         info = edition_info(campaign, edition)
-        figures = figures_of(info, _edition_events(edition, session=session))
+        tz = app.settings.default_tz
+        figures = figures_of(info, _edition_events(edition, session=session, info=info, tz=tz))
         before = campaigns.previous_edition(campaign, edition.year, session=session)
         if before is None:
             return CampaignReport(info, figures)
         before_info = edition_info(campaign, before)
         return CampaignReport(info, figures, before_info,
-                              figures_of(before_info, _edition_events(before, session=session)))
+                              figures_of(before_info, _edition_events(before, session=session, info=before_info,
+                                                                      tz=tz)))

@@ -41,6 +41,29 @@ def record_event(event_id: int, before: dict[str, Any] | None, *, app: App, sess
                          now=now, action=action, undoes=undoes)
 
 
+def family_states(event: Event, *, session: Session) -> dict[int, dict[str, Any]]:
+    """The states of the event and, for a series or one of its overrides, of every row of that series: a
+    change to one occurrence or to this-and-following may write several rows."""
+    series_id = event.series_id if event.series_id is not None else event.id
+    ids = list(session.exec(select(Event.id).where(
+        (col(Event.id) == series_id) | (col(Event.series_id) == series_id))))
+    states = {i: event_state(i, session=session) for i in ids if i is not None}
+    return {i: state for i, state in states.items() if state is not None}
+
+
+def record_family(before: dict[int, dict[str, Any]], event_id: int, *, app: App, session: Session, command: str,
+                  now: datetime, action: HistoryAction | None = None) -> HistoryEntry | None:
+    """One history row for each row of `before` (from `family_states`) or `event_id` that changed; returns
+    the row of `event_id`. `action` names the change of `event_id`; the other rows take add/edit/delete."""
+    mine = None
+    for row_id in dict.fromkeys([*before, event_id]):
+        entry = record_event(row_id, before.get(row_id), app=app, session=session, command=command, now=now,
+                             action=action if row_id == event_id else None)
+        if row_id == event_id:
+            mine = entry
+    return mine
+
+
 def row_state(row: SQLModel | None) -> dict[str, Any] | None:
     return snapshot(row) if row is not None else None
 

@@ -76,13 +76,22 @@ class Lease:
         return held
 
 
+def _shipped_title(title: str, language: str) -> str:
+    from calendar_app.workflows import step_titles
+
+    return step_titles(None).get(title, language)
+
+
 class Dispatcher:
     """One dispatcher; several may run against the same database. Its collaborators are handed over: the
     store, the channel registry (delivery channel name -> `Channel`), the sender address and the config."""
 
     def __init__(self, store: DeliveryStore, *, channels: Mapping[str, Channel], mail_from: str,
-                 config: DispatchConfig | None = None, worker: str | None = None) -> None:
+                 config: DispatchConfig | None = None, worker: str | None = None,
+                 step_title: Callable[[str, str], str] | None = None) -> None:
         self.store = store
+        # A task's title in its assignee's language (App.step_title); the shipped translations by default.
+        self.step_title = step_title or _shipped_title
         self.channels = channels if isinstance(channels, Channels) else Channels(channels)
         self.mail_from = mail_from
         self.config = config or DispatchConfig()
@@ -204,7 +213,8 @@ class Dispatcher:
         assert delivery.id is not None
         view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
         return Letter(delivery.id, delivery.purpose, view, Person(contact.name, contact.language, contact.timezone),
-                      delivery.address, self.mail_from, now, task.title if task else None,
+                      delivery.address, self.mail_from, now,
+                      self.step_title(task.title, contact.language) if task else None,
                       task.due_utc if task else None, loaded.organizers.get(delivery.event_id))
 
     # ---- ahead of time --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from events.notify.models import Contact, Delivery, DeliveryStatus, Task, TaskSt
 from events.notify.planning import is_stale
 from events.notify.reminders import HELD_NOTE, sync_event
 from events.notify.workflows import KindDefaults, workflow_of
+from events.notify.zones import ZoneFrom
 from events.services import find_event
 from events.timeparse import parse_datetime, zone
 from exports.todo import feed_tasks as feed_tasks  # the query lives in exports (feeds need it too)
@@ -38,15 +39,16 @@ def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
     return {"id": contact.id, "name": contact.name, "email": contact.email, "chat": contact.chat_url,
             "language": contact.language, "timezone": contact.timezone,
             "organisation": contacts.organisation_name(contact, session=session),
-            "groups": contacts.groups_of(contact, session=session)}
+            "groups": contacts.groups_of(contact, session=session), "region": contact.region}
 
 
 def add_contact(draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
-        contact = contacts.add_contact(draft, session=session, default_tz=app.settings.default_tz, now=now,
-                                       chat_schemes=app.settings.chat_schemes)
+        contact, chosen = contacts.add_contact_zoned(
+            draft, session=session, default_tz=app.settings.default_tz, now=now,
+            chat_schemes=app.settings.chat_schemes, default_from=ZoneFrom(app.settings.default_tz_from))
         record_row(CONTACT, contact.id, None, contact, app=app, session=session, command="contact add", now=now)
-        return contact_json(contact, session=session)
+        return {**contact_json(contact, session=session), "timezone_from": chosen.source.value}
 
 
 def list_contacts(*, app: App) -> list[dict[str, Any]]:
@@ -149,7 +151,8 @@ def preview(at: str, *, app: App, now: datetime) -> list[dict[str, Any]]:
                 continue
             task = session.get(Task, d.task_id) if d.task_id else None
             person = Person(contact.name, contact.language, contact.timezone)
-            message = render(d.purpose, view, person, now=moment, task=task.title if task else None,
+            message = render(d.purpose, view, person, now=moment,
+                             task=app.step_title(task.title, contact.language) if task else None,
                              task_due=task.due_utc if task else None)
             shown = delivery_json(d, contact, event, mail_domain=app.settings.mail_domain)
             subject = f"[held: event postponed] {message.subject}" if held else message.subject

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commands.output.tables import TableSpec, fitted_table
 from events.agenda import AgendaDay
 from events.regions import RegionInfo
 from events.views import EventView, event_json
+
+if TYPE_CHECKING:
+    from calendar_app.services import SeriesOutline
 
 
 def json_bytes(value: Any) -> bytes:
@@ -76,6 +79,23 @@ def event_details(event: EventView) -> str:
         lines.append(f"{name:<{width}}  {first}")
         lines.extend(f"{'':<{width}}  {line}" for line in rest)
     return "\n".join(lines)
+
+
+def outline_text(outline: SeriesOutline) -> str:
+    """A series' rule in words and its next occurrences, under its details."""
+    lines = [f"repeats   {outline.words}"] if outline.words else []
+    if outline.upcoming:
+        lines.append("next")
+    for view in outline.upcoming:
+        changed = " (changed)" if view.id != view.series_id else ""
+        lines.append(f"  {when_text(view)}  {view.status}{changed}")
+    return "\n".join(lines)
+
+
+def outline_json(outline: SeriesOutline) -> dict[str, Any]:
+    return {"text": outline.words,
+            "next": [{"id": v.id, "start": v.start, "end": v.end, "status": v.status,
+                      "recurrence_id": v.recurrence_id} for v in outline.upcoming]}
 
 
 def agenda_text(days: Sequence[AgendaDay]):  # type: ignore[no-untyped-def]

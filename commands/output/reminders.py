@@ -15,6 +15,18 @@ from events.timeparse import parse_duration
 CONTACT_TABLE = TableSpec(("id", "name", "email", "chat", "language", "timezone", "organisation", "groups"),
                           wrap=("name", "organisation", "groups"),
                           drop=("chat", "groups", "organisation", "timezone"), wrap_min=16)
+
+
+def zone_note(row: dict[str, object]) -> str:
+    """How an added contact's zone was chosen, in words (`events.notify.zones`)."""
+    from events.notify.zones import ZoneChoice, ZoneFrom
+
+    source = ZoneFrom(str(row["timezone_from"]))
+    detail = {ZoneFrom.REGION: row.get("region"), ZoneFrom.ORGANISATION: row.get("organisation"),
+              ZoneFrom.LANGUAGE: row.get("language")}.get(source)
+    return ZoneChoice(str(row["timezone"]), source, str(detail) if detail else None).words
+
+
 DELIVERY_TABLE = TableSpec(("id", "due", "status", "purpose", "rule", "to", "language", "channel", "event",
                             "attempts", "error"),
                            wrap=("event", "error"),

@@ -4,7 +4,7 @@ Templates are data, in the same file as the kind workflows (`events/data/workflo
 named by CALENDAR_APP_WORKFLOWS): `[campaign.default]` for every campaign, `[campaign.<slug>]` to replace the
 steps or the coordinator of one campaign. Step offsets use the reminder rule syntax of `events.notify.planning`:
 `start-30d` counts from local midnight of the window's first day, `end+14d` from its exclusive end (local
-midnight after the last day), in the store's default time zone (`events.campaigns.hooks.edition_anchors`).
+midnight after the last day), in the campaign's zone (`campaign_zone`, `events.campaigns.hooks.edition_anchors`).
 
 Parsing and planning are pure; `create_edition_tasks` writes the tasks of one edition in the caller's session.
 """
@@ -12,6 +12,7 @@ Parsing and planning are pure; `create_edition_tasks` writes the tasks of one ed
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,10 +23,12 @@ from events.campaigns.hooks import edition_anchors
 from events.campaigns.models import CampaignEdition
 from events.campaigns.programme import EditionInfo
 from events.errors import InvalidInput
+from events.models import Event
 from events.notify.contacts import find_contact
 from events.notify.errors import ContactNotFound, InvalidOffset, WorkflowFileError
 from events.notify.models import Contact, Task, TaskStatus
-from events.notify.planning import PlannedTask, ReminderRule, parse_rule, plan_tasks
+from events.notify.planning import PlannedTask, ReminderRule, parse_rule, plan_tasks, task_due
+from events.timeparse import zone
 
 DEFAULT = "default"
 COORDINATOR = "coordinator"
@@ -117,16 +120,32 @@ def _assignee(contact: Contact) -> str:
     return contact.email or str(contact.id)
 
 
+def campaign_zone(edition: CampaignEdition, coordinator: Contact | None, *, default_tz: str,
+                  session: Session) -> str:
+    """The zone an edition's readiness tasks fall due in (issue 13: not UTC midnight): its coordinator's,
+    who does the work; else the zone most of the campaign's events are held in; else `default_tz`."""
+    if coordinator is not None:
+        return coordinator.timezone
+    editions = select(CampaignEdition.id).where(col(CampaignEdition.campaign_id) == edition.campaign_id)
+    zones = session.exec(select(Event.timezone).where(col(Event.campaign_edition_id).in_(editions))
+                         .order_by(col(Event.start_utc).desc())).all()
+    return Counter(zones).most_common(1)[0][0] if zones else default_tz
+
+
 def create_edition_tasks(
     edition: CampaignEdition, info: EditionInfo, template: ReadinessTemplate, coordinator: Contact | None, *,
     tz: str, session: Session, now: datetime,
 ) -> list[Task]:
     """The edition's readiness tasks, assigned to the coordinator (or a step's own contact), or none at all
-    when every step is already past (an earlier year entered for the record)."""
+    when every step is already past (an earlier year entered for the record). As for events
+    (`events.notify.planning.task_due`), a step already past falls due today if the window has not begun,
+    and is left out once it has."""
     assert edition.id is not None
     planned = plan_readiness(template, info, tz)
     if not planned or all(p.due_utc < now for p in planned):
         return []
+    window_start = edition_anchors(info, tz)["window_start"]
+    dues = {p.step: task_due(p.due_utc, start=window_start, tz=zone(tz), created=now) for p in planned}
     where = f"{info.slug} {info.year}"
     owners = {s.key: (coordinator if s.assignee == COORDINATOR else resolve_contact(s.assignee, where,
                                                                                    session=session))
@@ -134,10 +153,11 @@ def create_edition_tasks(
     existing = {t.step for t in session.exec(select(Task).where(col(Task.campaign_edition_id) == edition.id))}
     tasks = []
     for item in planned:
-        if item.step in existing:
+        due = dues[item.step]
+        if item.step in existing or due is None:
             continue
         owner = owners[item.step]
-        task = Task(campaign_edition_id=edition.id, step=item.step, title=item.title, due_utc=item.due_utc,
+        task = Task(campaign_edition_id=edition.id, step=item.step, title=item.title, due_utc=due,
                     assignee=_assignee(owner) if owner else None, status=TaskStatus.open, created_at=now)
         session.add(task)
         tasks.append(task)

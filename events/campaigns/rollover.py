@@ -70,8 +70,11 @@ def _copy_events(source: CampaignEdition, edition: CampaignEdition, *, session: 
     links = EventPartner.__table__  # type: ignore[attr-defined]
     rows = session.execute(
         select(table)
+        # A series (or one changed occurrence of it) already comes back by its rule: roll copies single
+        # events, else next year would hold each occurrence twice.
         .where(table.c.campaign_edition_id == source.id, table.c.yearly.is_(True),
-               table.c.status != EventStatus.cancelled.value)
+               table.c.status != EventStatus.cancelled.value, table.c.recurs.is_(False),
+               table.c.series_id.is_(None))
         .order_by(table.c.start_utc, table.c.id)
     ).mappings().all()
     if not rows:

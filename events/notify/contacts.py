@@ -21,8 +21,10 @@ from events.notify.errors import (
     NotAChatUrl,
 )
 from events.notify.models import Contact, ContactGroup, Delivery, DeliveryStatus
+from events.notify.zones import Whereabouts, ZoneChoice, ZoneFrom, choose_zone, usual_region
+from events.regions import find_region
 from events.services import organisation_ids
-from events.timeparse import checked_zone_name, zone
+from events.timeparse import checked_zone_name
 
 # Deliberately loose: one @, no spaces, a dot in the domain. The SMTP server has the last word.
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
@@ -68,6 +70,7 @@ class ContactDraft:
     tz: str | None = None
     organisation: str | None = None
     groups: list[str] | None = None  # replaces the contact's groups
+    region: str | None = None  # where the person is; the zone follows it when no tz is given
 
 
 def group_name(text: str) -> str:
@@ -113,26 +116,38 @@ def _unique_email(email: str, *, session: Session, other_than: int | None = None
 
 
 def add_contact(draft: ContactDraft, *, session: Session, default_tz: str, now: datetime,
-                chat_schemes: Sequence[str]) -> Contact:
+                chat_schemes: Sequence[str], default_from: ZoneFrom = ZoneFrom.CONFIGURED) -> Contact:
     """A new contact; a chat address only with one of `chat_schemes` (the deployment's setting)."""
+    return add_contact_zoned(draft, session=session, default_tz=default_tz, now=now, chat_schemes=chat_schemes,
+                             default_from=default_from)[0]
+
+
+def add_contact_zoned(draft: ContactDraft, *, session: Session, default_tz: str, now: datetime,
+                      chat_schemes: Sequence[str], default_from: ZoneFrom = ZoneFrom.CONFIGURED,
+                      ) -> tuple[Contact, ZoneChoice]:
+    """`add_contact`, and how the contact's zone was chosen (`events.notify.zones`): `default_from` says
+    whether `default_tz` was configured or is only the machine's."""
     name = checked_name(draft.name or "")
     if not name:
         raise MissingValue("the name", "give the contact a name, e.g. 'Оюунчимэг Б.'")
     email = _unique_email(checked_email(draft.email), session=session) if draft.email else None
-    contact = Contact(
-        name=name, email=email, chat_url=checked_chat(draft.chat or "", chat_schemes),
-        language=language_of(draft.language or "en"), timezone=checked_zone_name(draft.tz) or zone(default_tz).key,
-        created_at=now,
-    )
-    if draft.organisation:
-        contact.organisation_id = organisation_ids([draft.organisation], session=session)[0]
+    language = language_of(draft.language or "en")
+    region = find_region(draft.region).slug if draft.region is not None else None
+    organisation_id = organisation_ids([draft.organisation], session=session)[0] if draft.organisation else None
+    where = Whereabouts(region=region, organisation=(draft.organisation or "").strip() or None,
+                        organisation_region=usual_region(organisation_id, session=session) if organisation_id
+                        else None, language=language if draft.language else None)
+    choice = choose_zone(draft.tz, where, default_tz=default_tz, default_from=default_from)
+    contact = Contact(name=name, email=email, chat_url=checked_chat(draft.chat or "", chat_schemes),
+                      language=language, timezone=choice.zone, region=region, organisation_id=organisation_id,
+                      created_at=now)
     if contact.email is None and contact.chat_url is None:
         raise MissingValue("an address", "give an {email} address or a {chat} URL so reminders can reach the contact")
     session.add(contact)
     session.flush()
     if draft.groups:
         set_groups(contact, draft.groups, session=session)
-    return contact
+    return contact, choice
 
 
 def edit_contact(ref: str, draft: ContactDraft, *, session: Session, chat_schemes: Sequence[str]) -> Contact:
@@ -146,6 +161,9 @@ def edit_contact(ref: str, draft: ContactDraft, *, session: Session, chat_scheme
         contact.chat_url = checked_chat(draft.chat, chat_schemes)
     if draft.language is not None:
         contact.language = language_of(draft.language)
+    if draft.region is not None:  # a move: the zone follows the region unless one is given too
+        region = find_region(draft.region)
+        contact.region, contact.timezone = region.slug, region.timezone
     if draft.tz is not None:
         contact.timezone = checked_zone_name(draft.tz) or contact.timezone
     if draft.organisation is not None:

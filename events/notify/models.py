@@ -42,6 +42,8 @@ class Contact(SQLModel, table=True):
     chat_url: str | None = Field(default=None, sa_column=Column(Text))
     language: str = Field(default="en", max_length=8)
     timezone: str = Field(max_length=64)
+    # Where the person is (a region slug): the zone defaults from it when none is given (issue 13).
+    region: str | None = Field(default=None, foreign_key="region.slug", max_length=40)
     # Contacts of a partner organisation are told about that partner's events.
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

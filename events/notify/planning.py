@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from events.bounds import check_offset, shifted
 from events.errors import Field, InvalidDuration
 from events.notify.errors import InvalidOffset, ReminderAfterEvent
-from events.timeparse import parse_duration
+from events.timeparse import parse_duration, resolve_wall_time
 
 _RULE = re.compile(r"^(?:(start|end)\s*)?([+-])?\s*(\S+)$")
 DEFAULT_GRACE = timedelta(hours=6)
@@ -139,6 +139,24 @@ def plan_tasks(steps: Iterable[tuple[str, str, ReminderRule, bool]], *, start: d
                end: datetime) -> list[PlannedTask]:
     """The tasks of a workflow: each step's due time from the event's start or end."""
     return [PlannedTask(key, title, rule.due(start, end), notify) for key, title, rule, notify in steps]
+
+
+def task_due(planned: datetime, *, start: datetime, tz: tzinfo, created: datetime) -> datetime | None:
+    """When a workflow task created at `created` falls due, so that no one starts with overdue work:
+    - a step still ahead: when planned;
+    - a step already past for an event not yet begun (a consultation entered 12 days ahead with an
+      "invitations 14 days before" step): due today, at 23:59 of that day in the event's zone (`tz`), or at
+      the start if that comes first; a coordinator sees it as due today, not as two days overdue;
+    - a step already past for an event that has begun or is over (entered for the record): None, the task
+      is not created; steps still ahead of such an event (share the minutes in 3 days) are.
+    Existing tasks pass their own `created_at`, so their due time stays where it was put."""
+    if planned >= created:
+        return planned
+    if start <= created:
+        return None
+    next_midnight = datetime.combine(created.astimezone(tz).date() + timedelta(days=1), time(), tzinfo=tz)
+    end_of_today = resolve_wall_time(next_midnight).instant.astimezone(UTC) - timedelta(minutes=1)  # 23:59
+    return min(end_of_today, start)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,10 @@ from events.notify.planning import (
     plan_reminders,
     plan_tasks,
     reconcile,
+    task_due,
 )
 from events.notify.workflows import ORGANIZER, KindDefaults, Step, defaults_for
+from events.timeparse import zone
 
 OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
 WAITING = (DeliveryStatus.pending, DeliveryStatus.held)  # not yet claimed: they follow the event
@@ -176,27 +178,33 @@ def _sync_tasks(event: Event, defaults: KindDefaults, contacts: list[Contact], *
     wanted: list[PlannedDelivery] = []
     planned = plan_tasks([(s.key, s.title, s.at, s.notify) for s in defaults.steps],
                          start=event.start_utc, end=event.end_utc)
+    tz = zone(event.timezone)
     for item in planned:
         task = tasks.get(item.step)
         if task is None:
+            due = task_due(item.due_utc, start=event.start_utc, tz=tz, created=now)
+            if due is None:  # past work of an event under way or over: not created (task_due says why)
+                continue
             owner = _step_owner(steps[item.step], event, organiser, session=session)
-            task = Task(event_id=event.id, step=item.step, title=item.title, due_utc=item.due_utc,
+            task = Task(event_id=event.id, step=item.step, title=item.title, due_utc=due,
                         assignee=(owner.email or str(owner.id)) if owner else event.organizer, created_at=now,
                         updated_at=now)
             session.add(task)
             tasks[item.step] = task
         else:
             owner = _task_owner(task, event, organiser, session=session)
-            if task.status == TaskStatus.open and task.due_utc != item.due_utc:
-                task.due_utc = item.due_utc
+            due = task_due(item.due_utc, start=event.start_utc, tz=tz, created=task.created_at) or item.due_utc
+            if task.status == TaskStatus.open and task.due_utc != due:
+                task.due_utc = due
                 touch_task(task, now)
                 session.add(task)
         if event.status == EventStatus.cancelled and task.status == TaskStatus.open:
             task.status = TaskStatus.cancelled
             touch_task(task, now)
-        if item.notify and owner is not None and task.status == TaskStatus.open and item.due_utc > now:
+        if item.notify and owner is not None and task.status == TaskStatus.open and due > now:
+            notice = max(item.due_utc, task.created_at)  # a step already past when the task came: told at once
             wanted.extend(PlannedDelivery(r.contact_id, r.channel, r.address, Purpose.task, f"task:{item.step}",
-                                          event.start_utc, item.due_utc) for r in channels_of(owner))
+                                          event.start_utc, notice) for r in channels_of(owner))
     session.flush()
     return wanted, {step: t.id for step, t in tasks.items() if t.id is not None}
 

@@ -92,3 +92,62 @@ def workflow_of(kind: str, workflows: dict[str, KindDefaults]) -> KindDefaults:
     if kind not in workflows:
         raise UnknownKind(kind, tuple(workflows))
     return workflows[kind]
+
+
+TITLES_SUFFIX = ".titles.toml"
+_TITLE_LANGUAGES = frozenset({"mn", "ky", "ru", "en"})
+
+
+@dataclass(frozen=True)
+class StepTitles:
+    """Step titles in other languages: English title -> language -> title (`events/data/workflows.titles.toml`
+    and the `.titles.toml` beside a user's workflows file)."""
+
+    by_title: dict[str, dict[str, str]]
+
+    def get(self, title: str, language: str) -> str:
+        """`title` in `language`, else as written."""
+        return self.by_title.get(title, {}).get(language, title)
+
+
+def parse_titles(text: str, where: str = "workflows.titles.toml") -> StepTitles:
+    """Translations from TOML text: a table per English title, a key per language; `WorkflowFileError` names
+    the first problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise WorkflowFileError(where, f"not valid TOML ({error})") from error
+    result: dict[str, dict[str, str]] = {}
+    for title, names in data.items():
+        if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+            raise WorkflowFileError(where, f"[{title!r}] must give titles as text, e.g. mn = \"Урилга илгээх\"")
+        unknown = sorted(set(names) - _TITLE_LANGUAGES)
+        if unknown:
+            raise WorkflowFileError(where, f"[{title!r}]: {unknown[0]!r} is no language here (mn, ky, ru, en)")
+        result[title] = {language: text.strip() for language, text in names.items() if text.strip()}
+    return StepTitles(result)
+
+
+def titles_path(workflows_path: str | None) -> Path | None:
+    """Where the translations of a user's workflows file are: beside it, `.titles.toml` for `.toml`."""
+    if not workflows_path:
+        return None
+    path = Path(workflows_path).expanduser()
+    return path.with_name(path.name.removesuffix(".toml") + TITLES_SUFFIX)
+
+
+def load_titles(workflows_path: str | None = None) -> StepTitles:
+    """The shipped translations, with those beside `workflows_path` (if that file exists) added over them."""
+    shipped = resources.files("events").joinpath("data/workflows.titles.toml").read_text(encoding="utf-8")
+    titles = parse_titles(shipped).by_title
+    own = titles_path(workflows_path)
+    if own is not None:
+        try:
+            text = own.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return StepTitles(titles)
+        except OSError as error:
+            raise WorkflowFileError(str(own), error.strerror or str(error)) from error
+        for title, names in parse_titles(text, str(own)).by_title.items():
+            titles[title] = {**titles.get(title, {}), **names}
+    return StepTitles(titles)

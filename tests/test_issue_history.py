@@ -278,3 +278,22 @@ def test_campaign_roll_records_the_edition_and_each_copy(coord: App) -> None:
     assert [c.entity_id for c in rolled[1:]] == [e.id for e in outcome.copied]
     # a copy added by the roll is undone as any added event: cancelled
     assert undo_event(str(outcome.copied[0].id), app=coord, now=NOW).view.status == "cancelled"
+
+
+def test_a_change_to_one_occurrence_records_the_override_and_undo_takes_it_back(coord: App) -> None:
+    from events.recurrence.scopes import Scope
+    from events.recurrence.store import Repeat
+
+    draft = NewEventDraft(title="Staff meeting", start="2027-01-04 10:00", region="bishkek",
+                          repeat=Repeat(freq="weekly", on=["MO"]))
+    series = services.add_event(draft, app=coord, now=NOW).view.id
+    moved = services.edit_event(str(series), EventChanges(start="2027-01-19 11:00"), app=coord, now=NOW,
+                                scope=Scope(occurrence="2027-01-18 10:00")).view
+    assert moved.id != series
+    override = event_history(str(moved.id), app=coord)
+    assert [(c.action, c.command) for c in override] == [("add", "event edit")]
+    cancelled = undo_event(str(moved.id), app=coord, now=NOW).view  # an added row is cancelled by undo
+    assert cancelled.status == "cancelled" and cancelled.id == moved.id
+    services.edit_event(str(series), EventChanges(repeat=Repeat(until="2027-03-01")), app=coord, now=NOW)
+    assert event_history(str(series), app=coord)[-1].changes["rrule"][0] == "FREQ=WEEKLY;BYDAY=MO"
+    assert undo_event(str(series), app=coord, now=NOW).view.rrule == "FREQ=WEEKLY;BYDAY=MO"

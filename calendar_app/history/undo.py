@@ -7,6 +7,8 @@
   reminded are told (undo again to bring it back);
 - `event delete`: the event comes back under its id and uid with every value the history kept, and its
   kind's reminders and tasks are planned again (the contacts it notified are not kept, see docs/history.md);
+- the change that made an override of a series (one occurrence moved or cancelled): the override goes and
+  the occurrence follows its rule again;
 - an undo: undone in turn (a redo).
 """
 

@@ -25,7 +25,7 @@ class UndoKind(StrEnum):
     """What undoing the entry does to the event."""
 
     cancel = "cancel"  # the entry added the event: cancelling keeps it in feeds and tells those reminded
-    delete = "delete"  # the entry brought a deleted event back (an undo): it goes again
+    delete = "delete"  # the entry brought a deleted event back, or added an override: it goes again
     restore = "restore"  # the entry deleted the event: it comes back with every recorded value
     revert = "revert"  # the entry changed fields: they get their earlier values
 
@@ -39,9 +39,13 @@ class NothingToUndo(CalendarAppError, LookupError):
 
 
 def undo_kind(entry: HistoryEntry) -> UndoKind:
-    uid = entry.fields().get("uid")
+    changes = entry.fields()
+    uid = changes.get("uid")
     if uid is not None and uid[0] is None:  # the event did not exist before this entry
-        return UndoKind.cancel if entry.action == HistoryAction.add else UndoKind.delete
+        override = changes.get("series_id", [None, None])[1] is not None
+        # An override (one occurrence moved or cancelled) goes: the occurrence follows its rule again. An
+        # event someone added is cancelled instead, so feeds and those reminded hear of it.
+        return UndoKind.cancel if entry.action == HistoryAction.add and not override else UndoKind.delete
     if uid is not None and uid[1] is None:
         return UndoKind.restore
     return UndoKind.revert

@@ -43,6 +43,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "workflow": ("commands.reminders", "Workflow templates per kind of event (data in a TOML file)."),
     "task": ("commands.reminders", "Tasks made from workflow steps."),
     "scheduler": ("commands.reminders", "The reminder dispatcher."),
+    "participant": ("commands.people", "An event's participants: who was invited, who answered, who came."),
+    "report": ("commands.people", "Reports for donors and partners (figures only, no personal data)."),
     "region": ("commands.admin", "The built-in regions of Mongolia and Kyrgyzstan."),
     "db": ("commands.admin", "Database schema for operators."),
     "demo": ("commands.admin", "Demo data from real press releases."),

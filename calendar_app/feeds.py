@@ -47,11 +47,13 @@ class FeedInfo:
     alarms: tuple[int, ...] = ()
     alarms_from_reminders: bool = False
     tasks: bool = False  # carries the workflow tasks of its events as VTODOs
+    attendees: bool = False  # carries the events' participants as ATTENDEE lines
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "private": self.private, "detail": self.detail, "filters": self.filters,
                 "keep_cancelled_days": self.cancelled_days, "alarm_minutes": list(self.alarms),
-                "alarms_from_reminders": self.alarms_from_reminders, "tasks": self.tasks, "url": self.url}
+                "alarms_from_reminders": self.alarms_from_reminders, "tasks": self.tasks, "attendees": self.attendees,
+                "url": self.url}
 
 
 def _info(feed: feeds.Feed, base_url: str, token: str | None = None) -> FeedInfo:
@@ -59,7 +61,7 @@ def _info(feed: feeds.Feed, base_url: str, token: str | None = None) -> FeedInfo
     if feed.private:
         url = base_url + private_path(token) if token else None
     return FeedInfo(feed.name, feed.private, feed.detail, feeds.feed_filters(feed), feed.cancelled_days, url,
-                    feeds.feed_alarms(feed), feeds.feed_alarm_plan(feed), bool(feed.tasks))
+                    feeds.feed_alarms(feed), feeds.feed_alarm_plan(feed), bool(feed.tasks), bool(feed.attendees))
 
 
 def add_feed(spec: feeds.FeedSpec, *, app: App, now: datetime) -> FeedInfo:

@@ -58,6 +58,13 @@ OPTIONS: dict[Field, str] = {
     Field.EXDATE: "--exdate",
     Field.OCCURRENCE: "--occurrence",
     Field.FROM_OCCURRENCE: "--from-occurrence",
+    Field.ATTENDED: "--attended",
+    Field.ABSENT: "--absent",
+    Field.ATTENDEES: "--attendees",
+    Field.STATUS: "--status",
+    Field.ROLE: "--role",
+    Field.SEX: "--sex",
+    Field.BY: "--by",
     Field.STRICT: "--strict",
     Field.YES: "--yes",
 }
@@ -80,6 +87,8 @@ COMMANDS: dict[Action, str] = {
     Action.REMOVE_FEED: "remove it with 'calendar-app feed remove {feed}'",
     Action.ROTATE_FEED: "run 'calendar-app feed rotate {feed}'",
     Action.MAKE_PRIVATE: "make it with --private",
+    Action.LIST_PARTICIPANTS: "see 'calendar-app participant list {event}'",
+    Action.INVITE: "add them with 'calendar-app event invite {event} CONTACT'",
 }
 
 

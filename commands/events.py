@@ -454,5 +454,10 @@ def agenda(
 register_history(event_app)
 
 
+from commands.people import event_invite  # noqa: E402 - participants live in their own module
+
+event_app.command("invite")(event_invite)
+
+
 def commands() -> dict[str, Any]:
     return {"event": event_app, "agenda": agenda}

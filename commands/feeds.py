@@ -44,7 +44,8 @@ def _show_feed(info: Any, as_json: bool, message: str) -> None:
     typer.echo(message)
     filters = ", ".join(f"{k}={'|'.join(v)}" for k, v in info.filters.items() if v) or "all events"
     typer.echo(f"  {'private' if info.private else 'public'}, detail {info.detail}, {filters}, "
-               f"cancelled events kept {info.cancelled_days} days{', with tasks' if info.tasks else ''}")
+               f"cancelled events kept {info.cancelled_days} days{', with tasks' if info.tasks else ''}"
+               f"{', with attendees' if info.attendees else ''}")
     if info.alarms or info.alarms_from_reminders:
         fixed = [f"{m} min before the start" for m in info.alarms]
         plan = ["each event's reminder plan"] if info.alarms_from_reminders else []
@@ -76,6 +77,9 @@ def feed_add(
         "only.")] = False,
     tasks: Annotated[bool, typer.Option("--tasks", help="Private feeds only: add the workflow tasks of the "
                                         "feed's events as to-dos (VTODO), with assignee and due time.")] = False,
+    attendees: Annotated[bool, typer.Option("--attendees", help="Private full-detail feeds only: list each "
+                                            "event's participants (name, role, answer) as ATTENDEE lines; never for "
+                                            "confidential events.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a feed; prints its URL last (a private feed's secret URL is shown only now and by `rotate`).
@@ -87,6 +91,7 @@ def feed_add(
       calendar-app feed add 16-days --campaign 16-days --color orange
       calendar-app feed add my-consultations --private --kind consultation --alarms-from-reminders
       calendar-app feed add ub-tasks --private --tasks --region ulaanbaatar
+      calendar-app feed add organisers --private --attendees
     """
     from calendar_app import feeds
     from exports.feeds import FeedSpec
@@ -94,7 +99,8 @@ def feed_add(
     spec = with_filters(FeedSpec, name=name, kinds=kind, regions=region, partners=partner, programmes=programme,
                         statuses=status, visibilities=visibility, campaigns=campaign, private=private,
                         detail=detail, cancelled_days=keep_cancelled, color=color, description=description,
-                        alarms=alarm or (), alarms_from_reminders=alarms_from_reminders, tasks=tasks)
+                        alarms=alarm or (), alarms_from_reminders=alarms_from_reminders, tasks=tasks,
+                        attendees=attendees)
     info = feeds.add_feed(spec, app=app_of(ctx), now=now(ctx))
     _show_feed(info, as_json, f"Feed {info.name} added.")
 
@@ -225,9 +231,10 @@ def import_(
 ) -> None:
     """Import events from an .ics file: upsert by UID (a higher SEQUENCE wins), never a duplicate.
 
-    Every component is accounted for: each event (and each occurrence of a series, which is stored one
-    event per occurrence) is added, updated, unchanged, skipped (to-dos, journal entries, a series whose
-    occurrences are all excluded) or rejected, with its line and UID; --json lists them all.
+    A recurring series stays one series (RRULE, RDATE, EXDATE; open-ended too); a moved or cancelled
+    occurrence (RECURRENCE-ID) is attached to its series in the file or the store, and one whose series is
+    nowhere is imported as a single event, said so. Every component is accounted for: added, updated,
+    unchanged, skipped (to-dos, journal entries) or rejected, with its line and UID; --json lists them all.
 
     Example:
 

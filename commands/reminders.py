@@ -314,6 +314,11 @@ def scheduler_run(
                   max_attempts=max_attempts, backoff=backoff)
 
 
+from commands.people import contact_forget  # noqa: E402 - with the other people commands
+
+contact_app.command("forget")(contact_forget)
+
+
 def commands() -> dict[str, Any]:
     return {"contact": contact_app, "reminder": reminder_app, "workflow": workflow_app, "task": task_app,
             "scheduler": scheduler_app}

@@ -71,6 +71,13 @@ class Field(StrEnum):
     EXDATE = "exdate"
     OCCURRENCE = "occurrence"
     FROM_OCCURRENCE = "from_occurrence"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    ATTENDEES = "attendees"
+    STATUS = "status"
+    ROLE = "role"
+    SEX = "sex"
+    BY = "by"
     STRICT = "strict"
     YES = "yes"
 
@@ -108,6 +115,11 @@ _FIELD_WORDS: dict[Field, str] = {
     Field.EXDATE: "date left out of the series",
     Field.OCCURRENCE: "occurrence",
     Field.FROM_OCCURRENCE: "first occurrence to change",
+    Field.ATTENDED: "attended mark",
+    Field.ABSENT: "absent mark",
+    Field.ATTENDEES: "attendee list",
+    Field.STATUS: "answer",
+    Field.BY: "grouping",
 }
 
 
@@ -135,6 +147,8 @@ class Action(StrEnum):
     REMOVE_FEED = "remove_feed"
     ROTATE_FEED = "rotate_feed"
     MAKE_PRIVATE = "make_private"
+    LIST_PARTICIPANTS = "list_participants"
+    INVITE = "invite"
 
     @property
     def words(self) -> str:
@@ -159,6 +173,8 @@ _ACTION_WORDS: dict[Action, str] = {
     Action.REMOVE_FEED: "remove that feed",
     Action.ROTATE_FEED: "rotate its secret token",
     Action.MAKE_PRIVATE: "make the feed private",
+    Action.LIST_PARTICIPANTS: "list the event's participants",
+    Action.INVITE: "invite them to the event first",
 }
 
 _FIELD_NAMES = frozenset(field.value for field in Field)

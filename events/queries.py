@@ -211,7 +211,12 @@ def _views(conditions: list[Any], limit: int | None, *, session: Session) -> lis
     keys = list(result.keys())
     rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
     partners = partner_names(conditions, session=session) if rows else {}
-    return [view_from_row(row, partners.get(row["id"], [])) for row in rows]
+    views = [view_from_row(row, partners.get(row["id"], [])) for row in rows]
+    if views:
+        from events.people.figures import apply_attendance, attendance_of
+
+        apply_attendance(views, attendance_of((v.id for v in views), session=session))
+    return views
 
 
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:

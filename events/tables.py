@@ -8,4 +8,5 @@ from __future__ import annotations
 
 import events.campaigns.models
 import events.history.models
-import events.models  # noqa: F401
+import events.models
+import events.people.models  # noqa: F401 - also registers the contact tables

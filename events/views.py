@@ -54,6 +54,9 @@ class EventView:
     series_id: int | None = None
     recurrence_id: datetime | None = None
     series_end: datetime | None = None  # the end of a series' last occurrence; None while it goes on
+    # Where the actual/women/men figures come from: "typed" numbers, or the "list" of participants marked
+    # attended (issue 12, events.people.figures).
+    participants_source: str = "typed"
 
     @property
     def first_day(self) -> date:
@@ -151,6 +154,7 @@ def event_json(view: EventView) -> dict[str, Any]:
             "women": view.participants_women,
             "men": view.participants_men,
         },
+        "participants_source": view.participants_source,
         "cancel_reason": view.cancel_reason,
         "sequence": view.sequence,
         "created_at": view.created_at,

@@ -21,6 +21,7 @@ from events import queries
 from events.notify.planning import ReminderRule
 from events.notify.workflows import KindDefaults
 from events.views import EventView
+from exports.attendees import Attendee
 from exports.models import RenderedEvent
 from exports.render import CalendarHead, Detail, iter_calendar, render_event, variant_key
 from exports.selection import BATCH, Plan, iter_views
@@ -37,15 +38,21 @@ def _plan_tag(detail: Detail, reminder_defaults: Mapping[str, KindDefaults] | No
 
 def _render_batch(
     views: Sequence[EventView], *, detail: Detail, session: Session, alarms: Sequence[int],
-    reminder_defaults: Mapping[str, KindDefaults] | None, stamp: datetime | None = None,
+    reminder_defaults: Mapping[str, KindDefaults] | None, stamp: datetime | None = None, attendees: bool = False,
 ) -> list[tuple[EventView, bytes]]:
     rules: Mapping[int, Sequence[ReminderRule]] = {}
+    people: Mapping[int, Sequence[Attendee]] = {}
+    if attendees and detail is Detail.full:
+        from exports.attendees import attendees_by_event
+
+        people = attendees_by_event(views, session=session)
     if _plan_tag(detail, reminder_defaults) is not None:
         from exports.alarm_plan import rules_by_event
 
         assert reminder_defaults is not None
         rules = rules_by_event(views, reminder_defaults, session=session)
-    return [(v, render_event(v, detail=detail, stamp=stamp, alarms=alarms, rules=rules.get(v.id, ())))
+    return [(v, render_event(v, detail=detail, stamp=stamp, alarms=alarms, rules=rules.get(v.id, ()),
+                             attendees=people.get(v.id, ())))
             for v in views]
 
 
@@ -55,14 +62,16 @@ ChunkRows = list[dict[str, object]]
 
 def cached_chunks(
     ids: Sequence[int], versions: Sequence[str], *, detail: Detail, session: Session, alarms: Sequence[int] = (),
-    reminder_defaults: Mapping[str, KindDefaults] | None = None,
+    reminder_defaults: Mapping[str, KindDefaults] | None = None, attendees: bool = False,
 ) -> tuple[list[bytes], ChunkRows]:
     """The VEVENT bytes of `ids` in their order, and the rows of the ones rendered here (missing or stale) for
     the caller to keep: reading never writes, so a GET's read transaction stays a read.
 
-    `reminder_defaults` (the kind defaults in force) adds each event's reminder plan as VALARMs."""
+    `reminder_defaults` (the kind defaults in force) adds each event's reminder plan as VALARMs; `attendees`
+    adds the events' participants as ATTENDEE lines (full detail only, see exports.attendees)."""
     table = RenderedEvent.__table__  # type: ignore[attr-defined]
-    variant = variant_key(detail, alarms, _plan_tag(detail, reminder_defaults))
+    attendees = attendees and detail is Detail.full
+    variant = variant_key(detail, alarms, _plan_tag(detail, reminder_defaults), attendees)
     wanted = dict(zip(ids, versions, strict=True))
     found: dict[int, bytes] = {}
     rows = session.execute(
@@ -78,7 +87,7 @@ def cached_chunks(
     if missing:
         views = queries.list_events(queries.EventQuery(ids=missing), session=session)
         for view, body in _render_batch(views, detail=detail, session=session, alarms=alarms,
-                                        reminder_defaults=reminder_defaults):
+                                        reminder_defaults=reminder_defaults, attendees=attendees):
             found[view.id] = body
             # The plan's version, even if the event changed since: the next plan then sees a newer one.
             fresh.append({"event_id": view.id, "detail": variant, "version": wanted[view.id], "body": body})
@@ -109,7 +118,7 @@ def store_chunks(rows: ChunkRows, *, session: Session) -> None:
 def iter_feed(
     plan: Plan, head: CalendarHead, *, detail: Detail, session: Session, stamp: datetime | None = None,
     alarms: Sequence[int] = (), reminder_defaults: Mapping[str, KindDefaults] | None = None,
-    tasks: bool = False, store: Callable[[ChunkRows], None] | None = None,
+    tasks: bool = False, store: Callable[[ChunkRows], None] | None = None, attendees: bool = False,
 ) -> Iterator[bytes]:
     """The calendar of `plan` as pieces of bytes, a batch of events at a time (memory stays flat).
 
@@ -130,12 +139,14 @@ def iter_feed(
         if stamp is not None:
             for views in iter_views(plan.ids, session=session):
                 yield from (body for _, body in _render_batch(views, detail=detail, session=session, alarms=alarms,
-                                                              reminder_defaults=reminder_defaults, stamp=stamp))
+                                                              reminder_defaults=reminder_defaults, stamp=stamp,
+                                                              attendees=attendees))
         else:
             for offset in range(0, len(plan.ids), BATCH):
                 found, fresh = cached_chunks(plan.ids[offset : offset + BATCH],
                                              plan.versions[offset : offset + BATCH], detail=detail,
-                                             session=session, alarms=alarms, reminder_defaults=reminder_defaults)
+                                             session=session, alarms=alarms, reminder_defaults=reminder_defaults,
+                                             attendees=attendees)
                 if fresh and store is not None:
                     store(fresh)
                 yield from found

@@ -1,11 +1,12 @@
 """What becomes of each top-level component of an imported calendar: every one is accounted for.
 
 A VEVENT becomes an event (`Incoming`) or an `Entry` saying why not; a VTODO, VJOURNAL or other component is
-skipped with a line of its own. Recurring series are stored flattened until series are stored as series:
-a series with an end (COUNT or UNTIL, or RDATEs) becomes one event per occurrence with the UID
-`<series uid>/<original start>`, so importing the same file again updates rather than duplicates; an
-override (RECURRENCE-ID) replaces its occurrence, an override whose series is not in the file is imported
-as that one occurrence, and a series whose occurrences are all excluded is skipped with a reason.
+skipped with a line of its own. A series stays a series (exports.recurring): the VEVENT with RRULE and/or
+RDATE is one series row, open-ended or not, with its EXDATEs (one whose every occurrence is excluded is
+kept, and its entry says "no occurrence left"); a rule the recurrence core refuses rejects that component
+only. An override (RECURRENCE-ID) is one row keyed by the occurrence it replaces, stored under the UID
+`<series uid>/<original start in UTC>`; it is checked against its series when the file has it, and left to
+the writer to find in the store when not (exports.upsert says what becomes of an orphan).
 
 Memory: a series, its overrides and any event naming a TZID whose VTIMEZONE has not come yet wait in a
 spooled temporary file (on disk past a few MB) until the end of the file, when every VTIMEZONE is known and
@@ -17,7 +18,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -25,13 +25,15 @@ from zoneinfo import available_timezones
 from icalendar import Calendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from events.bounds import MAX_UID, check_text
 from events.errors import CalendarAppError
+from events.recurrence.rules import stamp
 from exports.campaign_feed import EDITION_MARK
 from exports.errors import BadCalendarFile
 from exports.icsstream import Block
 from exports.importer import Entry, Incoming, check_parsed, read_event, uid_of
+from exports.recurring import is_occurrence, override_uid, recurrence_utc, this_and_future
 
-MAX_OCCURRENCES = 1000
 Outcome = Incoming | Entry
 SKIPPED = {
     "VTODO": "a to-do (VTODO): to-dos are not imported, only events",
@@ -157,6 +159,7 @@ class Components:
             yield Entry("rejected", raw_uid, line, unreadable(error))
 
     def _series(self, items: list[_Spilled]) -> Iterator[Outcome]:
+        """A series and its overrides (one UID): the series first, so the writer knows it before them."""
         parsed: list[_Parsed] = []
         for item in items:
             try:
@@ -177,87 +180,58 @@ class Components:
                 yield Entry("rejected", override.spilled.uid, override.spilled.line,
                             f"its series (line {failed[0]}) is rejected", "override")
             return
-        if not masters:
-            for override in overrides:
-                yield from self._orphan(override)
-            return
-        yield from self._expand(masters[0], overrides)
+        master: Incoming | None = None
+        if masters:
+            outcome = self._read(masters[0], "series")
+            yield outcome
+            if isinstance(outcome, Entry):
+                for override in overrides:
+                    yield Entry("rejected", override.spilled.uid, override.spilled.line,
+                                f"its series (line {outcome.line}) is rejected", "override")
+                return
+            master = outcome
+        for override in overrides:
+            yield self._override(override, master)
 
-    def _orphan(self, override: _Parsed) -> Iterator[Outcome]:
+    def _read(self, parsed: _Parsed, component: str) -> Outcome:
+        item = parsed.spilled
+        try:
+            return read_event(parsed.vevent, uid_of(parsed.vevent), item.line, component=component, **self.options)
+        except CalendarAppError as error:
+            return Entry("rejected", item.uid, item.line, str(error), component)
+        except _READ_ERRORS as error:
+            return Entry("rejected", item.uid, item.line, unreadable(error), component)
+
+    def _override(self, override: _Parsed, master: Incoming | None) -> Outcome:
+        """An override (RECURRENCE-ID) as the row of the occurrence it replaces. Its series is the one of
+        the file (its occurrence checked here) or, when the file has none, one in the store: the writer
+        looks, and imports an override whose series is nowhere as a single event (exports.upsert)."""
         item = override.spilled
-        if item.uid is not None and item.uid in self.firsts:
-            yield Entry("skipped", item.uid, item.line, f"an override (RECURRENCE-ID) of the event of line "
-                        f"{self.firsts[item.uid]}, which does not repeat: nothing to override", "override")
-            return
+        if master is None and item.uid is not None and item.uid in self.firsts:
+            return Entry("skipped", item.uid, item.line, f"an override (RECURRENCE-ID) of the event of line "
+                         f"{self.firsts[item.uid]}, which does not repeat: nothing to override", "override")
+        outcome = self._read(override, "override")
+        if isinstance(outcome, Entry):
+            return outcome
         try:
-            vevent = override.vevent
-            key = occurrence_key(vevent["RECURRENCE-ID"].dt, None)
-            incoming = read_event(vevent, f"{uid_of(vevent)}/{key}", item.line, component="override",
-                                  **self.options)
-            incoming.note = "; ".join(filter(None, [incoming.note, "an override whose series is not in this "
-                                                    "file: imported as that one occurrence"]))
-            yield incoming
+            original = recurrence_utc(override.vevent, master.span if master is not None else outcome.span)
+            outcome.series_uid = outcome.uid
+            outcome.uid = check_text(override_uid(outcome.uid, original), "the UID of the occurrence",
+                                     limit=MAX_UID)
         except CalendarAppError as error:
-            yield Entry("rejected", item.uid, item.line, str(error), "override")
+            return Entry("rejected", item.uid, item.line, str(error), "override")
         except _READ_ERRORS as error:
-            yield Entry("rejected", item.uid, item.line, unreadable(error), "override")
-
-    def _expand(self, master: _Parsed, overrides: list[_Parsed]) -> Iterator[Outcome]:
-        import recurring_ical_events
-
-        uid = uid_of(master.vevent)
-        line = master.spilled.line
-        try:
-            start = master.vevent["DTSTART"].dt
-            zone = start.tzinfo if isinstance(start, datetime) else None
-            by_key = {occurrence_key(o.vevent["RECURRENCE-ID"].dt, zone): o for o in overrides}
-            rule = master.vevent.get("RRULE")
-            if rule is not None and not rule.get("COUNT") and not rule.get("UNTIL"):
-                raise BadCalendarFile("RRULE without COUNT or UNTIL: a series without end cannot be imported; give "
-                                      "it an end date in the source calendar")
-            tzids = master.spilled.tzids.union(*(o.spilled.tzids for o in overrides))
-            calendar = self._parse(master.text + "".join(o.text for o in overrides), tzids)
-            occurrences: list[Any] = []
-            for occurrence in recurring_ical_events.of(calendar).all():
-                if len(occurrences) >= MAX_OCCURRENCES:
-                    raise BadCalendarFile(f"the series has more than {MAX_OCCURRENCES} occurrences: shorten it")
-                occurrences.append(occurrence)
-        except (CalendarAppError, *_READ_ERRORS) as error:
-            reason = str(error) if isinstance(error, CalendarAppError) else unreadable(error)
-            yield Entry("rejected", uid, line, reason, "series")
-            for override in overrides:
-                yield Entry("rejected", uid, override.spilled.line, f"its series (line {line}) is rejected",
-                            "override")
-            return
-        if not occurrences:
-            yield Entry("skipped", uid, line, "every occurrence of the series is excluded (EXDATE): nothing to "
-                        "import", "series")
-        used: set[str] = set()
-        for occurrence in occurrences:
-            yield self._occurrence(occurrence, master.vevent, line, zone, by_key, used)
-        for key, override in by_key.items():
-            if key not in used:
-                yield Entry("skipped", uid, override.spilled.line, f"the occurrence it overrides ({key}) is not in "
-                            f"the series of line {line} (excluded, or outside its rule)", "override")
-
-    def _occurrence(self, occurrence: Any, master: Any, line: int, zone: Any, by_key: dict[str, _Parsed],
-                    used: set[str]) -> Outcome:
-        uid = str(master["UID"])
-        try:
-            key = occurrence_key(occurrence["RECURRENCE-ID"].dt, zone)
-            override = by_key.get(key)
-            if override is not None:
-                used.add(key)
-                line = override.spilled.line
-            source = override.vevent if override is not None else master
-            if source.get("DTEND") is None and source.get("DURATION") is None:
-                occurrence.pop("DTEND", None)  # the expansion ends it at its start; we give it our default length
-            return read_event(occurrence, f"{uid}/{key}", line, component="override" if override else "occurrence",
-                              **self.options)
-        except CalendarAppError as error:
-            return Entry("rejected", uid, line, str(error), "occurrence")
-        except _READ_ERRORS as error:
-            return Entry("rejected", uid, line, unreadable(error), "occurrence")
+            return Entry("rejected", item.uid, item.line, unreadable(error), "override")
+        outcome.recurrence_utc = original
+        if master is not None:
+            problem = is_occurrence(master.values, master.span, original)
+            if problem:
+                return Entry("skipped", item.uid, item.line, f"the occurrence it overrides ({stamp(original)}) "
+                             f"{problem}, line {master.line}", "override")
+        if this_and_future(override.vevent):
+            outcome.note = "; ".join(filter(None, [outcome.note, "RANGE=THISANDFUTURE is read as this occurrence "
+                                                   "only"]))
+        return outcome
 
 
 def _first_event(calendar: Any) -> Any:
@@ -269,15 +243,6 @@ def _first_event(calendar: Any) -> Any:
 
 def _kind(item: _Spilled) -> str:
     return "override" if item.override else "series" if item.series else "VEVENT"
-
-
-def occurrence_key(value: date | datetime, zone: Any) -> str:
-    """An occurrence's part of its UID: its original start as written in the series' zone."""
-    if isinstance(value, datetime):
-        if zone is not None and value.tzinfo is not None:
-            value = value.astimezone(zone)
-        return value.strftime("%Y%m%dT%H%M%S")
-    return value.strftime("%Y%m%d")
 
 
 def unreadable(error: BaseException) -> str:

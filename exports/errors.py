@@ -55,6 +55,24 @@ class TasksNeedPrivate(InvalidInput):
         )
 
 
+class AttendeesNeedPrivate(InvalidInput):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            template="feed {feed!r}: {attendees} needs {private} (attendees are people with names and addresses); "
+            "add {private}, or leave out {attendees}",
+            feed=name,
+        )
+
+
+class AttendeesNeedFullDetail(InvalidInput):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            template="feed {feed!r}: {attendees} cannot go with {detail} busy (a busy-only feed names no one); "
+            "use {detail} full, or leave out {attendees}",
+            feed=name,
+        )
+
+
 class TasksNeedFullDetail(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(

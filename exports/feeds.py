@@ -28,6 +28,8 @@ from events.queries import FILTER_LISTS, ListFilters
 from events.regions import find_region
 from exports.errors import (
     AlarmsNeedFullDetail,
+    AttendeesNeedFullDetail,
+    AttendeesNeedPrivate,
     ConfidentialNeedsPrivate,
     DuplicateFeed,
     FeedNotFound,
@@ -60,6 +62,7 @@ class FeedSpec(ListFilters):
     alarms: Sequence[str] = ()  # durations before the start: 1d, 2h, 30m
     alarms_from_reminders: bool = False  # each event's reminder plan as VALARMs (see exports.alarm_plan)
     tasks: bool = False  # private feeds only: the workflow tasks of the events as VTODOs
+    attendees: bool = False  # private full-detail feeds only: participants as ATTENDEE lines (exports.attendees)
 
 
 def hash_token(token: str) -> str:
@@ -192,6 +195,10 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
         raise TasksNeedPrivate(name)
     if spec.tasks and detail is Detail.busy:
         raise TasksNeedFullDetail(name)
+    if spec.attendees and not spec.private:
+        raise AttendeesNeedPrivate(name)
+    if spec.attendees and detail is Detail.busy:
+        raise AttendeesNeedFullDetail(name)
     filters = _checked_filters(spec, session=session, kinds=kinds)
     if not spec.private and Visibility.confidential in filters["visibilities"]:
         raise ConfidentialNeedsPrivate(name)
@@ -202,7 +209,7 @@ def add_feed(spec: FeedSpec, *, session: Session, now: datetime,
         name=name, filters=json.dumps(filters, ensure_ascii=False, sort_keys=True),
         private=spec.private, detail=detail.value, token_hash=hash_token(token) if token else None,
         cancelled_days=spec.cancelled_days, color=checked_color(spec.color), description=description,
-        alarms=stored_alarms(spec), tasks=spec.tasks,
+        alarms=stored_alarms(spec), tasks=spec.tasks, attendees=spec.attendees,
         created_at=now, updated_at=now,
     )
     session.add(feed)

@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import vText
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from events.bounds import (
     MAX_LINE,
@@ -44,10 +43,14 @@ from events.drafts import (
     timed_span,
 )
 from events.models import EventKind, EventStatus, Visibility
+from events.recurrence.store import NO_SERIES
 from events.regions import find_region
 from events.timeparse import resolve_wall_time, zone
 from exports.errors import BadCalendarFile
+from exports.import_attendees import ImportedAttendee, attendees_of
+from exports.recurring import series_columns
 from exports.render import X_PREFIX
+from exports.zones import zone_name_of
 
 STATUS_FROM = {"TENTATIVE": "tentative", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
 VISIBILITY_FROM = {"PUBLIC": "public", "PRIVATE": "internal", "CONFIDENTIAL": "confidential"}
@@ -60,8 +63,9 @@ USED = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-
 @dataclass
 class Incoming:
     """One event read from a file: checked column values, its span, partners, programme and sequence;
-    `component` says what it came from (a VEVENT, an occurrence of a series, an override) and `note` what
-    was adjusted on the way (a start in a DST gap)."""
+    `component` says what it came from (a VEVENT, a series, an override) and `note` what was adjusted on
+    the way (a start in a DST gap). An override names its series by the file's UID (`series_uid`) and the
+    occurrence it replaces (`recurrence_utc`); the writer finds the series in the file or the store."""
 
     uid: str
     line: int
@@ -72,6 +76,13 @@ class Incoming:
     programme: str | None = None
     component: str = "VEVENT"
     note: str = ""
+    attendees: list[ImportedAttendee] = field(default_factory=list)  # kept as participants (exports.import_attendees)
+    series_uid: str | None = None
+    recurrence_utc: datetime | None = None
+
+    @property
+    def recurs(self) -> bool:
+        return bool(self.values.get("recurs"))
 
 
 @dataclass(frozen=True)
@@ -125,12 +136,18 @@ def read_event(vevent: Any, uid: str, line: int, *, default_kind: str | None, de
     slug = find_region(region).slug if region else None
     span, note = _span(vevent, find_region(slug).timezone if slug else default_tz)
     values = _values(vevent, slug, default_kind, kinds)
+    if vevent.get("RECURRENCE-ID") is None:
+        series, left = series_columns(vevent, span)
+        values.update(series, series_id=None, recurrence_utc=None)
+        note = "; ".join(filter(None, [note, left]))
+    else:
+        values.update(NO_SERIES)  # an override is one occurrence; the series it belongs to is set on writing
     partners = [check_text(_unescaped(p).strip(), "a partner's name", limit=MAX_NAME)
                 for p in _list(vevent.get(X_PREFIX + "PARTNER")) if str(p).strip()]
     programme = _x(vevent, "PROGRAMME")
     return Incoming(uid=uid, line=line, sequence=_sequence(vevent), values=values, span=span, partners=partners,
                     programme=check_text(programme, "the programme", limit=MAX_NAME) if programme else None,
-                    component=component, note=note)
+                    component=component, note=note, attendees=attendees_of(vevent))
 
 
 def _sequence(vevent: Any) -> int:
@@ -295,8 +312,10 @@ def _zone_of(vevent: Any, value: datetime, fallback: str) -> tuple[datetime, str
         return value.replace(tzinfo=zone(fallback)), fallback  # floating time: read in the default zone
     if isinstance(value.tzinfo, ZoneInfo):
         return value, value.tzinfo.key
-    if tzid in WINDOWS_TO_OLSON:  # Outlook names zones the Windows way ("Central Asia Standard Time")
-        iana = WINDOWS_TO_OLSON[tzid]
+    # Outlook's Windows names ("Central Asia Standard Time") and a file's own VTIMEZONEs ("Our office"):
+    # the tz database zone they mean, so a series repeats on the right wall clock (exports.zones).
+    iana = zone_name_of(value, tzid, fallback=fallback)
+    if iana is not None:
         return value.astimezone(zone(iana)), iana
     return value, fallback
 

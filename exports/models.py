@@ -34,6 +34,9 @@ class Feed(SQLModel, table=True):
     description: str | None = Field(default=None, sa_column=Column(Text))
     # Private feeds only: carry the workflow tasks of the feed's events as VTODOs (exports.todo).
     tasks: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # Private full-detail feeds only: carry each event's participants as ATTENDEE lines (never for
+    # confidential events; see exports.attendees).
+    attendees: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 

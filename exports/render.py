@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 
 from icalendar import Alarm, Calendar, Component, Event, Timezone, vCalAddress, vText
 
 from events.notify.organizer import organizer_from_text
 from events.notify.planning import ReminderRule
 from events.views import EventView
+
+if TYPE_CHECKING:
+    from exports.attendees import Attendee
 
 PRODID = "-//calendar-app//calendar-app 0.1//EN"  # of every calendar we write: feeds, exports, invitations
 X_PREFIX = "X-CALENDAR-APP-"
@@ -73,11 +77,12 @@ def event_dates(view: EventView) -> tuple[date, date]:
     return view.start.date(), view.end.date()
 
 
-def variant_key(detail: Detail, alarms: Sequence[int] = (), plan: str | None = None) -> str:
-    """How a stored chunk was rendered: the detail level, the alarm offsets (minutes before start) and,
-    for alarms from the reminder plans, a tag of the kind defaults in force (see exports.alarm_plan)."""
+def variant_key(detail: Detail, alarms: Sequence[int] = (), plan: str | None = None, attendees: bool = False) -> str:
+    """How a stored chunk was rendered: the detail level, the alarm offsets (minutes before start),
+    for alarms from the reminder plans a tag of the kind defaults in force (see exports.alarm_plan), and
+    whether it carries ATTENDEE lines (see exports.attendees)."""
     return (detail.value + (";a=" + ",".join(str(m) for m in alarms) if alarms else "")
-            + (f";p={plan}" if plan is not None else ""))
+            + (f";p={plan}" if plan is not None else "") + (";att" if attendees else ""))
 
 
 def alarm_rules(alarms: Sequence[int], rules: Iterable[ReminderRule] = ()) -> list[ReminderRule]:
@@ -102,12 +107,13 @@ def _add_alarms(event: Event, rules: Sequence[ReminderRule], text: str) -> None:
 
 def build_event(
     view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = (),
-    rules: Sequence[ReminderRule] = (),
+    rules: Sequence[ReminderRule] = (), attendees: Sequence[Attendee] = (),
 ) -> Event:
     """The VEVENT of one event. Busy-only events carry times, status and class only. `alarms` (minutes
     before the start, the feed's own) and `rules` (the event's reminder plan, full detail only: a busy-only
     feed must not hint at what the event is) add DISPLAY VALARMs, never to a cancelled or postponed event (a
-    postponed one has no date to be reminded of: its reminders are held too)."""
+    postponed one has no date to be reminded of: its reminders are held too). `attendees` (full detail
+    only; the caller decides who may see them, see exports.attendees) add ATTENDEE lines."""
     event = Event()
     if view.status not in NO_ALARMS:
         busy = detail is Detail.busy
@@ -147,6 +153,11 @@ def build_event(
     organizer = organizer_from_text(view.organizer)
     if organizer is not None:
         event.add("organizer", cal_address(organizer.address, organizer.name))
+    for attendee in attendees if view.visibility != "confidential" else ():  # never, whoever asks
+        address = cal_address(attendee.email, attendee.name)
+        address.params["ROLE"] = attendee.role
+        address.params["PARTSTAT"] = attendee.partstat
+        event.add("attendee", address)
     # Our own fields, so an export imports back into calendar-app without loss.
     extras = {
         "KIND": view.kind,
@@ -201,18 +212,21 @@ def component_bytes(component: Component) -> bytes:
 
 def render_event(
     view: EventView, *, detail: Detail = Detail.full, stamp: datetime | None = None, alarms: Sequence[int] = (),
-    rules: Sequence[ReminderRule] = (),
+    rules: Sequence[ReminderRule] = (), attendees: Sequence[Attendee] = (),
 ) -> bytes:
     """One VEVENT as folded CRLF bytes, `BEGIN:VEVENT` to `END:VEVENT\\r\\n`."""
-    return component_bytes(build_event(view, detail=detail, stamp=stamp, alarms=alarms, rules=rules))
+    return component_bytes(build_event(view, detail=detail, stamp=stamp, alarms=alarms, rules=rules,
+                                       attendees=attendees))
 
 
 @cache
 def timezone_bytes(tzid: str, years: tuple[int, int] = (1970, 2037)) -> bytes:
     """The VTIMEZONE of an IANA zone from the tz database, covering the years the events start in
     (and one after): icalendar's cost grows with the span, and a feed needs only its own years."""
-    first = date(max(1970, years[0] - 1), 1, 1)
-    last = date(max(years[1] + 2, first.year + 1), 1, 1)
+    # icalendar overflows on a range that reaches the last day of year 9999: stop at the start of that year
+    last_year = min(max(years[1] + 2, max(1970, years[0] - 1) + 1), 9999)
+    first = date(min(max(1970, years[0] - 1), last_year - 1), 1, 1)
+    last = date(last_year, 1, 1)
     return bytes(Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical())
 
 

@@ -163,7 +163,8 @@ def store_state(*, session: Session) -> tuple[object, ...]:
     summary = select(func.count(), func.max(events.c.updated_at), func.max(events.c.id),
                      func.sum(events.c.sequence)).select_from(events)
     feed_rows = select(feeds.c.id, feeds.c.name, feeds.c.token_hash, feeds.c.updated_at, feeds.c.filters,
-                       feeds.c.private, feeds.c.detail, feeds.c.cancelled_days, feeds.c.tasks).order_by(feeds.c.id)
+                       feeds.c.private, feeds.c.detail, feeds.c.cancelled_days, feeds.c.tasks,
+                       feeds.c.attendees).order_by(feeds.c.id)
     from events.notify.models import Task
 
     tasks = Task.__table__  # type: ignore[attr-defined]

@@ -1,5 +1,12 @@
 """Writing imported events: upsert by UID (compared exactly), the higher SEQUENCE wins, never a duplicate;
-a batch at a time, with a report that accounts for every component of the file."""
+a batch at a time, with a report that accounts for every component of the file.
+
+An override (RECURRENCE-ID) is attached to its series by the series' UID: the series of the same file
+(written first) or one already in the store. An override whose series is in neither (an orphan: Google
+exports one when you were invited to a single occurrence) is imported as a single event under the UID of
+that occurrence, and its entry says so; importing the series later attaches it. An override of an event
+that does not repeat is skipped with a reason.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from events.models import Event, EventPartner, search_text_of
 from events.services import organisation_ids, programme_id
+from exports.import_attendees import store_attendees
 from exports.importer import Entry, Incoming
 
 BATCH = 200
@@ -79,6 +87,7 @@ class Writer:
     report: ImportReport = field(default_factory=ImportReport)
     pending: list[Incoming] = field(default_factory=list)
     first_lines: dict[str, int] = field(default_factory=dict)  # UID -> line of the first event stored under it
+    series_uids: set[str] = field(default_factory=set)  # series taken from this file (for a dry run's overrides)
     refused: bool = False  # a component was rejected and bad ones are not skipped
 
     def take_all(self, outcomes: Iterable[Incoming | Entry]) -> None:
@@ -96,6 +105,8 @@ class Writer:
                             f"twice (first at line {first}): UIDs must be unique", outcome.component))
             return
         self.first_lines[outcome.uid] = outcome.line
+        if outcome.recurs:
+            self.series_uids.add(outcome.uid)
         self.pending.append(outcome)
         if len(self.pending) >= BATCH:
             self.flush()
@@ -111,24 +122,85 @@ class Writer:
         uids = [item.uid for item in items]
         stored = {e.uid: e for e in self.session.exec(select(Event).where(col(Event.uid).in_(uids)))}
         written: list[tuple[Event, Incoming, bool]] = []
-        for item in items:
-            event = stored.get(item.uid)
-            if event is not None and event.sequence >= item.sequence:
-                self.report.entries.append(Entry("unchanged", item.uid, item.line, item.note, item.component))
-                continue
-            status = "added" if event is None else "updated"
-            self.report.entries.append(Entry(status, item.uid, item.line, item.note, item.component))
-            if not self.dry_run:
-                written.append((self._store(item, event), item, event is None))
+        singles = [item for item in items if item.series_uid is None]
+        for item in singles:
+            self._upsert(item, stored.get(item.uid), written)
+        self.session.flush()  # the series of this batch get their ids before their overrides
+        overrides = [item for item in items if item.series_uid is not None]
+        series = self._series_of(overrides)
+        for item in overrides:
+            if self._attach(item, series):
+                self._upsert(item, stored.get(item.uid), written)
         self.session.flush()
+        self._partners(written)
+        self.session.expunge_all()  # written: the session need not keep them (memory stays flat)
+
+    def _upsert(self, item: Incoming, event: Event | None, written: list[tuple[Event, Incoming, bool]]) -> None:
+        moved = event is not None and (event.series_id, event.recurrence_utc) != (
+            item.values.get("series_id"), item.values.get("recurrence_utc"))
+        if event is not None and event.sequence >= item.sequence and not moved:
+            self.report.entries.append(Entry("unchanged", item.uid, item.line, item.note, item.component))
+            return
+        status = "added" if event is None else "updated"
+        if event is None and item.recurs:
+            item.note = "; ".join(filter(None, [item.note, self._flattened(item)]))
+        self.report.entries.append(Entry(status, item.uid, item.line, item.note, item.component))
+        if not self.dry_run:
+            written.append((self._store(item, event), item, event is None))
+
+    def _flattened(self, item: Incoming) -> str:
+        """A note when an import made before series were kept stored this series one occurrence a row, as
+        `UID/20261102T100000` (the local start, no Z): its first occurrence is looked up by that UID (an
+        index lookup). Those rows are left alone (reminders and history may hang on them); the note says
+        they remain."""
+        from events.timeparse import zone
+
+        local = item.span.start_utc.astimezone(zone(item.span.timezone))
+        old = f"{item.uid}/{local.strftime('%Y%m%d' if item.span.all_day else '%Y%m%dT%H%M%S')}"
+        if self.session.exec(select(Event.id).where(col(Event.uid) == old)).first() is None:
+            return ""
+        return (f"occurrences of this series stored one by one by an earlier import ({old!r}, ...) remain as "
+                "single events: delete them, or they show twice")
+
+    def _series_of(self, overrides: list[Incoming]) -> dict[str, tuple[int | None, bool]]:
+        """Series UID -> (its id, whether it repeats), for the series these overrides name."""
+        names = {item.series_uid for item in overrides if item.series_uid is not None}
+        if not names:
+            return {}
+        rows = self.session.exec(select(Event.uid, Event.id, Event.recurs).where(col(Event.uid).in_(names)))
+        found: dict[str, tuple[int | None, bool]] = {uid: (id_, recurs) for uid, id_, recurs in rows}
+        for name in names & self.series_uids:
+            found.setdefault(name, (None, True))  # a dry run: the series of this file is not written
+        return found
+
+    def _attach(self, item: Incoming, series: dict[str, tuple[int | None, bool]]) -> bool:
+        """Point an override at its series; False (and an entry) when it is skipped."""
+        assert item.series_uid is not None
+        series_id, recurs = series.get(item.series_uid, (None, None))
+        if recurs is False:
+            self.report.entries.append(Entry(
+                "skipped", item.series_uid, item.line, f"an override (RECURRENCE-ID) of the stored event "
+                f"{item.series_uid!r}, which does not repeat: nothing to override", item.component))
+            return False
+        if recurs is None:
+            item.values.update(series_id=None, recurrence_utc=None)
+            item.note = "; ".join(filter(None, [item.note, "an override (RECURRENCE-ID) whose series is neither "
+                                                "in this file nor in the store: imported as a single event; "
+                                                "importing its series attaches it"]))
+            return True
+        item.values.update(series_id=series_id, recurrence_utc=item.recurrence_utc)
+        return True
+
+    def _partners(self, written: list[tuple[Event, Incoming, bool]]) -> None:
         for event, item, new in written:
             assert event.id is not None
             if not new:
                 self.session.execute(delete(EventPartner).where(col(EventPartner.event_id) == event.id))
             for org_id in organisation_ids(item.partners, session=self.session):
                 self.session.add(EventPartner(event_id=event.id, organisation_id=org_id))
+            if item.attendees:
+                store_attendees(event, item.attendees, session=self.session, now=self.now)
         self.session.flush()
-        self.session.expunge_all()  # written: the session need not keep them (memory stays flat)
 
     def _store(self, item: Incoming, event: Event | None) -> Event:
         columns = _columns(item)

@@ -87,11 +87,12 @@ def test_dry_run_writes_nothing(sqlite_app: App, tmp_path: Path) -> None:
     assert report.added == ["a@x"] and _count(sqlite_app) == 0
 
 
-def test_ended_rrule_expands_into_stable_uids(sqlite_app: App, tmp_path: Path) -> None:
+def test_a_series_stays_one_row_and_imports_again_unchanged(sqlite_app: App, tmp_path: Path) -> None:
     path = _file(tmp_path, _vevent("series@x", extra="RRULE:FREQ=WEEKLY;COUNT=3\r\n"))
-    assert len(_import(sqlite_app, path).added) == 3
-    assert len(_import(sqlite_app, path).unchanged) == 3
-    assert _count(sqlite_app) == 3
+    assert _import(sqlite_app, path).added == ["series@x"]
+    assert _import(sqlite_app, path).unchanged == ["series@x"]
+    assert _count(sqlite_app) == 1
+    assert services.show_event("series@x", app=sqlite_app).rrule == "FREQ=WEEKLY;COUNT=3"
 
 
 def test_all_day_and_utc_and_floating(sqlite_app: App, tmp_path: Path) -> None:
@@ -113,7 +114,8 @@ BAD = {
     "no dtstart": (HEAD + "BEGIN:VEVENT\r\nUID:n@x\r\nSUMMARY:x\r\nEND:VEVENT\r\n" + TAIL, "UID n@x"),
     "unknown tzid": (HEAD + _vevent("t@x", start="DTSTART;TZID=Nowhere/Town:20251202T140000") + TAIL,
                      "TZID Nowhere/Town"),
-    "endless rrule": (HEAD + _vevent("r@x", extra="RRULE:FREQ=DAILY\r\n") + TAIL, "RRULE without"),
+    # open-ended rules are imported as series since issue 11; a rule the recurrence core refuses is not
+    "sub-daily rrule": (HEAD + _vevent("r@x", extra="RRULE:FREQ=SECONDLY\r\n") + TAIL, "FREQ is one of"),
     "uid twice": (HEAD + _vevent("d@x") + _vevent("d@x") + TAIL, "UID 'd@x' is used again in this file"),
 }
 
@@ -160,7 +162,7 @@ DATA = Path(__file__).with_name("data")
 def test_google_and_outlook_exports(sqlite_app: App) -> None:
     google = _import(sqlite_app, str(DATA / "google_export.ics"))
     outlook = _import(sqlite_app, str(DATA / "outlook_export.ics"), kind="round_table")
-    assert len(google.added) == 2 and len(outlook.added) == 3 and not google.rejected + outlook.rejected
+    assert len(google.added) == 2 and len(outlook.added) == 2 and not google.rejected + outlook.rejected  # a series
     meeting = services.show_event("7kukuqrfedlm2f9t0vpl2mba2c@google.com", app=sqlite_app)
     assert meeting.timezone == "Asia/Ulaanbaatar" and meeting.start.hour == 10 and meeting.sequence == 3
     assert meeting.location == "Засгийн газрын III байр, Улаанбаатар"
@@ -170,8 +172,8 @@ def test_google_and_outlook_exports(sqlite_app: App) -> None:
                                   app=sqlite_app)
     assert windows.timezone == "Asia/Bishkek" and windows.start.hour == 10 and windows.kind == "round_table"
     assert windows.title == "Встреча с партнёрами" and windows.language == "ru" and windows.visibility == "public"
-    series = [v for v in services.list_events(services.EventFilter(), app=sqlite_app, now=NOW)
-              if v.uid.startswith("allday-google@google.com/")]
+    window = services.EventFilter(start="2025-01-01", end="2028-01-01")
+    series = [v for v in services.list_events(window, app=sqlite_app, now=NOW) if v.uid == "allday-google@google.com"]
     assert [(v.all_day, v.first_day.isoformat(), v.last_day.isoformat()) for v in series] == [
         (True, "2025-11-25", "2025-11-25"), (True, "2026-11-25", "2026-11-25")]
 

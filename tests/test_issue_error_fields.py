@@ -71,10 +71,13 @@ from events.notify.errors import (
     UnknownKind,
     WorkflowFileError,
 )
+from events.people.errors import BadSheetRows, EmptyGroup, ParticipantNotFound, UnreadableSheet
 from events.public_holidays import InvalidHolidayFile
 from events.recurrence.errors import InvalidRecurrence, NotASeries, UnknownOccurrence
 from exports.errors import (
     AlarmsNeedFullDetail,
+    AttendeesNeedFullDetail,
+    AttendeesNeedPrivate,
     BadEvents,
     ConfidentialNeedsPrivate,
     DuplicateFeed,
@@ -125,6 +128,9 @@ SAMPLES: list[CalendarAppError] = [
     NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
     InvalidRecurrence("FREQ=WEEKLY;UNTIL=20200101", "give a later {repeat_until}"), NotASeries(7),
     UnknownOccurrence(7, "2027-01-11 10:00"),
+    AttendeesNeedPrivate("pub"), AttendeesNeedFullDetail("staff"), ParticipantNotFound(3, "x@example.org"),
+    EmptyGroup("gbv-network"), UnreadableSheet("reg.csv", "it is empty"),
+    BadSheetRows("reg.csv", ["line 3: the name is empty"]),
     ClashRefused("overlaps event 3 'Дугуй ширээний уулзалт' of the same region ulaanbaatar"), NothingToUndo(7),
 ]
 

@@ -220,7 +220,7 @@ def test_actor_setting_defaults_to_the_login_name(monkeypatch: pytest.MonkeyPatc
 
 def test_migration_adds_the_history_table_and_keeps_every_event(store_url: str) -> None:
     engine = create_db_engine(store_url)
-    upgrade(engine, "0008")
+    upgrade(engine, "0009")
     with engine.begin() as connection:
         connection.execute(sa.text(
             "INSERT INTO event (id, uid, title, kind, all_day, start_utc, end_utc, timezone, region, status,"

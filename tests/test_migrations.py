@@ -10,7 +10,8 @@ from sqlmodel import SQLModel
 import events.campaigns.models
 import events.history.models
 import events.models
-import events.notify.models  # noqa: F401
+import events.notify.models
+import events.people.models  # noqa: F401
 import exports.models  # noqa: F401
 from calendar_app.db import create_db_engine
 from calendar_app.schema import HEAD, ensure_schema, script_head, upgrade

@@ -75,6 +75,9 @@ def edit_contact(ref: str, draft: ContactDraft, *, app: App, now: datetime) -> d
         assert contact.id is not None
         record_row(CONTACT, contact.id, before, contact, app=app, session=session, command="contact edit", now=now)
         _resync_contact_events(contact.id, app=app, session=session, now=now)
+        from events.people.services import touch_events_of
+
+        touch_events_of(contact.id, session=session, now=now)  # their ATTENDEE lines show the change
         return contact_json(contact, session=session)
 
 

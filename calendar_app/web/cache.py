@@ -128,7 +128,8 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime, kind_defaults: Kind
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
         body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
                                   alarms=feeds.feed_alarms(feed), reminder_defaults=defaults,
-                                  tasks=bool(feed.tasks), store=fresh.extend))
+                                  tasks=bool(feed.tasks), store=fresh.extend,
+                                  attendees=bool(feed.attendees)))
     if store is not None and fresh:
         store(fresh)
     return _built(feed, body, modified=max(d for d in (chosen.last_modified, feed.updated_at) if d is not None),

@@ -41,7 +41,8 @@ def _participants(event: EventView) -> str:
     split = ""
     if event.participants_women is not None or event.participants_men is not None:
         split = f" ({event.participants_women or 0} women, {event.participants_men or 0} men)"
-    return f"{count}{split}"
+    source = ", from the attendance list" if event.participants_source == "list" else ""
+    return f"{count}{split}{source}"
 
 
 EVENT_TABLE = TableSpec(

@@ -1,7 +1,7 @@
 """The history of changes (issue 13): who changed which record, when, with which command, from what to what.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 UTCDateTime = sa.DateTime(timezone=True)
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

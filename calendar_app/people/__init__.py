@@ -1,0 +1,1 @@
+"""What the participant, invite, forget and participants-report commands call: one transaction each."""

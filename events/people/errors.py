@@ -1,0 +1,38 @@
+"""Typed errors of participants (see events.errors for the conventions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from events.errors import CalendarAppError, InvalidInput
+
+
+class ParticipantNotFound(CalendarAppError, LookupError):
+    exit_code = 1
+
+    def __init__(self, event: int | str, ref: str) -> None:
+        super().__init__(template="{ref!r} is not a participant of event {event}: {list_participants}, or "
+                         "{invite}", ref=ref, event=event)
+
+
+class EmptyGroup(CalendarAppError, LookupError):
+    exit_code = 1
+
+    def __init__(self, name: str) -> None:
+        super().__init__(template="no contact is in the group {group!r}: {list_contacts}", group=name)
+
+
+class UnreadableSheet(InvalidInput):
+    def __init__(self, source: str, why: str) -> None:
+        super().__init__(template="cannot read {source} as a registration sheet: {why}; save it as CSV (UTF-8) "
+                         "with a header row: name, e-mail, organisation, sex, language", source=source, why=why)
+
+
+class BadSheetRows(InvalidInput):
+    """Rows of a registration sheet that cannot be taken; nothing of the sheet was written."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        super().__init__(template="{source}: {count} bad row(s), nothing was imported: {shown}; fix them and import "
+                         "the sheet again", source=source, count=len(problems), shown=shown)
+        self.problems = list(problems)

@@ -300,3 +300,16 @@ def test_a_change_to_one_occurrence_records_the_override_and_undo_takes_it_back(
     services.edit_event(str(series), EventChanges(repeat=Repeat(until="2027-03-01")), app=coord, now=NOW)
     assert event_history(str(series), app=coord)[-1].changes["rrule"][0] == "FREQ=WEEKLY;BYDAY=MO"
     assert undo_event(str(series), app=coord, now=NOW).view.rrule == "FREQ=WEEKLY;BYDAY=MO"
+
+
+def test_a_forgotten_contact_leaves_the_history(coord: App) -> None:
+    from events.people.forget import forget_contact
+
+    notify_services.add_contact(ContactDraft(name="Гүльнара Асанова", email="gulnara@example.kg", language="ky",
+                                             tz="Asia/Bishkek"), app=coord, now=NOW)
+    _add(coord, organizer="Гүльнара Асанова <gulnara@example.kg>")
+    with coord.write() as session:
+        forget_contact("gulnara@example.kg", session=session, now=NOW)
+    everything = repr([c.changes for c in history(None, None, None, None, app=coord, now=NOW)]).casefold()
+    assert "gulnara" not in everything and "гүльнара" not in everything
+    assert "(forgotten)" in everything

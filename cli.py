@@ -33,6 +33,8 @@ __version__ = "0.1.0"
 COMMANDS: dict[str, tuple[str, str]] = {
     "event": ("commands.events", N_("Add, change, cancel and look up events.")),
     "agenda": ("commands.events", N_("Upcoming events grouped by day, each at its own local time.")),
+    "history": ("commands.history",
+                N_("Who changed which event, feed, contact or campaign, when, from what to what.")),
     "campaign": ("commands.campaigns",
                  N_("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")),
     "feed": ("commands.feeds", N_("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")),

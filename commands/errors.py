@@ -72,6 +72,8 @@ OPTIONS: dict[Field, str] = {
     Field.ROLE: "--role",
     Field.SEX: "--sex",
     Field.BY: "--by",
+    Field.STRICT: "--strict",
+    Field.YES: "--yes",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

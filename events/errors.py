@@ -101,6 +101,8 @@ class Field(StrEnum):
     ROLE = "role"
     SEX = "sex"
     BY = "by"
+    STRICT = "strict"
+    YES = "yes"
 
     @property
     def words(self) -> str:

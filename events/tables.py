@@ -7,5 +7,6 @@ sessions imports this module instead.
 from __future__ import annotations
 
 import events.campaigns.models
+import events.history.models
 import events.models
 import events.people.models  # noqa: F401 - also registers the contact tables

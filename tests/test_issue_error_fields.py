@@ -36,6 +36,7 @@ from events.campaigns.errors import (
     UnknownPreset,
 )
 from events.campaigns.readiness import UnknownCoordinator
+from events.clashes import ClashRefused
 from events.errors import (
     Action,
     AllDayWithTime,
@@ -55,6 +56,7 @@ from events.errors import (
     UnknownRegion,
     UnknownTimeZone,
 )
+from events.history.undo import NothingToUndo
 from events.notify.errors import (
     ChannelConfigError,
     ChatSchemeNotAllowed,
@@ -135,6 +137,7 @@ SAMPLES: list[CalendarAppError] = [
     AttendeesNeedPrivate("pub"), AttendeesNeedFullDetail("staff"), ParticipantNotFound(3, "x@example.org"),
     EmptyGroup("gbv-network"), UnreadableSheet("reg.csv", "it is empty"),
     BadSheetRows("reg.csv", ["line 3: the name is empty"]),
+    ClashRefused("overlaps event 3 'Дугуй ширээний уулзалт' of the same region ulaanbaatar"), NothingToUndo(7),
 ]
 
 

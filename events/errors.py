@@ -68,6 +68,7 @@ class Field(StrEnum):
     ROLE = "role"
     SEX = "sex"
     BY = "by"
+    RSVP_BY = "rsvp_by"
 
     @property
     def words(self) -> str:

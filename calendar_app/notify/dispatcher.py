@@ -25,8 +25,9 @@ from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
+from calendar_app.config import DEFAULT_BASE_URL
 from calendar_app.notify.channels import Channel, Channels, Finisher, Letter, Outgoing
-from calendar_app.notify.messages import Person
+from calendar_app.notify.messages import Person, Rsvp
 from calendar_app.notify.outcomes import (
     DispatchConfig,
     Outcome,
@@ -81,8 +82,10 @@ class Dispatcher:
     store, the channel registry (delivery channel name -> `Channel`), the sender address and the config."""
 
     def __init__(self, store: DeliveryStore, *, channels: Mapping[str, Channel], mail_from: str,
-                 config: DispatchConfig | None = None, worker: str | None = None) -> None:
+                 config: DispatchConfig | None = None, worker: str | None = None,
+                 public_url: str = DEFAULT_BASE_URL) -> None:
         self.store = store
+        self.public_url = public_url.rstrip("/")  # where the RSVP links of invitations point
         self.channels = channels if isinstance(channels, Channels) else Channels(channels)
         self.mail_from = mail_from
         self.config = config or DispatchConfig()
@@ -203,9 +206,15 @@ class Dispatcher:
     def letter(self, delivery: Delivery, contact: Contact, loaded: Loaded, now: datetime) -> Letter:
         assert delivery.id is not None
         view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
-        return Letter(delivery.id, delivery.purpose, view, Person(contact.name, contact.language, contact.timezone),
+        invitee = loaded.invitees.get(delivery.id)
+        rsvp = None if invitee is None else Rsvp(
+            invitee.role, tuple((answer, f"{self.public_url}/rsvp/{token}")
+                                for answer, token in invitee.tokens.items()),
+            invitee.rsvp_by)
+        language = (invitee.language if invitee else None) or contact.language
+        return Letter(delivery.id, delivery.purpose, view, Person(contact.name, language, contact.timezone),
                       delivery.address, self.mail_from, now, task.title if task else None,
-                      task.due_utc if task else None, loaded.organizers.get(delivery.event_id))
+                      task.due_utc if task else None, loaded.organizers.get(delivery.event_id), rsvp)
 
     # ---- ahead of time --------------------------------------------------------------------------------
 

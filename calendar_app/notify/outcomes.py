@@ -110,7 +110,7 @@ def verdict_before_sending(delivery: Delivery, contact: Contact | None, view: Ev
     reason: tuple[Verdict, str] | None = None
     if contact is None:
         reason = Verdict.cancelled, "contact removed"
-    elif delivery.purpose != Purpose.cancellation and view.status == "cancelled":
+    elif delivery.purpose not in (Purpose.cancellation, Purpose.invitation_cancel) and view.status == "cancelled":
         reason = Verdict.cancelled, "event cancelled"
     elif delivery.purpose == Purpose.postponement and view.status != "postponed":
         reason = Verdict.cancelled, "event no longer postponed"

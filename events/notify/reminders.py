@@ -23,6 +23,7 @@ from events.models import Event, EventPartner, EventStatus
 from events.notify.contacts import find_contact, group_name
 from events.notify.errors import ContactNotFound, UnknownAssignee
 from events.notify.models import (
+    INVITATIONS,
     Contact,
     ContactGroup,
     Delivery,
@@ -51,6 +52,7 @@ from events.notify.workflows import ORGANIZER, KindDefaults, Step, defaults_for
 OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
 WAITING = (DeliveryStatus.pending, DeliveryStatus.held)  # not yet claimed: they follow the event
 NOTICES = (Purpose.cancellation, Purpose.postponement)  # told once about the event, never re-planned
+OWN_PLAN = (*NOTICES, *INVITATIONS)  # planned elsewhere: the reminder reconciliation leaves them alone
 HELD_NOTE = "event postponed: held until it is confirmed again"
 
 
@@ -118,7 +120,15 @@ def recipient_contacts(event: Event, *, session: Session) -> list[Contact]:
     if event.organizer:
         conditions.append(col(Contact.email).ilike(event.organizer.strip()))
         conditions.append(col(Contact.name) == event.organizer.strip())
-    return list(session.exec(select(Contact).where(or_(*conditions)).order_by(col(Contact.id))).all())
+    # Participants are reminded too, unless they declined (issue 12: reminders follow answers); a declined
+    # participant is not reminded even when a group or partner would name them.
+    from events.people.models import Participant, RsvpStatus
+
+    answers = select(Participant.contact_id).where(col(Participant.event_id) == event.id)
+    declined = answers.where(col(Participant.status) == RsvpStatus.declined.value)
+    conditions.append(col(Contact.id).in_(answers.where(col(Participant.status) != RsvpStatus.declined.value)))
+    return list(session.exec(select(Contact).where(or_(*conditions), col(Contact.id).not_in(declined))
+                             .order_by(col(Contact.id))).all())
 
 
 def channels_of(contact: Contact) -> list[Recipient]:
@@ -218,12 +228,12 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
         wanted.extend(task_wanted)
     existing = session.exec(select(Delivery).where(col(Delivery.event_id) == event.id)).all()
     pending = {d.id: _as_planned(d) for d in existing
-               if d.status in WAITING and d.purpose not in NOTICES and d.id}
+               if d.status in WAITING and d.purpose not in OWN_PLAN and d.id}
     # Done (or being sent right now): never planned again for the same start. Cancelled ones may come back.
     done = (DeliveryStatus.sent, DeliveryStatus.failed, DeliveryStatus.skipped, DeliveryStatus.claimed)
     finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing if d.status in done}
     revivable = {(*_as_planned(d).slot, d.event_start_utc): d for d in existing
-                 if d.status == DeliveryStatus.cancelled and d.purpose not in NOTICES}
+                 if d.status == DeliveryStatus.cancelled and d.purpose not in OWN_PLAN}
     change = reconcile(wanted, pending, finished)
     rows = {d.id: d for d in existing}
     for delivery_id, new in change.retime.items():
@@ -254,6 +264,9 @@ def sync_event(event: Event, workflows: dict[str, KindDefaults], *, session: Ses
         _tell_reminded(event, existing, Purpose.cancellation, now=now, session=session)
     elif event.status == EventStatus.postponed:
         _tell_reminded(event, existing, Purpose.postponement, now=now, session=session)
+    from events.people.invitations import sync_invitations
+
+    sync_invitations(event, session=session, now=now)
     session.flush()
 
 
@@ -268,7 +281,7 @@ def _hold_or_release(event: Event, *, postponed: bool, now: datetime, session: S
                 row.status, row.last_error, row.updated_at = DeliveryStatus.cancelled, "event no longer postponed", now
                 session.add(row)
             continue
-        if row.purpose == Purpose.cancellation:
+        if row.purpose in (Purpose.cancellation, Purpose.invitation_cancel):
             continue
         if postponed and row.status == DeliveryStatus.pending:
             row.status, row.last_error, row.lease_until, row.updated_at = DeliveryStatus.held, HELD_NOTE, None, now

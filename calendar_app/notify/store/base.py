@@ -25,6 +25,18 @@ from events.views import EventView
 
 
 @dataclass(frozen=True)
+class Invitee:
+    """What an invitation (or update, or nudge) to a participant shows beyond the event: their role, the
+    language they read (the participant's, else the contact's), the RSVP tokens minted for this message
+    ({answer: token}) and the answer deadline."""
+
+    role: str
+    language: str | None
+    tokens: dict[str, str]
+    rsvp_by: datetime | None
+
+
+@dataclass(frozen=True)
 class Loaded:
     """Deliveries in id order with their contact (None once removed), and the events and tasks they name."""
 
@@ -32,6 +44,7 @@ class Loaded:
     events: dict[int, EventView]
     tasks: dict[int, Task]
     organizers: dict[int, Organizer | None] = field(default_factory=dict)  # by event id: who invites
+    invitees: dict[int, Invitee] = field(default_factory=dict)  # by delivery id: invitations to participants
 
 
 class DeliveryStore(ABC):
@@ -63,4 +76,4 @@ class DeliveryStore(ABC):
 
     @abstractmethod
     def load(self, ids: Sequence[int]) -> Loaded:
-        """The deliveries `ids` with what their messages show."""
+        """The deliveries `ids` with what their messages show; invitations get fresh RSVP tokens."""

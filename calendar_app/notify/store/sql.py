@@ -19,15 +19,17 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
+from calendar_app.db import write_session as writer_session
 from calendar_app.db import writer
 from calendar_app.notify.outcomes import Outcome, Verdict
-from calendar_app.notify.store.base import DeliveryStore, Loaded
+from calendar_app.notify.store.base import DeliveryStore, Invitee, Loaded
 from events import queries
-from events.notify.models import Contact, Delivery, DeliveryStatus, Task
+from events.notify.models import Contact, Delivery, DeliveryStatus, Purpose, Task
 from events.notify.organizer import Organizer, organizer_of
 from events.views import EventView
 
 log = logging.getLogger("calendar_app.notify.store")
+WITH_LINKS = (Purpose.invitation, Purpose.invitation_update, Purpose.rsvp_nudge)  # messages with RSVP links
 D = Delivery.__table__  # type: ignore[attr-defined]
 RECORD_TRIES = 3
 _STATUS = {Verdict.sent: DeliveryStatus.sent, Verdict.retried: DeliveryStatus.pending,
@@ -150,4 +152,28 @@ class SQLDeliveryStore(DeliveryStore):
                     if task is not None:
                         tasks[delivery.task_id] = task
             session.expunge_all()
-        return Loaded([(d, c) for d, c in rows], events, tasks, organizers)
+        invitees = self._invitees([d for d, c in rows if c is not None and d.purpose in WITH_LINKS])
+        return Loaded([(d, c) for d, c in rows], events, tasks, organizers, invitees)
+
+    def _invitees(self, deliveries: list[Delivery]) -> dict[int, Invitee]:
+        """Each invitation's participant, with three RSVP tokens minted for its message (one short write).
+        A delivery whose contact is no longer on the list gets none (it is cancelled before sending)."""
+        if not deliveries:
+            return {}
+        from calendar_app.clock import utc_now
+        from events.people.models import Participant
+        from events.people.rsvp import deadline_of, mint_tokens
+
+        now = utc_now()  # a token's creation stamp only: its expiry follows the event
+        found: dict[int, Invitee] = {}
+        with writer_session(self.engine) as session:
+            for delivery in deliveries:
+                participant = session.execute(select(Participant).where(
+                    col(Participant.event_id) == delivery.event_id,
+                    col(Participant.contact_id) == delivery.contact_id)).scalars().first()
+                if participant is None or participant.id is None or delivery.id is None:
+                    continue
+                found[delivery.id] = Invitee(participant.role, participant.language,
+                                             mint_tokens(participant.id, session=session, now=now),
+                                             deadline_of(delivery.event_id, session=session))
+        return found

@@ -62,7 +62,7 @@ def purposes(app: App, event_id: int, status: str | None = None) -> list[tuple[s
 def text_of(mail: EmailMessage) -> str:
     body = mail.get_body(("plain",))
     assert body is not None
-    return str(body.get_content())  # type: ignore[attr-defined]
+    return str(body.get_content())
 
 
 def ics_of(mail: EmailMessage) -> tuple[bytes, Any]:

@@ -24,6 +24,7 @@ from calendar_app.web.database import StoreWatch
 from calendar_app.web.feeds import FeedRoutes
 from calendar_app.web.health import health_endpoint
 from calendar_app.web.pages import index_endpoint
+from calendar_app.web.rsvp import rsvp_endpoint
 from events.errors import StorageError
 
 DEFAULT_CHECK_SECONDS = 0.1
@@ -64,6 +65,8 @@ def create_app(engine: Engine, *, base_url: str, check_interval: float = DEFAULT
     routes = [
         Route("/", index_endpoint(engine, base_url=base_url, watch=watch), methods=["GET", "HEAD"]),
         Route("/health", health_endpoint(engine, cache, watch=watch), methods=["GET", "HEAD"]),
+        Route("/rsvp/{token}", rsvp_endpoint(engine, watch=watch, clock=clock, kind_defaults=kind_defaults),
+              methods=["GET", "HEAD", "POST"]),
     ]
     handlers: dict[Any, Any] = {404: _not_found, 500: _server_error, HTTPException: _http_error,
                                 StorageError: _unavailable}

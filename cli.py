@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scheduler": ("commands.reminders", "The reminder dispatcher."),
     "participant": ("commands.people", "An event's participants: who was invited, who answered, who came."),
     "report": ("commands.people", "Reports for donors and partners (figures only, no personal data)."),
+    "rsvp": ("commands.people", "Answers to invitations sent back by e-mail."),
     "region": ("commands.admin", "The built-in regions of Mongolia and Kyrgyzstan."),
     "db": ("commands.admin", "Database schema for operators."),
     "demo": ("commands.admin", "Demo data from real press releases."),

@@ -104,12 +104,17 @@ def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, n
 
 
 def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App,
-               now: datetime) -> EventOutcome:
+               now: datetime, rsvp_by: str | None = None) -> EventOutcome:
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`; pending
-    reminders and tasks follow the change."""
+    reminders and tasks follow the change. `rsvp_by`: the answer deadline of its participants ('' for none),
+    in the same transaction."""
     with app.write() as session:
         event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
                                                  kinds=kinds_for([changes.kind], app=app))
+        if rsvp_by is not None:
+            from calendar_app.people.services import set_deadline
+
+            set_deadline(event, rsvp_by, app=app, session=session, now=now)
         _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None

@@ -187,6 +187,8 @@ def event_edit(
     allow_outside: AllowOutsideOpt = False,
     yearly: Annotated[bool | None, typer.Option("--yearly/--not-yearly", help="In or out of the campaign's "
                                                 "yearly programme.")] = None,
+    rsvp_by: Annotated[str | None, typer.Option("--rsvp-by", help="Ask participants to answer by this date or "
+                                                "time ('' for no deadline); those who have not get a nudge.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an event; only the options given change. A campaign event must stay in its window.
@@ -212,7 +214,7 @@ def event_edit(
         notify=notify, remind=remind, default_reminders=default_reminders,
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
-    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx))
+    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx), rsvp_by=rsvp_by)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, f"Updated event {view.id} (sequence {view.sequence})")

@@ -87,19 +87,6 @@ def set_deadline(event: Event, text: str, *, app: App, session: Session, now: da
     store_deadline(event, moment, session=session)
 
 
-def edit_deadline(event_ref: str, text: str, *, app: App, now: datetime) -> dict[str, Any]:
-    """`event edit --rsvp-by` on its own: the deadline, and the nudges following it."""
-    from events.people.rsvp import deadline_of
-
-    with app.write() as session:
-        event = find_event(event_ref, session=session)
-        set_deadline(event, text, app=app, session=session, now=now)
-        _follow(event, app=app, session=session, now=now)
-        assert event.id is not None
-        moment = deadline_of(event.id, session=session)
-        return {"event_id": event.id, "rsvp_by": _iso(moment, event.timezone) if moment else None}
-
-
 def list_participants(event_ref: str, *, app: App) -> list[dict[str, Any]]:
     with app.read() as session:
         event = find_event(event_ref, session=session)

@@ -162,18 +162,23 @@ class SQLDeliveryStore(DeliveryStore):
             return {}
         from calendar_app.clock import utc_now
         from events.people.models import Participant
-        from events.people.rsvp import deadline_of, mint_tokens
+        from events.people.rsvp import deadline_of, mint_many
 
         now = utc_now()  # a token's creation stamp only: its expiry follows the event
         found: dict[int, Invitee] = {}
         with writer_session(self.engine) as session:
-            for delivery in deliveries:
-                participant = session.execute(select(Participant).where(
-                    col(Participant.event_id) == delivery.event_id,
-                    col(Participant.contact_id) == delivery.contact_id)).scalars().first()
-                if participant is None or participant.id is None or delivery.id is None:
-                    continue
-                found[delivery.id] = Invitee(participant.role, participant.language,
-                                             mint_tokens(participant.id, session=session, now=now),
-                                             deadline_of(delivery.event_id, session=session))
+            wanted = {(d.event_id, d.contact_id) for d in deliveries}
+            rows = session.execute(select(Participant).where(
+                col(Participant.event_id).in_(sorted({event_id for event_id, _ in wanted})),
+                col(Participant.contact_id).in_(sorted({c for _, c in wanted if c is not None})))).scalars().all()
+            by_pair = {(p.event_id, p.contact_id): p for p in rows if p.id is not None}
+            chosen = {d.id: by_pair[(d.event_id, d.contact_id)] for d in deliveries
+                      if d.id is not None and (d.event_id, d.contact_id) in by_pair}
+            tokens = mint_many(list(dict.fromkeys(p.id for p in chosen.values() if p.id is not None)),
+                               session=session, now=now)
+            deadlines = {event_id: deadline_of(event_id, session=session) for event_id, _ in wanted}
+            for delivery_id, participant in chosen.items():
+                assert delivery_id is not None and participant.id is not None
+                found[delivery_id] = Invitee(participant.role, participant.language, tokens[participant.id],
+                                             deadlines[participant.event_id])
         return found

@@ -68,7 +68,15 @@ from events.notify.errors import (
     UnknownKind,
     WorkflowFileError,
 )
-from events.people.errors import BadSheetRows, EmptyGroup, ParticipantNotFound, UnreadableSheet
+from events.people.errors import (
+    BadDeadline,
+    BadSheetRows,
+    EmptyGroup,
+    ParticipantNotFound,
+    ReplyNotMatched,
+    UnreadableReply,
+    UnreadableSheet,
+)
 from events.public_holidays import InvalidHolidayFile
 from exports.errors import (
     AlarmsNeedFullDetail,
@@ -124,6 +132,9 @@ SAMPLES: list[CalendarAppError] = [
     AttendeesNeedPrivate("pub"), AttendeesNeedFullDetail("staff"), ParticipantNotFound(3, "x@example.org"),
     EmptyGroup("gbv-network"), UnreadableSheet("reg.csv", "it is empty"),
     BadSheetRows("reg.csv", ["line 3: the name is empty"]),
+    BadDeadline("2027-01-01", "it is after the event starts"),
+    UnreadableReply("reply.eml", "it has no text/calendar part"),
+    ReplyNotMatched("reply.ics", "no event has the UID 'x@y'"),
 ]
 
 

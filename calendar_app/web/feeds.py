@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calendar_app.web.answers import NOT_ACCEPTABLE, NOT_FOUND, SERVER_ERROR, UNAVAILABLE, ASGIApp
 from calendar_app.web.cache import FeedCache
+
+if TYPE_CHECKING:
+    from calendar_app.web.rsvp import RsvpPages
 from calendar_app.web.conditions import choose_gzip, not_modified
 from events.errors import StorageError
 
@@ -36,15 +39,23 @@ class FeedRoutes:
     goes to `fallback` (the Starlette app). This path runs per request at thousands per second, so it skips
     the request/response objects (measured: about twice the 304 rate of a Starlette route)."""
 
-    def __init__(self, cache: FeedCache, fallback: ASGIApp) -> None:
+    def __init__(self, cache: FeedCache, fallback: ASGIApp, rsvp_pages: RsvpPages | None = None) -> None:
         self.cache = cache
         self.fallback = fallback
+        self.rsvp_pages = rsvp_pages  # RSVP answer pages shown before, answered here too
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.fallback(scope, receive, send)
             return
         key = route_key(scope["path"])
+        if key is None and self.rsvp_pages is not None and scope["path"].startswith("/rsvp/"):
+            try:
+                if await self.rsvp_pages.answer(scope, send):
+                    return
+            except StorageError:
+                await UNAVAILABLE.send(send)
+                return
         if key is None:
             await self.fallback(scope, receive, send)  # its 404 is the same bytes as NOT_FOUND
             return

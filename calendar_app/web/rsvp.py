@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -25,10 +26,11 @@ from calendar_app.db import read_session, write_session
 from calendar_app.notify.messages import Person, when
 from calendar_app.people.rsvp_texts import texts
 from calendar_app.web.answers import NOT_FOUND, plain
+from calendar_app.web.cache import FeedCache
 from calendar_app.web.database import StoreWatch
 from calendar_app.web.pages import security_headers, stylesheet, templates
 from events.errors import CalendarAppError
-from events.people.rsvp import LINK_ANSWERS, Link, deadline_of, open_link, record_answer
+from events.people.rsvp import LINK_ANSWERS, Link, deadline_of, open_link, record_answer, token_hash
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
 FORM_VALID = timedelta(days=1)
@@ -92,8 +94,54 @@ def _same_origin(request: Request) -> bool:
     return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
+@dataclass(frozen=True)
+class _Page:
+    generation: int
+    expires: datetime
+    status_headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class RsvpPages:
+    """Answer pages already shown, by token hash, so a repeated GET (a person opening the link again, a
+    link scanner) is a dictionary lookup. A page is kept only while the database fingerprint of the feed
+    cache (`FeedCache.refresh`, at most `check_interval` old) is the one it was built under: removing the
+    participant or deleting the event changes it, so a revoked link is never answered from memory; it also
+    goes when the event ends and after `PAGE_KEPT` (its form's nonce stays well within `FORM_VALID`)."""
+
+    PAGE_KEPT = timedelta(hours=1)
+    MAX_PAGES = 10_000
+
+    def __init__(self, cache: FeedCache, clock: Callable[[], datetime]) -> None:
+        self.cache, self.clock = cache, clock
+        self.pages: dict[str, _Page] = {}
+
+    async def answer(self, scope: Any, send: Any) -> bool:
+        """Send the kept page of a GET/HEAD `/rsvp/TOKEN`; False when there is none (build it)."""
+        token = scope["path"][len("/rsvp/"):]
+        if not _TOKEN.fullmatch(token):
+            return False
+        await self.cache.refresh()
+        page = self.pages.get(token_hash(token))
+        if page is None or page.generation != self.cache.generation or self.clock() >= page.expires:
+            return False
+        await send({"type": "http.response.start", "status": 200, "headers": page.status_headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else page.body})
+        return True
+
+    def keep(self, token: str, generation: int, expires: datetime, html: str) -> None:
+        if generation != self.cache.generation:
+            return  # the database changed while the page was built
+        if len(self.pages) >= self.MAX_PAGES:
+            self.pages.clear()
+        body = html.encode()
+        headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                   *((k.encode(), v.encode()) for k, v in _headers().items())]
+        self.pages[token_hash(token)] = _Page(generation, expires, headers, body)
+
+
 def rsvp_endpoint(engine: Engine, *, watch: StoreWatch, clock: Callable[[], datetime],
-                  kind_defaults: KindDefaults) -> Callable[[Request], Any]:
+                  kind_defaults: KindDefaults, pages: RsvpPages | None = None) -> Callable[[Request], Any]:
     async def rsvp(request: Request) -> Response:
         token = request.path_params["token"]
         if not _TOKEN.fullmatch(token):
@@ -101,14 +149,18 @@ def rsvp_endpoint(engine: Engine, *, watch: StoreWatch, clock: Callable[[], date
         if request.method == "POST":
             body = await request.body()
             return await _run(lambda: _post(request, token, body))
-        return await _run(lambda: _get(token))
+        generation = -1
+        if pages is not None:
+            await pages.cache.refresh()
+            generation = pages.cache.generation
+        return await _run(lambda: _get(token, generation))
 
     async def _run(work: Callable[[], Response]) -> Response:
         from starlette.concurrency import run_in_threadpool
 
         return await run_in_threadpool(work)
 
-    def _get(token: str) -> Response:
+    def _get(token: str, generation: int) -> Response:
         watch.check()
         now = clock()
         with read_session(engine) as session:
@@ -121,6 +173,8 @@ def rsvp_endpoint(engine: Engine, *, watch: StoreWatch, clock: Callable[[], date
             organiser = (found.name or found.address) if found else None
             page = answer_page(link, token, now=now, chosen=link.token.answer,
                                rsvp_by=deadline_of(link.event.id or 0, session=session), organiser=organiser)
+            if pages is not None:
+                pages.keep(token, generation, min(link.event.end_utc, now + pages.PAGE_KEPT), page)
         return HTMLResponse(page, headers=_headers())
 
     def _post(request: Request, token: str, body: bytes) -> Response:

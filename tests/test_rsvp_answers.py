@@ -39,8 +39,8 @@ def test_nudge_before_deadline_and_an_answer_cancels_it(app: App) -> None:
     assert run(app.settings.db_url, "event", "edit", str(event_id), "--rsvp-by", "2026-12-10").code == 0
     nudges = {a: d for d in deliveries(app, event_id) for a in [d.address] if d.purpose == "rsvp_nudge"}
     assert set(nudges) == set(emails)
-    # The deadline is the end of 10 December in the event's zone (Asia/Ulaanbaatar); the nudge 2 days before.
-    assert {d.due_utc.isoformat() for d in nudges.values()} == {"2026-12-08T16:00:00+00:00"}
+    # The deadline is 23:59 on 10 December in the event's zone (Asia/Ulaanbaatar); the nudge 2 days before.
+    assert {d.due_utc.isoformat() for d in nudges.values()} == {"2026-12-08T15:59:00+00:00"}
     people.set_participant(str(event_id), emails[0], ParticipantChanges(status="accepted"), app=app, now=later(1))
     people.set_participant(str(event_id), emails[1], ParticipantChanges(status="tentative"), app=app, now=later(1))
     after = {d.address: d.status for d in deliveries(app, event_id) if d.purpose == "rsvp_nudge"}

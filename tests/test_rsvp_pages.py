@@ -74,7 +74,10 @@ def test_answer_by_link_round_trip(app: App) -> None:
         assert client.post(f"/rsvp/{accept}", data={"answer": "accepted", "nonce": nonce.group(1)},
                            headers={"Origin": "https://evil.example"}).status_code == 403
         assert client.post(f"/rsvp/{maybe}", data={"answer": "accepted", "nonce": nonce.group(1)}).status_code == 403
-        assert _status(app, event_id, ky_address) == "needs-action"
+        huge = client.post(f"/rsvp/{accept}", content=b"comment=" + b"x" * 20_000,
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+        assert huge.status_code == 413
+        assert _status(app, event_id, ky_address) == "needs-action" and row_counts(app.settings.db_url) == before
         done = client.post(f"/rsvp/{accept}", data={"answer": "accepted", "nonce": nonce.group(1),
                                                      "comment": "Келем, рахмат!"})
         assert done.status_code == 200 and "Рахмат" in done.text and "Ооба, келем" in done.text

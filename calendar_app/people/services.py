@@ -81,7 +81,7 @@ def set_deadline(event: Event, text: str, *, app: App, session: Session, now: da
     tz = zone(event.timezone)
     moment = parse_datetime(text, tz=tz, now=now, what=Field.RSVP_BY).astimezone(UTC)
     if not isinstance(parse_when(text, tz=tz, now=now, what=Field.RSVP_BY), datetime):
-        moment += timedelta(days=1)  # a date: answers are welcome all that day
+        moment += timedelta(days=1, minutes=-1)  # a date: answers are welcome all that day (until 23:59)
     if moment > event.start_utc:
         raise BadDeadline(text, "it is after the event starts")
     store_deadline(event, moment, session=session)

@@ -140,6 +140,16 @@ class RsvpPages:
         self.pages[token_hash(token)] = _Page(generation, expires, headers, body)
 
 
+async def _bounded_body(request: Request) -> bytes | None:
+    """The form's body, or None when it is larger than a form of ours can be (read no further)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
 def rsvp_endpoint(engine: Engine, *, watch: StoreWatch, clock: Callable[[], datetime],
                   kind_defaults: KindDefaults, pages: RsvpPages | None = None) -> Callable[[Request], Any]:
     async def rsvp(request: Request) -> Response:
@@ -147,7 +157,9 @@ def rsvp_endpoint(engine: Engine, *, watch: StoreWatch, clock: Callable[[], date
         if not _TOKEN.fullmatch(token):
             return NOT_FOUND.response()
         if request.method == "POST":
-            body = await request.body()
+            body = await _bounded_body(request)
+            if body is None:
+                return plain(413, "Too large\n").response()
             return await _run(lambda: _post(request, token, body))
         generation = -1
         if pages is not None:
@@ -180,8 +192,6 @@ def rsvp_endpoint(engine: Engine, *, watch: StoreWatch, clock: Callable[[], date
     def _post(request: Request, token: str, body: bytes) -> Response:
         watch.check()
         now = clock()
-        if len(body) > MAX_BODY:
-            return plain(413, "Too large\n").response()
         try:
             fields = dict(parse_qsl(body.decode("utf-8"), max_num_fields=10))
         except (UnicodeDecodeError, ValueError):

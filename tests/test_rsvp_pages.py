@@ -96,7 +96,11 @@ def test_answer_by_link_round_trip(app: App) -> None:
         assert (revoked.status_code, revoked.content) == (404, unknown.content)
         posted = client.post(f"/rsvp/{accept}", data={"answer": "declined", "nonce": nonce.group(1)})
         assert (posted.status_code, posted.content) == (404, unknown.content)
-        assert client.get("/rsvp/").status_code == 404 and client.get("/rsvp/%00abc").status_code == 404
+        for bad in ("/rsvp/", "/rsvp/%00abc", "/rsvp/" + "A" * 5000, "/rsvp/..%2f..%2fetc", "/rsvp/x%0d%0aSet-Cookie:x",
+                    f"/rsvp/{accept}%00", f"/rsvp/{accept}/", "/rsvp/%ff%fe" + "A" * 30):
+            for method in ("GET", "POST"):
+                answer = client.request(method, bad, data={"answer": "accepted", "nonce": nonce.group(1)})
+                assert (answer.status_code, answer.content) == (404, unknown.content), (method, bad)
         assert accept not in output.text() and "/rsvp/***" in output.text()  # the access log hides tokens
 
 

@@ -45,17 +45,13 @@ class FeedRoutes:
         self.rsvp_pages = rsvp_pages  # RSVP answer pages shown before, answered here too
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.rsvp_pages is not None and scope["type"] == "http" and scope["path"].startswith("/rsvp/"):
+            await self._rsvp(scope, receive, send)
+            return
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.fallback(scope, receive, send)
             return
         key = route_key(scope["path"])
-        if key is None and self.rsvp_pages is not None and scope["path"].startswith("/rsvp/"):
-            try:
-                if await self.rsvp_pages.answer(scope, send):
-                    return
-            except StorageError:
-                await UNAVAILABLE.send(send)
-                return
         if key is None:
             await self.fallback(scope, receive, send)  # its 404 is the same bytes as NOT_FOUND
             return
@@ -83,3 +79,19 @@ class FeedRoutes:
         await send({"type": "http.response.start", "status": 200, "headers": built.headers[gzipped]})
         body = b"" if scope["method"] == "HEAD" else (built.gzipped if gzipped else built.body)
         await send({"type": "http.response.body", "body": body})
+
+    async def _rsvp(self, scope: Any, receive: Any, send: Any) -> None:
+        """An RSVP path: a page shown before straight from memory; a path that is no token the plain 404
+        (no redirect for a trailing slash either); the rest to the RSVP route."""
+        assert self.rsvp_pages is not None
+        if not self.rsvp_pages.is_token_path(scope["path"]):
+            await NOT_FOUND.send(send)
+            return
+        if scope["method"] in ("GET", "HEAD"):
+            try:
+                if await self.rsvp_pages.answer(scope, send):
+                    return
+            except StorageError:
+                await UNAVAILABLE.send(send)
+                return
+        await self.fallback(scope, receive, send)

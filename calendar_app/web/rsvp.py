@@ -116,6 +116,10 @@ class RsvpPages:
         self.cache, self.clock = cache, clock
         self.pages: dict[str, _Page] = {}
 
+    @staticmethod
+    def is_token_path(path: str) -> bool:
+        return path.startswith("/rsvp/") and _TOKEN.fullmatch(path[len("/rsvp/"):]) is not None
+
     async def answer(self, scope: Any, send: Any) -> bool:
         """Send the kept page of a GET/HEAD `/rsvp/TOKEN`; False when there is none (build it)."""
         token = scope["path"][len("/rsvp/"):]

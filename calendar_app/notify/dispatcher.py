@@ -38,6 +38,7 @@ from calendar_app.notify.outcomes import (
 )
 from calendar_app.notify.prepared import PREPARE_AHEAD, PREPARE_MAX, Prepared, PreparedMessages, fingerprint
 from calendar_app.notify.store import DeliveryStore, Loaded
+from calendar_app.notify.store.sql import WITH_LINKS
 from events.notify.models import Contact, Delivery
 
 log = logging.getLogger("calendar_app.notify.dispatcher")
@@ -124,7 +125,7 @@ class Dispatcher:
         """Send the claimed deliveries in groups of `record_every`. A group's outcomes are recorded on
         `recorder` while the next group goes out; at most `UNRECORDED_GROUPS` wait at a time. A group stops
         where the lease stops being fresh; the rest go out after renewing, if the token still holds them."""
-        loaded = self.store.load(ids)
+        loaded = self.store.load(ids, rendered=[i for i in ids if i in self.prepared])
         queue: deque[Row] = deque(loaded.rows)
         stalled = 0
         renderer = _Renderer(self, loaded)
@@ -207,6 +208,9 @@ class Dispatcher:
         assert delivery.id is not None
         view, task = loaded.events[delivery.event_id], loaded.tasks.get(delivery.task_id or 0)
         invitee = loaded.invitees.get(delivery.id)
+        if invitee is None and delivery.purpose in WITH_LINKS:  # rendered ahead, but outdated: new links
+            loaded.invitees.update(self.store.invitees([delivery]))
+            invitee = loaded.invitees.get(delivery.id)
         rsvp = None if invitee is None else Rsvp(
             invitee.role, tuple((answer, f"{self.public_url}/rsvp/{token}")
                                 for answer, token in invitee.tokens.items()),

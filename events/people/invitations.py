@@ -1,7 +1,8 @@
 """Invitations of participants as deliveries (issue 12): planned here, sent exactly once by the dispatcher.
 
 Each participant with an address gets, over e-mail:
-- `invitation` (rule `invite:<participant id>:<sequence>`) when `event invite` adds them: an iMIP REQUEST;
+- `invitation` (rule `invite:<participant id>:<sequence>`) when `event invite` adds them, due
+  `INVITATION_LEAD` later: an iMIP REQUEST;
 - `invitation_update` (rule `seq:<sequence>`) when a change bumps the event's SEQUENCE after they were sent
   an invitation: a REQUEST with that SEQUENCE (a pending invitation simply goes out with the new one);
 - `invitation_cancel` (rule `cancel`) when the event is cancelled, and (rule `removed:<participant id>`) when
@@ -26,6 +27,10 @@ from events.notify.models import Contact, Delivery, DeliveryStatus, Purpose
 from events.people.models import Participant, RsvpStatus
 from events.people.rsvp import deadline_of
 
+# Invitations are due this long after `event invite`: the dispatcher renders what falls due within the next
+# 90 seconds ahead of time (`Dispatcher.prepare`, after every pass), so at the due moment a list of hundreds
+# goes out at the pace of the SMTP connection instead of waiting on rendering (~20 ms a message).
+INVITATION_LEAD = timedelta(seconds=30)
 NUDGE_BEFORE = timedelta(days=2)  # the nudge goes out this long before the deadline (or at once if later)
 UNANSWERED = (RsvpStatus.needs_action.value, RsvpStatus.tentative.value)
 GONE_OUT = (DeliveryStatus.sent, DeliveryStatus.claimed)
@@ -61,7 +66,8 @@ def _rows(event_id: int, contact_id: int | None, *, session: Session) -> list[De
 
 
 def plan_invitations(event: Event, added: Sequence[Participant], *, session: Session, now: datetime) -> int:
-    """One invitation delivery, due now, per participant added with an address; how many were planned."""
+    """One invitation delivery, due `INVITATION_LEAD` from now, per participant added with an address; how
+    many were planned."""
     if event.status == EventStatus.cancelled:
         return 0
     planned = 0
@@ -69,8 +75,8 @@ def plan_invitations(event: Event, added: Sequence[Participant], *, session: Ses
         contact = session.get(Contact, participant.contact_id) if participant.contact_id else None
         if contact is None or not contact.email:
             continue
-        session.add(_delivery(event, contact, Purpose.invitation, f"invite:{participant.id}:{event.sequence}", now,
-                              now))
+        session.add(_delivery(event, contact, Purpose.invitation, f"invite:{participant.id}:{event.sequence}",
+                              now + INVITATION_LEAD, now))
         planned += 1
     session.flush()
     return planned

@@ -14,7 +14,7 @@ dispatcher's own threads, can never deadlock each other.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -75,5 +75,10 @@ class DeliveryStore(ABC):
         """Pending deliveries becoming ready in (`after`, `until`], earliest first (to render ahead)."""
 
     @abstractmethod
-    def load(self, ids: Sequence[int]) -> Loaded:
-        """The deliveries `ids` with what their messages show; invitations get fresh RSVP tokens."""
+    def load(self, ids: Sequence[int], *, rendered: Collection[int] = ()) -> Loaded:
+        """The deliveries `ids` with what their messages show; invitations get fresh RSVP tokens, except
+        those in `rendered` (their messages were rendered ahead, with tokens of their own)."""
+
+    def invitees(self, deliveries: Sequence[Delivery]) -> dict[int, Invitee]:
+        """Fresh RSVP tokens (and role, language, deadline) for these invitations, by delivery id."""
+        return {}

@@ -10,7 +10,7 @@ at a time. Reads run on the plain engine, so on SQLite they never take the write
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -135,7 +135,7 @@ class SQLDeliveryStore(DeliveryStore):
                 D.c.status == DeliveryStatus.pending, D.c.ready_utc > after, D.c.ready_utc <= until,
             ).order_by(D.c.ready_utc, D.c.id).limit(limit)).scalars())
 
-    def load(self, ids: Sequence[int]) -> Loaded:
+    def load(self, ids: Sequence[int], *, rendered: Collection[int] = ()) -> Loaded:
         with Session(self.engine) as session:
             rows = session.execute(select(Delivery, Contact).outerjoin(Contact, col(Contact.id) == Delivery.contact_id)
                                    .where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))).all()
@@ -152,10 +152,11 @@ class SQLDeliveryStore(DeliveryStore):
                     if task is not None:
                         tasks[delivery.task_id] = task
             session.expunge_all()
-        invitees = self._invitees([d for d, c in rows if c is not None and d.purpose in WITH_LINKS])
+        invitees = self.invitees([d for d, c in rows if c is not None and d.purpose in WITH_LINKS
+                                  and d.id not in rendered])
         return Loaded([(d, c) for d, c in rows], events, tasks, organizers, invitees)
 
-    def _invitees(self, deliveries: list[Delivery]) -> dict[int, Invitee]:
+    def invitees(self, deliveries: Sequence[Delivery]) -> dict[int, Invitee]:
         """Each invitation's participant, with three RSVP tokens minted for its message (one short write).
         A delivery whose contact is no longer on the list gets none (it is cancelled before sending)."""
         if not deliveries:

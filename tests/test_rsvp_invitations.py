@@ -130,3 +130,23 @@ def test_removed_participant_tokens_are_revoked(app: App) -> None:
     people.remove_participant(str(event_id), emails[0], app=app, now=later(1))
     with app.read() as session:
         assert len(session.exec(select(RsvpToken)).all()) == 3
+
+
+def test_invitations_rendered_ahead_carry_working_links_minted_once(app: App) -> None:
+    from datetime import timedelta
+
+    from events.people.invitations import INVITATION_LEAD
+    from events.people.rsvp import open_link
+    from tests.rsvp_helpers import dispatcher
+
+    event_id, _ = invited_event(app, count=2)
+    with smtp_sink() as (sink, port):
+        sending = dispatcher(app, port)
+        assert sending.prepare(NOW) == 2  # due INVITATION_LEAD after the invite: rendered ahead
+        assert sending.run_pass(lambda: NOW + INVITATION_LEAD + timedelta(seconds=1)).sent == 2
+    with app.read() as session:
+        assert len(session.exec(select(RsvpToken)).all()) == 6  # three links each, minted once
+        for mail in sink.mails:
+            for _, token in links_of(mail):
+                link = open_link(token, session=session, now=NOW)
+                assert link is not None and link.event.id == event_id

@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scheduler": ("commands.reminders", N_("The reminder dispatcher.")),
     "participant": ("commands.people", N_("An event's participants: who was invited, who answered, who came.")),
     "report": ("commands.people", N_("Reports for donors and partners (figures only, no personal data).")),
+    "rsvp": ("commands.people", N_("Answers to invitations sent back by e-mail.")),
     "region": ("commands.admin", N_("The built-in regions of Mongolia and Kyrgyzstan.")),
     "db": ("commands.admin", N_("Database schema for operators.")),
     "demo": ("commands.admin", N_("Demo data from real press releases.")),

@@ -138,11 +138,17 @@ def _replan_series(ref: str, changed: Event, *, app: App, session: Session, now:
 
 
 def edit_in(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, session: Session,
-            now: datetime, strict: bool = False, command: str = "event edit", scope: Scope = WHOLE) -> EventOutcome:
-    """`edit_event` inside the caller's transaction (a bulk edit makes many in one)."""
+            now: datetime, strict: bool = False, command: str = "event edit", scope: Scope = WHOLE,
+            rsvp_by: str | None = None) -> EventOutcome:
+    """`edit_event` inside the caller's transaction (a bulk edit makes many in one). `rsvp_by`: the answer
+    deadline of its participants ('' for none)."""
     before = family_states(services.find_event(ref, session=session), session=session)
     event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
                                              kinds=kinds_for([changes.kind], app=app), scope=scope)
+    if rsvp_by is not None:
+        from calendar_app.people.services import set_deadline
+
+        set_deadline(event, rsvp_by, app=app, session=session, now=now)
     _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
     if scope.text is not None:
         _replan_series(ref, event, app=app, session=session, now=now)
@@ -155,13 +161,14 @@ def edit_in(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, ap
 
 
 def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, now: datetime,
-               scope: Scope = WHOLE, strict: bool = False, command: str = "event edit") -> EventOutcome:
+               scope: Scope = WHOLE, strict: bool = False, command: str = "event edit",
+               rsvp_by: str | None = None) -> EventOutcome:
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`; pending
     reminders and tasks follow the change, and the history records it. `scope`: one occurrence, this and
     following, or all. A change that makes the event clash warns (with `strict`, refuses)."""
     with app.write() as session:
         outcome = edit_in(ref, changes, link, app=app, session=session, now=now, strict=strict, command=command,
-                          scope=scope)
+                          scope=scope, rsvp_by=rsvp_by)
     moved = changes.start is not None or changes.end is not None or changes.duration is not None
     return replace(outcome, warnings=outcome.warnings + (_holiday_warnings(outcome.view, app) if moved else ()))
 

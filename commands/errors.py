@@ -74,6 +74,7 @@ OPTIONS: dict[Field, str] = {
     Field.BY: "--by",
     Field.STRICT: "--strict",
     Field.YES: "--yes",
+    Field.RSVP_BY: "--rsvp-by",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

@@ -277,6 +277,8 @@ def event_edit(
     dry_run: DryRun = False,
     yes: Yes = False,
     strict: Strict = False,
+    rsvp_by: Annotated[str | None, typer.Option("--rsvp-by", help="Ask participants to answer by this date or "
+                                                "time ('' for no deadline); those who have not get a nudge.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an event, or several (ids, or --where-* filters) in one all-or-nothing transaction; only the
@@ -337,7 +339,7 @@ def event_edit(
                  dry_run=dry_run, yes=yes, as_json=as_json)
         return
     outcome = services.edit_event(chosen.refs[0], changes, link, app=app_of(ctx), now=now(ctx), scope=scope,
-                                  strict=strict)
+                                  strict=strict, rsvp_by=rsvp_by)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, _("Updated event {id} (sequence {sequence})").format(id=view.id,

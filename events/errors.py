@@ -103,6 +103,7 @@ class Field(StrEnum):
     BY = "by"
     STRICT = "strict"
     YES = "yes"
+    RSVP_BY = "rsvp_by"
 
     @property
     def words(self) -> str:

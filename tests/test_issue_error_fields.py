@@ -71,7 +71,15 @@ from events.notify.errors import (
     UnknownKind,
     WorkflowFileError,
 )
-from events.people.errors import BadSheetRows, EmptyGroup, ParticipantNotFound, UnreadableSheet
+from events.people.errors import (
+    BadDeadline,
+    BadSheetRows,
+    EmptyGroup,
+    ParticipantNotFound,
+    ReplyNotMatched,
+    UnreadableReply,
+    UnreadableSheet,
+)
 from events.public_holidays import InvalidHolidayFile
 from events.recurrence.errors import InvalidRecurrence, NotASeries, UnknownOccurrence
 from exports.errors import (
@@ -138,6 +146,9 @@ SAMPLES: list[CalendarAppError] = [
     EmptyGroup("gbv-network"), UnreadableSheet("reg.csv", "it is empty"),
     BadSheetRows("reg.csv", ["line 3: the name is empty"]),
     ClashRefused("overlaps event 3 'Дугуй ширээний уулзалт' of the same region ulaanbaatar"), NothingToUndo(7),
+    BadDeadline("2027-01-01", "it is after the event starts"),
+    UnreadableReply("reply.eml", "it has no text/calendar part"),
+    ReplyNotMatched("reply.ics", "no event has the UID 'x@y'"),
 ]
 
 

@@ -33,6 +33,8 @@ __version__ = "0.1.0"
 COMMANDS: dict[str, tuple[str, str]] = {
     "event": ("commands.events", N_("Add, change, cancel and look up events.")),
     "agenda": ("commands.events", N_("Upcoming events grouped by day, each at its own local time.")),
+    "history": ("commands.history",
+                N_("Who changed which event, feed, contact or campaign, when, from what to what.")),
     "campaign": ("commands.campaigns",
                  N_("Yearly campaigns (the 16 Days of Activism...), their editions and programmes.")),
     "feed": ("commands.feeds", N_("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")),
@@ -49,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scheduler": ("commands.reminders", N_("The reminder dispatcher.")),
     "participant": ("commands.people", N_("An event's participants: who was invited, who answered, who came.")),
     "report": ("commands.people", N_("Reports for donors and partners (figures only, no personal data).")),
+    "rsvp": ("commands.people", N_("Answers to invitations sent back by e-mail.")),
     "region": ("commands.admin", N_("The built-in regions of Mongolia and Kyrgyzstan.")),
     "db": ("commands.admin", N_("Database schema for operators.")),
     "demo": ("commands.admin", N_("Demo data from real press releases.")),

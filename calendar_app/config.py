@@ -99,6 +99,23 @@ def _chat_schemes(raw: str) -> tuple[str, ...]:
     return names
 
 
+def default_actor() -> str:
+    """Who makes the changes the history records: the user this process runs as."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return "unknown"
+
+
+def _actor(raw: str) -> str:
+    name = raw.strip()
+    if not name or len(name) > 120 or not name.isprintable():
+        raise ValueError("give a name of 1 to 120 printable characters")
+    return name
+
+
 def _seconds(raw: str) -> float:
     value = float(raw)
     if not 0 <= value <= 3600:
@@ -152,6 +169,8 @@ SCHEMA: tuple[Option, ...] = (
            f"({', '.join(DEFAULT_CHAT_SCHEMES)})"),
     Option("lang", "CALENDAR_APP_LANG", parse_language, default_language,
            "language of messages and help: mn, ky, ru or en; the root option --lang wins (the locale's, else en)"),
+    Option("actor", "CALENDAR_APP_ACTOR", _actor, default_actor,
+           "the name the history records for changes made here (the user you are logged in as)"),
 )
 OPTIONS = {option.name: option for option in SCHEMA}
 
@@ -172,6 +191,7 @@ class Settings:
     holidays: Path = field(default_factory=lambda: _user_data("holidays.toml"))
     feed_check_seconds: float = 0.1
     chat_schemes: tuple[str, ...] = DEFAULT_CHAT_SCHEMES
+    actor: str = field(default_factory=default_actor)
     # "configured" when default_tz was given (option, environment, file), "machine" when it is the machine's:
     # a contact's zone is never silently the machine's (events.notify.zones).
     default_tz_from: str = "configured"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from sqlmodel import Session
 
 from calendar_app.app import App
+from calendar_app.history.tracking import record_row, row_state
 from calendar_app.kinds import checked_kinds, kinds_for, known_kinds
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.services import parse_window
+from events.history.record import record_change
 from events.queries import ListFilters, filter_lists
 from exports import feed_tokens, feeds
 from exports.cache import iter_feed
@@ -18,6 +22,8 @@ from exports.models import DEFAULT_CANCELLED_DAYS
 from exports.render import CalendarHead, Detail
 from exports.selection import Selection, plan
 from exports.upsert import ImportReport
+
+FEED = "feed"
 
 
 def public_path(name: str) -> str:
@@ -65,6 +71,7 @@ def _info(feed: feeds.Feed, base_url: str, token: str | None = None) -> FeedInfo
 def add_feed(spec: feeds.FeedSpec, *, app: App, now: datetime) -> FeedInfo:
     with app.write() as session:
         feed, token = feeds.add_feed(spec, session=session, now=now, kinds=kinds_for(spec.kinds, app=app))
+        record_row(FEED, feed.id, None, feed, app=app, session=session, command="feed add", now=now)
         return _info(feed, app.settings.public_url, token)
 
 
@@ -78,9 +85,24 @@ def feed_info(name: str, *, app: App) -> FeedInfo:
         return _info(feeds.find_feed(name, session=session), app.settings.public_url)
 
 
+def _feed_state(feed: Any, *, session: Session) -> dict[str, Any]:
+    """A feed as the history keeps it: its row, and the shown prefixes of its working tokens (never a secret)."""
+    tokens = [row.prefix or "?" for row in feed_tokens.list_tokens(feed, session=session, include_revoked=False)]
+    return {**(row_state(feed) or {}), "tokens": sorted(tokens)}
+
+
+def _record_tokens(feed: Any, before: dict[str, Any], *, app: App, session: Session, command: str,
+                   now: datetime) -> None:
+    if feed.id is not None:
+        record_change(session, FEED, feed.id, before, _feed_state(feed, session=session), actor=app.settings.actor,
+                      command=command, now=now)
+
+
 def rotate_feed(name: str, *, app: App, now: datetime) -> FeedInfo:
     with app.write() as session:
+        before = _feed_state(feeds.find_feed(name, session=session), session=session)
         feed, token = feeds.rotate_token(name, session=session, now=now)
+        _record_tokens(feed, before, app=app, session=session, command="feed rotate", now=now)
         return _info(feed, app.settings.public_url, token)
 
 
@@ -99,7 +121,9 @@ def add_token(name: str, label: str | None, *, app: App, now: datetime) -> NewTo
     """`feed token add`: one more secret URL for a private feed; the others keep working."""
     with app.write() as session:
         feed = feeds.find_feed(name, session=session)
+        before = _feed_state(feed, session=session)
         row, secret = feed_tokens.add_token(feed, label, session=session, now=now)
+        _record_tokens(feed, before, app=app, session=session, command="feed token add", now=now)
         return NewToken(feed_tokens.token_info(row, feed), app.settings.public_url + private_path(secret))
 
 
@@ -114,13 +138,19 @@ def revoke_token(name: str, ref: str, *, app: App, now: datetime, allow_last: bo
     """`feed token revoke`: that token's URL answers 404 from now on; the feed's other tokens keep working."""
     with app.write() as session:
         feed = feeds.find_feed(name, session=session)
+        before = _feed_state(feed, session=session)
         row = feed_tokens.revoke_token(feed, ref, session=session, now=now, allow_last=allow_last)
+        _record_tokens(feed, before, app=app, session=session, command="feed token revoke", now=now)
         return feed_tokens.token_info(row, feed)
 
 
-def remove_feed(name: str, *, app: App) -> FeedInfo:
+def remove_feed(name: str, *, app: App, now: datetime | None = None) -> FeedInfo:
     with app.write() as session:
-        return _info(feeds.remove_feed(name, session=session), app.settings.public_url)
+        before = row_state(feeds.find_feed(name, session=session))
+        feed = feeds.remove_feed(name, session=session)
+        record_row(FEED, feed.id, before, None, app=app, session=session, command="feed remove",
+                   now=now or app.now())
+        return _info(feed, app.settings.public_url)
 
 
 @dataclass(frozen=True, kw_only=True)

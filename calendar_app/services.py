@@ -11,18 +11,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from calendar_app.app import App
+from calendar_app.history.tracking import family_states, record_event, record_family
 from calendar_app.kinds import checked_kinds, kinds_for
 from events import queries, services
 from events.agenda import AgendaDay, agenda_days, in_zone
 from events.bounds import check_optional_text, shifted, shifted_day
 from events.campaigns.links import CampaignLink, apply_link
+from events.clashes import check_clashes
 from events.drafts import EventChanges, NewEventDraft
 from events.errors import Field, InvalidTimeRange
+from events.history import HistoryAction, HistoryEntry
 from events.models import Event
 from events.recurrence.scopes import WHOLE, Scope
 from events.timeparse import parse_datetime, parse_duration, zone
@@ -44,13 +48,17 @@ class EventFilter(queries.ListFilters):
 
 @dataclass(frozen=True)
 class EventOutcome:
-    """A stored event as shown, and the warnings about it (public holidays on its dates)."""
+    """A stored event as shown, the warnings about it (public holidays on its dates, clashes), and what the
+    change changed (`{field: [from, to]}` as the history records it)."""
 
     view: EventView
     warnings: tuple[str, ...] = ()
+    changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
 NO_LINK = CampaignLink()
+# The fields whose change can make an edited event clash with another.
+CLASH_FIELDS = frozenset({"title", "start_utc", "end_utc", "status", "region", "organizer", "partners"})
 
 
 def parse_window(
@@ -86,14 +94,25 @@ def _plan(event: Event, notify: Sequence[str] | None, remind: Sequence[str] | No
     plan_notifications(event, notify, remind, use_defaults, app=app, session=session, now=now)
 
 
+def plan_event(event: Event, *, app: App, session: Session, now: datetime) -> None:
+    """Bring the event's pending reminders and tasks in line with it as stored (recipients and rules kept)."""
+    _plan(event, None, None, None, app=app, session=session, now=now)
+
+
+def _may_clash(entry: HistoryEntry | None) -> bool:
+    return entry is not None and not CLASH_FIELDS.isdisjoint(entry.fields())
+
+
 def _holiday_warnings(view: EventView, app: App) -> tuple[str, ...]:
     from calendar_app.holidays import holiday_overrides, holiday_warnings
 
     return holiday_warnings(view, holiday_overrides(app.settings))
 
 
-def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, now: datetime) -> EventOutcome:
-    """`event add`: the event, its campaign link, its reminders and tasks; warnings for public holidays."""
+def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, now: datetime,
+              strict: bool = False, command: str = "event add") -> EventOutcome:
+    """`event add`: the event, its campaign link, its reminders and tasks, its line in the history; warnings
+    for public holidays and clashes (with `strict`, a clash refuses the event)."""
     with app.write() as session:
         event, notes = services.create_event_noted(draft, session=session, default_tz=app.settings.default_tz,
                                                    now=now, kinds=kinds_for([draft.kind], app=app))
@@ -101,8 +120,10 @@ def add_event(draft: NewEventDraft, link: CampaignLink = NO_LINK, *, app: App, n
               session=session, now=now)
         apply_link(event, link, session=session)
         assert event.id is not None
+        clashes = check_clashes(event, session=session, strict=strict)
+        record_event(event.id, None, app=app, session=session, command=command, now=now)
         view = queries.view_event(event.id, session=session)
-    return EventOutcome(view, notes + _holiday_warnings(view, app))
+    return EventOutcome(view, notes + clashes + _holiday_warnings(view, app))
 
 
 def _replan_series(ref: str, changed: Event, *, app: App, session: Session, now: datetime) -> None:
@@ -116,21 +137,40 @@ def _replan_series(ref: str, changed: Event, *, app: App, session: Session, now:
             _plan(row, None, None, None, app=app, session=session, now=now)
 
 
-def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App,
-               now: datetime, scope: Scope = WHOLE) -> EventOutcome:
+def edit_in(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, session: Session,
+            now: datetime, strict: bool = False, command: str = "event edit", scope: Scope = WHOLE,
+            rsvp_by: str | None = None) -> EventOutcome:
+    """`edit_event` inside the caller's transaction (a bulk edit makes many in one). `rsvp_by`: the answer
+    deadline of its participants ('' for none)."""
+    before = family_states(services.find_event(ref, session=session), session=session)
+    event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
+                                             kinds=kinds_for([changes.kind], app=app), scope=scope)
+    if rsvp_by is not None:
+        from calendar_app.people.services import set_deadline
+
+        set_deadline(event, rsvp_by, app=app, session=session, now=now)
+    _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
+    if scope.text is not None:
+        _replan_series(ref, event, app=app, session=session, now=now)
+    apply_link(event, link, session=session)
+    assert event.id is not None
+    entry = record_family(before, event.id, app=app, session=session, command=command, now=now)
+    clashes = check_clashes(event, session=session, strict=strict) if _may_clash(entry) else ()
+    view = queries.view_event(event.id, session=session)
+    return EventOutcome(view, notes + clashes, entry.fields() if entry is not None else {})
+
+
+def edit_event(ref: str, changes: EventChanges, link: CampaignLink = NO_LINK, *, app: App, now: datetime,
+               scope: Scope = WHOLE, strict: bool = False, command: str = "event edit",
+               rsvp_by: str | None = None) -> EventOutcome:
     """`event edit`: a linked event that moves must stay in its window unless `--allow-outside`; pending
-    reminders and tasks follow the change. `scope`: one occurrence, this and following, or all."""
+    reminders and tasks follow the change, and the history records it. `scope`: one occurrence, this and
+    following, or all. A change that makes the event clash warns (with `strict`, refuses)."""
     with app.write() as session:
-        event, notes = services.edit_event_noted(ref, changes, session=session, now=now,
-                                                 kinds=kinds_for([changes.kind], app=app), scope=scope)
-        _plan(event, changes.notify, changes.remind, changes.default_reminders, app=app, session=session, now=now)
-        if scope.text is not None:
-            _replan_series(ref, event, app=app, session=session, now=now)
-        apply_link(event, link, session=session)
-        assert event.id is not None
-        view = queries.view_event(event.id, session=session)
+        outcome = edit_in(ref, changes, link, app=app, session=session, now=now, strict=strict, command=command,
+                          scope=scope, rsvp_by=rsvp_by)
     moved = changes.start is not None or changes.end is not None or changes.duration is not None
-    return EventOutcome(view, notes + (_holiday_warnings(view, app) if moved else ()))
+    return replace(outcome, warnings=outcome.warnings + (_holiday_warnings(outcome.view, app) if moved else ()))
 
 
 def list_events(filters: EventFilter, *, app: App, now: datetime) -> list[EventView]:
@@ -175,32 +215,46 @@ def series_outline(view: EventView, *, app: App, now: datetime, count: int = 5) 
     return SeriesOutline(words, upcoming)
 
 
+def cancel_in(ref: str, reason: str | None, *, app: App, session: Session, now: datetime,
+              command: str = "event cancel", scope: Scope = WHOLE) -> EventOutcome:
+    """`cancel_event` inside the caller's transaction (a bulk cancel makes many in one)."""
+    before = family_states(services.find_event(ref, session=session), session=session)
+    event = services.cancel_event(ref, reason, session=session, now=now, scope=scope)
+    assert event.id is not None
+    _plan(event, None, None, None, app=app, session=session, now=now)
+    if scope.text is not None:
+        _replan_series(ref, event, app=app, session=session, now=now)
+    entry = record_family(before, event.id, app=app, session=session, command=command, now=now,
+                          action=HistoryAction.cancel)
+    view = queries.view_event(event.id, session=session)
+    return EventOutcome(view, (), entry.fields() if entry is not None else {})
+
+
 def cancel_event(ref: str, reason: str | None, *, app: App, now: datetime, scope: Scope = WHOLE) -> EventView:
     """`event cancel`: the event, one occurrence (a cancelled override), or this and following (the
-    series ends before it); reminders follow."""
+    series ends before it); reminders follow, and the history records it."""
     with app.write() as session:
-        event = services.cancel_event(ref, reason, session=session, now=now, scope=scope)
-        assert event.id is not None
-        _plan(event, None, None, None, app=app, session=session, now=now)
-        if scope.text is not None:
-            _replan_series(ref, event, app=app, session=session, now=now)
-        return queries.view_event(event.id, session=session)
+        return cancel_in(ref, reason, app=app, session=session, now=now, scope=scope).view
 
 
 def delete_event(ref: str, *, app: App, now: datetime | None = None, scope: Scope = WHOLE) -> EventView:
     """`event delete`: for good; with a scope, one occurrence becomes an EXDATE, or the series ends before
-    the occurrence. Returns the removed event, or the series as it is now."""
+    the occurrence. Returns the removed event, or the series as it is now. The history keeps every value
+    of a deleted event, so `event undo` can bring it back."""
+    when = now or app.now()
     with app.write() as session:
+        before = family_states(services.find_event(ref, session=session), session=session)
         if scope.text is not None:
-            assert now is not None
-            series = services.delete_event(ref, session=session, now=now, scope=scope)
-            _plan(series, None, None, None, app=app, session=session, now=now)
+            series = services.delete_event(ref, session=session, now=when, scope=scope)
+            _plan(series, None, None, None, app=app, session=session, now=when)
             assert series.id is not None
+            record_family(before, series.id, app=app, session=session, command="event delete", now=when)
             return queries.view_event(series.id, session=session)
         event = services.find_event(ref, session=session)
         assert event.id is not None
         view = queries.view_event(event.id, session=session)
         services.delete_event(event.id, session=session)
+        record_family(before, view.id, app=app, session=session, command="event delete", now=when)
         return view
 
 

@@ -52,7 +52,7 @@ def campaign_add(
     from commands.output import events as output
 
     info = campaign_services.add_campaign(slug, name=name, window=window, color=color, preset=preset,
-                                          app=app_of(ctx))
+                                          app=app_of(ctx), now=now(ctx))
     if as_json:
         emit_json(output.json_bytes(info.as_json()))
     else:

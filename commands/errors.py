@@ -72,6 +72,9 @@ OPTIONS: dict[Field, str] = {
     Field.ROLE: "--role",
     Field.SEX: "--sex",
     Field.BY: "--by",
+    Field.STRICT: "--strict",
+    Field.YES: "--yes",
+    Field.RSVP_BY: "--rsvp-by",
 }
 
 # Each text may use the values of the errors naming the action (see `events.errors.Action`).

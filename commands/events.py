@@ -8,6 +8,21 @@ from typing import Annotated, Any
 import typer
 
 from calendar_app.i18n import gettext as _
+from commands.bulk import (
+    DryRun,
+    Refs,
+    Strict,
+    WhereCampaign,
+    WhereFrom,
+    WhereKind,
+    WhereRegion,
+    WhereStatus,
+    WhereTo,
+    Yes,
+    one_series_only,
+    run_bulk,
+    selection,
+)
 from commands.common import (
     AllowOutsideOpt,
     CampaignOpt,
@@ -26,6 +41,7 @@ from commands.common import (
     terminal_width,
     warn,
 )
+from commands.history import register as register_history
 
 event_app = group("Add, change, cancel and look up events.")
 Notify = Annotated[list[str] | None, typer.Option(help="Contact (id or e-mail) or group:NAME to remind "
@@ -94,9 +110,12 @@ def event_add(
     rrule: RruleOpt = None,
     rdate: RdateOpt = None,
     exdate: ExdateOpt = None,
+    strict: Strict = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add an event and print it; a public holiday on its dates prints a warning.
+    """Add an event and print it; a public holiday on its dates prints a warning, and so does another event
+    with the same title and start, or overlapping it with the same partner, organiser or region (--strict
+    refuses those instead).
 
     Example:
 
@@ -132,7 +151,7 @@ def event_add(
                       rdates=rdate or [], exdates=exdate or []),
     )
     link = CampaignLink(campaign=campaign, allow_outside=allow_outside, yearly=yearly or None)
-    outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx))
+    outcome = services.add_event(draft, link, app=app_of(ctx), now=now(ctx), strict=strict)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, _("Added event {id} (uid {uid})").format(id=view.id, uid=view.uid))
@@ -207,7 +226,7 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
 @event_app.command("edit")
 def event_edit(
     ctx: typer.Context,
-    ref: Ref,
+    refs: Refs = None,
     title: Annotated[str | None, typer.Option()] = None,
     kind: Annotated[str | None, typer.Option()] = None,
     start: Annotated[str | None, typer.Option(help="New start; alone it moves the event, keeping its length.")] = None,
@@ -249,9 +268,23 @@ def event_edit(
     rrule: RruleOpt = None,
     rdate: RdateOpt = None,
     exdate: ExdateOpt = None,
+    where_campaign: WhereCampaign = None,
+    where_kind: WhereKind = None,
+    where_region: WhereRegion = None,
+    where_status: WhereStatus = None,
+    where_from: WhereFrom = None,
+    where_to: WhereTo = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
+    strict: Strict = False,
+    rsvp_by: Annotated[str | None, typer.Option("--rsvp-by", help="Ask participants to answer by this date or "
+                                                "time ('' for no deadline); those who have not get a nudge.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change an event; only the options given change. A campaign event must stay in its window.
+    """Change an event, or several (ids, or --where-* filters) in one all-or-nothing transaction; only the
+    options given change. A campaign event must stay in its window. A change that makes it clash with
+    another event (same title and start; same partner, organiser or region at the same time) warns, or with
+    --strict refuses. A bulk change asks once (--yes skips the question) and --dry-run shows it first.
 
     A series changes as a whole unless --occurrence (that one) or --from-occurrence (that one and the
     following: the series is split) is given.
@@ -270,6 +303,13 @@ def event_edit(
     \b
       calendar-app event edit 12 --occurrence "2027-01-18 10:00" --start "2027-01-19 10:00"
       calendar-app event edit 12 --until 2027-06-30
+
+    Every 16 Days event of 2026 in Bishkek made public, after a look at what would change:
+
+    \b
+      calendar-app event edit --where-campaign 16-days --where-region bishkek \\
+        --where-from 2026-11-01 --where-to 2027-01-01 --visibility public --dry-run
+      calendar-app event edit 7 8 9 --visibility public --yes
     """
     from calendar_app import services
     from events.campaigns.links import CampaignLink
@@ -288,7 +328,18 @@ def event_edit(
     )
     link = CampaignLink(campaign=campaign, unlink=no_campaign, allow_outside=allow_outside, yearly=yearly)
     scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
-    outcome = services.edit_event(ref, changes, link, app=app_of(ctx), now=now(ctx), scope=scope)
+    chosen = selection(refs, campaign=where_campaign, kind=where_kind, region=where_region, status=where_status,
+                       start=where_from, end=where_to)
+    if not chosen.single or dry_run:
+        from calendar_app.bulk import edit_events
+
+        one_series_only(scope)
+        run_bulk(ctx, chosen, "update", lambda ids, dry: edit_events(ids, changes, link, app=app_of(ctx), now=now(ctx),
+                                                                      dry_run=dry, strict=strict),
+                 dry_run=dry_run, yes=yes, as_json=as_json)
+        return
+    outcome = services.edit_event(chosen.refs[0], changes, link, app=app_of(ctx), now=now(ctx), scope=scope,
+                                  strict=strict, rsvp_by=rsvp_by)
     warn(outcome.warnings)
     view = outcome.view
     show_event(view, as_json, _("Updated event {id} (sequence {sequence})").format(id=view.id,
@@ -298,26 +349,47 @@ def event_edit(
 @event_app.command("cancel")
 def event_cancel(
     ctx: typer.Context,
-    ref: Ref,
+    refs: Refs = None,
     reason: Annotated[str | None, typer.Option(help="Why, for the people invited.")] = None,
     occurrence: OccurrenceOpt = None,
     from_occurrence: FromOccurrenceOpt = None,
+    where_campaign: WhereCampaign = None,
+    where_kind: WhereKind = None,
+    where_region: WhereRegion = None,
+    where_status: WhereStatus = None,
+    where_from: WhereFrom = None,
+    where_to: WhereTo = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Cancel an event: it stays stored and feeds show it as cancelled. Of a series: all of it, one
     occurrence (--occurrence), or that one and the following (--from-occurrence: the series ends before it).
+    Several events (ids, or --where-* filters) are cancelled in one all-or-nothing transaction, after one
+    question (--yes skips it).
 
     Example:
 
     \b
       calendar-app event cancel 4 --reason "Яам хуралдааны товыг хойшлуулсан"
       calendar-app event cancel 12 --occurrence 2027-02-01
+      calendar-app event cancel --where-campaign 16-days --where-region osh-city --dry-run
     """
     from calendar_app import services
     from events.recurrence.scopes import Scope
 
     scope = Scope(occurrence=occurrence, from_occurrence=from_occurrence)
-    view = services.cancel_event(ref, reason, app=app_of(ctx), now=now(ctx), scope=scope)
+    chosen = selection(refs, campaign=where_campaign, kind=where_kind, region=where_region, status=where_status,
+                       start=where_from, end=where_to)
+    if not chosen.single or dry_run:
+        from calendar_app.bulk import cancel_events
+
+        one_series_only(scope)
+        run_bulk(ctx, chosen, "cancel", lambda ids, dry: cancel_events(ids, reason, app=app_of(ctx), now=now(ctx),
+                                                                        dry_run=dry),
+                 dry_run=dry_run, yes=yes, as_json=as_json)
+        return
+    view = services.cancel_event(chosen.refs[0], reason, app=app_of(ctx), now=now(ctx), scope=scope)
     show_event(view, as_json, _("Cancelled event {id}").format(id=view.id))
 
 
@@ -465,6 +537,9 @@ def agenda_window(ctx: typer.Context, days: int, start: str | None, zone: str | 
     from calendar_app.services import agenda_days_of
 
     return agenda_days_of(days, start, app=app_of(ctx), now=now(ctx), tz=zone)
+
+
+register_history(event_app)
 
 
 from commands.people import event_invite  # noqa: E402 - participants live in their own module

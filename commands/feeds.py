@@ -180,7 +180,7 @@ def feed_remove(ctx: typer.Context, name: Annotated[str, typer.Argument()], as_j
     """
     from calendar_app import feeds
 
-    info = feeds.remove_feed(name, app=app_of(ctx))
+    info = feeds.remove_feed(name, app=app_of(ctx), now=now(ctx))
     if as_json:
         _json(info.as_json())
     else:

@@ -12,6 +12,7 @@ from commands.output.tables import TableSpec
 
 participant_app = group("An event's participants: who was invited, who answered, who came.")
 report_app = group("Reports for donors and partners (figures only, no personal data).")
+rsvp_app = group("Answers to invitations sent back by e-mail.")
 
 ContactRef = Annotated[str, typer.Argument(help="The participant's contact: id or e-mail.")]
 PARTICIPANT_TABLE = TableSpec(("contact_id", "name", "email", "organisation", "role", "status", "attended", "sex",
@@ -42,20 +43,27 @@ def event_invite(
     people: Annotated[list[str], typer.Argument(help="Contacts: id, e-mail, group:NAME, or 'Name <e-mail>' "
                                                 "for someone new (made a contact).")],
     role: Annotated[str, typer.Option(help="chair, required, optional or observer.")] = "required",
+    rsvp_by: Annotated[str | None, typer.Option("--rsvp-by", help="Ask for answers by this date or time (the "
+                                                "event's zone); those who have not answered get a nudge.")] = None,
+    send: Annotated[bool, typer.Option("--send/--no-send", help="Send each one added an invitation by e-mail "
+                                       "(iMIP, with links to answer).")] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Invite people to an event: they become participants who have not answered yet (needs-action).
 
-    Those already on the list stay as they are; prints the participants added.
+    Those already on the list stay as they are; prints the participants added. Each one added gets an
+    invitation by e-mail in their language, with three links (yes, maybe, no) to answer without an account;
+    the dispatcher (`serve` or `scheduler run`) sends it.
 
     Example:
 
     \b
       calendar-app event invite 3 group:gbv-network "Айгүл Токтосунова <aigul@example.kg>" --role required
+      calendar-app event invite 3 bakyt@example.kg --role chair --rsvp-by 2019-12-10
     """
     from calendar_app.people import services
 
-    added = services.invite(ref, people, role=role, app=app_of(ctx), now=now(ctx))
+    added = services.invite(ref, people, role=role, app=app_of(ctx), now=now(ctx), rsvp_by=rsvp_by, send=send)
     if not as_json:
         typer.echo(_("Invited {count} to event {ref}").format(count=len(added), ref=ref))
     if added or as_json:
@@ -298,5 +306,30 @@ def _table_rows(report: Any) -> list[dict[str, Any]]:
     return [row(key, t) for key, t in report.rows] + [row("total", report.total)]
 
 
+@rsvp_app.command("import")
+def rsvp_import(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="The reply: an .eml as saved by a mail client, or its .ics.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record answers sent back by e-mail (an iMIP REPLY): the answer (PARTSTAT) of the attendee for the
+    event with that UID. A file that is not a reply, or names an unknown event or someone not invited,
+    records nothing.
+
+    Example:
+
+    \b
+      calendar-app rsvp import "Accepted: Тегерек стол.eml"
+    """
+    from calendar_app.people.replies import import_reply
+
+    result = import_reply(path, app=app_of(ctx), now=now(ctx))
+    if as_json:
+        _json(result)
+        return
+    for row in result["recorded"]:
+        typer.echo(f"Recorded {row['status']} for {row['email']} (event {row['event_id']})")
+
+
 def commands() -> dict[str, Any]:
-    return {"participant": participant_app, "report": report_app}
+    return {"participant": participant_app, "report": report_app, "rsvp": rsvp_app}

@@ -101,6 +101,9 @@ class Field(StrEnum):
     ROLE = "role"
     SEX = "sex"
     BY = "by"
+    STRICT = "strict"
+    YES = "yes"
+    RSVP_BY = "rsvp_by"
 
     @property
     def words(self) -> str:

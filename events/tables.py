@@ -7,5 +7,7 @@ sessions imports this module instead.
 from __future__ import annotations
 
 import events.campaigns.models
+import events.history.models
 import events.models
-import events.people.models  # noqa: F401 - also registers the contact tables
+import events.people.models
+import events.people.rsvp_models  # noqa: F401 - also registers the contact and participant tables

@@ -70,9 +70,9 @@ def _organizer(organizer: Organizer, mail_from: str) -> vCalAddress:
     return address
 
 
-def _attendee(email: str, name: str | None, method: Method) -> vCalAddress:
+def _attendee(email: str, name: str | None, method: Method, role: str | None) -> vCalAddress:
     address = cal_address(email, name)
-    address.params["ROLE"] = "REQ-PARTICIPANT"
+    address.params["ROLE"] = role or "REQ-PARTICIPANT"
     if method is Method.request:
         address.params["PARTSTAT"] = "NEEDS-ACTION"
         address.params["RSVP"] = "TRUE"
@@ -89,7 +89,7 @@ def _status(view: EventView, method: Method, cancelled: bool) -> str:
 
 def invite_event(
     view: EventView, *, cancelled: bool, organizer: Organizer | None, mail_from: str, attendee: str,
-    attendee_name: str | None, stamp: datetime,
+    attendee_name: str | None, stamp: datetime, role: str | None = None,
 ) -> Event:
     """The feed's VEVENT of `view` (full detail, no alarms), addressed as its method wants."""
     method = invite_method(cancelled=cancelled, organizer=organizer)
@@ -104,7 +104,7 @@ def invite_event(
         item.add("organizer", _sender(mail_from))
     else:
         item.add("organizer", _organizer(organizer, mail_from))
-        item.add("attendee", _attendee(attendee, attendee_name, method))
+        item.add("attendee", _attendee(attendee, attendee_name, method, role))
     return item
 
 
@@ -127,15 +127,16 @@ class Invitation:
 
 def build_invite(
     view: EventView, *, cancelled: bool, organizer: Organizer | None, mail_from: str, attendee: str,
-    attendee_name: str | None, stamp: datetime,
+    attendee_name: str | None, stamp: datetime, role: str | None = None,
 ) -> Invitation:
     """The calendar for the e-mail to `attendee` from `mail_from` (our sender) about `view`: a head with
     METHOD, the VTIMEZONE of a timed event's zone over the event's years (as in the feeds), the VEVENT.
 
     `cancelled`: the message tells of a cancellation. `organizer`: the event's resolved organiser
-    (`events.notify.organizer.organizer_of`), None when it has no address: then PUBLISH."""
+    (`events.notify.organizer.organizer_of`), None when it has no address: then PUBLISH. `role`: the
+    attendee's RFC 5545 ROLE (a participant's; REQ-PARTICIPANT when not given)."""
     method = invite_method(cancelled=cancelled, organizer=organizer)
     item = invite_event(view, cancelled=cancelled, organizer=organizer, mail_from=mail_from, attendee=attendee,
-                        attendee_name=attendee_name, stamp=stamp)
+                        attendee_name=attendee_name, stamp=stamp, role=role)
     zones = b"".join(timezone_bytes(z, years_of([view])) for z in sorted(zones_of([view])))
     return Invitation(method, _head(method) + zones + component_bytes(item) + CALENDAR_END)

@@ -36,6 +36,7 @@ from events.campaigns.errors import (
     UnknownPreset,
 )
 from events.campaigns.readiness import UnknownCoordinator
+from events.clashes import ClashRefused
 from events.errors import (
     Action,
     AllDayWithTime,
@@ -55,6 +56,7 @@ from events.errors import (
     UnknownRegion,
     UnknownTimeZone,
 )
+from events.history.undo import NothingToUndo
 from events.notify.errors import (
     ChannelConfigError,
     ChatSchemeNotAllowed,
@@ -69,7 +71,15 @@ from events.notify.errors import (
     UnknownKind,
     WorkflowFileError,
 )
-from events.people.errors import BadSheetRows, EmptyGroup, ParticipantNotFound, UnreadableSheet
+from events.people.errors import (
+    BadDeadline,
+    BadSheetRows,
+    EmptyGroup,
+    ParticipantNotFound,
+    ReplyNotMatched,
+    UnreadableReply,
+    UnreadableSheet,
+)
 from events.public_holidays import InvalidHolidayFile
 from events.recurrence.errors import InvalidRecurrence, NotASeries, UnknownOccurrence
 from exports.errors import (
@@ -135,6 +145,10 @@ SAMPLES: list[CalendarAppError] = [
     AttendeesNeedPrivate("pub"), AttendeesNeedFullDetail("staff"), ParticipantNotFound(3, "x@example.org"),
     EmptyGroup("gbv-network"), UnreadableSheet("reg.csv", "it is empty"),
     BadSheetRows("reg.csv", ["line 3: the name is empty"]),
+    ClashRefused("overlaps event 3 'Дугуй ширээний уулзалт' of the same region ulaanbaatar"), NothingToUndo(7),
+    BadDeadline("2027-01-01", "it is after the event starts"),
+    UnreadableReply("reply.eml", "it has no text/calendar part"),
+    ReplyNotMatched("reply.ics", "no event has the UID 'x@y'"),
 ]
 
 

@@ -181,7 +181,7 @@ def test_migration_keeps_the_token_of_a_feed_stored_before(store_url: str) -> No
         with engine.connect() as connection:
             assert "token_hash" not in {c["name"] for c in sa.inspect(connection).get_columns("feed")}
             assert connection.execute(sa.text("SELECT count(*) FROM feed")).scalar() == 2
-        _downgrade_to_0007(engine)
+        _downgrade_to_0009(engine)
         with engine.connect() as connection:
             kept = connection.execute(sa.text("SELECT token_hash FROM feed WHERE name = 'staff'")).scalar()
             assert kept == hashlib.sha256(_token(added.url).encode()).hexdigest()  # the newest working one
@@ -193,7 +193,7 @@ def test_migration_keeps_the_token_of_a_feed_stored_before(store_url: str) -> No
         engine.dispose()
 
 
-def _downgrade_to_0007(engine: sa.Engine) -> None:
+def _downgrade_to_0009(engine: sa.Engine) -> None:
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             schema._raw_pragma(connection, "foreign_keys = OFF")  # as schema.upgrade does for batch steps

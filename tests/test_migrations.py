@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 # Every module that defines tables: importing them registers the tables on SQLModel.metadata.
 import events.campaigns.models
+import events.history.models
 import events.models
 import events.notify.models
 import events.people.models  # noqa: F401

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from calendar_app.app import App
 from calendar_app.campaigns.readiness import edition_task_rows, plan_edition, readiness_template
+from calendar_app.history.tracking import record_event, record_row, row_state
 from calendar_app.holidays import holiday_calendar, holiday_overrides
 from calendar_app.notify.planning import plan_copies
 from events import queries
@@ -25,6 +26,9 @@ from events.models import Event
 from events.public_holidays import public_holidays
 from events.timeparse import zone
 from events.views import EventView
+
+CAMPAIGN = "campaign"
+EDITION = "edition"
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,13 @@ def _campaign_info(campaign: Campaign, *, session: Session, year: int | None = N
 
 def add_campaign(
     slug: str | None, *, name: str | None, window: str | None, color: str | None, preset: str | None,
-    app: App,
+    app: App, now: datetime | None = None,
 ) -> CampaignInfo:
     with app.write() as session:
         campaign = campaigns.add_campaign(slug, name=name, window=window, color=color, preset=preset,
                                           session=session)
+        record_row(CAMPAIGN, campaign.id, None, campaign, app=app, session=session, command="campaign add",
+                   now=now or app.now())
         return _campaign_info(campaign, session=session)
 
 
@@ -91,6 +97,8 @@ def add_edition(
         campaign = campaigns.get_campaign(slug, session=session)
         template = readiness_template(campaign.slug, app=app)
         edition = campaigns.add_edition(campaign, year, themes, session=session, now=now)
+        record_row(EDITION, edition.id, None, edition, app=app, session=session, command="campaign edition add",
+                   now=now)
         info = edition_info(campaign, edition)
         plan_edition(edition, info, template, coordinator, tz=app.settings.default_tz, session=session, now=now)
         return info
@@ -101,7 +109,10 @@ def set_theme(
 ) -> EditionInfo:
     with app.write() as session:
         campaign = campaigns.get_campaign(slug, session=session)
-        return edition_info(campaign, campaigns.set_theme(campaign, year, themes, session=session, now=now))
+        before = row_state(campaigns.get_edition(campaign, year, session=session))
+        edition = campaigns.set_theme(campaign, year, themes, session=session, now=now)
+        record_row(EDITION, edition.id, before, edition, app=app, session=session, command="campaign theme", now=now)
+        return edition_info(campaign, edition)
 
 
 def list_campaigns(*, app: App) -> list[CampaignInfo]:
@@ -160,6 +171,10 @@ def roll(
         plan = on_copy or (lambda copies: plan_copies(copies, app=app, session=session, now=now))
         result = roll_edition(campaign, to_year, themes, from_year=from_year, session=session, now=now,
                               on_copy=plan)
+        record_row(EDITION, result.edition.id, None, result.edition, app=app, session=session,
+                   command="campaign roll", now=now)
+        for copy_id in result.copied:
+            record_event(copy_id, None, app=app, session=session, command="campaign roll", now=now)
         source = campaigns.find_edition(campaign, result.source_year, session=session)
         plan_edition(result.edition, edition_info(campaign, result.edition), template, coordinator,
                      tz=app.settings.default_tz, session=session, now=now, source=source)

@@ -25,8 +25,9 @@ from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
+from calendar_app.config import DEFAULT_BASE_URL
 from calendar_app.notify.channels import Channel, Channels, Finisher, Letter, Outgoing
-from calendar_app.notify.messages import Person
+from calendar_app.notify.messages import Person, Rsvp
 from calendar_app.notify.outcomes import (
     DispatchConfig,
     Outcome,
@@ -37,6 +38,7 @@ from calendar_app.notify.outcomes import (
 )
 from calendar_app.notify.prepared import PREPARE_AHEAD, PREPARE_MAX, Prepared, PreparedMessages, fingerprint
 from calendar_app.notify.store import DeliveryStore, Loaded
+from calendar_app.notify.store.sql import WITH_LINKS
 from events.notify.models import Contact, Delivery
 
 log = logging.getLogger("calendar_app.notify.dispatcher")
@@ -88,10 +90,11 @@ class Dispatcher:
 
     def __init__(self, store: DeliveryStore, *, channels: Mapping[str, Channel], mail_from: str,
                  config: DispatchConfig | None = None, worker: str | None = None,
-                 step_title: Callable[[str, str], str] | None = None) -> None:
+                 step_title: Callable[[str, str], str] | None = None, public_url: str = DEFAULT_BASE_URL) -> None:
         self.store = store
         # A task's title in its assignee's language (App.step_title); the shipped translations by default.
         self.step_title = step_title or _shipped_title
+        self.public_url = public_url.rstrip("/")  # where the RSVP links of invitations point
         self.channels = channels if isinstance(channels, Channels) else Channels(channels)
         self.mail_from = mail_from
         self.config = config or DispatchConfig()
@@ -130,7 +133,7 @@ class Dispatcher:
         """Send the claimed deliveries in groups of `record_every`. A group's outcomes are recorded on
         `recorder` while the next group goes out; at most `UNRECORDED_GROUPS` wait at a time. A group stops
         where the lease stops being fresh; the rest go out after renewing, if the token still holds them."""
-        loaded = self.store.load(ids)
+        loaded = self.store.load(ids, rendered=[i for i in ids if i in self.prepared])
         queue: deque[Row] = deque(loaded.rows)
         stalled = 0
         renderer = _Renderer(self, loaded)
@@ -213,10 +216,19 @@ class Dispatcher:
     def letter(self, delivery: Delivery, contact: Contact, loaded: Loaded, now: datetime) -> Letter:
         assert delivery.id is not None
         view, task = loaded.view(delivery), loaded.tasks.get(delivery.task_id or 0)
-        return Letter(delivery.id, delivery.purpose, view, Person(contact.name, contact.language, contact.timezone),
+        invitee = loaded.invitees.get(delivery.id)
+        if invitee is None and delivery.purpose in WITH_LINKS:  # rendered ahead, but outdated: new links
+            loaded.invitees.update(self.store.invitees([delivery]))
+            invitee = loaded.invitees.get(delivery.id)
+        rsvp = None if invitee is None else Rsvp(
+            invitee.role, tuple((answer, f"{self.public_url}/rsvp/{token}")
+                                for answer, token in invitee.tokens.items()),
+            invitee.rsvp_by)
+        language = (invitee.language if invitee else None) or contact.language
+        return Letter(delivery.id, delivery.purpose, view, Person(contact.name, language, contact.timezone),
                       delivery.address, self.mail_from, now,
-                      self.step_title(task.title, contact.language) if task else None,
-                      task.due_utc if task else None, loaded.organizers.get(delivery.event_id))
+                      self.step_title(task.title, language) if task else None,
+                      task.due_utc if task else None, loaded.organizers.get(delivery.event_id), rsvp)
 
     # ---- ahead of time --------------------------------------------------------------------------------
 

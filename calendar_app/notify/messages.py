@@ -19,6 +19,7 @@ from babel.dates import format_date, format_time, format_timedelta
 
 from events.notify.models import message_id
 from events.notify.organizer import Organizer
+from events.people.models import ical_role
 from events.timeparse import zone
 from events.views import EventView
 from exports.invite import build_invite
@@ -80,6 +81,19 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Rsvp:
+    """What an invitation to a participant adds: their role, the three answer links ((answer, url), in the
+    order accepted, tentative, declined) and the answer deadline."""
+
+    role: str
+    links: tuple[tuple[str, str], ...] = ()
+    rsvp_by: datetime | None = None
+
+
+INVITING = ("invitation", "invitation_update", "rsvp_nudge")
+
+
+@dataclass(frozen=True)
 class Message:
     subject: str
     lines: tuple[str, ...]
@@ -105,8 +119,46 @@ def when(instant: datetime, person: Person, *, all_day: bool = False) -> str:
     return f"{day}, {clock} ({person.timezone}, UTC{offset[:3]}:{offset[3:]})"
 
 
+def _invitation(purpose: str, event: EventView, person: Person, rsvp: Rsvp | None) -> Message:
+    """An invitation, an update of one, a nudge to answer, or a CANCEL to a participant."""
+    from calendar_app.people.rsvp_texts import texts as rsvp_texts
+
+    texts, words = TEXTS.get(person.language, TEXTS["en"]), rsvp_texts(person.language)
+    lines = [texts["hello"].format(name=person.name), ""]
+    start = when(event.start, person, all_day=event.all_day)
+    if purpose == "invitation_cancel":
+        cancelled = event.status == "cancelled"
+        subject = (texts["cancellation"] if cancelled else words["withdrawn"]).format(title=event.title)
+        lines += [texts["cancelled_note"] if cancelled else words["withdrawn_note"], f"{texts['event']}: {event.title}",
+                  start, "", texts["footer"]]
+        return Message(subject, tuple(lines))
+    subject = words[purpose].format(title=event.title)
+    if purpose == "invitation_update":
+        lines += [words["update_note"], ""]
+    if purpose == "rsvp_nudge":
+        lines += [words["nudge_note"], ""]
+    lines += [event.title, f"{words['when']}: {start}"]
+    if not event.all_day:
+        lines.append(texts["ends"].format(when=when(event.end, person)))
+    if event.location:
+        lines.append(f"{texts['location']}: {event.location}")
+    if rsvp is not None:
+        lines += ["", words["invited_note"].format(role=words.get(rsvp.role, rsvp.role))]
+        if rsvp.rsvp_by is not None:
+            lines.append(words["rsvp_by"].format(when=when(rsvp.rsvp_by, person)))
+        if rsvp.links:
+            lines += ["", words["answer_prompt"]]
+            lines += [f"{words[answer]}: {url}" for answer, url in rsvp.links]
+    if event.description:
+        lines += ["", event.description]
+    lines += ["", texts["footer"]]
+    return Message(subject, tuple(lines))
+
+
 def render(purpose: str, event: EventView, person: Person, *, now: datetime, task: str | None = None,
-           task_due: datetime | None = None) -> Message:
+           task_due: datetime | None = None, rsvp: Rsvp | None = None) -> Message:
+    if purpose in (*INVITING, "invitation_cancel"):
+        return _invitation(purpose, event, person, rsvp)
     texts = TEXTS.get(person.language, TEXTS["en"])
     lines = [texts["hello"].format(name=person.name), ""]
     start = when(event.start, person, all_day=event.all_day)
@@ -145,11 +197,12 @@ def _relative(start: datetime, now: datetime, person: Person) -> str:
 def compose_email(
     purpose: str, event: EventView, person: Person, *, address: str, delivery_id: int, mail_from: str,
     now: datetime, task: str | None = None, task_due: datetime | None = None, organizer: Organizer | None = None,
+    rsvp: Rsvp | None = None,
 ) -> EmailMessage:
     """The e-mail of one delivery. Reminders and cancellations carry the event as `.ics` (exports.invite):
     an iTIP REQUEST / CANCEL from `organizer` (the event's, resolved once per event with
     `events.notify.organizer.organizer_of`), or a PUBLISH when the event has no organiser address."""
-    message = render(purpose, event, person, now=now, task=task, task_due=task_due)
+    message = render(purpose, event, person, now=now, task=task, task_due=task_due, rsvp=rsvp)
     mail = EmailMessage()
     mail["Subject"] = message.subject
     mail["From"] = mail_from
@@ -161,9 +214,9 @@ def compose_email(
     mail.set_content(message.text)
     mail.add_alternative(message.html, subtype="html")
     if purpose != "task":
-        invite = build_invite(event, cancelled=purpose == "cancellation" or event.status == "cancelled",
-                              organizer=organizer, mail_from=mail_from, attendee=address, attendee_name=person.name,
-                              stamp=now)
+        cancelled = purpose in ("cancellation", "invitation_cancel") or event.status == "cancelled"
+        invite = build_invite(event, cancelled=cancelled, organizer=organizer, mail_from=mail_from, attendee=address,
+                              attendee_name=person.name, stamp=now, role=ical_role(rsvp.role) if rsvp else None)
         # As bytes: a str attachment would have its CRLF line ends (RFC 5545) turned into LF.
         mail.add_attachment(invite.data, maintype="text", subtype="calendar", cte="base64", filename="invite.ics",
                             params={"method": invite.method.value, "charset": "utf-8"})

@@ -113,7 +113,7 @@ def verdict_before_sending(delivery: Delivery, contact: Contact | None, view: Ev
         reason = Verdict.cancelled, "contact removed"
     elif gone:
         reason = Verdict.cancelled, "occurrence cancelled or moved: no longer in the series"
-    elif delivery.purpose != Purpose.cancellation and view.status == "cancelled":
+    elif delivery.purpose not in (Purpose.cancellation, Purpose.invitation_cancel) and view.status == "cancelled":
         reason = Verdict.cancelled, "event cancelled"
     elif delivery.purpose == Purpose.postponement and view.status != "postponed":
         reason = Verdict.cancelled, "event no longer postponed"

@@ -53,7 +53,7 @@ def build_dispatcher(app: App, config: DispatchConfig | None = None) -> Dispatch
         log.error("e-mail channel failing: %s", email.reason)
     config = config or DispatchConfig(grace=app.settings.reminder_grace)
     return Dispatcher(SQLDeliveryStore(app.store.engine), channels=channels, mail_from=app.settings.mail_from,
-                      config=config, step_title=app.step_title)
+                      config=config, step_title=app.step_title, public_url=app.settings.public_url)
 
 
 class DispatcherService:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from calendar_app.app import App
+from calendar_app.history.tracking import record_row, row_state
 from calendar_app.notify.messages import Person, render
 from calendar_app.notify.outcomes import HELD_WHEN_POSTPONED
 from calendar_app.notify.views import iso as _iso
@@ -32,6 +33,8 @@ from events.services import find_event
 from events.timeparse import parse_datetime, zone
 from exports.todo import feed_tasks as feed_tasks  # the query lives in exports (feeds need it too)
 
+CONTACT = "contact"
+
 
 def contact_json(contact: Contact, *, session: Session) -> dict[str, Any]:
     return {"id": contact.id, "name": contact.name, "email": contact.email, "chat": contact.chat_url,
@@ -45,6 +48,7 @@ def add_contact(draft: ContactDraft, *, app: App, now: datetime) -> dict[str, An
         contact, chosen = contacts.add_contact_zoned(
             draft, session=session, default_tz=app.settings.default_tz, now=now,
             chat_schemes=app.settings.chat_schemes, default_from=ZoneFrom(app.settings.default_tz_from))
+        record_row(CONTACT, contact.id, None, contact, app=app, session=session, command="contact add", now=now)
         return {**contact_json(contact, session=session), "timezone_from": chosen.source.value}
 
 
@@ -68,8 +72,10 @@ def _resync_contact_events(contact_id: int, *, app: App, session: Session, now: 
 
 def edit_contact(ref: str, draft: ContactDraft, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
+        before = row_state(contacts.find_contact(ref, session=session))
         contact = contacts.edit_contact(ref, draft, session=session, chat_schemes=app.settings.chat_schemes)
         assert contact.id is not None
+        record_row(CONTACT, contact.id, before, contact, app=app, session=session, command="contact edit", now=now)
         _resync_contact_events(contact.id, app=app, session=session, now=now)
         from events.people.services import touch_events_of
 
@@ -81,7 +87,9 @@ def remove_contact(ref: str, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
         contact = contacts.find_contact(ref, session=session)
         shown = contact_json(contact, session=session)
+        before = row_state(contact)
         contacts.remove_contact(ref, session=session, now=now)
+        record_row(CONTACT, contact.id, before, None, app=app, session=session, command="contact remove", now=now)
         return shown
 
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +38,53 @@ def participant_json(row: Participant, contact: Contact | None, event: Event) ->
     }
 
 
-def invite(event_ref: str, refs: list[str], *, role: str = "required", app: App, now: datetime
-           ) -> list[dict[str, Any]]:
+def _follow(event: Event, *, app: App, session: Session, now: datetime) -> None:
+    """Reminders, invitation updates and nudges follow the participants' answers (issue 12)."""
+    from events.notify.reminders import sync_event
+
+    sync_event(event, app.kind_defaults(), session=session, now=now, grace=app.settings.reminder_grace)
+
+
+def invite(event_ref: str, refs: list[str], *, role: str = "required", app: App, now: datetime,
+           rsvp_by: str | None = None, send: bool = True) -> list[dict[str, Any]]:
     """Make the contacts `refs` name (ids, addresses, `group:NAME`, `Name <addr>` for new people)
-    participants of the event with status needs-action; returns those added (not those already in it)."""
+    participants of the event with status needs-action; returns those added (not those already in it).
+
+    With `send` each one added with an address gets an invitation (an iMIP REQUEST with RSVP links), sent
+    by the dispatcher; `rsvp_by` (a date or time, in the event's zone) asks for answers by then."""
+    from events.people.invitations import plan_invitations
+
     with app.write() as session:
         event = find_event(event_ref, session=session)
+        if rsvp_by is not None:
+            set_deadline(event, rsvp_by, app=app, session=session, now=now)
         contacts = people.invitees(refs, event, session=session, now=now)
         added = people.invite(event, contacts, role=role, session=session, now=now)
+        if send:
+            plan_invitations(event, added, session=session, now=now)
+        _follow(event, app=app, session=session, now=now)
         by_id = {c.id: c for c in contacts}
         return [participant_json(p, by_id.get(p.contact_id), event) for p in added]
+
+
+def set_deadline(event: Event, text: str, *, app: App, session: Session, now: datetime) -> None:
+    """`--rsvp-by`: a date (the end of that day) or a time in the event's zone, before the event starts;
+    an empty text removes the deadline."""
+    from events.errors import Field
+    from events.people.errors import BadDeadline
+    from events.people.rsvp import set_deadline as store_deadline
+    from events.timeparse import parse_datetime, parse_when
+
+    if not text.strip():
+        store_deadline(event, None, session=session)
+        return
+    tz = zone(event.timezone)
+    moment = parse_datetime(text, tz=tz, now=now, what=Field.RSVP_BY).astimezone(UTC)
+    if not isinstance(parse_when(text, tz=tz, now=now, what=Field.RSVP_BY), datetime):
+        moment += timedelta(days=1, minutes=-1)  # a date: answers are welcome all that day (until 23:59)
+    if moment > event.start_utc:
+        raise BadDeadline(text, "it is after the event starts")
+    store_deadline(event, moment, session=session)
 
 
 def list_participants(event_ref: str, *, app: App) -> list[dict[str, Any]]:
@@ -62,6 +99,7 @@ def set_participant(event_ref: str, ref: str, changes: ParticipantChanges, *, ap
     with app.write() as session:
         event = find_event(event_ref, session=session)
         row, contact = people.set_participant(event, ref, changes, session=session, now=now)
+        _follow(event, app=app, session=session, now=now)
         return participant_json(row, contact, event)
 
 
@@ -69,6 +107,10 @@ def remove_participant(event_ref: str, ref: str, *, app: App, now: datetime) -> 
     with app.write() as session:
         event = find_event(event_ref, session=session)
         row, contact = people.remove_participant(event, ref, session=session, now=now)
+        from events.people.invitations import uninvite
+
+        uninvite(event, row, contact, session=session, now=now)
+        _follow(event, app=app, session=session, now=now)
         return participant_json(row, contact, event)
 
 

@@ -19,14 +19,18 @@ from calendar_app.web.answers import ASGIApp
 log = logging.getLogger("calendar_app.web.access")
 
 PRIVATE = "/private/"
+RSVP = "/rsvp/"  # an RSVP link's token answers for someone: never logged either
 MAX_LOGGED_PATH = 200
 _SAFE = "/:@!$&'()*+,;=-._~"
 
 
 def shown_path(path: str) -> str:
-    """`path` as the log shows it: a private feed's token replaced by `***`, percent-encoded, cut short."""
+    """`path` as the log shows it: a private feed's or RSVP link's token replaced by `***`, percent-encoded,
+    cut short."""
     if path.startswith(PRIVATE):
         path = PRIVATE + ("***.ics" if path.endswith(".ics") else "***")
+    elif path.startswith(RSVP):
+        path = RSVP + "***"
     shown = quote(path, safe=_SAFE)
     return shown if len(shown) <= MAX_LOGGED_PATH else shown[:MAX_LOGGED_PATH] + "..."
 

@@ -24,6 +24,7 @@ from calendar_app.web.database import StoreWatch
 from calendar_app.web.feeds import FeedRoutes
 from calendar_app.web.health import health_endpoint
 from calendar_app.web.pages import index_endpoint
+from calendar_app.web.rsvp import RsvpPages, rsvp_endpoint
 from events.errors import StorageError
 
 DEFAULT_CHECK_SECONDS = 0.1
@@ -61,14 +62,17 @@ def create_app(engine: Engine, *, base_url: str, check_interval: float = DEFAULT
     on `calendar_app.web.access` (see `access`)."""
     watch = StoreWatch(engine)
     cache = FeedCache(engine, check_interval=check_interval, kind_defaults=kind_defaults, clock=clock, watch=watch)
+    pages = RsvpPages(cache, clock)
     routes = [
         Route("/", index_endpoint(engine, base_url=base_url, watch=watch), methods=["GET", "HEAD"]),
         Route("/health", health_endpoint(engine, cache, watch=watch), methods=["GET", "HEAD"]),
+        Route("/rsvp/{token}", rsvp_endpoint(engine, watch=watch, clock=clock, kind_defaults=kind_defaults,
+                                             pages=pages), methods=["GET", "HEAD", "POST"]),
     ]
     handlers: dict[Any, Any] = {404: _not_found, 500: _server_error, HTTPException: _http_error,
                                 StorageError: _unavailable}
-    pages = with_security_headers(Starlette(routes=routes, exception_handlers=handlers))
-    return with_access_log(FeedRoutes(cache, pages))
+    secured = with_security_headers(Starlette(routes=routes, exception_handlers=handlers))
+    return with_access_log(FeedRoutes(cache, secured, rsvp_pages=pages))
 
 
 @dataclass(frozen=True)

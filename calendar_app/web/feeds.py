@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calendar_app.web.answers import NOT_ACCEPTABLE, NOT_FOUND, SERVER_ERROR, UNAVAILABLE, ASGIApp
 from calendar_app.web.cache import FeedCache
+
+if TYPE_CHECKING:
+    from calendar_app.web.rsvp import RsvpPages
 from calendar_app.web.conditions import choose_gzip, not_modified
 from events.errors import StorageError
 
@@ -36,11 +39,15 @@ class FeedRoutes:
     goes to `fallback` (the Starlette app). This path runs per request at thousands per second, so it skips
     the request/response objects (measured: about twice the 304 rate of a Starlette route)."""
 
-    def __init__(self, cache: FeedCache, fallback: ASGIApp) -> None:
+    def __init__(self, cache: FeedCache, fallback: ASGIApp, rsvp_pages: RsvpPages | None = None) -> None:
         self.cache = cache
         self.fallback = fallback
+        self.rsvp_pages = rsvp_pages  # RSVP answer pages shown before, answered here too
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.rsvp_pages is not None and scope["type"] == "http" and scope["path"].startswith("/rsvp/"):
+            await self._rsvp(scope, receive, send)
+            return
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.fallback(scope, receive, send)
             return
@@ -72,3 +79,19 @@ class FeedRoutes:
         await send({"type": "http.response.start", "status": 200, "headers": built.headers[gzipped]})
         body = b"" if scope["method"] == "HEAD" else (built.gzipped if gzipped else built.body)
         await send({"type": "http.response.body", "body": body})
+
+    async def _rsvp(self, scope: Any, receive: Any, send: Any) -> None:
+        """An RSVP path: a page shown before straight from memory; a path that is no token the plain 404
+        (no redirect for a trailing slash either); the rest to the RSVP route."""
+        assert self.rsvp_pages is not None
+        if not self.rsvp_pages.is_token_path(scope["path"]):
+            await NOT_FOUND.send(send)
+            return
+        if scope["method"] in ("GET", "HEAD"):
+            try:
+                if await self.rsvp_pages.answer(scope, send):
+                    return
+            except StorageError:
+                await UNAVAILABLE.send(send)
+                return
+        await self.fallback(scope, receive, send)

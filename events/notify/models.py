@@ -33,6 +33,15 @@ class Purpose(StrEnum):
     cancellation = "cancellation"
     postponement = "postponement"  # tells those already reminded that the event is postponed
     task = "task"
+    # Invitations of participants (issue 12): iMIP REQUEST, an update with a higher SEQUENCE, a CANCEL (the
+    # event cancelled, or the participant taken off the list) and a nudge before the answer deadline.
+    invitation = "invitation"
+    invitation_update = "invitation_update"
+    invitation_cancel = "invitation_cancel"
+    rsvp_nudge = "rsvp_nudge"
+
+
+INVITATIONS = (Purpose.invitation, Purpose.invitation_update, Purpose.invitation_cancel, Purpose.rsvp_nudge)
 
 
 class Contact(SQLModel, table=True):

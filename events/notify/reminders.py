@@ -25,6 +25,7 @@ from events.notify import series
 from events.notify.contacts import find_contact, group_name
 from events.notify.errors import ContactNotFound, UnknownAssignee
 from events.notify.models import (
+    INVITATIONS,
     Contact,
     ContactGroup,
     Delivery,
@@ -57,6 +58,7 @@ from events.timeparse import zone
 OPEN = (DeliveryStatus.pending, DeliveryStatus.claimed)
 WAITING = (DeliveryStatus.pending, DeliveryStatus.held)  # not yet claimed: they follow the event
 NOTICES = (Purpose.cancellation, Purpose.postponement)  # told once about the event, never re-planned
+OWN_PLAN = (*NOTICES, *INVITATIONS)  # planned elsewhere: the reminder reconciliation leaves them alone
 HELD_NOTE = "event postponed: held until it is confirmed again"
 
 
@@ -124,7 +126,15 @@ def recipient_contacts(event: Event, *, session: Session) -> list[Contact]:
     if event.organizer:
         conditions.append(col(Contact.email).ilike(event.organizer.strip()))
         conditions.append(col(Contact.name) == event.organizer.strip())
-    return list(session.exec(select(Contact).where(or_(*conditions)).order_by(col(Contact.id))).all())
+    # Participants are reminded too, unless they declined (issue 12: reminders follow answers); a declined
+    # participant is not reminded even when a group or partner would name them.
+    from events.people.models import Participant, RsvpStatus
+
+    answers = select(Participant.contact_id).where(col(Participant.event_id) == event.id)
+    declined = answers.where(col(Participant.status) == RsvpStatus.declined.value)
+    conditions.append(col(Contact.id).in_(answers.where(col(Participant.status) != RsvpStatus.declined.value)))
+    return list(session.exec(select(Contact).where(or_(*conditions), col(Contact.id).not_in(declined))
+                             .order_by(col(Contact.id))).all())
 
 
 def channels_of(contact: Contact) -> list[Recipient]:
@@ -269,12 +279,12 @@ def _sync_one(event: Event, workflows: dict[str, KindDefaults], *, session: Sess
         return window is None or d.purpose == Purpose.task or d.event_start_utc >= window.lower
 
     pending = {d.id: _as_planned(d) for d in existing
-               if d.status in WAITING and d.purpose not in NOTICES and d.id and in_window(d)}
+               if d.status in WAITING and d.purpose not in OWN_PLAN and d.id and in_window(d)}
     # Done (or being sent right now): never planned again for the same start. Cancelled ones may come back.
     done = (DeliveryStatus.sent, DeliveryStatus.failed, DeliveryStatus.skipped, DeliveryStatus.claimed)
     finished = {(*_as_planned(d).slot, d.event_start_utc) for d in existing + theirs if d.status in done}
     revivable = {(*_as_planned(d).slot, d.event_start_utc): d for d in existing
-                 if d.status == DeliveryStatus.cancelled and d.purpose not in NOTICES}
+                 if d.status == DeliveryStatus.cancelled and d.purpose not in OWN_PLAN}
     change = reconcile(wanted, pending, finished, by_start=is_series)
     _apply(change, {d.id: d for d in existing}, revivable, task_ids, event, cancelled=cancelled, now=now,
            session=session)
@@ -287,6 +297,10 @@ def _sync_one(event: Event, workflows: dict[str, KindDefaults], *, session: Sess
         _tell_reminded(event, existing + theirs, Purpose.cancellation, now=now, session=session)
     if event.status == EventStatus.postponed:
         _tell_reminded(event, existing, Purpose.postponement, now=now, session=session)
+    session.flush()
+    from events.people.invitations import sync_invitations
+
+    sync_invitations(event, session=session, now=now)
     session.flush()
 
 
@@ -333,7 +347,7 @@ def _hold_or_release(event: Event, *, postponed: bool, now: datetime, session: S
                 row.status, row.last_error, row.updated_at = DeliveryStatus.cancelled, "event no longer postponed", now
                 session.add(row)
             continue
-        if row.purpose == Purpose.cancellation:
+        if row.purpose in (Purpose.cancellation, Purpose.invitation_cancel):
             continue
         if postponed and row.status == DeliveryStatus.pending:
             row.status, row.last_error, row.lease_until, row.updated_at = DeliveryStatus.held, HELD_NOTE, None, now

@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
+from events.history.forget import forget_in_history
 from events.models import Event, search_text_of
 from events.notify.contacts import find_contact, remove_contact
 from events.notify.models import Delivery, Task
@@ -59,6 +60,7 @@ def forget_contact(ref: str, *, session: Session, now: datetime) -> Forgotten:
         .values(address=FORGOTTEN))
     done.deliveries = int(getattr(result, "rowcount", 0) or 0)
     remove_contact(str(contact.id), session=session, now=now)  # cancels pending deliveries; contact_id -> NULL
+    forget_in_history(addresses, names=[contact.name], session=session, entity="contact", entity_id=contact.id)
     if contact.email:
         result = session.execute(update(Task).where(func.lower(col(Task.assignee)) == contact.email.casefold())
                                  .values(assignee=None, updated_at=now))

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from calendar_app.notify.messages import Person
+from calendar_app.notify.messages import Person, Rsvp
 from events.notify.organizer import Organizer
 from events.views import EventView
 
@@ -53,6 +53,7 @@ class Letter:
     task: str | None = None
     task_due: datetime | None = None
     organizer: Organizer | None = None  # who invites: None where no organiser address is known
+    rsvp: Rsvp | None = None  # an invitation to a participant: their role and answer links
 
 
 @dataclass(frozen=True)

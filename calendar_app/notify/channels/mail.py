@@ -15,5 +15,6 @@ class EmailChannel(Channel, ABC):
     def render(self, letter: Letter) -> Outgoing:
         mail = compose_email(letter.purpose, letter.view, letter.person, address=letter.address,
                              delivery_id=letter.delivery_id, mail_from=letter.sender, now=letter.now,
-                             task=letter.task, task_due=letter.task_due, organizer=letter.organizer)
+                             task=letter.task, task_due=letter.task_due, organizer=letter.organizer,
+                             rsvp=letter.rsvp)
         return Outgoing(letter.address, letter.sender, str(mail["Subject"]), mail.as_bytes(policy=SMTP_POLICY))

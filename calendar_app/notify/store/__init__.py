@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from calendar_app.notify.store.base import DeliveryStore, Loaded
+from calendar_app.notify.store.base import DeliveryStore, Invitee, Loaded
 from calendar_app.notify.store.sql import SQLDeliveryStore
 
-__all__ = ["DeliveryStore", "Loaded", "SQLDeliveryStore"]
+__all__ = ["DeliveryStore", "Invitee", "Loaded", "SQLDeliveryStore"]

@@ -14,7 +14,7 @@ dispatcher's own threads, can never deadlock each other.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +22,18 @@ from calendar_app.notify.outcomes import Outcome
 from events.notify.models import Contact, Delivery, Task
 from events.notify.organizer import Organizer
 from events.views import EventView
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """What an invitation (or update, or nudge) to a participant shows beyond the event: their role, the
+    language they read (the participant's, else the contact's), the RSVP tokens minted for this message
+    ({answer: token}) and the answer deadline."""
+
+    role: str
+    language: str | None
+    tokens: dict[str, str]
+    rsvp_by: datetime | None
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,7 @@ class Loaded:
     organizers: dict[int, Organizer | None] = field(default_factory=dict)  # by event id: who invites
     occurrences: dict[tuple[int, datetime], EventView] = field(default_factory=dict)
     gone: set[int] = field(default_factory=set)
+    invitees: dict[int, Invitee] = field(default_factory=dict)  # by delivery id: invitations to participants
 
     def view(self, delivery: Delivery) -> EventView:
         """What the delivery's message shows: its occurrence, or the event."""
@@ -71,5 +84,10 @@ class DeliveryStore(ABC):
         """Pending deliveries becoming ready in (`after`, `until`], earliest first (to render ahead)."""
 
     @abstractmethod
-    def load(self, ids: Sequence[int]) -> Loaded:
-        """The deliveries `ids` with what their messages show."""
+    def load(self, ids: Sequence[int], *, rendered: Collection[int] = ()) -> Loaded:
+        """The deliveries `ids` with what their messages show; invitations get fresh RSVP tokens, except
+        those in `rendered` (their messages were rendered ahead, with tokens of their own)."""
+
+    def invitees(self, deliveries: Sequence[Delivery]) -> dict[int, Invitee]:
+        """Fresh RSVP tokens (and role, language, deadline) for these invitations, by delivery id."""
+        return {}

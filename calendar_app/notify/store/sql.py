@@ -10,7 +10,7 @@ at a time. Reads run on the plain engine, so on SQLite they never take the write
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,9 +19,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
+from calendar_app.db import write_session as writer_session
 from calendar_app.db import writer
 from calendar_app.notify.outcomes import Outcome, Verdict
-from calendar_app.notify.store.base import DeliveryStore, Loaded
+from calendar_app.notify.store.base import DeliveryStore, Invitee, Loaded
 from events import queries
 from events.notify.models import Contact, Delivery, DeliveryStatus, Purpose, Task
 from events.notify.organizer import Organizer, organizer_of
@@ -29,6 +30,7 @@ from events.notify.series import is_series_view, moved_view, occurrence_view, re
 from events.views import EventView
 
 log = logging.getLogger("calendar_app.notify.store")
+WITH_LINKS = (Purpose.invitation, Purpose.invitation_update, Purpose.rsvp_nudge)  # messages with RSVP links
 D = Delivery.__table__  # type: ignore[attr-defined]
 RECORD_TRIES = 3
 _STATUS = {Verdict.sent: DeliveryStatus.sent, Verdict.retried: DeliveryStatus.pending,
@@ -163,7 +165,7 @@ class SQLDeliveryStore(DeliveryStore):
                 D.c.status == DeliveryStatus.pending, D.c.ready_utc > after, D.c.ready_utc <= until,
             ).order_by(D.c.ready_utc, D.c.id).limit(limit)).scalars())
 
-    def load(self, ids: Sequence[int]) -> Loaded:
+    def load(self, ids: Sequence[int], *, rendered: Collection[int] = ()) -> Loaded:
         with Session(self.engine) as session:
             rows = session.execute(select(Delivery, Contact).outerjoin(Contact, col(Contact.id) == Delivery.contact_id)
                                    .where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))).all()
@@ -181,4 +183,34 @@ class SQLDeliveryStore(DeliveryStore):
                         tasks[delivery.task_id] = task
             occurrences, gone = _occurrences([d for d, _ in rows], events, session=session)
             session.expunge_all()
-        return Loaded([(d, c) for d, c in rows], events, tasks, organizers, occurrences, gone)
+        invitees = self.invitees([d for d, c in rows if c is not None and d.purpose in WITH_LINKS
+                                  and d.id not in rendered])
+        return Loaded([(d, c) for d, c in rows], events, tasks, organizers, occurrences, gone, invitees)
+
+    def invitees(self, deliveries: Sequence[Delivery]) -> dict[int, Invitee]:
+        """Each invitation's participant, with three RSVP tokens minted for its message (one short write).
+        A delivery whose contact is no longer on the list gets none (it is cancelled before sending)."""
+        if not deliveries:
+            return {}
+        from calendar_app.clock import utc_now
+        from events.people.models import Participant
+        from events.people.rsvp import deadline_of, mint_many
+
+        now = utc_now()  # a token's creation stamp only: its expiry follows the event
+        found: dict[int, Invitee] = {}
+        with writer_session(self.engine) as session:
+            wanted = {(d.event_id, d.contact_id) for d in deliveries}
+            rows = session.execute(select(Participant).where(
+                col(Participant.event_id).in_(sorted({event_id for event_id, _ in wanted})),
+                col(Participant.contact_id).in_(sorted({c for _, c in wanted if c is not None})))).scalars().all()
+            by_pair = {(p.event_id, p.contact_id): p for p in rows if p.id is not None}
+            chosen = {d.id: by_pair[(d.event_id, d.contact_id)] for d in deliveries
+                      if d.id is not None and (d.event_id, d.contact_id) in by_pair}
+            tokens = mint_many(list(dict.fromkeys(p.id for p in chosen.values() if p.id is not None)),
+                               session=session, now=now)
+            deadlines = {event_id: deadline_of(event_id, session=session) for event_id, _ in wanted}
+            for delivery_id, participant in chosen.items():
+                assert delivery_id is not None and participant.id is not None
+                found[delivery_id] = Invitee(participant.role, participant.language, tokens[participant.id],
+                                             deadlines[participant.event_id])
+        return found

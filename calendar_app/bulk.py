@@ -19,7 +19,7 @@ from calendar_app.services import NO_LINK, EventFilter, EventOutcome, cancel_in,
 from events import queries, services
 from events.campaigns.links import CampaignLink
 from events.drafts import EventChanges
-from events.errors import CalendarAppError, InvalidInput
+from events.errors import N_, CalendarAppError, InvalidInput
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,14 +38,14 @@ class Selection:
 
 class NoEventsChosen(InvalidInput):
     def __init__(self) -> None:
-        super().__init__("no event given: name events by id or uid, or choose them with filters")
+        super().__init__(template=N_("no event given: name events by id or uid, or choose them with filters"))
 
 
 class BatchItemFailed(InvalidInput):
     """One event of a batch failed: the batch rolled back; the message is that event's error."""
 
     def __init__(self, event_id: int, error: CalendarAppError) -> None:
-        super().__init__(template="event {batch_event}: " + error.template + " (nothing was changed)",
+        super().__init__(template=(N_("event {batch_event}: "), *error.pieces, N_(" (nothing was changed)")),
                          fields=error.fields, batch_event=event_id, **error.values)
         self.exit_code = error.exit_code
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from calendar_app.i18n import N_
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, app_of, emit_json, event_filter, now, warn
 
 if TYPE_CHECKING:
@@ -45,9 +47,18 @@ def selection(refs: Sequence[str] | None, *, campaign: Sequence[str] | None, kin
 def one_series_only(scope: Any) -> None:
     """`--occurrence` and `--from-occurrence` name a time in one series: not for a bulk change."""
     if scope.text is not None:
-        typer.echo("error: --occurrence and --from-occurrence act on one series: give one id, without --where-* "
-                   "or --dry-run", err=True)
+        typer.echo(_("error: --occurrence and --from-occurrence act on one series: give one id, without --where-* "
+                     "or --dry-run"), err=True)
         raise typer.Exit(2)
+
+
+_REFUSALS = {
+    "update": N_("error: this would update {count} events ({shown}): add --yes to do it without a prompt, or "
+                 "--dry-run to see what would change"),
+    "cancel": N_("error: this would cancel {count} events ({shown}): add --yes to do it without a prompt, or "
+                 "--dry-run to see what would change"),
+}
+_QUESTIONS = {"update": N_("Update {count} events ({shown})?"), "cancel": N_("Cancel {count} events ({shown})?")}
 
 
 def confirm(ids: Sequence[int], verb: str, yes: bool) -> None:
@@ -56,11 +67,12 @@ def confirm(ids: Sequence[int], verb: str, yes: bool) -> None:
         return
     shown = ", ".join(str(i) for i in ids[:10]) + (", ..." if len(ids) > 10 else "")
     if not sys.stdin.isatty():
-        typer.echo(f"error: this would {verb} {len(ids)} events ({shown}): add --yes to do it without a prompt, "
-                   "or --dry-run to see what would change", err=True)
+        refusal = _REFUSALS.get(verb, _REFUSALS["update"])
+        typer.echo(_(refusal).format(count=len(ids), shown=shown), err=True)
         raise typer.Exit(2)
-    if not typer.confirm(f"{verb.capitalize()} {len(ids)} events ({shown})?"):
-        typer.echo("error: nothing was changed: not confirmed", err=True)
+    question = _QUESTIONS.get(verb, _QUESTIONS["update"])
+    if not typer.confirm(_(question).format(count=len(ids), shown=shown)):
+        typer.echo(_("error: nothing was changed: not confirmed"), err=True)
         raise typer.Exit(2)
 
 
@@ -72,12 +84,12 @@ def run_bulk(ctx: typer.Context, chosen: Selection, verb: str, change: Callable[
 
     ids = select_events(chosen, app=app_of(ctx), now=now(ctx))
     if not ids:
-        warn(["no event matches: nothing was changed"])
+        warn([_("no event matches: nothing was changed")])
     elif not dry_run:
         confirm(ids, verb, yes)
     outcomes = change(ids, dry_run) if ids else []
     for outcome in outcomes:
-        warn(f"event {outcome.view.id}: {line}" for line in outcome.warnings)
+        warn(_("event {id}: {warning}").format(id=outcome.view.id, warning=line) for line in outcome.warnings)
     if as_json:
         emit_json(output.bulk_json(outcomes, dry_run=dry_run))
     else:

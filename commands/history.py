@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from calendar_app.i18n import gettext as _
 from commands.common import JsonOpt, Ref, app_of, emit_json, now, settings_of, show, show_event, terminal_width
 
 
@@ -45,7 +46,7 @@ def event_undo(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
     outcome = undo_event(ref, app=app_of(ctx), now=now(ctx))
     view = outcome.view
     summary = output.changes_text(outcome.changes, "undo", view.timezone)
-    show_event(view, as_json, f"Undid the last change of event {view.id}: {summary}")
+    show_event(view, as_json, _("Undid the last change of event {id}: {changes}").format(id=view.id, changes=summary))
 
 
 def register(event_app: typer.Typer) -> None:

@@ -328,7 +328,8 @@ def rsvp_import(
         _json(result)
         return
     for row in result["recorded"]:
-        typer.echo(f"Recorded {row['status']} for {row['email']} (event {row['event_id']})")
+        typer.echo(_("Recorded {status} for {email} (event {event})").format(status=row["status"], email=row["email"],
+                                                                           event=row["event_id"]))
 
 
 def commands() -> dict[str, Any]:

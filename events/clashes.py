@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from events.errors import InvalidInput
+from events.errors import N_, InvalidInput
 from events.models import Event, EventPartner, EventStatus, Organisation
 
 # More than this many clashing events are summed up in one line: a busy region would flood the terminal.
@@ -36,7 +36,7 @@ class Clash:
 
 class ClashRefused(InvalidInput):
     def __init__(self, message: str) -> None:
-        super().__init__(template="{message}; nothing was saved (without {strict} this is only a warning)",
+        super().__init__(template=N_("{message}; nothing was saved (without {strict} this is only a warning)"),
                          message=message)
 
 

@@ -225,8 +225,9 @@ def test_help_starts_without_heavy_modules() -> None:
 
 
 @pytest.mark.parametrize(("args", "english", "russian"), [
-    (["event", "add", "x", "--startt", "1"], "error: No such option: --startt (Possible options: --start, --status)",
-     "ошибка: Нет такого параметра: --startt (возможные параметры: --start, --status)"),
+    (["event", "add", "x", "--startt", "1"],
+     "error: No such option: --startt (Possible options: --start, --status, --strict)",
+     "ошибка: Нет такого параметра: --startt (возможные параметры: --start, --status, --strict)"),
     (["event", "add", "x"], "error: Missing option '--start'.", "ошибка: Не указан параметр '--start'."),
     (["event", "show", "1", "2"], "error: Got unexpected extra argument(s) (2)", "ошибка: Лишние аргументы (2)"),
     (["event", "lst"], "error: No such command 'lst'. Did you mean 'list'?",

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from calendar_app.i18n import N_
+from calendar_app.i18n import gettext as _
 from commands.output.tables import TableSpec, cell_text, fitted_table
 from events.timeparse import zone
 
@@ -22,7 +24,9 @@ EVENT_HISTORY_TABLE = TableSpec(columns=("id", "when", "who", "command", "change
                                 drop=("command",))
 # Not worth a word in a summary line: they follow from the fields shown.
 QUIET = frozenset({"sequence", "search_text"})
-PAST = {"update": "Updated", "cancel": "Cancelled"}
+PAST = {"update": N_("Updated {changed} of {count} events"), "cancel": N_("Cancelled {changed} of {count} events")}
+WOULD = {"update": N_("Would update {changed} of {count} events (dry run: nothing was changed)"),
+         "cancel": N_("Would cancel {changed} of {count} events (dry run: nothing was changed)")}
 
 
 def _label(name: str) -> str:
@@ -33,7 +37,7 @@ def _value(name: str, value: Any, tz: str) -> str:
     if isinstance(value, str) and name.endswith(("_utc", "_at")):
         return f"{datetime.fromisoformat(value).astimezone(zone(tz)):%Y-%m-%d %H:%M}"
     text = cell_text(value)
-    return repr(text) if isinstance(value, str) else (text or "none")
+    return repr(text) if isinstance(value, str) else (text or _("none"))
 
 
 def _zone_of(changes: dict[str, list[Any]], tz: str) -> str:
@@ -46,18 +50,18 @@ def changes_text(changes: dict[str, list[Any]], action: str, tz: str) -> str:
     few words (its values stay in the JSON)."""
     uid = changes.get("uid")
     if uid is not None and uid[0] is None:
-        return "added" if action == "add" else "brought back"
+        return _("added") if action == "add" else _("brought back")
     if uid is not None and uid[1] is None:
-        return "deleted (its values are kept)"
+        return _("deleted (its values are kept)")
     tz = _zone_of(changes, tz)
     parts = [f"{_label(name)}: {_value(name, old, tz)} → {_value(name, new, tz)}"
              for name, (old, new) in changes.items() if name not in QUIET]
-    return "; ".join(parts) or "no visible change"
+    return "; ".join(parts) or _("no visible change")
 
 
 def history_rows(changes: Sequence[Change], tz: str) -> list[dict[str, Any]]:
     return [{"id": c.id, "when": f"{c.at.astimezone(zone(tz)):%Y-%m-%d %H:%M}", "who": c.actor,
-             "command": c.command + (f" (undoes {c.undoes})" if c.undoes else ""),
+             "command": c.command + (_(" (undoes {id})").format(id=c.undoes) if c.undoes else ""),
              "record": f"{c.entity} {c.entity_id}", "changes": changes_text(c.changes, c.action, tz)}
             for c in changes]
 
@@ -76,14 +80,17 @@ def history_json(changes: Sequence[Change]) -> bytes:
 
 def bulk_lines(outcomes: Sequence[EventOutcome], *, verb: str, dry_run: bool) -> list[str]:
     """One line per event (`Event 7 'Title': visibility: ...`), then the count."""
-    lines = [f"Event {o.view.id} {o.view.title!r}: {changes_text(o.changes, 'edit', o.view.timezone)}"
-             if o.changes else f"Event {o.view.id} {o.view.title!r}: unchanged" for o in outcomes]
+    lines = [_("Event {id} {title!r}: {changes}").format(
+        id=o.view.id, title=o.view.title,
+        changes=changes_text(o.changes, "edit", o.view.timezone) if o.changes else _("unchanged"))
+        for o in outcomes]
     changed = sum(1 for o in outcomes if o.changes)
-    if dry_run:
-        lines.append(f"Would {verb} {changed} of {len(outcomes)} events (dry run: nothing was changed)")
-    else:
-        lines.append(f"{PAST.get(verb, verb)} {changed} of {len(outcomes)} events")
-    return lines
+    counts = {"changed": changed, "count": len(outcomes)}
+    if verb not in PAST:  # a verb without texts of its own stays English
+        return [*lines, f"Would {verb} {changed} of {len(outcomes)} events (dry run: nothing was changed)" if dry_run
+                else f"{verb} {changed} of {len(outcomes)} events"]
+    template = (WOULD if dry_run else PAST)[verb]
+    return [*lines, _(template).format(**counts)]
 
 
 def bulk_json(outcomes: Sequence[EventOutcome], *, dry_run: bool) -> bytes:

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from events.errors import CalendarAppError
+from events.errors import N_, CalendarAppError
 from events.history.models import HistoryAction, HistoryEntry
 from events.models import Event, UTCDateTime
 
@@ -34,7 +34,7 @@ class NothingToUndo(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, ref: str | int) -> None:
-        super().__init__(template="event {ref!r} has no recorded change to undo: {list_events} for the events",
+        super().__init__(template=N_("event {ref!r} has no recorded change to undo: {list_events} for the events"),
                          ref=ref)
 
 

@@ -40,22 +40,22 @@ class BadSheetRows(InvalidInput):
 
 class BadDeadline(InvalidInput):
     def __init__(self, value: str, why: str) -> None:
-        super().__init__(template="the answer deadline {value!r} cannot be used: {why}; give a date or time before "
-                         "the event starts, or '' for none", value=value, why=why)
+        super().__init__(template=N_("the answer deadline {value!r} cannot be used: {why}; give a date or time before "
+                         "the event starts, or '' for none"), value=value, why=why)
 
 
 class UnreadableReply(InvalidInput):
     """A file `rsvp import` cannot take; nothing was recorded."""
 
     def __init__(self, source: str, why: str) -> None:
-        super().__init__(template="cannot take {source} as an answer: {why}; give the .eml of the reply or its "
-                         ".ics (METHOD:REPLY)", source=source, why=why)
+        super().__init__(template=N_("cannot take {source} as an answer: {why}; give the .eml of the reply or its "
+                         ".ics (METHOD:REPLY)"), source=source, why=why)
 
 
 class ReplyNotMatched(CalendarAppError, LookupError):
     exit_code = 1
 
     def __init__(self, source: str, why: str) -> None:
-        super().__init__(template="{source}: {why}; nothing was recorded: check the event (its UID) and the "
-                         "attendee's address", source=source,
+        super().__init__(template=N_("{source}: {why}; nothing was recorded: check the event (its UID) and the "
+                         "attendee's address"), source=source,
                          why=why)

@@ -194,14 +194,16 @@ class SeriesOutline:
     upcoming: tuple[EventView, ...]
 
 
-def series_outline(view: EventView, *, app: App, now: datetime, count: int = 5) -> SeriesOutline | None:
-    """`event show` of a series: None for an event that does not repeat."""
+def series_outline(view: EventView, *, app: App, now: datetime, count: int = 5,
+                   language: str | None = None) -> SeriesOutline | None:
+    """`event show` of a series, its rule in words in `language` (default: the configured one); None for an
+    event that does not repeat."""
     from events.recurrence.describe import describe_rule
     from events.recurrence.rules import rule_until
 
     if not (view.rrule or view.rdates):
         return None
-    language = getattr(app.settings, "lang", None) or "en"
+    language = language or app.settings.lang
     until = None
     if view.rrule and "UNTIL=" in view.rrule:
         until = rule_until(view.rrule, all_day=view.all_day, tz=zone(view.timezone))

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from calendar_app.i18n import gettext as _
+from calendar_app.i18n import language
 from commands.bulk import (
     DryRun,
     Refs,
@@ -212,7 +213,7 @@ def event_show(ctx: typer.Context, ref: Ref, as_json: JsonOpt = False) -> None:
 
     app = app_of(ctx)
     details = event_details(ref, app=app, now=now(ctx))
-    outline = services.series_outline(details.view, app=app, now=now(ctx))
+    outline = services.series_outline(details.view, app=app, now=now(ctx), language=language())
     if as_json:
         shown = details.json()
         emit_json(output.json_bytes(shown if outline is None else {**shown,

@@ -29,7 +29,7 @@ def _one_clear_line(outcome: Outcome, code: int, *words: str) -> None:
 
 
 BAD_ADDS = [
-    (["--start", "2020-13-45 10:00"], ("2020-13-45", "2025-11-26")),
+    (["--start", "2020-13-45 10:00"], ("2020-13-45", "24.12.2026")),
     (["--start", "next blue moon"], ("next blue moon",)),
     (["--end", "2020-05-06 09:00"], ("not after the start", "later --end")),
     (["--tz", "Asia/Atlantis"], ("Asia/Atlantis", "IANA")),

@@ -17,6 +17,7 @@ from sqlmodel import select
 from calendar_app import services
 from calendar_app.app import App
 from calendar_app.db import write_session
+from calendar_app.notify import dispatcher as dispatcher_module
 from calendar_app.notify.channels import HandOver, OutboxChannel, Outgoing, SMTPChannel, email_channel, parse_smtp_url
 from calendar_app.notify.dispatcher import Dispatcher
 from calendar_app.notify.prepared import PREPARED_VALID
@@ -172,6 +173,27 @@ def test_a_slow_batch_renews_its_lease_so_no_other_dispatcher_sends_twice(sqlite
     assert (report.sent, other_reports[0].sent) == (4, 0)
     counts = message_id_counts(outbox_raw(outbox))
     assert len(counts) == 4 and set(counts.values()) == {1}
+    assert {v[:2] for v in _log(sqlite_app).values()} == {("sent", 1)}
+
+
+@pytest.mark.parametrize("chunk", [1, 3])
+def test_a_slow_batch_loaded_in_chunks_sends_each_once(sqlite_app: App, outbox: Path, chunk: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch is loaded a chunk at a time (the next while the current goes out): renewals made in one
+    chunk hold for the next, and another dispatcher running meanwhile sends none of them."""
+    monkeypatch.setattr(dispatcher_module, "LOAD_CHUNK", chunk)
+    emails = add_contacts(sqlite_app, 5, now=NOW)
+    add_event(sqlite_app, now=NOW, start=START, kind="signing", notify=emails)
+    clock = [DAY_BEFORE]
+    other = _dispatcher(sqlite_app, OutboxChannel(outbox), lease=timedelta(minutes=2))
+    other_reports: list[Any] = []
+    slow = _SlowOutbox(outbox, clock, timedelta(seconds=50),
+                       {4: lambda: other_reports.append(other.run_pass(lambda: clock[0]))})
+    first = _dispatcher(sqlite_app, slow, lease=timedelta(minutes=2), record_every=1)
+    report = first.run_pass(lambda: clock[0])
+    assert (report.sent, other_reports[0].sent) == (5, 0)
+    counts = message_id_counts(outbox_raw(outbox))
+    assert len(counts) == 5 and set(counts.values()) == {1}
     assert {v[:2] for v in _log(sqlite_app).values()} == {("sent", 1)}
 
 

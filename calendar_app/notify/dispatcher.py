@@ -49,6 +49,8 @@ Staged = dict[str, list[tuple[Delivery, Path]]]  # by channel name
 Fresh = dict[str, list[tuple[Delivery, Outgoing]]]
 # Groups sent but not yet recorded at a time: a crash resends at most this many groups.
 UNRECORDED_GROUPS = 4
+# Deliveries loaded at a time: the next chunk loads while the current one goes out.
+LOAD_CHUNK = 100
 
 
 class Lease:
@@ -130,19 +132,46 @@ class Dispatcher:
 
     def _send_batch(self, ids: list[int], lease: Lease, recorder: ThreadPoolExecutor,
                     groups: list[Future[PassReport]]) -> None:
-        """Send the claimed deliveries in groups of `record_every`. A group's outcomes are recorded on
+        """Send the claimed deliveries chunk by chunk: the first chunk is loaded at once, each next one on a
+        thread while the current one goes out (sending mostly waits on the network), so the first message
+        leaves after one chunk's load, not the whole batch's."""
+        chunks = [ids[i:i + LOAD_CHUNK] for i in range(0, len(ids), LOAD_CHUNK)]
+        loader = ThreadPoolExecutor(1, thread_name_prefix="load")
+        try:
+            upcoming: Future[Loaded] | None = None
+            held: set[int] | None = None  # what the token still held at the last renewal in this batch
+            loaded = self._load(chunks[0])
+            for index in range(len(chunks)):
+                if index:
+                    assert upcoming is not None
+                    loaded = upcoming.result()
+                upcoming = loader.submit(self._load, chunks[index + 1]) if index + 1 < len(chunks) else None
+                went_on, held = self._send_loaded(loaded, lease, recorder, groups, held)
+                if not went_on:
+                    return
+        finally:
+            loader.shutdown(wait=True)
+
+    def _load(self, ids: list[int]) -> Loaded:
+        return self.store.load(ids, rendered=[i for i in ids if i in self.prepared])
+
+    def _send_loaded(self, loaded: Loaded, lease: Lease, recorder: ThreadPoolExecutor,
+                     groups: list[Future[PassReport]], held: set[int] | None) -> tuple[bool, set[int] | None]:
+        """Send loaded deliveries in groups of `record_every`. A group's outcomes are recorded on
         `recorder` while the next group goes out; at most `UNRECORDED_GROUPS` wait at a time. A group stops
-        where the lease stops being fresh; the rest go out after renewing, if the token still holds them."""
-        loaded = self.store.load(ids, rendered=[i for i in ids if i in self.prepared])
-        queue: deque[Row] = deque(loaded.rows)
+        where the lease stops being fresh; the rest go out after renewing, if the token still holds them.
+        `held`: what the token held at the batch's last renewal (None: not renewed yet), kept up to date and
+        returned. False when the lease cannot be kept fresh (the rest of the batch is left to lapse)."""
+        queue: deque[Row] = deque(row for row in loaded.rows if held is None or row[0].id in held)
         stalled = 0
         renderer = _Renderer(self, loaded)
         try:
             while queue:
                 if len(groups) >= UNRECORDED_GROUPS:
                     groups[-UNRECORDED_GROUPS].result()  # bounds what a crash would resend
-                held = lease.keep()
-                if held is not None:
+                renewed = lease.keep()
+                if renewed is not None:
+                    held = renewed
                     queue = deque(row for row in queue if row[0].id in held)
                 group = [queue.popleft() for _ in range(min(self.config.record_every, len(queue)))]
                 now = lease.clock()
@@ -157,9 +186,10 @@ class Dispatcher:
                 if stalled >= 2:  # renewing takes longer than the lease stays fresh: leave the rest to lapse
                     log.warning("lease %s cannot be kept fresh; %d deliveries wait for a later pass", lease.token,
                                 len(queue))
-                    return
+                    return False, held
         finally:
             renderer.close()
+        return True, held
 
     def _plan(self, group: list[Row], loaded: Loaded, now: datetime,
               renderer: _Renderer) -> tuple[list[Outcome], Staged, Fresh]:

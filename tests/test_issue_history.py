@@ -267,6 +267,10 @@ def test_cli_history_and_undo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) 
     assert [c["action"] for c in everyone.json()] == ["add", "edit", "undo"]
     bad = run(sqlite_url, "history", "--entity", "party")
     assert bad.code == 2 and bad.stderr.count("\n") == 1 and "event, feed, contact" in bad.stderr
+    assert "participant" in bad.stderr
+    assert run(sqlite_url, "event", "invite", event_id, "Сарнай <sarnai@example.mn>", "--json").code == 0
+    invited = run(sqlite_url, "history", "--entity", "participant", "--json")
+    assert [(c["command"], c["action"], c["actor"]) for c in invited.json()] == [("event invite", "add", "Бат")]
     assert run(sqlite_url, "event", "undo", "999").code == 1
 
 

@@ -63,7 +63,7 @@ def history(
     by: Annotated[str | None, typer.Option("--by", help="Changes made by this user (the name the history "
                                            "shows; set with CALENDAR_APP_ACTOR).")] = None,
     entity: Annotated[str | None, typer.Option("--entity", help="Only changes of: event, feed, contact, "
-                                               "campaign or edition.")] = None,
+                                               "campaign, edition or participant.")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many changes.")] = None,
     as_json: JsonOpt = False,
 ) -> None:

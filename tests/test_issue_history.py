@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -266,6 +267,10 @@ def test_cli_history_and_undo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) 
     assert [c["action"] for c in everyone.json()] == ["add", "edit", "undo"]
     bad = run(sqlite_url, "history", "--entity", "party")
     assert bad.code == 2 and bad.stderr.count("\n") == 1 and "event, feed, contact" in bad.stderr
+    assert "participant" in bad.stderr
+    assert run(sqlite_url, "event", "invite", event_id, "Сарнай <sarnai@example.mn>", "--json").code == 0
+    invited = run(sqlite_url, "history", "--entity", "participant", "--json")
+    assert [(c["command"], c["action"], c["actor"]) for c in invited.json()] == [("event invite", "add", "Бат")]
     assert run(sqlite_url, "event", "undo", "999").code == 1
 
 
@@ -314,3 +319,74 @@ def test_a_forgotten_contact_leaves_the_history(coord: App) -> None:
     everything = repr([c.changes for c in history(None, None, None, None, app=coord, now=NOW)]).casefold()
     assert "gulnara" not in everything and "гүльнара" not in everything
     assert "(forgotten)" in everything
+
+
+def test_participants_invite_set_and_remove_are_recorded(coord: App) -> None:
+    from calendar_app.people import services as people
+    from events.people.services import ParticipantChanges
+
+    event = _add(coord)
+    notify_services.add_contact(ContactDraft(name="Оюунчимэг Батбаяр", email="oyunaa@example.mn", language="mn"),
+                                app=coord, now=NOW)
+    added = people.invite(str(event), ["oyunaa@example.mn"], role="chair", app=coord, now=NOW)
+    people.set_participant(str(event), "oyunaa@example.mn", ParticipantChanges(
+        status="accepted", attended=True, sex="woman", organisation="ХЗДХЯ", comment="илтгэгч"), app=coord, now=NOW)
+    people.set_participant(str(event), "oyunaa@example.mn", ParticipantChanges(status="accepted"), app=coord,
+                           now=NOW)  # nothing changes: nothing recorded
+    people.remove_participant(str(event), "oyunaa@example.mn", app=coord, now=NOW)
+    lines = history(None, None, None, "participant", app=coord, now=NOW)
+    assert [(c.command, c.action, c.entity_id, c.actor) for c in lines] == [
+        ("event invite", "add", added[0]["id"], ACTOR), ("participant set", "edit", added[0]["id"], ACTOR),
+        ("participant remove", "delete", added[0]["id"], ACTOR)]
+    assert lines[0].changes["role"] == [None, "chair"] and lines[0].changes["status"] == [None, "needs-action"]
+    assert lines[0].changes["event_id"] == [None, event]
+    assert lines[1].changes == {"status": ["needs-action", "accepted"], "attended": [None, True],
+                                "sex": [None, "woman"], "organisation": [None, "ХЗДХЯ"], "comment": [None, "илтгэгч"]}
+    assert lines[2].changes["organisation"] == ["ХЗДХЯ", None] and lines[2].changes["role"] == ["chair", None]
+    everything = repr([c.changes for c in lines])
+    assert "oyunaa" not in everything and "created_at" not in everything and "updated_at" not in everything
+
+
+def test_a_refused_sheet_import_records_nothing_and_a_good_one_each_row(coord: App, tmp_path: Path) -> None:
+    from calendar_app.people import services as people
+    from events.people.errors import BadSheetRows
+
+    event = _add(coord)
+    header = "name,e-mail,organisation,sex,language\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "Айгерим,aigerim@example.kg,,аял,ky\nАсан,not-an-address,,эркек,ky\n", encoding="utf-8")
+    with pytest.raises(BadSheetRows):
+        people.import_sheet(str(event), str(bad), app=coord, now=NOW)
+    good = tmp_path / "good.csv"
+    good.write_text(header + "Айгерим,aigerim@example.kg,Бишкек шаардык кеңеши,аял,ky\n", encoding="utf-8")
+    people.import_sheet(str(event), str(good), app=coord, now=NOW, dry_run=True)
+    assert history(None, None, None, "participant", app=coord, now=NOW) == []
+    people.import_sheet(str(event), str(good), app=coord, now=NOW)
+    lines = history(None, None, None, "participant", app=coord, now=NOW)
+    assert [(c.command, c.action) for c in lines] == [("participant import", "add")]
+    assert lines[0].changes["organisation"] == [None, "Бишкек шаардык кеңеши"]
+    assert lines[0].changes["sex"] == [None, "woman"]
+    people.import_sheet(str(event), str(good), app=coord, now=NOW)  # the same again: nothing changes
+    assert len(history(None, None, None, "participant", app=coord, now=NOW)) == 1
+
+
+def test_a_forgotten_participant_leaves_the_participant_history(coord: App) -> None:
+    from calendar_app.people import forget
+    from calendar_app.people import services as people
+    from events.people.services import ParticipantChanges
+
+    event, other = _add(coord), _add(coord, title="Кеңеш", start=START + timedelta(days=1))
+    people.invite(str(event), ["Гүльнара Асанова <gulnara@example.kg>"], app=coord, now=NOW)
+    people.invite(str(other), ["gulnara@example.kg"], app=coord, now=NOW)
+    for ref in (event, other):
+        people.set_participant(str(ref), "gulnara@example.kg", ParticipantChanges(
+            sex="woman", organisation="Ош аялдар борбору", comment="баяндамачы"), app=coord, now=NOW)
+    people.remove_participant(str(other), "gulnara@example.kg", app=coord, now=NOW)
+    count = len(history(None, None, None, None, app=coord, now=NOW))
+    forget.forget("gulnara@example.kg", app=coord, now=NOW)
+    lines = history(None, None, None, "participant", app=coord, now=NOW)
+    assert len(history(None, None, None, None, app=coord, now=NOW)) == count  # forgetting records no change
+    everything = repr([c.changes for c in lines])
+    assert "Ош аялдар" not in everything and "баяндамачы" not in everything
+    assert lines[2].changes["organisation"] == [None, "(forgotten)"] and lines[2].changes["sex"] == [None, "woman"]
+    assert lines[4].command == "participant remove" and lines[4].changes["comment"] == ["(forgotten)", None]

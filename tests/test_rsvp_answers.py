@@ -106,6 +106,10 @@ def test_rsvp_import_eml_and_ics(app: App, tmp_path: Path) -> None:
     assert (listed[emails[1]]["status"], listed[emails[2]]["status"]) == ("accepted", "declined")
     assert listed[emails[1]]["comment"] == "Кечигип калышым мүмкүн"
     assert emails[2] not in {a for p, a, _ in purposes(app, event_id, "pending") if p == "reminder"}
+    recorded = [c for c in run(app.settings.db_url, "history", "--entity", "participant", "--json").json()
+                if c["command"] == "rsvp import"]
+    assert [(c["entity_id"], c["changes"]["status"]["to"]) for c in recorded] == [
+        (listed[emails[1]]["id"], "accepted"), (listed[emails[2]]["id"], "declined")]
 
 
 def test_rsvp_import_bad_files_change_nothing(app: App, tmp_path: Path) -> None:
@@ -131,3 +135,5 @@ def test_rsvp_import_bad_files_change_nothing(app: App, tmp_path: Path) -> None:
     assert missing.code == 2 and missing.stderr.count("\n") == 1
     listed = run(app.settings.db_url, "participant", "list", str(event_id), "--json").json()
     assert {p["status"] for p in listed} == {"needs-action"}
+    recorded = run(app.settings.db_url, "history", "--entity", "participant", "--json").json()
+    assert [c["command"] for c in recorded if c["command"] != "event invite"] == []

@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, SQLModel, col, select
 
 from events.history import HistoryAction, HistoryEntry, record_change, snapshot
+from events.history.record import NOT_RECORDED
 from events.models import Event, EventPartner, Organisation
 
 if TYPE_CHECKING:
     from calendar_app.app import App
 
 EVENT = "event"
+PARTICIPANT = "participant"
+# A participant's row as the history keeps it: who (event, contact ids) and what they gave; never an address.
+PARTICIPANT_SKIPPED = NOT_RECORDED | {"created_at"}
 
 
 def partner_names(event_id: int, *, session: Session) -> list[str]:
@@ -75,4 +79,20 @@ def record_row(entity: str, row_id: int | None, before: dict[str, Any] | None, r
     if row_id is None:
         return None
     return record_change(session, entity, row_id, before, row_state(row), actor=app.settings.actor,
+                         command=command, now=now)
+
+
+def participant_state(row: SQLModel | None) -> dict[str, Any] | None:
+    """A participant's values as the history keeps them: event and contact ids, role, status, attended, sex,
+    organisation, language and comment (the contact's name and address stay in the contact's own history)."""
+    return snapshot(row, skip=PARTICIPANT_SKIPPED) if row is not None else None
+
+
+def record_participant(row_id: int | None, before: dict[str, Any] | None, row: SQLModel | None, *, app: App,
+                       session: Session, command: str, now: datetime) -> HistoryEntry | None:
+    """One history row for the change of a participant: `before` its `participant_state` before the change,
+    `row` the participant after it (None once removed)."""
+    if row_id is None:
+        return None
+    return record_change(session, PARTICIPANT, row_id, before, participant_state(row), actor=app.settings.actor,
                          command=command, now=now)

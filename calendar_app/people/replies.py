@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from calendar_app.app import App
+from calendar_app.history.tracking import participant_state, record_participant
 from calendar_app.people.services import participant_json
 from events.models import Event
 from events.people import services as people
@@ -34,11 +35,13 @@ def import_reply(path: str, *, app: App, now: datetime) -> dict[str, Any]:
             if event is None:
                 raise ReplyNotMatched(source, f"no event has the UID {reply.uid[:80]!r}")
             try:
+                before = participant_state(people.find_participant(event, reply.address, session=session)[0])
                 row, contact = people.set_participant(
                     event, reply.address, ParticipantChanges(status=reply.status, comment=reply.comment),
                     session=session, now=now)
             except LookupError:
                 raise ReplyNotMatched(source, f"{reply.address!r} is not a participant of event {event.id}") from None
+            record_participant(row.id, before, row, app=app, session=session, command="rsvp import", now=now)
             from events.notify.reminders import sync_event
 
             sync_event(event, app.kind_defaults(), session=session, now=now, grace=app.settings.reminder_grace)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from calendar_app.app import App
+from calendar_app.history.tracking import participant_state, record_participant
 from events.models import Event
 from events.notify.models import Contact
 from events.people import services as people
@@ -60,6 +61,8 @@ def invite(event_ref: str, refs: list[str], *, role: str = "required", app: App,
             set_deadline(event, rsvp_by, app=app, session=session, now=now)
         contacts = people.invitees(refs, event, session=session, now=now)
         added = people.invite(event, contacts, role=role, session=session, now=now)
+        for row in added:
+            record_participant(row.id, None, row, app=app, session=session, command="event invite", now=now)
         if send:
             plan_invitations(event, added, session=session, now=now)
         _follow(event, app=app, session=session, now=now)
@@ -98,7 +101,9 @@ def set_participant(event_ref: str, ref: str, changes: ParticipantChanges, *, ap
                     ) -> dict[str, Any]:
     with app.write() as session:
         event = find_event(event_ref, session=session)
+        before = participant_state(people.find_participant(event, ref, session=session)[0])
         row, contact = people.set_participant(event, ref, changes, session=session, now=now)
+        record_participant(row.id, before, row, app=app, session=session, command="participant set", now=now)
         _follow(event, app=app, session=session, now=now)
         return participant_json(row, contact, event)
 
@@ -106,7 +111,9 @@ def set_participant(event_ref: str, ref: str, changes: ParticipantChanges, *, ap
 def remove_participant(event_ref: str, ref: str, *, app: App, now: datetime) -> dict[str, Any]:
     with app.write() as session:
         event = find_event(event_ref, session=session)
+        before = participant_state(people.find_participant(event, ref, session=session)[0])
         row, contact = people.remove_participant(event, ref, session=session, now=now)
+        record_participant(row.id, before, None, app=app, session=session, command="participant remove", now=now)
         from events.people.invitations import uninvite
 
         uninvite(event, row, contact, session=session, now=now)
@@ -114,17 +121,22 @@ def remove_participant(event_ref: str, ref: str, *, app: App, now: datetime) -> 
         return participant_json(row, contact, event)
 
 
-def _take_row(event: Event, row: SheetRow, *, session: Session, now: datetime) -> tuple[Participant, Contact, bool]:
+def _take_row(event: Event, row: SheetRow, *, app: App, session: Session, now: datetime
+              ) -> tuple[Participant, Contact, bool]:
     person = NewPerson(name=row.name, email=row.email, language=row.language)
     contact = people.contact_for(person, session=session, timezone=event.timezone, now=now,
                                  language=event.language)
     existing = people.participant_of(event, contact, session=session)
+    before = participant_state(existing)
     participant = existing or people.invite(event, [contact], session=session, now=now)[0]
     # What the sheet leaves empty stays as it is (None: untouched).
     changes = ParticipantChanges(sex=row.sex, organisation=row.organisation, language=row.language,
                                  attended=row.attended is True, absent=row.attended is False)
     people.apply_changes(participant, changes, now=now)
     session.add(participant)
+    session.flush()
+    record_participant(participant.id, before, participant, app=app, session=session, command="participant import",
+                       now=now)
     return participant, contact, existing is None
 
 
@@ -154,7 +166,7 @@ def import_sheet(event_ref: str, path: str, *, app: App, now: datetime, dry_run:
         added = updated = 0
         taken = []
         for row in rows:
-            participant, contact, new = _take_row(event, row, session=session, now=now)
+            participant, contact, new = _take_row(event, row, app=app, session=session, now=now)
             added, updated = added + new, updated + (not new)
             taken.append(participant_json(participant, contact, event))
         if dry_run:

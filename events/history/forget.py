@@ -48,3 +48,32 @@ def forget_in_history(texts: Iterable[str], *, session: Session, names: Iterable
             changed += 1
     session.flush()
     return changed
+
+
+def forget_fields(entity: str, entity_ids: Iterable[int], names: Iterable[str], *, session: Session) -> int:
+    """Replace the recorded values of the fields `names` of the records `entity` `entity_ids` (e.g. what a
+    forgotten participant gave: organisation, comment) with "(forgotten)"; returns how many rows changed."""
+    ids = sorted(set(entity_ids))
+    fields = set(names)
+    if not ids or not fields:
+        return 0
+    changed = 0
+    query = select(HistoryEntry).where(col(HistoryEntry.entity) == entity, col(HistoryEntry.entity_id).in_(ids))
+    for entry in session.exec(query).all():
+        values = {k: [None if v is None else FORGOTTEN for v in pair] if k in fields else pair
+                  for k, pair in entry.fields().items()}
+        text = json.dumps(values, ensure_ascii=False, sort_keys=True)
+        if text != entry.changes:
+            entry.changes = text
+            session.add(entry)
+            changed += 1
+    session.flush()
+    return changed
+
+
+def ids_holding(entity: str, name: str, value: Any, *, session: Session) -> set[int]:
+    """The ids of the records `entity` whose recorded field `name` ever held `value` (e.g. the participant
+    rows of one contact, removed ones included)."""
+    query = select(HistoryEntry).where(col(HistoryEntry.entity) == entity,
+                                       func.lower(col(HistoryEntry.changes)).contains(f'"{name}"'))
+    return {e.entity_id for e in session.exec(query).all() if value in e.fields().get(name, [])}

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from events.models import UTCDateTime
 
 # What the history speaks of; participants (and later records) add their own name here.
-ENTITIES = ("event", "feed", "contact", "campaign", "edition")
+ENTITIES = ("event", "feed", "contact", "campaign", "edition", "participant")
 
 
 class HistoryAction(StrEnum):

@@ -3,7 +3,8 @@ the store; the counts they were part of stay.
 
 - The contact row goes (with its groups and the events it was told about).
 - Their participant rows stay for the figures, keeping only event, role, answer, attendance and sex; the
-  organisation, language and comment they gave are erased and `contact_id` becomes NULL.
+  organisation, language and comment they gave are erased (from the history of those rows too, and the
+  erasing is not recorded as a change) and `contact_id` becomes NULL.
 - Deliveries to them keep their log line (status, times) with the address replaced; pending ones are
   cancelled.
 - Tasks assigned to the address lose the assignee; an event whose organiser text names the address loses it.
@@ -22,13 +23,15 @@ from datetime import datetime
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from events.history.forget import forget_in_history
+from events.history.forget import forget_fields, forget_in_history, ids_holding
 from events.models import Event, search_text_of
 from events.notify.contacts import find_contact, remove_contact
 from events.notify.models import Delivery, Task
 from events.people.models import Participant
 
 FORGOTTEN = "(forgotten)"
+# What a participant row holds of the person, erased (and erased from the history) when they are forgotten.
+PERSONAL = ("organisation", "language", "comment")
 
 
 @dataclass
@@ -52,6 +55,9 @@ def forget_contact(ref: str, *, session: Session, now: datetime) -> Forgotten:
         row.updated_at = now
         session.add(row)
     done.participant_rows = len(rows)
+    # Not recorded as a change (its `from` would keep what is erased); what the history held of it goes too.
+    recorded = ids_holding("participant", "contact_id", contact.id, session=session)  # removed rows too
+    forget_fields("participant", recorded | {r.id for r in rows if r.id is not None}, PERSONAL, session=session)
     event_ids = {row.event_id for row in rows}
     addresses = [a.casefold() for a in (contact.email, contact.chat_url) if a]
     result = session.execute(

@@ -276,6 +276,8 @@ def _rendered(value: object, translate: Callable[[str], str] | None) -> object:
     """A value of a message as shown: a `Notice` rendered, `Words` translated, a tuple of them joined."""
     if isinstance(value, Notice):
         return value.render(translate)
+    if isinstance(value, CalendarAppError) and translate is not None:
+        return value.render(translate=translate)
     if isinstance(value, Words):
         return translate(value) if translate is not None else str(value)
     if isinstance(value, tuple):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from calendar_app.config import Settings
 from events import public_holidays as public_holidays_module
+from events.errors import N_, Notice
 from events.public_holidays import (
     HolidayOverrides,
     YearCalendar,
@@ -71,7 +72,7 @@ def holiday_overrides(settings: Settings) -> HolidayOverrides:
     return load_overrides([SHIPPED_HOLIDAYS, settings.holidays])
 
 
-def holiday_warnings(view: EventView, overrides: HolidayOverrides) -> tuple[str, ...]:
+def holiday_warnings(view: EventView, overrides: HolidayOverrides) -> tuple[Notice, ...]:
     """One line per public holiday the event falls on, in the country of its region (or zone)."""
     country = country_of(view.region, view.timezone)
     if country is None:
@@ -79,6 +80,7 @@ def holiday_warnings(view: EventView, overrides: HolidayOverrides) -> tuple[str,
     last = min(view.last_day, view.first_day + timedelta(days=MAX_WARNED_DAYS - 1))
     found = public_holidays(view.first_day, last, overrides, countries=(country,), calendar=holiday_calendar())
     return tuple(
-        f"{day.isoformat()} is a public holiday in {h.country} ({h.name}): check that people can attend"
+        Notice(N_("{day} is a public holiday in {country} ({name}): check that people can attend"),
+               day=day.isoformat(), country=h.country, name=h.name)
         for day, items in found.items() for h in items
     )

@@ -10,7 +10,7 @@ import typer
 
 from calendar_app.i18n import N_
 from calendar_app.i18n import gettext as _
-from commands.common import JsonOpt, app_of, emit_json, event_filter, now, warn
+from commands.common import JsonOpt, app_of, emit_json, event_filter, now, shown, warn
 
 if TYPE_CHECKING:
     from calendar_app.bulk import Selection
@@ -89,7 +89,7 @@ def run_bulk(ctx: typer.Context, chosen: Selection, verb: str, change: Callable[
         confirm(ids, verb, yes)
     outcomes = change(ids, dry_run) if ids else []
     for outcome in outcomes:
-        warn(_("event {id}: {warning}").format(id=outcome.view.id, warning=line) for line in outcome.warnings)
+        warn(_("event {id}: {warning}").format(id=outcome.view.id, warning=shown(line)) for line in outcome.warnings)
     if as_json:
         emit_json(output.bulk_json(outcomes, dry_run=dry_run))
     else:

@@ -108,9 +108,16 @@ AllowOutsideOpt = Annotated[bool, typer.Option("--allow-outside", help="Link it 
                                                "the window (and its lead-in day).")]
 
 
+def shown(line: str) -> str:
+    """A service's warning line in the user's language (a `Notice` is translated; other text is as given)."""
+    from events.errors import Notice
+
+    return line.render(_) if isinstance(line, Notice) else line
+
+
 def warn(lines: Any) -> None:
     for line in lines:
-        typer.echo(_("warning: {message}").format(message=line), err=True)
+        typer.echo(_("warning: {message}").format(message=shown(line)), err=True)
 
 
 def with_filters(shape: Callable[..., Shape], **values: Any) -> Shape:

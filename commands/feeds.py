@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 
 from calendar_app.i18n import gettext as _
-from commands.common import JsonOpt, StreamOpt, app_of, emit_json, group, now, with_filters
+from commands.common import JsonOpt, StreamOpt, app_of, emit_json, group, now, shown, with_filters
 from events.bounds import MAX_RETENTION_DAYS
+from events.errors import N_
 
 feed_app = group("iCalendar feeds staff subscribe to (public, or private behind a secret URL).")
 
@@ -227,6 +228,14 @@ def export(
         typer.echo(_("Exported {count} events to {output}").format(count=count, output=output), err=True)
 
 
+# The import summary's words, by the report's status (exports/upsert.py STATUSES).
+IMPORT_COUNTS = {"added": N_("{count} added"), "updated": N_("{count} updated"),
+                 "unchanged": N_("{count} unchanged"), "skipped": N_("{count} skipped"),
+                 "rejected": N_("{count} rejected")}
+IMPORT_STATUSES = {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged"),
+                   "skipped": N_("skipped"), "rejected": N_("rejected")}
+
+
 def import_(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="An .ics file (Google, Outlook, Thunderbird or calendar-app export).")],
@@ -257,10 +266,10 @@ def import_(
         return
     prefix = _("Dry run, nothing written: ") if dry_run else ""
     counts = report.counts()
-    typer.echo(prefix + ", ".join(f"{count} {status}" for status, count in counts.items()))
+    typer.echo(prefix + ", ".join(_(IMPORT_COUNTS[status]).format(count=count) for status, count in counts.items()))
     for entry in report.entries:  # every component not simply added, updated or unchanged, and every note
         if entry.status in ("skipped", "rejected") or entry.reason:
-            typer.echo(f"  {entry.status} {entry.component} {entry.where}: {entry.reason}")
+            typer.echo(f"  {_(IMPORT_STATUSES[entry.status])} {entry.component} {shown(entry.where)}: {entry.reason}")
 
 
 def serve(
@@ -298,7 +307,8 @@ def serve(
             private = _("private: new secret URL by 'feed rotate'")
             typer.echo(f"  {feed.name}: {private if feed.private else info.base_url + public_path(feed.name)}")
         if info.reminders:
-            typer.echo(_("Reminders: the dispatcher runs beside the server ({how}).").format(how=info.reminders))
+            typer.echo(_("Reminders: the dispatcher runs beside the server ({how}).").format(
+                how=shown(info.reminders)))
 
     limits = Limits(header_seconds=header_timeout, max_connections=max_connections)
     serve_feeds(app_of(ctx), host=host, port=port, workers=workers, reminders=reminders, access_log=access_log,

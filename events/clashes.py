@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from events.errors import N_, InvalidInput
+from events.errors import N_, InvalidInput, Notice
 from events.models import Event, EventPartner, EventStatus, Organisation
 
 # More than this many clashing events are summed up in one line: a busy region would flood the terminal.
@@ -25,17 +25,18 @@ class Clash:
     other_id: int
     other_title: str
     duplicate: bool
-    shared: tuple[str, ...]  # "partner Ministry of Education", "organiser UNFPA", "region ulaanbaatar"
+    shared: tuple[Notice, ...]  # "partner Ministry of Education", "organiser UNFPA", "region ulaanbaatar"
 
-    def message(self) -> str:
+    def message(self) -> Notice:
         if self.duplicate:
-            return (f"event {self.other_id} {self.other_title!r} has the same title and start: "
-                    "is this one a duplicate?")
-        return f"overlaps event {self.other_id} {self.other_title!r} of the same {', '.join(self.shared)}"
+            return Notice(N_("event {id} {title!r} has the same title and start: is this one a duplicate?"),
+                          id=self.other_id, title=self.other_title)
+        return Notice(N_("overlaps event {id} {title!r} of the same {shared}"), id=self.other_id,
+                      title=self.other_title, shared=self.shared)
 
 
 class ClashRefused(InvalidInput):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str) -> None:  # a Notice from `clash_messages` is shown translated
         super().__init__(template=N_("{message}; nothing was saved (without {strict} this is only a warning)"),
                          message=message)
 
@@ -70,27 +71,27 @@ def find_clashes(event: Event, *, session: Session) -> list[Clash]:
     for other in overlapping:
         assert other.id is not None
         duplicate = other.start_utc == event.start_utc and _same_text(other.title, event.title)
-        shared = [f"partner {name}" for name in sorted(mine & partners[other.id])]
+        shared = [Notice(N_("partner {name}"), name=name) for name in sorted(mine & partners[other.id])]
         if _same_text(other.organizer, event.organizer):
-            shared.append(f"organiser {other.organizer}")
+            shared.append(Notice(N_("organiser {name}"), name=other.organizer))
         if other.region is not None and other.region == event.region:
-            shared.append(f"region {other.region}")
+            shared.append(Notice(N_("region {name}"), name=other.region))
         if duplicate or shared:
             clashes.append(Clash(other.id, other.title, duplicate, tuple(shared)))
     return clashes
 
 
-def clash_messages(clashes: list[Clash]) -> tuple[str, ...]:
+def clash_messages(clashes: list[Clash]) -> tuple[Notice, ...]:
     """One line per clash, duplicates first; beyond `MAX_REPORTED`, one line counting the rest."""
     ordered = sorted(clashes, key=lambda c: not c.duplicate)
     lines = [c.message() for c in ordered[:MAX_REPORTED]]
     if len(ordered) > MAX_REPORTED:
-        lines.append(f"and {len(ordered) - MAX_REPORTED} more events overlap it ('event list' with its dates "
-                     "shows them)")
+        lines.append(Notice(N_("and {count} more events overlap it ('event list' with its dates shows them)"),
+                            count=len(ordered) - MAX_REPORTED))
     return tuple(lines)
 
 
-def check_clashes(event: Event, *, session: Session, strict: bool) -> tuple[str, ...]:
+def check_clashes(event: Event, *, session: Session, strict: bool) -> tuple[Notice, ...]:
     """The clash warnings of `event`; with `strict`, the first one as a `ClashRefused` instead."""
     lines = clash_messages(find_clashes(event, session=session))
     if strict and lines:

@@ -261,7 +261,7 @@ class CalendarAppError(Exception):
         template = self.template
         if translate is not None:
             template = "".join(translate(piece) for piece in self.pieces)
-            names = {k: translate(v) if isinstance(v, Words) else v for k, v in names.items()}
+            names = {k: _rendered(v, translate) if isinstance(v, Notice | Words) else v for k, v in names.items()}
         for field in self.fields:
             names[field.value] = (fields or {}).get(field, field.words)
         for action in self.actions:
@@ -270,6 +270,51 @@ class CalendarAppError(Exception):
             return _FORMATTER.vformat(template, (), names)
         except (KeyError, IndexError, ValueError):  # a broken translation: the English template still works
             return _FORMATTER.vformat(self.template, (), {**names, **dict(self.values)})
+
+
+def _rendered(value: object, translate: Callable[[str], str] | None) -> object:
+    """A value of a message as shown: a `Notice` rendered, `Words` translated, a tuple of them joined."""
+    if isinstance(value, Notice):
+        return value.render(translate)
+    if isinstance(value, CalendarAppError) and translate is not None:
+        return value.render(translate=translate)
+    if isinstance(value, Words):
+        return translate(value) if translate is not None else str(value)
+    if isinstance(value, tuple):
+        return ", ".join(str(_rendered(v, translate)) for v in value)
+    return value
+
+
+class Notice(str):
+    """A warning a service returns (a clash, a public holiday): the English line as a `str` (what `--json`
+    and the logs show), with its `template` and `values` kept so a front end can show it translated.
+    Values may be `Words`, other notices, or tuples of them (shown joined by commas)."""
+
+    pieces: tuple[str, ...]
+    values: dict[str, object]
+
+    def __new__(cls, template: str | tuple[str, ...], /, **values: object) -> Notice:
+        pieces = (template,) if isinstance(template, str) else template
+        plain = {k: _rendered(v, None) for k, v in values.items()}
+        self = super().__new__(cls, _FORMATTER.vformat("".join(pieces), (), plain))
+        self.pieces = pieces
+        self.values = values
+        return self
+
+    @property
+    def template(self) -> str:
+        return "".join(self.pieces)
+
+    def render(self, translate: Callable[[str], str] | None = None) -> str:
+        """The line in the user's language: each piece of the template and each `Words` value translated
+        by `translate` (a gettext), then formatted; a broken translation falls back to the English."""
+        if translate is None:
+            return str(self)
+        names = {k: _rendered(v, translate) for k, v in self.values.items()}
+        try:
+            return _FORMATTER.vformat("".join(translate(p) for p in self.pieces), (), names)
+        except (KeyError, IndexError, ValueError):
+            return str(self)
 
 
 def _action_text(action: Action, text: str | None, values: Mapping[str, object]) -> str:

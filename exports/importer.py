@@ -42,7 +42,7 @@ from events.drafts import (
     kind_of,
     timed_span,
 )
-from events.errors import N_
+from events.errors import N_, Notice
 from events.models import EventKind, EventStatus, Visibility
 from events.recurrence.store import NO_SERIES
 from events.regions import find_region
@@ -99,9 +99,10 @@ class Entry:
     @property
     def where(self) -> str:
         if not self.uid:
-            return f"line {self.line}"
+            return Notice(N_("line {line}"), line=self.line)
         plain = self.uid == self.uid.strip() and self.uid.isprintable()
-        return f"line {self.line} (UID {self.uid if plain else repr(self.uid)})"  # 'ws@t ' shows its space
+        uid = self.uid if plain else repr(self.uid)  # 'ws@t ' shows its space
+        return Notice(N_("line {line} (UID {uid})"), line=self.line, uid=uid)
 
 
 def check_parsed(vevent: Any) -> None:

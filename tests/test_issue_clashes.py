@@ -13,6 +13,7 @@ from calendar_app.app import App
 from calendar_app.bulk import BatchItemFailed, edit_events
 from events.clashes import MAX_REPORTED, ClashRefused
 from events.drafts import EventChanges, NewEventDraft
+from events.errors import Notice
 from tests.cli_helpers import row_counts, run
 from tests.conftest import NOW
 
@@ -105,3 +106,36 @@ def test_cli_warns_on_stderr_and_strict_exits_2(sqlite_url: str) -> None:
     assert refused.code == 2 and refused.stderr.count("\n") == 1
     assert "--strict" in refused.stderr and "nothing was saved" in refused.stderr
     assert row_counts(sqlite_url) == counts
+
+
+def test_warnings_and_refusal_speak_the_cli_language(sqlite_url: str) -> None:
+    args = ["event", "add", TITLE, "--start", "2025-11-26 10:00", "--region", "ulaanbaatar"]
+    first = run(sqlite_url, "--lang", "ru", *args)
+    assert first.code == 0
+    assert "2025-11-26 — государственный праздник в стране MN (Republic Day)" in first.stderr
+    warned = run(sqlite_url, "--lang", "ru", *args)
+    assert warned.code == 0 and f"у события 1 {TITLE!r} то же название и то же начало" in warned.stderr
+    other = run(sqlite_url, "--lang", "ky", "event", "add", "Тренинг", "--start", "2025-11-26 10:30",
+                "--region", "ulaanbaatar")
+    assert other.code == 0 and f"1 иш-чарасы {TITLE!r} менен убактысы дал келет, жалпы: аймак ulaanbaatar" \
+        in other.stderr
+    counts = row_counts(sqlite_url)
+    refused = run(sqlite_url, "--lang", "mn", *args, "--strict")
+    assert refused.code == 2 and refused.stderr.count("\n") == 1
+    assert "ижил нэр, ижил эхлэх цагтай" in refused.stderr and "--strict" in refused.stderr
+    assert "duplicate" not in refused.stderr
+    assert row_counts(sqlite_url) == counts
+
+
+def test_the_summing_up_line_is_translated_too(sqlite_app: App) -> None:
+    from calendar_app import i18n
+
+    for n in range(MAX_REPORTED + 2):
+        services.add_event(_draft(f"Уулзалт {n}", region="ulaanbaatar"), app=sqlite_app, now=NOW)
+    last = _warnings(sqlite_app, _draft("Шинэ", region="ulaanbaatar"))[-1]
+    assert isinstance(last, Notice) and last.startswith("and 2 more events overlap it")
+    try:
+        i18n.use("ru")
+        assert last.render(i18n.gettext).startswith("и ещё событий, пересекающихся с ним: 2 ")
+    finally:
+        i18n.use("en")

@@ -154,3 +154,17 @@ def test_cli_import_errors_are_one_line_and_change_nothing(sqlite_url: str, tmp_
     out_file = tmp_path / "sign-in.csv"
     assert run(sqlite_url, "participant", "export", "1", "-o", str(out_file), "--language", "ky").code == 0
     assert out_file.read_text(encoding="utf-8").splitlines()[0].startswith("аты-жөнү,электрондук почта")
+
+
+def test_bad_rows_are_told_in_the_cli_language(sqlite_url: str, tmp_path: Path) -> None:
+    assert run(sqlite_url, "event", "add", "Тегерек стол", "--start", "2019-12-16 10:00").code == 0
+    bad = tmp_path / "bad.csv"
+    rows = "".join(f"Адам {n},\n" for n in range(6))  # six rows without an address: five shown, one counted
+    bad.write_text("name,email,sex\nАйгүл,aigul@example.kg,robot\n" + rows, encoding="utf-8")
+    out = run(sqlite_url, "--lang", "ky", "participant", "import", "1", str(bad))
+    assert out.code == 2 and out.stderr.count("\n") == 1
+    assert "2-сап: жынысы 'robot' woman, man, other дегендердин бири эмес" in out.stderr
+    assert "3-сап: электрондук почтанын дареги бош; 4-сап:" in out.stderr and "; жана дагы 2" in out.stderr
+    english = run(sqlite_url, "participant", "import", "1", str(bad))
+    assert "line 2: sex 'robot' is not one of woman, man, other" in english.stderr and "; and 2 more" in english.stderr
+    assert run(sqlite_url, "participant", "list", "1", "--json").json() == []

@@ -13,6 +13,7 @@ from typing import Any
 from calendar_app.app import App
 from calendar_app.feeds import FeedInfo, list_feeds
 from calendar_app.web.guard import Limits
+from events.errors import N_, Notice
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ class ServeInfo:
 
 def _reminder_channel(app: App) -> str:
     settings = app.settings
-    return "e-mail over SMTP" if settings.smtp_url else f"e-mail into the outbox {settings.outbox}"
+    if settings.smtp_url:
+        return Notice(N_("e-mail over SMTP"))
+    return Notice(N_("e-mail into the outbox {outbox}"), outbox=str(settings.outbox))
 
 
 def serve(app: App, *, host: str, port: int, workers: int = 1, reminders: bool = True, access_log: bool = True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from events.errors import N_, CalendarAppError, InvalidInput
+from events.errors import N_, CalendarAppError, InvalidInput, Notice
 
 
 class ParticipantNotFound(CalendarAppError, LookupError):
@@ -32,7 +32,10 @@ class BadSheetRows(InvalidInput):
     """Rows of a registration sheet that cannot be taken; nothing of the sheet was written."""
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        # The first five problems, each a value of its own, so that each is shown translated.
+        pieces = tuple(f"{{p{i}}}" if i == 0 else f"; {{p{i}}}" for i in range(min(len(problems), 5)))
+        more = (N_("; and {more} more"),) if len(problems) > 5 else ()
+        shown = Notice(pieces + more, more=len(problems) - 5, **{f"p{i}": p for i, p in enumerate(problems[:5])})
         super().__init__(template=N_("{source}: {count} bad row(s), nothing was imported: {shown}; fix them and import "
                          "the sheet again"), source=source, count=len(problems), shown=shown)
         self.problems = list(problems)

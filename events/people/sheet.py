@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from events.bounds import MAX_NAME, check_text
-from events.errors import CalendarAppError
+from events.errors import N_, CalendarAppError, Notice
 from events.models import LANGUAGES
 from events.notify.contacts import checked_email, checked_name
 from events.people.errors import BadSheetRows, UnreadableSheet
@@ -118,7 +118,7 @@ def _sex(text: str) -> str | None:
         return _SEX[key]
     if key in {_key(w) for w in UNSTATED}:
         return None
-    raise ValueError(f"sex {text.strip()!r} is not one of woman, man, other (or empty)")
+    raise ValueError(Notice(N_("sex {value!r} is not one of woman, man, other (or empty)"), value=text.strip()))
 
 
 def _language(text: str) -> str | None:
@@ -127,7 +127,8 @@ def _language(text: str) -> str | None:
         return None
     if key in _LANGUAGE:
         return _LANGUAGE[key]
-    raise ValueError(f"language {text.strip()!r} is not one of {', '.join(LANGUAGES)}")
+    raise ValueError(Notice(N_("language {value!r} is not one of {choices}"), value=text.strip(),
+                            choices=", ".join(LANGUAGES)))
 
 
 def _attended(text: str) -> bool | None:
@@ -138,7 +139,7 @@ def _attended(text: str) -> bool | None:
         return True
     if key in {_key(w) for w in NO}:
         return False
-    raise ValueError(f"attended {text.strip()!r} is not yes or no (or empty)")
+    raise ValueError(Notice(N_("attended {value!r} is not yes or no (or empty)"), value=text.strip()))
 
 
 def _row(cells: Sequence[str], columns: dict[str, int], line: int) -> SheetRow:
@@ -148,13 +149,20 @@ def _row(cells: Sequence[str], columns: dict[str, int], line: int) -> SheetRow:
 
     name = checked_name(cell("name"))
     if not name:
-        raise ValueError("the name is empty")
+        raise ValueError(Notice(N_("the name is empty")))
     address = cell("email")
     if not address:
-        raise ValueError("the e-mail is empty")
+        raise ValueError(Notice(N_("the e-mail is empty")))
     organisation = check_text(cell("organisation"), "the organisation", limit=MAX_NAME)
     return SheetRow(line=line, name=name, email=checked_email(address), organisation=organisation or None,
                     sex=_sex(cell("sex")), language=_language(cell("language")), attended=_attended(cell("attended")))
+
+
+def _problem(error: Exception) -> object:
+    """What is wrong with a row, kept translatable: our error, or the `Notice` a check raised."""
+    if isinstance(error, CalendarAppError):
+        return error
+    return error.args[0] if error.args and isinstance(error.args[0], Notice) else str(error)
 
 
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
@@ -179,7 +187,7 @@ def read_sheet(text: str, *, source: str = "the sheet") -> list[SheetRow]:
         except UnreadableSheet as error:
             raise UnreadableSheet(source, str(error.values["why"])) from None
         rows: list[SheetRow] = []
-        problems: list[str] = []
+        problems: list[Notice] = []
         seen: dict[str, int] = {}
         for cells in reader:
             line = reader.line_num
@@ -190,11 +198,12 @@ def read_sheet(text: str, *, source: str = "the sheet") -> list[SheetRow]:
             try:
                 row = _row(cells, columns, line)
             except (ValueError, CalendarAppError) as error:
-                problems.append(f"line {line}: {error}")
+                problems.append(Notice(N_("line {line}: {problem}"), line=line, problem=_problem(error)))
                 continue
             first = seen.setdefault(row.email.casefold(), line)
             if first != line:
-                problems.append(f"line {line}: {row.email} is on line {first} already")
+                problems.append(Notice(N_("line {line}: {email} is on line {first} already"), line=line,
+                                       email=row.email, first=first))
                 continue
             rows.append(row)
     except csv.Error as error:

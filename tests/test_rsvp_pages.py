@@ -83,6 +83,10 @@ def test_answer_by_link_round_trip(app: App) -> None:
         assert done.status_code == 200 and "Рахмат" in done.text and "Ооба, келем" in done.text
         assert accessibility_problems(done.text) == []
         assert _status(app, event_id, ky_address) == "accepted"
+        recorded = run(app.settings.db_url, "history", "--entity", "participant", "--json").json()
+        answered = [c for c in recorded if c["command"] == "rsvp page"]
+        assert len(answered) == 1 and answered[0]["actor"] == "RSVP link"
+        assert answered[0]["changes"]["status"] == {"from": "needs-action", "to": "accepted"}
         listed = run(app.settings.db_url, "participant", "list", str(event_id), "--json").json()
         assert next(p["comment"] for p in listed if p["email"] == ky_address) == "Келем, рахмат!"
         served = client.get(urlsplit(feed.url).path)

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 EVENT = "event"
 PARTICIPANT = "participant"
+# Who the history names for an answer given on the RSVP page: the link's holder, not a logged-in user.
+RSVP_ACTOR = "RSVP link"
 # A participant's row as the history keeps it: who (event, contact ids) and what they gave; never an address.
 PARTICIPANT_SKIPPED = NOT_RECORDED | {"created_at"}
 

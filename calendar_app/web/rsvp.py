@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from calendar_app.db import read_session, write_session
+from calendar_app.history.tracking import PARTICIPANT, RSVP_ACTOR, participant_state
 from calendar_app.notify.messages import Person, when
 from calendar_app.people.rsvp_texts import texts
 from calendar_app.web.answers import NOT_FOUND, plain
@@ -30,6 +31,7 @@ from calendar_app.web.cache import FeedCache
 from calendar_app.web.database import StoreWatch
 from calendar_app.web.pages import security_headers, stylesheet, templates
 from events.errors import CalendarAppError
+from events.history.record import record_change
 from events.people.rsvp import LINK_ANSWERS, Link, deadline_of, open_link, record_answer, token_hash
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
@@ -211,7 +213,11 @@ def rsvp_endpoint(engine: Engine, *, watch: StoreWatch, clock: Callable[[], date
             if answer not in ANSWERS:
                 return plain(400, "Bad form\n").response()
             try:
+                before = participant_state(link.participant)
+                assert link.participant.id is not None
                 record_answer(link, answer, fields.get("comment"), session=session, now=now)
+                record_change(session, PARTICIPANT, link.participant.id, before, participant_state(link.participant),
+                              actor=RSVP_ACTOR, command="rsvp page", now=now)
             except CalendarAppError as error:
                 return plain(400, f"{error}\n").response()
             from events.notify.reminders import sync_event

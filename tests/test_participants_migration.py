@@ -33,9 +33,9 @@ def test_participants_migration_up_down_up_keeps_rows(store_url: str) -> None:
             f" updated_at) VALUES (1, 'staff', '{{}}', true, 'full', 30, '', false, '{stamp}', '{stamp}')"))
         before = {t: connection.execute(sa.text(f"SELECT * FROM {t} ORDER BY 1")).all()
                   for t in ("event", "contact", "feed")}
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0009")
     with engine.begin() as connection:
-        assert schema.current_revision(connection) == schema.HEAD
+        assert schema.current_revision(connection) == "0009"  # this migration; later ones reshape feed
         for table, rows in before.items():
             columns = ", ".join(rows[0]._fields)
             assert connection.execute(sa.text(f"SELECT {columns} FROM {table} ORDER BY 1")).all() == rows, table
@@ -57,7 +57,7 @@ def test_participants_migration_up_down_up_keeps_rows(store_url: str) -> None:
         command.downgrade(schema._alembic_config(connection), "0008")
         assert not sa.inspect(connection).has_table("participant")
         assert "attendees" not in {c["name"] for c in sa.inspect(connection).get_columns("feed")}
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0009")
     with engine.begin() as connection:
         for table, rows in before.items():
             columns = ", ".join(rows[0]._fields)

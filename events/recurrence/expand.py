@@ -23,8 +23,8 @@ from events.recurrence.rules import RuleParts, compile_rule, local_start, read_d
 
 # Far enough back that a window's edges never cut an occurrence in two, whatever the zone.
 _WINDOW_SLACK = timedelta(days=2)
-_FIXED_PERIODS = {HOURLY: timedelta(hours=1), DAILY: timedelta(days=1), WEEKLY: timedelta(weeks=1)}
 _UNITS = {"HOURLY": timedelta(hours=1), "DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1)}
+_FIXED_PERIODS = {HOURLY: _UNITS["HOURLY"], DAILY: _UNITS["DAILY"], WEEKLY: _UNITS["WEEKLY"]}  # by dateutil's codes
 # A Monday, naive: rules repeat on the wall clock, so expansion works on naive local times.
 _REFERENCE_MONDAY = datetime(2001, 1, 1)  # noqa: DTZ001
 _WITHOUT_UNTIL = re.compile(r";?UNTIL=[^;]*", re.IGNORECASE)
@@ -177,8 +177,8 @@ def occurrences(series: Series, start: datetime | None, end: datetime | None,
     lower = max(low_utc, series.start_utc - _WINDOW_SLACK).astimezone(tz).replace(tzinfo=None)
     upper = high_utc.astimezone(tz).replace(tzinfo=None)
     starts = {_start_utc(local, series, tz) for local in _rule_starts(series, tz, lower, upper)}
-    starts.update(_as_instant(value, tz) for value in read_dates(series.rdates))
-    starts.difference_update(_as_instant(value, tz) for value in read_dates(series.exdates))
+    starts.update(as_instant(value, tz) for value in read_dates(series.rdates))
+    starts.difference_update(as_instant(value, tz) for value in read_dates(series.exdates))
     starts.difference_update(replaced)
     found = []
     for first in sorted(starts):
@@ -194,7 +194,7 @@ def _start_utc(local: datetime, series: Series, tz: ZoneInfo) -> datetime:
     return _instant(local, tz)
 
 
-def _as_instant(value: datetime | date, tz: ZoneInfo) -> datetime:
+def as_instant(value: datetime | date, tz: ZoneInfo) -> datetime:
     """A stored RDATE/EXDATE as the start it names: dates are midnight in the series' zone."""
     if isinstance(value, datetime):
         return value
@@ -215,10 +215,11 @@ def series_end(series: Series) -> datetime | None:
     from events.timeparse import zone
 
     tz = zone(series.timezone)
+    length = series.end_utc - series.start_utc
     last = series.end_utc
-    rdates = [_as_instant(v, tz) for v in read_dates(series.rdates)]
+    rdates = [as_instant(v, tz) for v in read_dates(series.rdates)]
     if rdates:
-        last = max(last, _end_utc(max(rdates), series, tz, series.end_utc - series.start_utc))
+        last = max(last, _end_utc(max(rdates), series, tz, length))
     if not series.rrule:
         return last
     rule = compile_rule(series.rrule, start_utc=series.start_utc, all_day=series.all_day, tz=tz)
@@ -235,8 +236,8 @@ def series_end(series: Series) -> datetime | None:
         final = local
     if final is not None:
         first = _start_utc(final, series, tz)
-        last = max(last, _end_utc(first, series, tz, series.end_utc - series.start_utc))
+        last = max(last, _end_utc(first, series, tz, length))
     return last
 
 
-__all__ = ["Occurrence", "Series", "occurrences", "rule_until", "series_end"]
+__all__ = ["Occurrence", "Series", "as_instant", "occurrences", "rule_until", "series_end"]

@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from events.errors import ContradictoryValues, Field
 from events.models import Event, EventPartner
 from events.recurrence.errors import NotASeries, UnknownOccurrence
-from events.recurrence.expand import Series, occurrences
+from events.recurrence.expand import Series, as_instant, occurrences
 from events.recurrence.rules import (
     WEEKDAYS,
     RuleParts,
@@ -202,7 +202,7 @@ def end_before(master: Event, at: datetime, *, now: datetime) -> None:
         else:
             parts = parts.with_part("UNTIL", until_stamp(_until_before(master, at), all_day=master.all_day, tz=tz))
         master.rrule = parts.text
-    rdates = [v for v in read_dates(master.rdates) if _instant(v, master) < at]
+    rdates = [v for v in read_dates(master.rdates) if as_instant(v, _zone(master)) < at]
     master.rdates = dates_text(rdates)
     _refresh(master, now=now)
 
@@ -213,20 +213,14 @@ def _until_before(master: Event, at: datetime) -> datetime:
     return at - timedelta(seconds=1)
 
 
-def _instant(value: Any, master: Event) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(), tzinfo=_zone(master))
-
-
 def split(master: Event, at: datetime, *, session: Session, now: datetime, new_uid: str) -> Event:
     """This and following: a new series from `at` (the occurrence's original start) on; the old one ends
     before it. Later EXDATEs and overrides move to the new series. Returns the new series."""
     if at == master.start_utc:
         return master
     remaining = _count_from(master, at)
-    later_exdates = [v for v in read_dates(master.exdates) if _instant(v, master) >= at]
-    later_rdates = [v for v in read_dates(master.rdates) if _instant(v, master) >= at]
+    later_exdates = [v for v in read_dates(master.exdates) if as_instant(v, _zone(master)) >= at]
+    later_rdates = [v for v in read_dates(master.rdates) if as_instant(v, _zone(master)) >= at]
     length = master.end_utc - master.start_utc
     rule = master.rrule
     if rule:
@@ -243,7 +237,7 @@ def split(master: Event, at: datetime, *, session: Session, now: datetime, new_u
     session.flush()
     _copy_partners(master, fresh, session=session)
     _move_overrides(master, fresh, at, session=session)
-    master.exdates = dates_text([v for v in read_dates(master.exdates) if _instant(v, master) < at])
+    master.exdates = dates_text([v for v in read_dates(master.exdates) if as_instant(v, _zone(master)) < at])
     end_before(master, at, now=now)
     return fresh
 

@@ -230,11 +230,7 @@ def list_events(query: EventQuery, *, session: Session) -> list[EventView]:
         return views
     series_conditions = _filter_conditions(query, partner_ids) + _series_window(query)
     series = _views(series_conditions, None, session=session)
-    if not series:
-        return views
-    replaced = overridden_starts([v.id for v in series], session=session)
-    merged = views + expanded(series, query.start, query.end, replaced)
-    merged.sort(key=_start_and_id)
+    merged = _with_series(views, series, query.start, query.end, session=session)
     return merged[: query.limit] if query.limit else merged
 
 
@@ -242,11 +238,19 @@ def with_occurrences(views: list[EventView], start: datetime, end: datetime, *,
                      session: Session) -> list[EventView]:
     """`views` listed without a window, each series replaced by its occurrences in [start, end)."""
     series = [v for v in views if v.rrule or v.rdates]
-    if not series:
-        return views
-    replaced = overridden_starts([v.id for v in series], session=session)
     singles = [v for v in views if not (v.rrule or v.rdates)]
-    return sorted(singles + expanded(series, start, end, replaced), key=_start_and_id)
+    return _with_series(singles, series, start, end, session=session)
+
+
+def _with_series(singles: list[EventView], series: list[EventView], start: datetime | None, end: datetime | None,
+                 *, session: Session) -> list[EventView]:
+    """`singles` and the occurrences of `series` in [start, end), oldest first."""
+    if not series:
+        return singles
+    replaced = overridden_starts([v.id for v in series], session=session)
+    merged = singles + expanded(series, start, end, replaced)
+    merged.sort(key=_start_and_id)
+    return merged
 
 
 def _start_and_id(view: EventView) -> tuple[datetime, int]:

@@ -93,11 +93,9 @@ def edit_event(ref: str | int, changes: EventChanges, *, session: Session, now: 
 def scoped_event(ref: str | int, scope: Scope, *, session: Session, now: datetime) -> Event:
     """The row a scoped change acts on: the event itself (or the whole series), the override of one
     occurrence (made on first need), or, for this-and-following, the new series split off at it."""
-    event = find_event(ref, session=session)
     if scope.text is None:
-        return event
-    master = scopes.series_row(event, ref)
-    original = scopes.resolve_occurrence(master, scope, session=session, now=now)
+        return find_event(ref, session=session)
+    master, original = _series_and_occurrence(ref, scope, session=session, now=now)
     if scope.occurrence is not None:
         return scopes.override_for(master, original, session=session, now=now)
     return scopes.split(master, original, session=session, now=now, new_uid=new_uid())
@@ -141,16 +139,21 @@ def cancel_event(ref: str | int, reason: str | None, *, session: Session, now: d
     a cancelled override; this-and-following ends the series before it; a whole series cancels its
     overrides too. Returns the row that changed."""
     if scope.from_occurrence is not None:
-        master = scopes.series_row(find_event(ref, session=session), ref)
-        at = scopes.resolve_occurrence(master, scope, session=session, now=now)
-        scopes.drop_overrides_from(master, at, session=session)
-        scopes.end_before(master, at, now=now)
+        master, at = _series_and_occurrence(ref, scope, session=session, now=now)
+        scopes.end_series_from(master, at, session=session, now=now)
         return master
     event = scoped_event(ref, scope, session=session, now=now)
     if event.recurs:
         for override in scopes.overrides_of(event, session=session):
             _cancel(override, reason, now=now, session=session)
     return _cancel(event, reason, now=now, session=session)
+
+
+def _series_and_occurrence(ref: str | int, scope: Scope, *, session: Session,
+                           now: datetime) -> tuple[Event, datetime]:
+    """The series a scope acts on and the original start of the occurrence it names."""
+    master = scopes.series_row(find_event(ref, session=session), ref)
+    return master, scopes.resolve_occurrence(master, scope, session=session, now=now)
 
 
 def _cancel(event: Event, reason: str | None, *, now: datetime, session: Session) -> Event:
@@ -170,13 +173,11 @@ def delete_event(ref: str | int, *, session: Session, now: datetime | None = Non
     record. One occurrence becomes an EXDATE; this-and-following ends the series before it."""
     if scope.text is not None:
         assert now is not None
-        master = scopes.series_row(find_event(ref, session=session), ref)
-        at = scopes.resolve_occurrence(master, scope, session=session, now=now)
+        master, at = _series_and_occurrence(ref, scope, session=session, now=now)
         if scope.occurrence is not None:
             scopes.exclude(master, at, session=session, now=now)
         else:
-            scopes.drop_overrides_from(master, at, session=session)
-            scopes.end_before(master, at, now=now)
+            scopes.end_series_from(master, at, session=session, now=now)
         return master
     event = find_event(ref, session=session)
     for override in scopes.overrides_of(event, session=session):

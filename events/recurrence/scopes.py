@@ -259,6 +259,13 @@ def _move_overrides(master: Event, fresh: Event, at: datetime, *, session: Sessi
     session.flush()
 
 
+def end_series_from(master: Event, at: datetime, *, session: Session, now: datetime) -> None:
+    """This and following, cancelled or deleted: the series ends before `at`, and the overrides from `at` on
+    go with the occurrences they changed."""
+    drop_overrides_from(master, at, session=session)
+    end_before(master, at, now=now)
+
+
 def drop_overrides_from(master: Event, at: datetime, *, session: Session) -> None:
     """Remove the overrides of occurrences from `at` on (the series is about to end before `at`)."""
     for row in overrides_of(master, session=session):

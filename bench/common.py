@@ -60,3 +60,19 @@ def report(name: str, value: float, unit: str, *, baseline: float | None = None,
     parts.append("OK" if verdict else "MISSED")
     print("  ".join(parts))
     return 0 if verdict else 1
+
+
+def judge_ratio(name: str, value: float, baseline: float, unit: str, baseline_name: str, *,
+                at_most: float | None = None, at_least: float | None = None) -> int:
+    """Print one line judging value / baseline (both measured in the same run) against a ratio target:
+    `at_most` for times and memory, `at_least` for rates. Returns 1 if the target is missed."""
+    ratio = value / baseline if baseline else float("inf")
+    if at_most is not None:
+        verdict, target = ratio <= at_most, f"target <= {at_most:g}x"
+    elif at_least is not None:
+        verdict, target = ratio >= at_least, f"target >= {at_least:g}x"
+    else:
+        raise ValueError("judge_ratio needs at_most or at_least")
+    print(f"{name:<52} {value:10.3f} {unit}; {baseline_name} {baseline:.3f} {unit}; ratio {ratio:.2f}x  "
+          f"{target}  {'OK' if verdict else 'MISSED'}", flush=True)
+    return 0 if verdict else 1

@@ -28,7 +28,7 @@ from typing import Any
 
 from calendar_app.configfile import CONFIG_ENV, config_path
 from calendar_app.i18n import default_language, parse_language
-from events.errors import N_, CalendarAppError, InvalidInput, Words
+from events.errors import N_, CalendarAppError, InvalidInput, Notice, Words
 from events.notify.planning import DEFAULT_GRACE, DEFAULT_HORIZON, MAX_HORIZON
 from events.timeparse import parse_duration, zone
 
@@ -90,12 +90,12 @@ def _chat_schemes(raw: str) -> tuple[str, ...]:
     """`tgram, slack json`: the schemes, lower-case, in order, repeats dropped; file is refused."""
     names = tuple(dict.fromkeys(n.lower() for n in re.split(r"[\s,]+", raw.strip()) if n))
     if not names:
-        raise ValueError("give at least one Apprise scheme, e.g. tgram, slack")
+        raise ValueError(Notice(N_("give at least one Apprise scheme, e.g. tgram, slack")))
     for name in names:
         if not _SCHEME.match(name):
-            raise ValueError(f"{name!r} is not a URL scheme (letters, digits, + . -)")
+            raise ValueError(Notice(N_("{name!r} is not a URL scheme (letters, digits, + . -)"), name=name))
         if name in NEVER_CHAT:
-            raise ValueError(f"{name}:// is never allowed: it writes files on this machine")
+            raise ValueError(Notice(N_("{name}:// is never allowed: it writes files on this machine"), name=name))
     return names
 
 
@@ -112,21 +112,24 @@ def default_actor() -> str:
 def _actor(raw: str) -> str:
     name = raw.strip()
     if not name or len(name) > 120 or not name.isprintable():
-        raise ValueError("give a name of 1 to 120 printable characters")
+        raise ValueError(Notice(N_("give a name of 1 to {high} printable characters"), high=120))
     return name
 
 
 def _seconds(raw: str) -> float:
-    value = float(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
     if not 0 <= value <= 3600:
-        raise ValueError("give 0 to 3600 seconds")
+        raise ValueError(Notice(N_("give a number of seconds from {low} to {high}"), low=0, high=3600))
     return value
 
 
 def _horizon(raw: str) -> timedelta:
     value = parse_duration(raw)
     if not timedelta(days=1) <= value <= MAX_HORIZON:
-        raise ValueError(f"give 1d to {MAX_HORIZON.days}d")
+        raise ValueError(Notice(N_("give {low} to {high}"), low="1d", high=f"{MAX_HORIZON.days}d"))
     return value
 
 
@@ -220,17 +223,18 @@ def _file_values(path: Path, required: bool) -> dict[str, str]:
             raise InvalidConfigFile(path, Words(N_("no such file"))) from None
         return {}
     except (OSError, UnicodeDecodeError) as error:
-        raise InvalidConfigFile(path, f"cannot read it ({error})") from error
+        raise InvalidConfigFile(path, Notice(N_("cannot read it ({error})"), error=str(error))) from error
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidConfigFile(path, f"not valid TOML: {error}") from error
+        raise InvalidConfigFile(path, Notice(N_("not valid TOML: {error}"), error=str(error))) from error
     unknown = sorted(set(data) - set(OPTIONS))
     if unknown:
-        raise InvalidConfigFile(path, f"unknown key {unknown[0]!r} (known: {', '.join(OPTIONS)})")
+        raise InvalidConfigFile(path, Notice(N_("unknown key {key!r} (known: {known})"), key=unknown[0],
+                                             known=", ".join(OPTIONS)))
     for key, value in data.items():
         if not isinstance(value, str):
-            raise InvalidConfigFile(path, f"{key} must be a quoted string")
+            raise InvalidConfigFile(path, Notice(N_("{key} must be a quoted string"), key=key))
     return data
 
 
@@ -245,7 +249,8 @@ def load_settings(
     given = {"db": db, "timezone": tz}
     values: dict[str, Any] = {}
     for option in SCHEMA:
-        raw, where = given.get(option.name), "the command line"
+        where: str
+        raw, where = given.get(option.name), Words(N_("the command line"))
         if not raw:
             raw, where = environ.get(option.env), option.env
         if not raw:
@@ -262,4 +267,5 @@ def _parsed(option: Option, raw: str, where: str) -> Any:
     except CalendarAppError:
         raise
     except ValueError as error:
-        raise InvalidSetting(option.name, where, str(error)) from error
+        why = error.args[0] if error.args and isinstance(error.args[0], Notice) else str(error)
+        raise InvalidSetting(option.name, where, why) from error

@@ -217,6 +217,7 @@ def import_file(
     and nothing is written; `dry_run` reads the store and writes nothing."""
     from pathlib import Path
 
+    from events.errors import joined
     from exports.components import Components
     from exports.errors import BadEvents
     from exports.icsstream import MAX_BYTES, blocks, logical_lines, open_calendar
@@ -236,5 +237,5 @@ def import_file(
         report = writer.finish()
         if writer.refused:
             bad = report.rejected
-            raise BadEvents(source, [f"{where}: {reason}" for where, reason in bad[:3]], len(bad))
+            raise BadEvents(source, [joined([where, reason], ": ") for where, reason in bad[:3]], len(bad))
         return report

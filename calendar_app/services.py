@@ -25,7 +25,7 @@ from events.bounds import check_optional_text, shifted, shifted_day
 from events.campaigns.links import CampaignLink, apply_link
 from events.clashes import check_clashes
 from events.drafts import EventChanges, NewEventDraft
-from events.errors import Field, InvalidTimeRange
+from events.errors import N_, Field, InvalidTimeRange
 from events.history import HistoryAction, HistoryEntry
 from events.models import Event
 from events.recurrence.scopes import WHOLE, Scope
@@ -79,7 +79,7 @@ def parse_window(
 
 
 def event_query(filters: EventFilter, *, app: App, now: datetime) -> queries.EventQuery:
-    check_optional_text(filters.text, "the search text")
+    check_optional_text(filters.text, N_("the search text"))
     start, end = parse_window(filters.start, filters.end, days=filters.days, default_tz=app.settings.default_tz,
                               now=now)
     lists = {**queries.filter_lists(filters), "kinds": checked_kinds(filters.kinds, app=app)}

@@ -269,7 +269,8 @@ def import_(
     typer.echo(prefix + ", ".join(_(IMPORT_COUNTS[status]).format(count=count) for status, count in counts.items()))
     for entry in report.entries:  # every component not simply added, updated or unchanged, and every note
         if entry.status in ("skipped", "rejected") or entry.reason:
-            typer.echo(f"  {_(IMPORT_STATUSES[entry.status])} {entry.component} {shown(entry.where)}: {entry.reason}")
+            status = _(IMPORT_STATUSES[entry.status])
+            typer.echo(f"  {status} {entry.component} {shown(entry.where)}: {shown(entry.reason)}")
 
 
 def serve(

@@ -116,19 +116,19 @@ def shifted_day(value: date, days: int, what: What) -> date:
     try:
         moved = value + timedelta(days=days)
     except OverflowError:
-        raise OutOfRange(what, f"{value.isoformat()} + {days} days", FIRST_DAY, LAST_DAY) from None
+        raise OutOfRange(what, f"{value.isoformat()} + {days}d", FIRST_DAY, LAST_DAY) from None
     return check_day(moved, what)
 
 
-def check_duration(value: timedelta, what: What = "the duration") -> timedelta:
+def check_duration(value: timedelta, what: What = N_("the duration")) -> timedelta:
     if not timedelta(0) <= value <= MAX_DURATION:
-        raise OutOfRange(what, value, "0", f"{MAX_DURATION.days} days")
+        raise OutOfRange(what, value, "0", f"{MAX_DURATION.days}d")
     return value
 
 
-def check_offset(value: timedelta, what: What = "the reminder offset") -> timedelta:
+def check_offset(value: timedelta, what: What = N_("the reminder offset")) -> timedelta:
     if abs(value) > MAX_OFFSET:
-        raise OutOfRange(what, value, f"-{MAX_OFFSET.days} days", f"{MAX_OFFSET.days} days")
+        raise OutOfRange(what, value, f"-{MAX_OFFSET.days}d", f"{MAX_OFFSET.days}d")
     return value
 
 

@@ -186,7 +186,7 @@ def all_day_span(first: date, last: date, zone_name: str) -> Span:
 
 def timed_span(start: datetime, end: datetime, zone_name: str, notes: Sequence[str | None] = ()) -> Span:
     """A timed span; `start` and `end` are read as wall-clock times when they carry the event's zone."""
-    first, last = resolve_wall_time(start, "the start"), resolve_wall_time(end, "the end")
+    first, last = resolve_wall_time(start, N_("the start")), resolve_wall_time(end, N_("the end"))
     if last.instant <= first.instant:
         raise InvalidTimeRange(first.instant.isoformat(sep=" "), last.instant.isoformat(sep=" "))
     found = (*notes, first.note, last.note)
@@ -196,7 +196,7 @@ def timed_span(start: datetime, end: datetime, zone_name: str, notes: Sequence[s
 def timed_span_for(start: datetime, length: timedelta, zone_name: str) -> Span:
     """A timed span of `length` from `start`: days on the wall clock, hours in exact time (RFC 5545), so
     a start moved forward out of a daylight-saving gap keeps its length and the end stays after it."""
-    first = resolve_wall_time(start, "the start")
+    first = resolve_wall_time(start, N_("the start"))
     end = add_duration(first.instant, length)
     return timed_span(first.instant, end.instant, zone_name, (first.note, end.note))
 
@@ -271,9 +271,9 @@ def check_texts(values: Any) -> None:
     for name, what in (("partners", Field.PARTNER), ("notify", Field.NOTIFY), ("remind", Field.REMIND)):
         for item in getattr(values, name, None) or ():
             check_text(item, what, limit=MAX_TITLE)
-    for name in ("kind", "region", "language", "status", "visibility"):
-        value = getattr(values, name, None)
-        check_optional_text(value, f"the {name}", limit=MAX_TITLE)
+    for name, what in (("kind", N_("the kind")), ("region", N_("the region")), ("language", N_("the language")),
+                       ("status", N_("the status")), ("visibility", N_("the visibility"))):
+        check_optional_text(getattr(values, name, None), what, limit=MAX_TITLE)
 
 
 def resolve_new(draft: NewEventDraft, *, default_tz: str, now: datetime,

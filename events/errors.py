@@ -317,6 +317,21 @@ class Notice(str):
             return str(self)
 
 
+def joined(parts: Iterable[str], separator: str = "; ") -> str:
+    """Notes or reasons as one line that stays translatable: each `Notice` among them is shown in the
+    user's language (empty parts left out; '' when none is left)."""
+    items = [part for part in parts if part]
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return Notice(separator.join(f"{{p{i}}}" for i in range(len(items))), **{f"p{i}": p for i, p in enumerate(items)})
+
+
+def as_notice(error: CalendarAppError) -> Notice:
+    """An error kept as a line of a report (a rejected component, a bad row): its English text as a `str`,
+    shown translated like the error itself."""
+    return Notice("{error}", error=error)
+
+
 def _action_text(action: Action, text: str | None, values: Mapping[str, object]) -> str:
     if text is None:
         return action.words

@@ -24,7 +24,7 @@ from events.bounds import (
     check_instant,
     shifted,
 )
-from events.errors import EmptyValue, Field, InvalidDate, InvalidDuration, UnknownTimeZone
+from events.errors import N_, EmptyValue, Field, InvalidDate, InvalidDuration, Notice, UnknownTimeZone, Words
 from events.localdates import read_local
 
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
@@ -76,7 +76,7 @@ class WallTime:
     note: str | None = None
 
 
-def resolve_wall_time(local: datetime, what: str = "the time") -> WallTime:
+def resolve_wall_time(local: datetime, what: str = N_("the time")) -> WallTime:
     """`local` (aware, a wall-clock time in an IANA zone) as the instant it means, by RFC 5545 3.3.5: a time
     in a daylight-saving gap moves forward by the gap (it is read with the offset before the gap); a time
     that happens twice takes its first occurrence. Times with a fixed offset are kept as they are.
@@ -90,11 +90,13 @@ def resolve_wall_time(local: datetime, what: str = "the time") -> WallTime:
     shown = wall.isoformat(sep=" ", timespec="minutes")
     if instant.replace(tzinfo=None) != wall:
         gap = instant.replace(tzinfo=None) - wall
-        return WallTime(instant, f"{what} {shown} does not exist in {tz.key} (the clocks move forward by "
-                                 f"{_compact(gap)}): it is {_clock(instant)}")
+        return WallTime(instant, Notice(N_("{what} {time} does not exist in {zone} (the clocks move forward by "
+                                           "{gap}): it is {clock}"), what=Words(what), time=shown, zone=tz.key,
+                                        gap=_compact(gap), clock=_clock(instant)))
     if first.utcoffset() != first.replace(fold=1).utcoffset():
-        return WallTime(instant, f"{what} {shown} happens twice in {tz.key} (the clocks move back): it is the "
-                                 f"first one, {_clock(instant)}")
+        return WallTime(instant, Notice(N_("{what} {time} happens twice in {zone} (the clocks move back): it is "
+                                           "the first one, {clock}"), what=Words(what), time=shown, zone=tz.key,
+                                        clock=_clock(instant)))
     return WallTime(instant)
 
 
@@ -103,7 +105,7 @@ def add_duration(start: datetime, length: timedelta, what: What = Field.END) -> 
     across a daylight-saving change), hours and minutes in exact time; so the result is always after a
     `start` when `length` is positive. Checked against `events.bounds`."""
     days = timedelta(days=length.days)
-    day_moved = resolve_wall_time(shifted(start, days, what), "the end") if days else WallTime(start)
+    day_moved = resolve_wall_time(shifted(start, days, what), N_("the end")) if days else WallTime(start)
     end = shifted(day_moved.instant.astimezone(UTC), length - days, what).astimezone(start.tzinfo)
     return WallTime(end, day_moved.note)
 
@@ -112,10 +114,11 @@ def _clock(value: datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M} {value.tzname()} (UTC{value:%z})"
 
 
-def _compact(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)
+def _compact(delta: timedelta) -> Notice:
+    hours, minutes = divmod(int(delta.total_seconds() // 60), 60)
+    if hours and minutes:
+        return Notice(N_("{hours} h {minutes} min"), hours=hours, minutes=minutes)
+    return Notice(N_("{hours} h"), hours=hours) if hours else Notice(N_("{minutes} min"), minutes=minutes)
 
 
 def _clock_time(text: str, original: str) -> time:
@@ -125,7 +128,7 @@ def _clock_time(text: str, original: str) -> time:
         raise InvalidDate(original) from error
 
 
-def parse_when(text: str, *, tz: tzinfo, now: datetime, what: What = "the date") -> datetime | date:
+def parse_when(text: str, *, tz: tzinfo, now: datetime, what: What = N_("the date")) -> datetime | date:
     """A date (for date-only input) or an aware datetime, within `events.bounds`.
 
     Accepts ISO forms (`2025-11-26`, `2025-11-26 10:00`, `2025-11-26T10:00+08:00`), `now`, offsets from now
@@ -179,7 +182,7 @@ def _parse_iso(raw: str, tz: tzinfo) -> datetime | date:
     return parsed
 
 
-def parse_datetime(text: str, *, tz: tzinfo, now: datetime, what: What = "the date") -> datetime:
+def parse_datetime(text: str, *, tz: tzinfo, now: datetime, what: What = N_("the date")) -> datetime:
     """Like `parse_when`, but a bare date means its midnight in `tz`."""
     value = parse_when(text, tz=tz, now=now, what=what)
     if isinstance(value, datetime):
@@ -187,7 +190,7 @@ def parse_datetime(text: str, *, tz: tzinfo, now: datetime, what: What = "the da
     return check_instant(datetime.combine(value, time(), tzinfo=tz), what)
 
 
-def parse_date(text: str, *, tz: tzinfo, now: datetime, what: What = "the date") -> date:
+def parse_date(text: str, *, tz: tzinfo, now: datetime, what: What = N_("the date")) -> date:
     """Like `parse_when`, but only the calendar date counts (`2025-11-26 10:00` is 26 November)."""
     value = parse_when(text, tz=tz, now=now, what=what)
     return value.astimezone(tz).date() if isinstance(value, datetime) else value

@@ -26,19 +26,19 @@ from icalendar import Calendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from events.bounds import MAX_UID, check_text
-from events.errors import CalendarAppError
+from events.errors import N_, CalendarAppError, Notice, as_notice, joined
 from events.recurrence.rules import stamp
 from exports.campaign_feed import EDITION_MARK
-from exports.errors import BadCalendarFile
+from exports.errors import BadCalendarFile, UndefinedZone
 from exports.icsstream import Block
 from exports.importer import Entry, Incoming, check_parsed, read_event, uid_of
 from exports.recurring import is_occurrence, override_uid, recurrence_utc, this_and_future
 
 Outcome = Incoming | Entry
 SKIPPED = {
-    "VTODO": "a to-do (VTODO): to-dos are not imported, only events",
-    "VJOURNAL": "a journal entry (VJOURNAL): only events are imported",
-    "VFREEBUSY": "free/busy times (VFREEBUSY): only events are imported",
+    "VTODO": N_("a to-do (VTODO): to-dos are not imported, only events"),
+    "VJOURNAL": N_("a journal entry (VJOURNAL): only events are imported"),
+    "VFREEBUSY": N_("free/busy times (VFREEBUSY): only events are imported"),
 }
 _READ_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError, RecursionError)
 
@@ -85,18 +85,21 @@ class Components:
             self._zone(block)
             return
         if block.name != "VEVENT":
-            reason = SKIPPED.get(block.name, f"a {block.name} component: only events (VEVENT) are imported")
+            known = SKIPPED.get(block.name)
+            reason = Notice(known) if known else Notice(N_("a {name} component: only events (VEVENT) are imported"),
+                                                        name=block.name)
             yield Entry("skipped", block.uid, block.line, reason, block.name)
             return
         if block.too_big:
-            yield Entry("rejected", block.uid, block.line, "the event is over 4 MB of text: is it an event?")
+            yield Entry("rejected", block.uid, block.line,
+                        Notice(N_("the event is over 4 MB of text: is it an event?")))
             return
         override = "RECURRENCE-ID" in block.props
         if not override and block.uid is not None:
             first = self.firsts.setdefault(block.uid, block.line)
             if first != block.line:
-                yield Entry("rejected", block.uid, block.line, f"the UID {block.uid!r} is used again in this file "
-                            f"(first at line {first}): UIDs must be unique")
+                yield Entry("rejected", block.uid, block.line, Notice(N_("the UID {uid!r} is used again in this file "
+                            "(first at line {first}): UIDs must be unique"), uid=block.uid, first=first))
                 return
         series = override or "RRULE" in block.props or "RDATE" in block.props
         if series or not all(self._known(tzid) for tzid in block.tzids):
@@ -138,8 +141,7 @@ class Components:
         """The VEVENT(s) of `text` parsed, with the VTIMEZONEs they name; refuses TZIDs defined nowhere."""
         unknown = sorted(tzid for tzid in tzids if not self._known(tzid))
         if unknown:
-            raise BadCalendarFile(f"TZID {unknown[0]} is defined nowhere (no VTIMEZONE, not a tz database name): "
-                                  "export the file again with its time zones")
+            raise UndefinedZone(unknown[0])
         zones = "".join(self.zones[tzid] for tzid in sorted(tzids) if tzid in self.zones)
         calendar = Calendar.from_ical("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + zones + text + "END:VCALENDAR\r\n")
         return calendar
@@ -149,12 +151,12 @@ class Components:
             vevent = _first_event(self._parse(text, tzids))
             check_parsed(vevent)
             if vevent.get(EDITION_MARK) is not None:
-                yield Entry("skipped", raw_uid, line, "a campaign edition of a campaign feed: campaigns are kept "
-                            "by the campaign commands, not imported as events")
+                yield Entry("skipped", raw_uid, line, Notice(N_("a campaign edition of a campaign feed: campaigns are "
+                            "kept by the campaign commands, not imported as events")))
                 return
             yield read_event(vevent, uid_of(vevent), line, **self.options)
         except CalendarAppError as error:
-            yield Entry("rejected", raw_uid, line, str(error))
+            yield Entry("rejected", raw_uid, line, as_notice(error))
         except _READ_ERRORS as error:
             yield Entry("rejected", raw_uid, line, unreadable(error))
 
@@ -169,7 +171,7 @@ class Components:
                 uid_of(vevent)
                 parsed.append(_Parsed(item, text, vevent))
             except CalendarAppError as error:
-                yield Entry("rejected", item.uid, item.line, str(error), _kind(item))
+                yield Entry("rejected", item.uid, item.line, as_notice(error), _kind(item))
             except _READ_ERRORS as error:
                 yield Entry("rejected", item.uid, item.line, unreadable(error), _kind(item))
         masters = [p for p in parsed if p.vevent.get("RECURRENCE-ID") is None]
@@ -177,8 +179,8 @@ class Components:
         failed = [item.line for item in items if not item.override and all(p.spilled is not item for p in parsed)]
         if failed:
             for override in overrides:
-                yield Entry("rejected", override.spilled.uid, override.spilled.line,
-                            f"its series (line {failed[0]}) is rejected", "override")
+                yield Entry("rejected", override.spilled.uid, override.spilled.line, _series_rejected(failed[0]),
+                            "override")
             return
         master: Incoming | None = None
         if masters:
@@ -187,7 +189,7 @@ class Components:
             if isinstance(outcome, Entry):
                 for override in overrides:
                     yield Entry("rejected", override.spilled.uid, override.spilled.line,
-                                f"its series (line {outcome.line}) is rejected", "override")
+                                _series_rejected(outcome.line), "override")
                 return
             master = outcome
         for override in overrides:
@@ -198,7 +200,7 @@ class Components:
         try:
             return read_event(parsed.vevent, uid_of(parsed.vevent), item.line, component=component, **self.options)
         except CalendarAppError as error:
-            return Entry("rejected", item.uid, item.line, str(error), component)
+            return Entry("rejected", item.uid, item.line, as_notice(error), component)
         except _READ_ERRORS as error:
             return Entry("rejected", item.uid, item.line, unreadable(error), component)
 
@@ -208,36 +210,36 @@ class Components:
         looks, and imports an override whose series is nowhere as a single event (exports.upsert)."""
         item = override.spilled
         if master is None and item.uid is not None and item.uid in self.firsts:
-            return Entry("skipped", item.uid, item.line, f"an override (RECURRENCE-ID) of the event of line "
-                         f"{self.firsts[item.uid]}, which does not repeat: nothing to override", "override")
+            return Entry("skipped", item.uid, item.line, Notice(N_("an override (RECURRENCE-ID) of the event of line "
+                         "{line}, which does not repeat: nothing to override"), line=self.firsts[item.uid]), "override")
         outcome = self._read(override, "override")
         if isinstance(outcome, Entry):
             return outcome
         try:
             original = recurrence_utc(override.vevent, master.span if master is not None else outcome.span)
             outcome.series_uid = outcome.uid
-            outcome.uid = check_text(override_uid(outcome.uid, original), "the UID of the occurrence",
+            outcome.uid = check_text(override_uid(outcome.uid, original), N_("the UID of the occurrence"),
                                      limit=MAX_UID)
         except CalendarAppError as error:
-            return Entry("rejected", item.uid, item.line, str(error), "override")
+            return Entry("rejected", item.uid, item.line, as_notice(error), "override")
         except _READ_ERRORS as error:
             return Entry("rejected", item.uid, item.line, unreadable(error), "override")
         outcome.recurrence_utc = original
         if master is not None:
             problem = is_occurrence(master.values, master.span, original)
             if problem:
-                return Entry("skipped", item.uid, item.line, f"the occurrence it overrides ({stamp(original)}) "
-                             f"{problem}, line {master.line}", "override")
+                reason = Notice(N_("the occurrence it overrides ({start}) {problem}, line {line}"),
+                                start=stamp(original), problem=problem, line=master.line)
+                return Entry("skipped", item.uid, item.line, reason, "override")
         if this_and_future(override.vevent):
-            outcome.note = "; ".join(filter(None, [outcome.note, "RANGE=THISANDFUTURE is read as this occurrence "
-                                                   "only"]))
+            outcome.note = joined([outcome.note, Notice(N_("RANGE=THISANDFUTURE is read as this occurrence only"))])
         return outcome
 
 
 def _first_event(calendar: Any) -> Any:
     events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
     if not events:
-        raise BadCalendarFile("the event cannot be read as iCalendar")
+        raise BadCalendarFile(template=N_("the event cannot be read as iCalendar"))
     return events[0]
 
 
@@ -245,12 +247,16 @@ def _kind(item: _Spilled) -> str:
     return "override" if item.override else "series" if item.series else "VEVENT"
 
 
-def unreadable(error: BaseException) -> str:
+def _series_rejected(line: int) -> Notice:
+    return Notice(N_("its series (line {line}) is rejected"), line=line)
+
+
+def unreadable(error: BaseException) -> Notice:
     """A reason a person understands for an error the parser raised (never a Python internal)."""
     if isinstance(error, OverflowError):
-        return "a date or time in it is before the year 1 or after the year 9999"
+        return Notice(N_("a date or time in it is before the year 1 or after the year 9999"))
     if isinstance(error, RecursionError):
-        return "it is nested too deeply to be read"
+        return Notice(N_("it is nested too deeply to be read"))
     if type(error).__module__.startswith("icalendar") and str(error):
-        return f"cannot read this event: {str(error).splitlines()[0][:160]}"
-    return "cannot read this event: one of its dates, times or rules has a value of the wrong form"
+        return Notice(N_("cannot read this event: {problem}"), problem=str(error).splitlines()[0][:160])
+    return Notice(N_("cannot read this event: one of its dates, times or rules has a value of the wrong form"))

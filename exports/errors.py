@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events.errors import N_, CalendarAppError, Field, InvalidInput
+from events.errors import N_, CalendarAppError, Field, InvalidInput, joined
 
 
 class FeedNotFound(CalendarAppError, LookupError):
@@ -35,6 +35,18 @@ class PublicFeedSecret(InvalidInput):
 
 class BadCalendarFile(InvalidInput):
     """An .ics file that cannot be imported; the message names the line or UID and what to do."""
+
+
+class NotACalendar(BadCalendarFile):
+    def __init__(self, source: str, line: int) -> None:
+        super().__init__(template=N_("{source}, line {line}: does not start with BEGIN:VCALENDAR: is it an .ics file?"),
+                         source=source, line=line)
+
+
+class UndefinedZone(BadCalendarFile):
+    def __init__(self, tzid: str) -> None:
+        super().__init__(template=N_("TZID {tzid} is defined nowhere (no VTIMEZONE, not a tz database name): export "
+                                     "the file again with its time zones"), tzid=tzid)
 
 
 class PrivateFeedUrl(InvalidInput):
@@ -149,7 +161,7 @@ class BadEvents(BadCalendarFile):
         super().__init__(
             template=(N_("{source}: nothing imported, {count} bad component(s): {shown}"), more,
                       N_("; fix them or use {skip_bad} to import only the good ones")),
-            source=source, count=count, shown="; ".join(problems), more=count - len(problems),
+            source=source, count=count, shown=joined(problems), more=count - len(problems),
         )
 
 

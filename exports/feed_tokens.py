@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from events.bounds import as_id, check_text
+from events.errors import N_
 from exports.errors import (
     DuplicateTokenLabel,
     LastTokenOfFeed,
@@ -83,7 +84,7 @@ def add_token(feed: Feed, label: str | None, *, session: Session, now: datetime)
     """A new token for the private `feed`; its label, when given, must differ from the feed's other
     working tokens (so `revoke` by label is never a guess). Returns the row and the secret, shown once."""
     _private(feed)
-    shown = check_text(label, "the token label", limit=MAX_LABEL).strip() if label is not None else None
+    shown = check_text(label, N_("the token label"), limit=MAX_LABEL).strip() if label is not None else None
     shown = shown or None
     if shown is not None and any((t.label or "").casefold() == shown.casefold()
                                  for t in _active(feed, session=session)):

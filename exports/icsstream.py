@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from exports.errors import BadCalendarFile, FileTooBig, NotUtf8
+from events.errors import N_, Words
+from exports.errors import BadCalendarFile, FileTooBig, NotACalendar, NotUtf8
 
 MAX_BYTES = 32_000_000
 MAX_LINE_BYTES = 1_000_000  # one physical line; the longest text we store is 20,000 characters
@@ -60,7 +61,8 @@ def open_calendar(path: str, *, max_bytes: int = MAX_BYTES) -> Iterator[BinaryIO
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the caller is done
     except OSError as error:
-        raise BadCalendarFile(f"cannot read {path}: {error.strerror}: check the path") from error
+        raise BadCalendarFile(template=N_("cannot read {path}: {why}: check the path"), path=path,
+                              why=_os_reason(error)) from error
     try:
         info = os.fstat(stream.fileno())
         if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
@@ -68,6 +70,16 @@ def open_calendar(path: str, *, max_bytes: int = MAX_BYTES) -> Iterator[BinaryIO
         yield stream
     finally:
         stream.close()
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return Words(N_("no such file"))
+    if isinstance(error, PermissionError):
+        return Words(N_("permission denied"))
+    if isinstance(error, IsADirectoryError):
+        return Words(N_("it is a folder"))
+    return error.strerror or str(error)
 
 
 def logical_lines(stream: BinaryIO, *, source: str, max_bytes: int = MAX_BYTES) -> Iterator[tuple[int, str]]:
@@ -80,8 +92,8 @@ def logical_lines(stream: BinaryIO, *, source: str, max_bytes: int = MAX_BYTES) 
             pending[1].append(line[1:])
             length += len(line)
             if length > MAX_LINE_BYTES:
-                raise BadCalendarFile(f"{source}, line {pending[0]}: one property is over 1 MB long: is it an "
-                                      ".ics file?")
+                raise BadCalendarFile(template=N_("{source}, line {line}: one property is over 1 MB long: is it an "
+                                                  ".ics file?"), source=source, line=pending[0])
             continue
         if pending is not None:
             yield pending[0], "".join(pending[1])
@@ -99,7 +111,8 @@ def _physical_lines(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterato
         if offset > max_bytes:
             raise FileTooBig(source, None, max_bytes)
         if len(raw) > MAX_LINE_BYTES:
-            raise BadCalendarFile(f"{source}, line {number}: the line is over 1 MB long: is it an .ics file?")
+            raise BadCalendarFile(template=N_("{source}, line {line}: the line is over 1 MB long: is it an .ics "
+                                              "file?"), source=source, line=number)
         skip = len(_BOM) if number == 1 and raw.startswith(_BOM) else 0
         try:
             text = raw[skip:].decode("utf-8")
@@ -138,17 +151,17 @@ def blocks(lines: Iterator[tuple[int, str]], *, source: str) -> Iterator[Block]:
                 inside, seen = True, True
                 continue
             if not seen:
-                raise BadCalendarFile(f"{source}, line {number}: does not start with BEGIN:VCALENDAR: is it an "
-                                      ".ics file?")
-            raise BadCalendarFile(f"{source}, line {number}: text after END:VCALENDAR: the file is damaged")
+                raise NotACalendar(source, number)
+            raise BadCalendarFile(template=N_("{source}, line {line}: text after END:VCALENDAR: the file is damaged"),
+                                  source=source, line=number)
         if current is None:
             if name == "BEGIN":
                 current, stack = Block(word, number), [(word, number)]
                 current.add(line)
             elif name == "END":
                 if word != "VCALENDAR":
-                    raise BadCalendarFile(f"{source}, line {number}: END:{word} without its BEGIN: the file is "
-                                          "damaged")
+                    raise BadCalendarFile(template=N_("{source}, line {line}: END:{prop} without its BEGIN: the "
+                                                      "file is damaged"), source=source, line=number, prop=word)
                 inside = False
             continue
         current.add(line)
@@ -156,8 +169,9 @@ def blocks(lines: Iterator[tuple[int, str]], *, source: str) -> Iterator[Block]:
             stack.append((word, number))
         elif name == "END":
             if word != stack[-1][0]:
-                raise BadCalendarFile(f"{source}, line {number}: END:{word} does not close BEGIN:{stack[-1][0]} "
-                                      f"of line {stack[-1][1]}: the file is damaged")
+                raise BadCalendarFile(template=N_("{source}, line {line}: END:{prop} does not close BEGIN:{open} of "
+                                                  "line {first}: the file is damaged"), source=source, line=number,
+                                      prop=word, open=stack[-1][0], first=stack[-1][1])
             stack.pop()
             if not stack:
                 yield current
@@ -165,10 +179,10 @@ def blocks(lines: Iterator[tuple[int, str]], *, source: str) -> Iterator[Block]:
         else:
             _note(current, name, value, line, own=len(stack) == 1)
     if not seen:
-        raise BadCalendarFile(f"{source}, line 1: does not start with BEGIN:VCALENDAR: is it an .ics file?")
+        raise NotACalendar(source, 1)
     if inside:
-        raise BadCalendarFile(f"{source}, line {last}: no END:VCALENDAR at the end: the file is truncated; "
-                              "export it again")
+        raise BadCalendarFile(template=N_("{source}, line {line}: no END:VCALENDAR at the end: the file is truncated; "
+                                          "export it again"), source=source, line=last)
 
 
 def _note(block: Block, name: str, value: str, line: str, *, own: bool) -> None:

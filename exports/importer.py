@@ -42,12 +42,12 @@ from events.drafts import (
     kind_of,
     timed_span,
 )
-from events.errors import N_, Notice
+from events.errors import N_, Notice, Words, joined
 from events.models import EventKind, EventStatus, Visibility
 from events.recurrence.store import NO_SERIES
 from events.regions import find_region
 from events.timeparse import resolve_wall_time, zone
-from exports.errors import BadCalendarFile
+from exports.errors import BadCalendarFile, UndefinedZone
 from exports.import_attendees import ImportedAttendee, attendees_of
 from exports.recurring import series_columns
 from exports.render import X_PREFIX
@@ -110,23 +110,26 @@ def check_parsed(vevent: Any) -> None:
     property an event has once."""
     for name, problem in getattr(vevent, "errors", []):
         if name is None:
-            raise BadCalendarFile(f"a line cannot be read as a property ({_short(problem)})")
+            raise BadCalendarFile(template=N_("a line cannot be read as a property ({problem})"),
+                                  problem=_short(problem))
         if name.upper() in USED:
-            raise BadCalendarFile(f"{name.upper()} cannot be read ({_short(problem)})")
+            raise BadCalendarFile(template=N_("{prop} cannot be read ({problem})"), prop=name.upper(),
+                                  problem=_short(problem))
     for name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SEQUENCE", "UID", "SUMMARY", "RRULE"):
         if isinstance(vevent.get(name), list):
-            raise BadCalendarFile(f"{name} appears {len(vevent[name])} times: an event has one")
+            raise BadCalendarFile(template=N_("{prop} appears {count} times: an event has one"), prop=name,
+                                  count=len(vevent[name]))
 
 
 def _short(text: object) -> str:
-    return str(text).splitlines()[0][:160] if str(text) else "no details"
+    return str(text).splitlines()[0][:160] if str(text) else Words(N_("no details"))
 
 
 def uid_of(vevent: Any) -> str:
     """The event's UID exactly as written (no spaces dropped: 'a@x' and 'a@x ' are two events)."""
     uid = str(vevent.get("UID", ""))
     if not uid.strip():
-        raise BadCalendarFile("no UID: every event needs a UID to be imported without duplicates")
+        raise BadCalendarFile(template=N_("no UID: every event needs a UID to be imported without duplicates"))
     return check_text(uid, "UID", limit=MAX_UID)
 
 
@@ -141,7 +144,7 @@ def read_event(vevent: Any, uid: str, line: int, *, default_kind: str | None, de
     if vevent.get("RECURRENCE-ID") is None:
         series, left = series_columns(vevent, span)
         values.update(series, series_id=None, recurrence_utc=None)
-        note = "; ".join(filter(None, [note, left]))
+        note = joined([note, left])
     else:
         values.update(NO_SERIES)  # an override is one occurrence; the series it belongs to is set on writing
     partners = [check_text(_unescaped(p).strip(), N_("a partner's name"), limit=MAX_NAME)
@@ -155,7 +158,7 @@ def read_event(vevent: Any, uid: str, line: int, *, default_kind: str | None, de
 def _sequence(vevent: Any) -> int:
     raw = str(vevent.get("SEQUENCE", 0) or 0).strip()
     if not re.fullmatch(r"[+-]?\d{1,30}", raw):
-        raise BadCalendarFile(f"SEQUENCE {raw[:40]!r} is not a whole number")
+        raise BadCalendarFile(template=N_("SEQUENCE {value!r} is not a whole number"), value=raw[:40])
     return check_int(int(raw), "SEQUENCE", MAX_SEQUENCE)
 
 
@@ -171,7 +174,7 @@ def _values(vevent: Any, slug: str | None, default_kind: str | None, kinds: Sequ
     language = _x(vevent, "LANGUAGE") or (summary.params.get("LANGUAGE") if summary is not None else None)
     title = _x(vevent, "TITLE") or _text(vevent, "SUMMARY")
     if not title:
-        raise BadCalendarFile("no SUMMARY: the event has no title")
+        raise BadCalendarFile(template=N_("no SUMMARY: the event has no title"))
     language = language.split("-")[0].lower() if language else None
     reason = _x(vevent, "CANCEL-REASON")
     return {
@@ -186,7 +189,7 @@ def _values(vevent: Any, slug: str | None, default_kind: str | None, kinds: Sequ
         "language": language if language in ("mn", "ky", "ru", "en") else None,
         "status": choice(EventStatus, status, "status").value,
         "visibility": choice(Visibility, visibility, "visibility").value,
-        "cancel_reason": _checked(reason, "the cancel reason", lines=True),
+        "cancel_reason": _checked(reason, N_("the cancel reason"), lines=True),
         "participants_expected": None, "participants_actual": None, "participants_women": None,
         "participants_men": None,
     }
@@ -242,25 +245,26 @@ def _moment(vevent: Any, name: str) -> date | datetime | timedelta | None:
         return None
     value = getattr(prop, "dt", None)
     if not isinstance(value, date | timedelta):
-        raise BadCalendarFile(f"{name} is not a date, a date-time or a duration")
+        raise BadCalendarFile(template=N_("{prop} is not a date, a date-time or a duration"), prop=name)
     return value
 
 
 def _span(vevent: Any, zone_name: str) -> tuple[Span, str]:
     start = _moment(vevent, "DTSTART")
     if start is None:
-        raise BadCalendarFile("no DTSTART: an event needs a start")
+        raise BadCalendarFile(template=N_("no DTSTART: an event needs a start"))
     end, duration = _moment(vevent, "DTEND"), _moment(vevent, "DURATION")
     if isinstance(end, timedelta) or (duration is not None and not isinstance(duration, timedelta)):
-        raise BadCalendarFile("DTEND must be a date or date-time and DURATION a duration")
+        raise BadCalendarFile(template=N_("DTEND must be a date or date-time and DURATION a duration"))
     if duration is not None:
         check_duration(duration, "DURATION")
     if isinstance(start, timedelta):
-        raise BadCalendarFile("DTSTART is not a date or a date-time")
+        raise BadCalendarFile(template=N_("DTSTART is not a date or a date-time"))
     if not isinstance(start, datetime):
         return _all_day(start, end, duration, zone_name), ""
     if end is not None and not isinstance(end, datetime):
-        raise BadCalendarFile(f"DTEND {end.isoformat()} is a date but DTSTART a date-time: give both the same form")
+        raise BadCalendarFile(template=N_("DTEND {dtend} is a date but DTSTART a date-time: give both the same form"),
+                              dtend=end.isoformat())
     return _timed(vevent, start, end, duration, zone_name)
 
 
@@ -268,16 +272,17 @@ def _all_day(start: date, end: date | None, duration: timedelta | None, zone_nam
     check_day(start, "DTSTART")
     if end is not None:
         if isinstance(end, datetime):
-            raise BadCalendarFile(f"DTEND {end.isoformat()} is a date-time but DTSTART a date: give both the same "
-                                  "form")
+            raise BadCalendarFile(template=N_("DTEND {dtend} is a date-time but DTSTART a date: give both the same "
+                                              "form"), dtend=end.isoformat())
         if end <= start:
-            raise BadCalendarFile(f"DTEND {end.isoformat()} is not after DTSTART {start.isoformat()}: an all-day "
-                                  "event ends (exclusive) at least a day after it starts")
-        check_duration(end - start, "the event's length")
+            raise BadCalendarFile(template=N_("DTEND {dtend} is not after DTSTART {dtstart}: an all-day event ends "
+                                              "(exclusive) at least a day after it starts"),
+                                  dtend=end.isoformat(), dtstart=start.isoformat())
+        check_duration(end - start, N_("the event's length"))
         last = check_day(end, "DTEND") - timedelta(days=1)
     else:
         days = max(duration.days, 1) if duration is not None else 1
-        last = check_day(_plus(start, timedelta(days=days), "the end"), "the end") - timedelta(days=1)
+        last = check_day(_plus(start, timedelta(days=days), N_("the end")), N_("the end")) - timedelta(days=1)
     return all_day_span(start, last, zone_name)
 
 
@@ -293,11 +298,11 @@ def _timed(vevent: Any, start: datetime, end: datetime | None, duration: timedel
             # keep the length as written
             last = _plus(first, end.replace(tzinfo=None) - start.replace(tzinfo=None), "DTEND")
     else:
-        last = _plus(first, duration if duration is not None else DEFAULT_TIMED_LENGTH, "the end")
+        last = _plus(first, duration if duration is not None else DEFAULT_TIMED_LENGTH, N_("the end"))
     if last <= first:
-        raise BadCalendarFile(f"DTEND {_shown(last)} is not after DTSTART {_shown(first)}: an event ends after it "
-                              "starts")
-    check_duration(last - first, "the event's length")
+        raise BadCalendarFile(template=N_("DTEND {dtend} is not after DTSTART {dtstart}: an event ends after it "
+                                          "starts"), dtend=_shown(last), dtstart=_shown(first))
+    check_duration(last - first, N_("the event's length"))
     return timed_span(check_instant(first, "DTSTART"), check_instant(last, "DTEND"), zone_name), note
 
 
@@ -309,8 +314,7 @@ def _zone_of(vevent: Any, value: datetime, fallback: str) -> tuple[datetime, str
     tzid = vevent["DTSTART"].params.get("TZID")
     if value.tzinfo is None:
         if tzid:  # exports.components refuses undefined TZIDs first; this is the guard behind it
-            raise BadCalendarFile(f"TZID {tzid} is defined nowhere (no VTIMEZONE, not a tz database name): "
-                                  "export the file again with its time zones")
+            raise UndefinedZone(tzid)
         return value.replace(tzinfo=zone(fallback)), fallback  # floating time: read in the default zone
     if isinstance(value.tzinfo, ZoneInfo):
         return value, value.tzinfo.key

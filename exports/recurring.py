@@ -18,6 +18,7 @@ from typing import Any
 
 from events.bounds import check_day, check_instant
 from events.drafts import Span
+from events.errors import N_, Notice
 from events.recurrence.expand import Series, occurrences
 from events.recurrence.rules import checked_rule, dates_text, stamp
 from events.recurrence.store import NO_SERIES, with_series_end
@@ -45,8 +46,8 @@ def series_columns(vevent: Any, span: Span) -> tuple[dict[str, Any], str]:
                               "exdates": dates_text(_dates(vevent, "EXDATE", span))},
                              start_utc=span.start_utc, end_utc=span.end_utc, all_day=span.all_day,
                              timezone=span.timezone)
-    return values, ("no occurrence left: every occurrence is excluded (EXDATE); the series is kept"
-                    if _nothing_left(values, span) else "")
+    left = N_("no occurrence left: every occurrence is excluded (EXDATE); the series is kept")
+    return values, (Notice(left) if _nothing_left(values, span) else "")
 
 
 def _nothing_left(values: dict[str, Any], span: Span) -> bool:
@@ -61,7 +62,7 @@ def recurrence_utc(vevent: Any, span: Span) -> datetime:
     """The original start an override (RECURRENCE-ID) replaces, as its series' occurrences are keyed."""
     value = vevent["RECURRENCE-ID"].dt
     if not isinstance(value, date):
-        raise BadCalendarFile("RECURRENCE-ID is not a date or a date-time")
+        raise BadCalendarFile(template=N_("RECURRENCE-ID is not a date or a date-time"))
     return _instant(value, span, "RECURRENCE-ID")
 
 
@@ -77,7 +78,8 @@ def _dates(vevent: Any, name: str, span: Span) -> list[datetime | date]:
     found: list[datetime | date] = []
     for value in _values(vevent.get(name), name):
         if len(found) >= MAX_DATES:
-            raise BadCalendarFile(f"more than {MAX_DATES} {name} dates: is the series written right?")
+            raise BadCalendarFile(template=N_("more than {count} {prop} dates: is the series written right?"),
+                                  count=MAX_DATES, prop=name)
         if span.all_day:
             found.append(_day(value, span, name))
         else:
@@ -92,7 +94,7 @@ def _values(prop: Any, name: str) -> Iterator[date]:
             if isinstance(value, tuple):  # a PERIOD (RFC 5545 3.3.9): its start is the occurrence
                 value = value[0]
             if not isinstance(value, date):
-                raise BadCalendarFile(f"{name} is not a list of dates, date-times or periods")
+                raise BadCalendarFile(template=N_("{prop} is not a list of dates, date-times or periods"), prop=name)
             yield value
 
 
@@ -108,7 +110,7 @@ def _instant(value: date, span: Span, what: str) -> datetime:
     try:
         return check_instant(value.astimezone(UTC), what)
     except OverflowError as error:
-        raise BadCalendarFile(f"{what} is before the year 1 or after the year 9999") from error
+        raise _beyond_years(what) from error
 
 
 def _day(value: date, span: Span, what: str) -> date:
@@ -117,9 +119,13 @@ def _day(value: date, span: Span, what: str) -> date:
             try:
                 value = value.astimezone(zone(span.timezone))
             except OverflowError as error:
-                raise BadCalendarFile(f"{what} is before the year 1 or after the year 9999") from error
+                raise _beyond_years(what) from error
         value = value.date()
     return check_day(value, what)
+
+
+def _beyond_years(what: str) -> BadCalendarFile:
+    return BadCalendarFile(template=N_("{prop} is before the year 1 or after the year 9999"), prop=what)
 
 
 def is_occurrence(columns: dict[str, Any], span: Span, original: datetime) -> str:
@@ -128,9 +134,9 @@ def is_occurrence(columns: dict[str, Any], span: Span, original: datetime) -> st
                     columns["rdates"], None)
     probe = original + timedelta(seconds=1)
     if not any(o.start_utc == original for o in occurrences(series, original, probe)):
-        return "is not an occurrence of its series (outside its rule)"
+        return Notice(N_("is not an occurrence of its series (outside its rule)"))
     excluded = Series(span.start_utc, span.end_utc, span.all_day, span.timezone, columns["rrule"],
                       columns["rdates"], columns["exdates"])
     if not any(o.start_utc == original for o in occurrences(excluded, original, probe)):
-        return "is an occurrence its series excludes (EXDATE)"
+        return Notice(N_("is an occurrence its series excludes (EXDATE)"))
     return ""

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 
 from icalendar import Calendar
 
+from events.errors import N_, Notice, Words
 from events.people.errors import UnreadableReply
 
 PARTSTATS = {"ACCEPTED": "accepted", "TENTATIVE": "tentative", "DECLINED": "declined",
@@ -37,40 +38,44 @@ def _calendar_part(data: bytes, source: str) -> bytes:
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes) and payload.strip():
                 return payload
-    raise UnreadableReply(source, "the e-mail has no text/calendar part")
+    raise UnreadableReply(source, Words(N_("the e-mail has no text/calendar part")))
 
 
 def read_reply(data: bytes, source: str) -> list[Reply]:
     """The answers in a reply: one per VEVENT (a series' overrides are answered as the series)."""
     if len(data) > MAX_REPLY_BYTES:
-        raise UnreadableReply(source, "it is larger than 5 MB")
+        raise UnreadableReply(source, Notice(N_("it is larger than {size} MB"), size=MAX_REPLY_BYTES // 1_000_000))
     if not data.lstrip().upper().startswith(b"BEGIN:VCALENDAR"):
         data = _calendar_part(data, source)
     try:
         calendar = Calendar.from_ical(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise UnreadableReply(source, "it is not UTF-8 text") from None
+        raise UnreadableReply(source, Words(N_("it is not UTF-8 text"))) from None
     except ValueError as error:
-        raise UnreadableReply(source, f"it is not iCalendar ({str(error).splitlines()[0][:80]})") from None
+        raise UnreadableReply(source, Notice(N_("it is not iCalendar ({problem})"),
+                                             problem=str(error).splitlines()[0][:80])) from None
     method = str(calendar.get("METHOD", "")).upper()
     if method != "REPLY":
-        raise UnreadableReply(source, f"its METHOD is {method or 'missing'}, not REPLY")
+        raise UnreadableReply(source, Notice(N_("its METHOD is {method}, not REPLY"),
+                                             method=method or Words(N_("missing"))))
     replies = []
     for event in calendar.walk("VEVENT"):
         uid = str(event.get("UID", "")).strip()
         attendees = event.get("ATTENDEE")
         if not uid or attendees is None:
-            raise UnreadableReply(source, "a VEVENT has no UID or no ATTENDEE")
+            raise UnreadableReply(source, Words(N_("a VEVENT has no UID or no ATTENDEE")))
         for attendee in attendees if isinstance(attendees, list) else [attendees]:
             address = str(attendee).strip()
             if not address.lower().startswith("mailto:") or "@" not in address:
-                raise UnreadableReply(source, f"the ATTENDEE {address[:80]!r} is not a mailto: address")
+                raise UnreadableReply(source, Notice(N_("the ATTENDEE {address!r} is not a mailto: address"),
+                                                     address=address[:80]))
             partstat = str(attendee.params.get("PARTSTAT", "")).upper()
             if partstat not in PARTSTATS:
-                raise UnreadableReply(source, f"PARTSTAT {partstat[:40] or '(none)'} is not an answer")
+                raise UnreadableReply(source, Notice(N_("PARTSTAT {value} is not an answer"),
+                                                     value=partstat[:40] or Words(N_("(none)"))))
             comment = event.get("COMMENT")
             replies.append(Reply(uid, address[7:].strip(), PARTSTATS[partstat],
                                  str(comment).strip() if comment is not None else None))
     if not replies:
-        raise UnreadableReply(source, "it holds no VEVENT")
+        raise UnreadableReply(source, Words(N_("it holds no VEVENT")))
     return replies

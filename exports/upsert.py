@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from events.errors import N_, Notice, joined
 from events.models import Event, EventPartner, search_text_of
 from events.services import organisation_ids, programme_id
 from exports.import_attendees import store_attendees
@@ -143,7 +144,7 @@ class Writer:
             return
         status = "added" if event is None else "updated"
         if event is None and item.recurs:
-            item.note = "; ".join(filter(None, [item.note, self._flattened(item)]))
+            item.note = joined([item.note, self._flattened(item)])
         self.report.entries.append(Entry(status, item.uid, item.line, item.note, item.component))
         if not self.dry_run:
             written.append((self._store(item, event), item, event is None))
@@ -159,8 +160,8 @@ class Writer:
         old = f"{item.uid}/{local.strftime('%Y%m%d' if item.span.all_day else '%Y%m%dT%H%M%S')}"
         if self.session.exec(select(Event.id).where(col(Event.uid) == old)).first() is None:
             return ""
-        return (f"occurrences of this series stored one by one by an earlier import ({old!r}, ...) remain as "
-                "single events: delete them, or they show twice")
+        return Notice(N_("occurrences of this series stored one by one by an earlier import ({uid!r}, ...) remain as "
+                         "single events: delete them, or they show twice"), uid=old)
 
     def _series_of(self, overrides: list[Incoming]) -> dict[str, tuple[int | None, bool]]:
         """Series UID -> (its id, whether it repeats), for the series these overrides name."""
@@ -179,14 +180,14 @@ class Writer:
         series_id, recurs = series.get(item.series_uid, (None, None))
         if recurs is False:
             self.report.entries.append(Entry(
-                "skipped", item.series_uid, item.line, f"an override (RECURRENCE-ID) of the stored event "
-                f"{item.series_uid!r}, which does not repeat: nothing to override", item.component))
+                "skipped", item.series_uid, item.line, Notice(N_("an override (RECURRENCE-ID) of the stored event "
+                "{uid!r}, which does not repeat: nothing to override"), uid=item.series_uid), item.component))
             return False
         if recurs is None:
             item.values.update(series_id=None, recurrence_utc=None)
-            item.note = "; ".join(filter(None, [item.note, "an override (RECURRENCE-ID) whose series is neither "
-                                                "in this file nor in the store: imported as a single event; "
-                                                "importing its series attaches it"]))
+            item.note = joined([item.note, Notice(N_("an override (RECURRENCE-ID) whose series is neither in this "
+                                                     "file nor in the store: imported as a single event; importing "
+                                                     "its series attaches it"))])
             return True
         item.values.update(series_id=series_id, recurrence_utc=item.recurrence_utc)
         return True

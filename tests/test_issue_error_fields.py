@@ -97,6 +97,7 @@ from exports.errors import (
     KeepDaysOutOfRange,
     LastTokenOfFeed,
     NegativeKeepDays,
+    NotACalendar,
     NotUtf8,
     PrivateFeedUrl,
     PublicFeedSecret,
@@ -104,6 +105,7 @@ from exports.errors import (
     TasksNeedPrivate,
     TokenLabelAmbiguous,
     TokenNotFound,
+    UndefinedZone,
 )
 from tests.cli_helpers import Outcome, run
 
@@ -137,7 +139,8 @@ SAMPLES: list[CalendarAppError] = [
     NegativeKeepDays(-1), AlarmsNeedFullDetail(), KeepDaysOutOfRange(99999, 3660), InvalidFeedColor("reddish"),
     ConfidentialNeedsPrivate("pub"), ChatSchemeNotAllowed("file", ("tgram", "json")), NotAChatUrl(("tgram",)),
     NegativeKeepDays(-1), AlarmsNeedFullDetail(), FileTooBig("big.ics", 50_000_000, 32_000_000),
-    NotUtf8("cp1251.ics", 10, 321, 0xE9), BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
+    NotUtf8("cp1251.ics", 10, 321, 0xE9), NotACalendar("notes.txt", 1), UndefinedZone("Mars/Olympus"),
+    BadEvents("bad.ics", ["line 4 (UID a@x): no SUMMARY"], 2),
     TokenNotFound("staff", "Osh office"), TokenLabelAmbiguous("staff", "abcdef"),
     DuplicateTokenLabel("staff", "Bishkek office"), LastTokenOfFeed("staff"),
     InvalidRecurrence("FREQ=WEEKLY;UNTIL=20200101", "give a later {repeat_until}"), NotASeries(7),

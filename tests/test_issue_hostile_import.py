@@ -241,7 +241,7 @@ def test_size_is_checked_before_reading(sqlite_url: str, tmp_path: Path) -> None
     zero = one_line_error(run(sqlite_url, "import", "/dev/zero"))
     assert "is it an .ics file?" in zero
     assert "cannot read" in one_line_error(run(sqlite_url, "import", str(tmp_path / "missing.ics")))
-    assert "Is a directory" in one_line_error(run(sqlite_url, "import", str(tmp_path)))
+    assert "it is a folder" in one_line_error(run(sqlite_url, "import", str(tmp_path)))
 
 
 def test_a_pipe_is_read_up_to_the_limit_only(sqlite_app: App, tmp_path: Path) -> None:

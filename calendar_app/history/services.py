@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from calendar_app.history.tracking import EVENT
 from events.bounds import check_optional_text
-from events.errors import Field, UnknownChoice
+from events.errors import N_, Field, UnknownChoice
 from events.history import ENTITIES, HistoryEntry
 from events.history.queries import HistoryQuery, entries_for, search
 from events.timeparse import parse_datetime, zone
@@ -59,9 +59,9 @@ def history(since: str | None, until: str | None, actor: str | None, entity: str
     tz = zone(app.settings.default_tz)
     first = parse_datetime(since, tz=tz, now=now, what=Field.FROM) if since else None
     last = parse_datetime(until, tz=tz, now=now, what=Field.TO) if until else None
-    check_optional_text(actor, "the user name")
+    check_optional_text(actor, N_("the user name"))
     if entity is not None and entity not in ENTITIES:
-        raise UnknownChoice("kind of record", entity, ENTITIES)
+        raise UnknownChoice(N_("kind of record"), entity, ENTITIES)
     query = HistoryQuery(since=first, until=last, actor=actor.strip() if actor else None, entity=entity, limit=limit)
     with app.read() as session:
         return [_change(e) for e in search(query, session=session)]

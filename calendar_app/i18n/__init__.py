@@ -48,7 +48,7 @@ def language_code(text: str) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def parse_language(text: str, where: str = "the settings") -> str:
+def parse_language(text: str, where: str = N_("the settings")) -> str:
     """A language asked for by name (an option, a variable, the file): one we do not speak is an error."""
     code = language_code(text)
     if code is None:

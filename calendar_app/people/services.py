@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from calendar_app.app import App
 from calendar_app.history.tracking import participant_state, record_participant
+from events.errors import N_, Notice, Words
 from events.models import Event
 from events.notify.models import Contact
 from events.people import services as people
@@ -86,7 +87,7 @@ def set_deadline(event: Event, text: str, *, app: App, session: Session, now: da
     if not isinstance(parse_when(text, tz=tz, now=now, what=Field.RSVP_BY), datetime):
         moment += timedelta(days=1, minutes=-1)  # a date: answers are welcome all that day (until 23:59)
     if moment > event.start_utc:
-        raise BadDeadline(text, "it is after the event starts")
+        raise BadDeadline(text, Words(N_("it is after the event starts")))
     store_deadline(event, moment, session=session)
 
 
@@ -154,12 +155,12 @@ def import_sheet(event_ref: str, path: str, *, app: App, now: datetime, dry_run:
         with Path(path).open("rb") as sheet:
             data = sheet.read(MAX_SHEET_BYTES + 1)
         if len(data) > MAX_SHEET_BYTES:
-            raise UnreadableSheet(source, f"it is larger than {MAX_SHEET_BYTES // 1_000_000} MB")
+            raise UnreadableSheet(source, Notice(N_("it is larger than {size} MB"), size=MAX_SHEET_BYTES // 1_000_000))
         text = data.decode("utf-8-sig")
     except OSError as error:
         raise UnreadableSheet(source, error.strerror or str(error)) from None
     except UnicodeDecodeError:
-        raise UnreadableSheet(source, "it is not UTF-8 text") from None
+        raise UnreadableSheet(source, Words(N_("it is not UTF-8 text"))) from None
     rows = read_sheet(text, source=source)
     with (app.read() if dry_run else app.write()) as session:
         event = find_event(event_ref, session=session)

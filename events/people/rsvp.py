@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from events.bounds import check_text
+from events.errors import N_
 from events.models import Event
 from events.notify.models import Contact
 from events.people.models import Participant, RsvpStatus
@@ -88,7 +89,7 @@ def record_answer(link: Link, answer: str, comment: str | None, *, session: Sess
     participant = link.participant
     participant.status = status.value
     if comment is not None:
-        participant.comment = check_text(comment.strip(), "the comment", limit=MAX_COMMENT, lines=True) or None
+        participant.comment = check_text(comment.strip(), N_("the comment"), limit=MAX_COMMENT, lines=True) or None
     participant.updated_at = now
     session.add(participant)
     touch(link.event, now, session=session)

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from events.bounds import check_text
 from events.drafts import language_of
-from events.errors import ContradictoryValues, Field, UnknownChoice
+from events.errors import N_, ContradictoryValues, Field, UnknownChoice
 from events.models import Event
 from events.notify.contacts import checked_email, checked_name, find_contact, group_name
 from events.notify.errors import ContactNotFound
@@ -180,11 +180,11 @@ def apply_changes(row: Participant, changes: ParticipantChanges, *, now: datetim
     if changes.sex is not None:
         row.sex = sex_of(changes.sex)
     if changes.organisation is not None:
-        row.organisation = check_text(changes.organisation.strip(), "the organisation") or None
+        row.organisation = check_text(changes.organisation.strip(), N_("the organisation")) or None
     if changes.language is not None:
         row.language = language_of(changes.language) if changes.language.strip() else None
     if changes.comment is not None:
-        row.comment = check_text(changes.comment.strip(), "the comment") or None
+        row.comment = check_text(changes.comment.strip(), N_("the comment")) or None
     row.updated_at = now
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from events.bounds import MAX_NAME, check_text
-from events.errors import N_, CalendarAppError, Notice
+from events.errors import N_, CalendarAppError, Notice, Words
 from events.models import LANGUAGES
 from events.notify.contacts import checked_email, checked_name
 from events.people.errors import BadSheetRows, UnreadableSheet
@@ -73,6 +73,7 @@ SEX_TITLES: dict[str, dict[str, str]] = {
 YES_TITLES = {"en": ("yes", "no"), "ru": ("да", "нет"), "mn": ("тийм", "үгүй"), "ky": ("ооба", "жок")}
 
 MAX_ROWS = 10_000  # a registration sheet, not a census
+THE_SHEET = Words(N_("the sheet"))
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,9 @@ def _columns(header: Sequence[str]) -> dict[str, int]:
             found[column] = index
     missing = [c for c in REQUIRED if c not in found]
     if missing:
-        raise UnreadableSheet("the sheet", "no column for " + " and ".join(missing)
-                              + f" in the header {', '.join(h.strip() for h in header)!r}")
+        raise UnreadableSheet(THE_SHEET, Notice(N_("no column for {columns} in the header {header!r}"),
+                                                      columns=" + ".join(missing),
+                                                      header=", ".join(h.strip() for h in header)))
     return found
 
 
@@ -153,7 +155,7 @@ def _row(cells: Sequence[str], columns: dict[str, int], line: int) -> SheetRow:
     address = cell("email")
     if not address:
         raise ValueError(Notice(N_("the e-mail is empty")))
-    organisation = check_text(cell("organisation"), "the organisation", limit=MAX_NAME)
+    organisation = check_text(cell("organisation"), N_("the organisation"), limit=MAX_NAME)
     return SheetRow(line=line, name=name, email=checked_email(address), organisation=organisation or None,
                     sex=_sex(cell("sex")), language=_language(cell("language")), attended=_attended(cell("attended")))
 
@@ -172,7 +174,7 @@ def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def read_sheet(text: str, *, source: str = "the sheet") -> list[SheetRow]:
+def read_sheet(text: str, *, source: str = THE_SHEET) -> list[SheetRow]:
     """Every row of a sheet, or `BadSheetRows` naming each bad one by its line (nothing is taken then).
 
     Empty lines are skipped; an address that comes twice is a bad row (a person counts once per event)."""
@@ -181,11 +183,11 @@ def read_sheet(text: str, *, source: str = "the sheet") -> list[SheetRow]:
     try:
         header = next(reader, None)
         if header is None:
-            raise UnreadableSheet(source, "it is empty")
+            raise UnreadableSheet(source, Words(N_("it is empty")))
         try:
             columns = _columns(header)
         except UnreadableSheet as error:
-            raise UnreadableSheet(source, str(error.values["why"])) from None
+            raise UnreadableSheet(source, error.values["why"]) from None  # type: ignore[arg-type]
         rows: list[SheetRow] = []
         problems: list[Notice] = []
         seen: dict[str, int] = {}
@@ -194,7 +196,7 @@ def read_sheet(text: str, *, source: str = "the sheet") -> list[SheetRow]:
             if not any(c.strip() for c in cells):
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                raise UnreadableSheet(source, f"it has more than {MAX_ROWS} rows")
+                raise UnreadableSheet(source, Notice(N_("it has more than {count} rows"), count=MAX_ROWS))
             try:
                 row = _row(cells, columns, line)
             except (ValueError, CalendarAppError) as error:
@@ -207,7 +209,8 @@ def read_sheet(text: str, *, source: str = "the sheet") -> list[SheetRow]:
                 continue
             rows.append(row)
     except csv.Error as error:
-        raise UnreadableSheet(source, f"line {reader.line_num}: {error}") from None
+        raise UnreadableSheet(source, Notice(N_("line {line}: {problem}"), line=reader.line_num,
+                                             problem=str(error))) from None
     if problems:
         raise BadSheetRows(source, problems)
     return rows

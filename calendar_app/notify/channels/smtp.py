@@ -38,7 +38,7 @@ def parse_smtp_url(url: str) -> SMTPConfig:
         raise ChannelConfigError("CALENDAR_APP_SMTP_URL", str(error)) from error
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise ChannelConfigError(
-            "CALENDAR_APP_SMTP_URL", "use smtp://[user:password@]host:port, smtps://... or add ?starttls=1"
+            "CALENDAR_APP_SMTP_URL", Words(N_("use smtp://[user:password@]host:port, smtps://... or add ?starttls=1"))
         )
     try:
         timeout = float(query.get("timeout", ["10"])[0])

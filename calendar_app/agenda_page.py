@@ -14,11 +14,10 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from calendar_app.i18n import parse_language
 from events.agenda import AgendaDay
 from events.errors import N_, InvalidInput
 from events.views import EventView
-
-LANGUAGES = ("mn", "ky", "ru", "en")
 
 # The fixed texts of the page. `{zone}`, `{first}`, `{last}`, `{date}` are filled in.
 TEXTS: dict[str, dict[str, str]] = {
@@ -77,22 +76,10 @@ STATUSES: dict[str, dict[str, str]] = {
 }
 
 
-class UnknownLanguage(InvalidInput):
-    def __init__(self, value: str) -> None:
-        super().__init__(template=N_("unknown language {value!r}: use mn, ky, ru or en"), value=value)
-
-
 class PdfUnavailable(InvalidInput):
     def __init__(self, why: str) -> None:
         super().__init__(template=N_("cannot write a PDF here ({why}): install WeasyPrint and the Pango library, or "
                          "give {format} html and print the page from a browser"), why=why)
-
-
-def checked_language(value: str | None) -> str:
-    lang = (value or "en").strip().lower()
-    if lang not in LANGUAGES:
-        raise UnknownLanguage(value or "")
-    return lang
 
 
 @dataclass(frozen=True)
@@ -148,7 +135,7 @@ def agenda_html(days: Sequence[AgendaDay], page: AgendaPage, *, now: datetime) -
     """The printable agenda page of `days`, in `page.lang`; `now` dates the printout."""
     from babel.dates import format_date
 
-    lang = checked_language(page.lang)
+    lang = parse_language(page.lang)
     texts = TEXTS[lang]
     shown = [{"heading": format_date(day.day, "full", locale=lang),
               "events": [_event_row(e, lang) for e in day.events]} for day in days]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from calendar_app.i18n import gettext as _
-from calendar_app.i18n import language
+from calendar_app.i18n import language, parse_language
 from commands.bulk import (
     DryRun,
     Refs,
@@ -451,7 +451,8 @@ def agenda(
     fmt: Annotated[str, typer.Option("--format", help="text, json, html (a printable page) or pdf.")] = "text",
     out: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file (replaced atomically); "
                                             "- is stdout (html's default; pdf needs a file).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the html/pdf page: mn, ky, ru or en.")] = "en",
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of the html/pdf page: mn, ky, ru or en "
+                                             "(default: the language of the CLI).")] = None,
     stream: StreamOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -479,10 +480,7 @@ def agenda(
     if as_json and fmt not in ("text", "json"):
         raise ContradictoryValues(Field.JSON, Field.FORMAT)
     fmt = "json" if as_json else fmt
-    if fmt in ("html", "pdf"):
-        from calendar_app.agenda_page import checked_language
-
-        lang = checked_language(lang)
+    page_lang = language() if lang is None else parse_language(lang, "--lang")
     app = app_of(ctx)
     reader = app.settings.default_tz if my_zone else checked_zone_name(tz)
     filters = event_filter(start=start, kinds=kind, regions=region, partners=partner, statuses=status,
@@ -494,7 +492,7 @@ def agenda(
     if fmt == "json" and out is None:
         emit_json(output.agenda_json(result))
         return
-    _write_agenda(ctx, result, fmt=fmt, out=out, stream=stream, lang=lang, zone=reader, days=days, start=start,
+    _write_agenda(ctx, result, fmt=fmt, out=out, stream=stream, lang=page_lang, zone=reader, days=days, start=start,
                   campaigns=campaign or (), search=search)
 
 

@@ -292,3 +292,21 @@ def test_how_a_contacts_zone_was_chosen_is_said_in_the_users_language(tmp_path: 
                   "oyunchimeg@example.mn", "--region", "ulaanbaatar")
     assert outcome.code == 0
     assert outcome.stdout.startswith("1 харилцагчийг нэмлээ: цагийн бүс Asia/Ulaanbaatar (ulaanbaatar бүсээс)\n")
+
+
+def test_the_agenda_page_follows_the_cli_language(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert run(db, "event", "add", "Зөвлөлдөх уулзалт", "--start", "2026-12-21 10:00", "--region", "khovd").code == 0
+    out = tmp_path / "agenda.html"
+    wrote = run(db, "--lang", "mn", "agenda", "--from", "2026-12-20", "--format", "html", "-o", str(out))
+    assert wrote.code == 0, wrote.stderr
+    assert '<html lang="mn">' in out.read_text(encoding="utf-8")
+
+
+def test_a_rejected_component_is_explained_in_the_cli_language(tmp_path: Path) -> None:
+    calendar = tmp_path / "no-start.ics"
+    calendar.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+                        "UID:no-start@test\r\nSUMMARY:Уулзалт\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    refused = run(str(tmp_path / "a.db"), "--lang", "mn", "import", str(calendar))
+    assert refused.code != 0
+    assert "DTSTART алга: үйл явдалд эхлэх цаг хэрэгтэй" in refused.stderr, refused.stderr

@@ -96,8 +96,7 @@ def run() -> int:
 
 
 def _prompt(folder: Path, config: Path) -> int:
-    env = {**os.environ, "CALENDAR_APP_DB": str(folder / "bench.db"), "CALENDAR_APP_TZ": "UTC",
-           "CALENDAR_APP_CONFIG": str(folder / "none.toml")}
+    env = {**os.environ, "CALENDAR_APP_DB": str(folder / "bench.db"), "CALENDAR_APP_TZ": "UTC"}
     end = WINDOW_START + timedelta(days=WINDOW_DAYS)
     window = ["--from", WINDOW_START.isoformat(), "--to", end.isoformat()]
     agenda = ["--from", WINDOW_START.strftime("%Y-%m-%d"), "--days", str(WINDOW_DAYS)]

@@ -55,8 +55,9 @@ lint: install
 translations: install
 	$(PY) -m calendar_app.i18n.extract
 
-## bench: the benchmarks of bench/, printing figures and ratios to their baselines
+## bench: the benchmarks of bench/, printing figures and ratios to their baselines (the bench extra brings khal)
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
 
 clean:

@@ -27,7 +27,7 @@ def byte_compile_project() -> None:
 
 def main(argv: list[str]) -> int:
     areas = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-                   if not m.name.startswith("_") and m.name not in ("common", "data"))
+                   if not m.name.startswith("_") and m.name not in ("common", "data", "khal"))
     # `python -m bench feeds --events 2000`: one area, the rest of the words are its options.
     names, options = (argv[:1], argv[1:]) if argv and argv[0] in areas else (areas, [])
     byte_compile_project()

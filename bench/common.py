@@ -30,21 +30,22 @@ class Paired:
 
 
 def time_paired(command: Sequence[str], baseline: Sequence[str], runs: int = 11,
-                env: dict[str, str] | None = None) -> Paired:
+                env: dict[str, str] | None = None, quiet: bool = False) -> Paired:
     """Run the command and its baseline alternately, so that a machine slowing down or speeding up
-    during the run weighs on both sides alike; one warm-up pair first."""
+    during the run weighs on both sides alike; one warm-up pair first. `quiet` drops what both print on
+    stderr (warnings that repeat with every run)."""
     pairs = []
     for index in range(runs + 1):
-        took = [_wall(args, env) for args in (command, baseline)]
+        took = [_wall(args, env, quiet) for args in (command, baseline)]
         if index:
             pairs.append(took)
     return Paired(statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs),
                   statistics.median(p[0] - p[1] for p in pairs))
 
 
-def _wall(args: Sequence[str], env: dict[str, str] | None) -> float:
+def _wall(args: Sequence[str], env: dict[str, str] | None, quiet: bool = False) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None, env=env)
     return time.perf_counter() - start
 
 

@@ -16,7 +16,7 @@ from events import queries
 from events.campaigns.models import Campaign, CampaignEdition
 from events.models import Event, EventPartner
 from events.notify.models import ContactGroup, EventRecipient, EventRecipientGroup, Task
-from events.notify.reminders import recipient_contacts
+from events.notify.recipients import recipient_contacts
 from events.services import find_event
 from events.views import EventView, event_json
 

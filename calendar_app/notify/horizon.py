@@ -5,7 +5,8 @@ Each series has its deliveries planned up to `SeriesPlan.planned_until`; once th
 is idempotent: a series is locked (PostgreSQL `FOR UPDATE`, SQLite's single writer) and its plan read again
 before it is re-planned, so two dispatchers, or two runs, plan each occurrence's deliveries once, and the
 unique key of a delivery holds either way. Series are handled `CHUNK` at a time, each chunk in its own
-transaction: memory stays flat however many series there are.
+transaction: memory stays flat however many series there are. A series never planned before gets its first
+plan from `events.notify.unplanned` (Core statements, no ORM objects) when nothing else needs reconciling.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlmodel import Session, col
 from events.models import Event, EventStatus
 from events.notify.models import SeriesPlan
 from events.notify.reminders import sync_event
+from events.notify.unplanned import plan_unplanned, unplanned_series
 
 if TYPE_CHECKING:
     from calendar_app.app import App
@@ -79,15 +81,18 @@ def _extend(ids: Sequence[int], *, app: App, now: datetime) -> int:
         # Lock the chunk's series in id order, then ask again: another dispatcher may have done them meanwhile.
         session.execute(select(col(Event.id)).where(col(Event.id).in_(ids)).order_by(col(Event.id))
                         .with_for_update())
-        still = series_due(session=session, now=now, horizon=horizon, after=min(ids) - 1, limit=len(ids))
+        due = series_due(session=session, now=now, horizon=horizon, after=min(ids) - 1, limit=len(ids))
+        still = [i for i in due if i <= max(ids)]
+        first = plan_unplanned(unplanned_series(still, session=session), workflows, session=session, now=now,
+                               grace=grace, horizon=horizon)
         for event_id in still:
-            if event_id > max(ids):
-                break
+            if event_id in first:
+                continue
             event = session.get(Event, event_id)
             assert event is not None
             sync_event(event, workflows, session=session, now=now, grace=grace, horizon=horizon)
         session.flush()
         session.expunge_all()
-        done = len([i for i in still if i <= max(ids)])
+        done = len(still)
     log.info("reminder horizon extended for %d series", done)
     return done

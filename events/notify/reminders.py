@@ -17,17 +17,16 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, or_
+from sqlalchemy import insert, or_
 from sqlmodel import Session, col, select
 
-from events.models import Event, EventPartner, EventStatus
+from events.models import Event, EventStatus
 from events.notify import series
 from events.notify.contacts import find_contact, group_name
 from events.notify.errors import ContactNotFound, UnknownAssignee
 from events.notify.models import (
     INVITATIONS,
     Contact,
-    ContactGroup,
     Delivery,
     DeliveryStatus,
     EventRecipient,
@@ -42,7 +41,6 @@ from events.notify.planning import (
     DEFAULT_GRACE,
     DEFAULT_HORIZON,
     PlannedDelivery,
-    Recipient,
     ReminderRule,
     Retiming,
     check_rules,
@@ -52,6 +50,7 @@ from events.notify.planning import (
     reconcile,
     task_due,
 )
+from events.notify.recipients import channels_of, recipient_contacts
 from events.notify.workflows import ORGANIZER, KindDefaults, Step, defaults_for
 from events.timeparse import zone
 
@@ -108,43 +107,14 @@ def rules_of(event: Event, defaults: KindDefaults, *, session: Session) -> list[
 
 def plan_rules(plan: EventReminderPlan | None, defaults: KindDefaults) -> list[ReminderRule]:
     """An event's reminder rules: its kind's (unless the event opted out) and then its own."""
-    rules = list(defaults.reminders) if plan is None or plan.use_defaults else []
-    if plan is not None and plan.rules:
-        rules.extend(parse_rule(key) for key in plan.rules.split())
+    return rules_from(plan.use_defaults if plan else None, plan.rules if plan else None, defaults)
+
+
+def rules_from(use_defaults: bool | None, own: str | None, defaults: KindDefaults) -> list[ReminderRule]:
+    """`plan_rules` of a plan read as its two columns (None for both when the event has no plan row)."""
+    rules = list(defaults.reminders) if use_defaults is None or use_defaults else []
+    rules.extend(parse_rule(key) for key in (own or "").split())
     return rules
-
-
-def recipient_contacts(event: Event, *, session: Session) -> list[Contact]:
-    """Named contacts, members of named groups, contacts of the partner organisations, and the organiser if a
-    contact."""
-    partner_orgs = select(EventPartner.organisation_id).where(col(EventPartner.event_id) == event.id)
-    named = select(EventRecipient.contact_id).where(col(EventRecipient.event_id) == event.id)
-    group_names = select(EventRecipientGroup.name).where(col(EventRecipientGroup.event_id) == event.id)
-    in_groups = select(ContactGroup.contact_id).where(col(ContactGroup.name).in_(group_names))
-    conditions: list[ColumnElement[bool]] = [col(Contact.id).in_(named), col(Contact.organisation_id).in_(partner_orgs),
-                                             col(Contact.id).in_(in_groups)]
-    if event.organizer:
-        conditions.append(col(Contact.email).ilike(event.organizer.strip()))
-        conditions.append(col(Contact.name) == event.organizer.strip())
-    # Participants are reminded too, unless they declined (issue 12: reminders follow answers); a declined
-    # participant is not reminded even when a group or partner would name them.
-    from events.people.models import Participant, RsvpStatus
-
-    answers = select(Participant.contact_id).where(col(Participant.event_id) == event.id)
-    declined = answers.where(col(Participant.status) == RsvpStatus.declined.value)
-    conditions.append(col(Contact.id).in_(answers.where(col(Participant.status) != RsvpStatus.declined.value)))
-    return list(session.exec(select(Contact).where(or_(*conditions), col(Contact.id).not_in(declined))
-                             .order_by(col(Contact.id))).all())
-
-
-def channels_of(contact: Contact) -> list[Recipient]:
-    assert contact.id is not None
-    found = []
-    if contact.email:
-        found.append(Recipient(contact.id, "email", contact.email))
-    if contact.chat_url:
-        found.append(Recipient(contact.id, "chat", contact.chat_url))
-    return found
 
 
 def _as_planned(d: Delivery) -> PlannedDelivery:
@@ -152,7 +122,7 @@ def _as_planned(d: Delivery) -> PlannedDelivery:
                            d.due_utc)
 
 
-def _new_delivery(p: PlannedDelivery, event_id: int, now: datetime, task_id: int | None = None) -> dict[str, Any]:
+def new_delivery(p: PlannedDelivery, event_id: int, now: datetime, task_id: int | None = None) -> dict[str, Any]:
     """A new delivery's row, inserted with the others in one statement (a series plans hundreds at once)."""
     return {"event_id": event_id, "contact_id": p.contact_id, "purpose": p.purpose, "rule_key": p.rule_key,
             "channel": p.channel, "address": p.address, "event_start_utc": p.event_start_utc, "due_utc": p.due_utc,
@@ -330,7 +300,7 @@ def _apply(change: Retiming, rows: dict[int | None, Delivery], revivable: dict[A
             old.attempts, old.last_error, old.lease_until, old.claimed_by, old.updated_at = 0, None, None, None, now
             session.add(old)
             continue
-        added.append(_new_delivery(planned, event.id, now, task_id))
+        added.append(new_delivery(planned, event.id, now, task_id))
     session.flush()
     if added:
         session.execute(insert(Delivery), added)

@@ -55,7 +55,7 @@ class Window:
     upper: datetime
 
 
-def planning_window(event: Event, rules: Sequence[ReminderRule], *, now: datetime, grace: timedelta,
+def planning_window(event: Event | Series, rules: Sequence[ReminderRule], *, now: datetime, grace: timedelta,
                     horizon: timedelta) -> Window:
     """From the earliest occurrence a rule may still fire for (an `end+3d` rule reaches back past the
     occurrence's end) to `now + horizon`."""
@@ -64,8 +64,9 @@ def planning_window(event: Event, rules: Sequence[ReminderRule], *, now: datetim
     return Window(now - grace - reach - length, now + horizon)
 
 
-def planned_occurrences(event: Event, window: Window, replaced: set[datetime]) -> list[Occurrence]:
-    found = occurrences(series_of(event), window.lower, window.upper, replaced)
+def planned_occurrences(event: Event | Series, window: Window, replaced: set[datetime]) -> list[Occurrence]:
+    rule = event if isinstance(event, Series) else series_of(event)
+    found = occurrences(rule, window.lower, window.upper, replaced)
     return [o for o in found if window.lower <= o.start_utc < window.upper]
 
 

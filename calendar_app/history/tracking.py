@@ -3,12 +3,13 @@ then `record_*` compares it with the state after and writes one history row (non
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from events.history import HistoryAction, HistoryEntry, record_change, snapshot
+from events.history import HistoryAction, HistoryEntry, record_adds, record_change, snapshot, snapshot_values
 from events.history.record import NOT_RECORDED
 from events.models import Event, EventPartner, Organisation
 
@@ -21,6 +22,7 @@ PARTICIPANT = "participant"
 RSVP_ACTOR = "RSVP link"
 # A participant's row as the history keeps it: who (event, contact ids) and what they gave; never an address.
 PARTICIPANT_SKIPPED = NOT_RECORDED | {"created_at"}
+_CHUNK = 500  # ids per IN list, under every backend's bound-parameter limit
 
 
 def partner_names(event_id: int, *, session: Session) -> list[str]:
@@ -45,6 +47,26 @@ def record_event(event_id: int, before: dict[str, Any] | None, *, app: App, sess
     after = event_state(event_id, session=session)
     return record_change(session, EVENT, event_id, before, after, actor=app.settings.actor, command=command,
                          now=now, action=action, undoes=undoes)
+
+
+def record_added_events(event_ids: Sequence[int], *, app: App, session: Session, command: str,
+                        now: datetime) -> None:
+    """`record_event(id, None, ...)` for each of many events just added (a campaign roll), a few statements
+    per chunk of events."""
+    table = Event.__table__  # type: ignore[attr-defined]
+    links = EventPartner.__table__  # type: ignore[attr-defined]
+    organisations = Organisation.__table__  # type: ignore[attr-defined]
+    for offset in range(0, len(event_ids), _CHUNK):
+        chunk = event_ids[offset : offset + _CHUNK]
+        rows = {row["id"]: row for row in session.execute(select(table).where(table.c.id.in_(chunk))).mappings()}
+        partners: dict[int, list[str]] = {}
+        for event_id, name in session.execute(
+                select(links.c.event_id, organisations.c.name)
+                .join(organisations, organisations.c.id == links.c.organisation_id)
+                .where(links.c.event_id.in_(chunk)).order_by(links.c.event_id, organisations.c.name)):
+            partners.setdefault(event_id, []).append(name)
+        states = [(i, snapshot_values(table, rows[i], partners=partners.get(i, []))) for i in chunk if i in rows]
+        record_adds(session, EVENT, states, actor=app.settings.actor, command=command, now=now)
 
 
 def family_states(event: Event, *, session: Session) -> dict[int, dict[str, Any]]:

@@ -58,7 +58,9 @@ def record_added_events(event_ids: Sequence[int], *, app: App, session: Session,
     organisations = Organisation.__table__  # type: ignore[attr-defined]
     for offset in range(0, len(event_ids), _CHUNK):
         chunk = event_ids[offset : offset + _CHUNK]
-        rows = {row["id"]: row for row in session.execute(select(table).where(table.c.id.in_(chunk))).mappings()}
+        result = session.execute(select(table).where(table.c.id.in_(chunk)))
+        keys = list(result.keys())
+        rows = {row["id"]: row for row in (dict(zip(keys, values, strict=True)) for values in result)}
         partners: dict[int, list[str]] = {}
         for event_id, name in session.execute(
                 select(links.c.event_id, organisations.c.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -51,14 +52,20 @@ def snapshot(row: SQLModel, *, skip: Iterable[str] = NOT_RECORDED, **extra: Any)
 def snapshot_values(table: Table, values: Mapping[Any, Any], *, skip: Iterable[str] = NOT_RECORDED,
                     **extra: Any) -> dict[str, Any]:
     """`snapshot` of a row read with Core (`values`: the row of `table` by column name)."""
-    skipped = set(skip)
-    names = [c.name for c in table.columns if c.name not in skipped]
+    names, secrets = _recorded(table, frozenset(skip))
     state = {name: json_value(values[name]) for name in names}
-    for name in SECRETS.intersection(names):  # a short digest shows that it changed, not what it is
+    for name in secrets:  # a short digest shows that it changed, not what it is
         if values[name] is not None:
             state[name] = f"(secret {hashlib.sha256(str(values[name]).encode()).hexdigest()[:6]})"
     state.update({k: json_value(v) for k, v in extra.items()})
     return state
+
+
+@functools.cache
+def _recorded(table: Table, skip: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns of `table` a snapshot keeps, and those of them that hold secrets."""
+    names = tuple(c.name for c in table.columns if c.name not in skip)
+    return names, tuple(n for n in names if n in SECRETS)
 
 
 def changes_of(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, list[Any]]:

@@ -28,6 +28,7 @@ from events.models import (
 )
 from events.recurrence.views import expanded
 from events.regions import find_region
+from events.spans import meets_window
 from events.views import EventView, view_from_row
 
 
@@ -79,12 +80,7 @@ _COLUMNS = (
 def _window(query: EventQuery) -> list[Any]:
     """Single events (and overrides) that meet the window."""
     table = Event.__table__  # type: ignore[attr-defined]
-    conditions: list[Any] = []
-    if query.start is not None:
-        conditions.append(table.c.end_utc > query.start)
-    if query.end is not None:
-        conditions.append(table.c.start_utc < query.end)
-    return conditions
+    return list(meets_window(table.c.start_utc, table.c.end_utc, query.start, query.end))
 
 
 def _series_window(query: EventQuery) -> list[Any]:

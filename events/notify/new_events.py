@@ -79,18 +79,23 @@ def plan_new_events(event_ids: Sequence[int], workflows: dict[str, KindDefaults]
         rows = {row["id"]: row for row in session.execute(
             select(events.c.id, events.c.kind, events.c.organizer, events.c.start_utc, events.c.end_utc,
                    events.c.timezone).where(events.c.id.in_(chunk))).mappings()}
-        people = _recipients(list(rows.values()), session=session)
         plans = {p.event_id: p for p in session.scalars(
             select(EventReminderPlan).where(col(EventReminderPlan.event_id).in_(chunk)))}
+        # Events with neither rules nor steps (many campaign days) plan nothing: their recipients are not read.
+        work = {}
+        for event_id in chunk:
+            defaults = defaults_for(rows[event_id]["kind"], workflows)
+            rules = plan_rules(plans.get(event_id), defaults)
+            if rules or defaults.steps:
+                work[event_id] = (defaults, rules)
+        people = _recipients([rows[i] for i in work], session=session) if work else {}
         tasks: list[dict[str, Any]] = []
         wanted: dict[int, list[PlannedDelivery]] = {}
-        for event_id in chunk:
+        for event_id, (defaults, rules) in work.items():
             row, contacts = rows[event_id], people.get(event_id, [])
-            defaults = defaults_for(row["kind"], workflows)
             recipients = [r for c in contacts for r in channels_of(c)]
             wanted[event_id] = plan_reminders(start=row["start_utc"], end=row["end_utc"], recipients=recipients,
-                                              rules=plan_rules(plans.get(event_id), defaults), now=now,
-                                              grace=grace)
+                                              rules=rules, now=now, grace=grace)
             wanted[event_id] += _plan_tasks(row, defaults, contacts, tasks, owners, session=session, now=now)
         _insert(tasks, wanted, chunk, session=session, now=now)
 

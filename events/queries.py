@@ -202,6 +202,18 @@ def matching_events(query: EventQuery, *, session: Session) -> Select[tuple[obje
 
 
 def _views(conditions: list[Any], limit: int | None, *, session: Session) -> list[EventView]:
+    return _rows_and_views(conditions, limit, session=session)[1]
+
+
+def stored_and_listed(ids: Sequence[int], *, session: Session) -> list[tuple[dict[str, Any], EventView]]:
+    """The events `ids` as `list_events(EventQuery(ids=ids))` lists them, each view beside the stored row it
+    was made from (every column of the event table): one read for a caller that needs both."""
+    rows, views = _rows_and_views(_conditions(EventQuery(ids=ids), None), None, session=session)
+    return list(zip(rows, views, strict=True))
+
+
+def _rows_and_views(conditions: list[Any], limit: int | None, *,
+                    session: Session) -> tuple[list[dict[str, Any]], list[EventView]]:
     result = session.execute(_filtered(conditions, limit))
     # Plain dicts: reading 28 attributes off SQLAlchemy rows costs more than building the dict.
     keys = list(result.keys())
@@ -212,7 +224,7 @@ def _views(conditions: list[Any], limit: int | None, *, session: Session) -> lis
         from events.people.figures import apply_attendance, attendance_of
 
         apply_attendance(views, attendance_of((v.id for v in views), session=session))
-    return views
+    return rows, views
 
 
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:

@@ -173,12 +173,14 @@ def roll(
                               on_copy=plan)
         record_row(EDITION, result.edition.id, None, result.edition, app=app, session=session,
                    command="campaign roll", now=now)
-        record_added_events(result.copied, app=app, session=session, command="campaign roll", now=now)
+        listed = queries.stored_and_listed(result.copied, session=session) if result.copied else []
+        record_added_events([(row, view.partners) for row, view in listed], app=app, session=session,
+                            command="campaign roll", now=now)
         source = campaigns.find_edition(campaign, result.source_year, session=session)
         plan_edition(result.edition, edition_info(campaign, result.edition), template, coordinator,
                      tz=app.settings.default_tz, session=session, now=now, source=source)
-        views = queries.list_events(queries.EventQuery(ids=result.copied), session=session) if result.copied else []
-        return RollOutcome(edition_info(campaign, result.edition), result.source_year, tuple(views))
+        return RollOutcome(edition_info(campaign, result.edition), result.source_year,
+                           tuple(view for _, view in listed))
 
 
 def report(slug: str, year: int | None, *, app: App) -> CampaignReport:

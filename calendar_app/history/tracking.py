@@ -3,7 +3,7 @@ then `record_*` compares it with the state after and writes one history row (non
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,6 @@ PARTICIPANT = "participant"
 RSVP_ACTOR = "RSVP link"
 # A participant's row as the history keeps it: who (event, contact ids) and what they gave; never an address.
 PARTICIPANT_SKIPPED = NOT_RECORDED | {"created_at"}
-_CHUNK = 500  # ids per IN list, under every backend's bound-parameter limit
 
 
 def partner_names(event_id: int, *, session: Session) -> list[str]:
@@ -49,26 +48,14 @@ def record_event(event_id: int, before: dict[str, Any] | None, *, app: App, sess
                          now=now, action=action, undoes=undoes)
 
 
-def record_added_events(event_ids: Sequence[int], *, app: App, session: Session, command: str,
-                        now: datetime) -> None:
-    """`record_event(id, None, ...)` for each of many events just added (a campaign roll), a few statements
-    per chunk of events."""
+def record_added_events(added: Sequence[tuple[Mapping[str, Any], Sequence[str]]], *, app: App, session: Session,
+                        command: str, now: datetime) -> None:
+    """`record_event(id, None, ...)` for each of many events just added (a campaign roll), in one statement:
+    `added` holds each event's stored row (every column of the event table) and its partners' names (as
+    `partner_names` orders them), e.g. from `queries.stored_and_listed`."""
     table = Event.__table__  # type: ignore[attr-defined]
-    links = EventPartner.__table__  # type: ignore[attr-defined]
-    organisations = Organisation.__table__  # type: ignore[attr-defined]
-    for offset in range(0, len(event_ids), _CHUNK):
-        chunk = event_ids[offset : offset + _CHUNK]
-        result = session.execute(select(table).where(table.c.id.in_(chunk)))
-        keys = list(result.keys())
-        rows = {row["id"]: row for row in (dict(zip(keys, values, strict=True)) for values in result)}
-        partners: dict[int, list[str]] = {}
-        for event_id, name in session.execute(
-                select(links.c.event_id, organisations.c.name)
-                .join(organisations, organisations.c.id == links.c.organisation_id)
-                .where(links.c.event_id.in_(chunk)).order_by(links.c.event_id, organisations.c.name)):
-            partners.setdefault(event_id, []).append(name)
-        states = [(i, snapshot_values(table, rows[i], partners=partners.get(i, []))) for i in chunk if i in rows]
-        record_adds(session, EVENT, states, actor=app.settings.actor, command=command, now=now)
+    states = [(row["id"], snapshot_values(table, row, partners=list(partners))) for row, partners in added]
+    record_adds(session, EVENT, states, actor=app.settings.actor, command=command, now=now)
 
 
 def family_states(event: Event, *, session: Session) -> dict[int, dict[str, Any]]:

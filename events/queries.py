@@ -205,10 +205,11 @@ def _views(conditions: list[Any], limit: int | None, *, session: Session) -> lis
     return _rows_and_views(conditions, limit, session=session)[1]
 
 
-def stored_and_listed(ids: Sequence[int], *, session: Session) -> list[tuple[dict[str, Any], EventView]]:
-    """The events `ids` as `list_events(EventQuery(ids=ids))` lists them, each view beside the stored row it
-    was made from (every column of the event table): one read for a caller that needs both."""
-    rows, views = _rows_and_views(_conditions(EventQuery(ids=ids), None), None, session=session)
+def stored_and_listed(query: EventQuery, *, session: Session) -> list[tuple[dict[str, Any], EventView]]:
+    """The events of `query` (without a window) as `list_events` lists them, each view beside the stored row
+    it was made from (every column of the event table): one read for a caller that needs both."""
+    assert not _windowed(query), "a window expands series into occurrences, which have no stored row"
+    rows, views = _rows_and_views(_conditions(query, None), query.limit, session=session)
     return list(zip(rows, views, strict=True))
 
 

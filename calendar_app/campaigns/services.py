@@ -173,7 +173,10 @@ def roll(
                               on_copy=plan)
         record_row(EDITION, result.edition.id, None, result.edition, app=app, session=session,
                    command="campaign roll", now=now)
-        listed = queries.stored_and_listed(result.copied, session=session) if result.copied else []
+        assert result.edition.id is not None
+        # The new edition holds the copies and nothing else: one bound parameter, not a list of their ids.
+        listed = queries.stored_and_listed(queries.EventQuery(editions=(result.edition.id,)),
+                                           session=session) if result.copied else []
         record_added_events([(row, view.partners) for row, view in listed], app=app, session=session,
                             command="campaign roll", now=now)
         source = campaigns.find_edition(campaign, result.source_year, session=session)

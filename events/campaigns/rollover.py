@@ -1,8 +1,8 @@
 """Roll-over: next year's edition of a campaign with a copy of its yearly programme.
 
 Only reads the earlier edition and its events: nothing of the earlier year changes (tested byte for byte).
-Copies go in with one executemany per table, as in `events.bulk`, so a national programme of thousands of
-events rolls in well under a second.
+Each copy is one INSERT ... SELECT of its source, all in one executemany, and the partner links one more, so
+a national programme of thousands of events rolls in well under a second.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ _NOT_COPIED = frozenset({"id", "participants_actual", "cancel_reason"})
 _NEW = ("uid", "sequence", "status", "start_utc", "end_utc", "campaign_edition_id", "participants_actual",
         "cancel_reason", "created_at", "updated_at")
 _SPLIT = ("participants_women", "participants_men")
-_CHUNK = 1000  # ids per IN list, under every backend's bound-parameter limit
 
 # Called once with {earlier event id: its copy's id}, inside the transaction: reminders and workflows copy
 # their plans for the new events here (issue 4).
@@ -77,14 +76,13 @@ def _copy_events(source: CampaignEdition, edition: CampaignEdition, *, session: 
                  ) -> dict[int, int]:
     table = Event.__table__  # type: ignore[attr-defined]
     links = EventPartner.__table__  # type: ignore[attr-defined]
+    # A series (or one changed occurrence of it) already comes back by its rule: roll copies single
+    # events, else next year would hold each occurrence twice.
+    copied = (table.c.campaign_edition_id == source.id, table.c.yearly.is_(True),
+              table.c.status != EventStatus.cancelled.value, table.c.recurs.is_(False), table.c.series_id.is_(None))
     rows = session.execute(
         select(table.c.id, table.c.start_utc, table.c.end_utc, table.c.timezone, table.c.all_day)
-        # A series (or one changed occurrence of it) already comes back by its rule: roll copies single
-        # events, else next year would hold each occurrence twice.
-        .where(table.c.campaign_edition_id == source.id, table.c.yearly.is_(True),
-               table.c.status != EventStatus.cancelled.value, table.c.recurs.is_(False),
-               table.c.series_id.is_(None))
-        .order_by(table.c.start_utc, table.c.id)
+        .where(*copied).order_by(table.c.start_utc, table.c.id)
     ).mappings().all()
     if not rows:
         return {}
@@ -97,13 +95,10 @@ def _copy_events(source: CampaignEdition, edition: CampaignEdition, *, session: 
     # The new edition holds the copies and nothing else yet.
     id_of_uid = dict(session.execute(
         select(table.c.uid, table.c.id).where(table.c.campaign_edition_id == edition.id)).all())
-    partners: list[tuple[int, int]] = []
-    for offset in range(0, len(rows), _CHUNK):
-        partners += [(event_id, org_id) for event_id, org_id in session.execute(
-            select(links.c.event_id, links.c.organisation_id)
-            .where(links.c.event_id.in_(old_ids[offset : offset + _CHUNK]))
-            .order_by(links.c.event_id, links.c.organisation_id)
-        )]
+    partners = session.execute(
+        select(links.c.event_id, links.c.organisation_id)
+        .where(links.c.event_id.in_(select(table.c.id).where(*copied)))
+        .order_by(links.c.event_id, links.c.organisation_id)).all()
     new_id = {old: id_of_uid[uid] for old, uid in zip(old_ids, new_uids, strict=True)}
     if partners:
         session.execute(insert(links), [{"event_id": new_id[e], "organisation_id": o} for e, o in partners])

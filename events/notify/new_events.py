@@ -54,6 +54,12 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[offset : offset + CHUNK]
 
 
+def _spanning(column: Any, ids: Sequence[int]) -> Any:
+    """The rows from the lowest to the highest of `ids`, for the caller to keep those of `ids`: two bound
+    parameters instead of a list (events added together have neighbouring ids)."""
+    return column.between(min(ids), max(ids))
+
+
 def copy_plans(copies: Mapping[int, int], *, session: Session) -> None:
     """Give each copy (the value) the recipients, groups and own reminder rules of its source (the key)."""
     for model, columns in ((EventRecipient, ("contact_id",)), (EventRecipientGroup, ("name",)),
@@ -62,9 +68,9 @@ def copy_plans(copies: Mapping[int, int], *, session: Session) -> None:
         rows: list[dict[str, Any]] = []
         for sources in _chunks(list(copies)):
             found = session.execute(select(table.c.event_id, *(table.c[c] for c in columns))
-                                    .where(table.c.event_id.in_(sources)))
+                                    .where(_spanning(table.c.event_id, sources)))
             rows += [{"event_id": copies[source], **dict(zip(columns, values, strict=True))}
-                     for source, *values in found]
+                     for source, *values in found if source in copies]
         if rows:
             session.execute(insert(table), rows)
 
@@ -76,11 +82,13 @@ def plan_new_events(event_ids: Sequence[int], workflows: dict[str, KindDefaults]
     owners: dict[str, Contact | None] = {}
     for chunk in _chunks(event_ids):
         events = _table(Event)
+        wanted_ids = set(chunk)
         rows = {row["id"]: row for row in session.execute(
             select(events.c.id, events.c.kind, events.c.organizer, events.c.start_utc, events.c.end_utc,
-                   events.c.timezone).where(events.c.id.in_(chunk))).mappings()}
+                   events.c.timezone).where(_spanning(events.c.id, chunk))).mappings() if row["id"] in wanted_ids}
         plans = {p.event_id: p for p in session.scalars(
-            select(EventReminderPlan).where(col(EventReminderPlan.event_id).in_(chunk)))}
+            select(EventReminderPlan).where(_spanning(col(EventReminderPlan.event_id), chunk)))
+            if p.event_id in wanted_ids}
         # Events with neither rules nor steps (many campaign days) plan nothing: their recipients are not read.
         work = {}
         for event_id in chunk:

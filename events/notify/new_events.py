@@ -55,9 +55,11 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def _spanning(column: Any, ids: Sequence[int]) -> Any:
-    """The rows from the lowest to the highest of `ids`, for the caller to keep those of `ids`: two bound
-    parameters instead of a list (events added together have neighbouring ids)."""
-    return column.between(min(ids), max(ids))
+    """At least the rows of `ids`, for the caller to keep those: the range from the lowest to the highest
+    when the ids are close together (events added together), two bound parameters instead of a list that
+    costs more to bind than to run; else the list itself."""
+    low, high = min(ids), max(ids)
+    return column.between(low, high) if high - low < 4 * len(ids) else column.in_(ids)
 
 
 def copy_plans(copies: Mapping[int, int], *, session: Session) -> None:

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Field, SQLModel
+
+from events.spans import POSTGRESQL_LONG, SQLITE_LONG
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -147,6 +149,8 @@ class Event(EventBase, table=True):
     __table_args__ = (
         Index("ix_event_window", "start_utc", "end_utc"),
         Index("ix_event_series_window", "recurs", "start_utc"),
+        # Only the events longer than a month: a window finds them without reading the rest (events.spans).
+        Index("ix_event_long", "end_utc", sqlite_where=text(SQLITE_LONG), postgresql_where=text(POSTGRESQL_LONG)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -28,6 +28,7 @@ from events.models import (
 )
 from events.recurrence.views import expanded
 from events.regions import find_region
+from events.spans import meets_window
 from events.views import EventView, view_from_row
 
 
@@ -79,12 +80,7 @@ _COLUMNS = (
 def _window(query: EventQuery) -> list[Any]:
     """Single events (and overrides) that meet the window."""
     table = Event.__table__  # type: ignore[attr-defined]
-    conditions: list[Any] = []
-    if query.start is not None:
-        conditions.append(table.c.end_utc > query.start)
-    if query.end is not None:
-        conditions.append(table.c.start_utc < query.end)
-    return conditions
+    return list(meets_window(table.c.start_utc, table.c.end_utc, query.start, query.end))
 
 
 def _series_window(query: EventQuery) -> list[Any]:
@@ -206,6 +202,19 @@ def matching_events(query: EventQuery, *, session: Session) -> Select[tuple[obje
 
 
 def _views(conditions: list[Any], limit: int | None, *, session: Session) -> list[EventView]:
+    return _rows_and_views(conditions, limit, session=session)[1]
+
+
+def stored_and_listed(query: EventQuery, *, session: Session) -> list[tuple[dict[str, Any], EventView]]:
+    """The events of `query` (without a window) as `list_events` lists them, each view beside the stored row
+    it was made from (every column of the event table): one read for a caller that needs both."""
+    assert not _windowed(query), "a window expands series into occurrences, which have no stored row"
+    rows, views = _rows_and_views(_conditions(query, None), query.limit, session=session)
+    return list(zip(rows, views, strict=True))
+
+
+def _rows_and_views(conditions: list[Any], limit: int | None, *,
+                    session: Session) -> tuple[list[dict[str, Any]], list[EventView]]:
     result = session.execute(_filtered(conditions, limit))
     # Plain dicts: reading 28 attributes off SQLAlchemy rows costs more than building the dict.
     keys = list(result.keys())
@@ -216,7 +225,7 @@ def _views(conditions: list[Any], limit: int | None, *, session: Session) -> lis
         from events.people.figures import apply_attendance, attendance_of
 
         apply_attendance(views, attendance_of((v.id for v in views), session=session))
-    return views
+    return rows, views
 
 
 def list_events(query: EventQuery, *, session: Session) -> list[EventView]:

@@ -106,7 +106,9 @@ def _selected_rows(selection: Selection, *, session: Session) -> tuple[Iterable[
                type_coerce(table.c.start_utc, String).label("start"), table.c.series_id,
                type_coerce(full.c.updated_at, String).label("series_stamp"))
         .join(full, full.c.id == table.c.series_id)
-        .where(full.c.recurs.is_(true())).order_by(table.c.recurrence_utc, table.c.id))
+        # series_id set: an index range of the overrides alone, not a walk over every event of the store
+        .where(full.c.recurs.is_(true()), table.c.series_id.is_not(None))
+        .order_by(table.c.recurrence_utc, table.c.id))
     for row in found:
         overrides.setdefault(row.series_id, []).append(row)
     return rows, overrides

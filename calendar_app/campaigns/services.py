@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from calendar_app.app import App
 from calendar_app.campaigns.readiness import edition_task_rows, plan_edition, readiness_template
-from calendar_app.history.tracking import record_event, record_row, row_state
+from calendar_app.history.tracking import record_added_events, record_row, row_state
 from calendar_app.holidays import holiday_calendar, holiday_overrides
 from calendar_app.notify.planning import plan_copies
 from events import queries
@@ -173,13 +173,17 @@ def roll(
                               on_copy=plan)
         record_row(EDITION, result.edition.id, None, result.edition, app=app, session=session,
                    command="campaign roll", now=now)
-        for copy_id in result.copied:
-            record_event(copy_id, None, app=app, session=session, command="campaign roll", now=now)
+        assert result.edition.id is not None
+        # The new edition holds the copies and nothing else: one bound parameter, not a list of their ids.
+        listed = queries.stored_and_listed(queries.EventQuery(editions=(result.edition.id,)),
+                                           session=session) if result.copied else []
+        record_added_events([(row, view.partners) for row, view in listed], app=app, session=session,
+                            command="campaign roll", now=now)
         source = campaigns.find_edition(campaign, result.source_year, session=session)
         plan_edition(result.edition, edition_info(campaign, result.edition), template, coordinator,
                      tz=app.settings.default_tz, session=session, now=now, source=source)
-        views = queries.list_events(queries.EventQuery(ids=result.copied), session=session) if result.copied else []
-        return RollOutcome(edition_info(campaign, result.edition), result.source_year, tuple(views))
+        return RollOutcome(edition_info(campaign, result.edition), result.source_year,
+                           tuple(view for _, view in listed))
 
 
 def report(slug: str, year: int | None, *, app: App) -> CampaignReport:

@@ -3,12 +3,13 @@ then `record_*` compares it with the state after and writes one history row (non
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from events.history import HistoryAction, HistoryEntry, record_change, snapshot
+from events.history import HistoryAction, HistoryEntry, record_adds, record_change, snapshot, snapshot_values
 from events.history.record import NOT_RECORDED
 from events.models import Event, EventPartner, Organisation
 
@@ -45,6 +46,16 @@ def record_event(event_id: int, before: dict[str, Any] | None, *, app: App, sess
     after = event_state(event_id, session=session)
     return record_change(session, EVENT, event_id, before, after, actor=app.settings.actor, command=command,
                          now=now, action=action, undoes=undoes)
+
+
+def record_added_events(added: Sequence[tuple[Mapping[str, Any], Sequence[str]]], *, app: App, session: Session,
+                        command: str, now: datetime) -> None:
+    """`record_event(id, None, ...)` for each of many events just added (a campaign roll), in one statement:
+    `added` holds each event's stored row (every column of the event table) and its partners' names (as
+    `partner_names` orders them), e.g. from `queries.stored_and_listed`."""
+    table = Event.__table__  # type: ignore[attr-defined]
+    states = [(row["id"], snapshot_values(table, row, partners=list(partners))) for row, partners in added]
+    record_adds(session, EVENT, states, actor=app.settings.actor, command=command, now=now)
 
 
 def family_states(event: Event, *, session: Session) -> dict[int, dict[str, Any]]:

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from calendar_app.app import App
 
 from events.models import Event
-from events.notify.reminders import copy_plan, set_event_plan, sync_event
+from events.notify.new_events import copy_plans, plan_new_events
+from events.notify.reminders import set_event_plan, sync_event
 
 
 def plan_notifications(
@@ -32,11 +33,7 @@ def plan_notifications(
 
 def plan_copies(copies: Mapping[int, int], *, app: App, session: Session, now: datetime) -> None:
     """Campaign roll-over: each copy takes its source's recipients and rules, then gets its own deliveries
-    and workflow tasks."""
-    kinds = app.kind_defaults()
-    for source_id, copy_id in copies.items():
-        copy_plan(source_id, copy_id, session=session)
-        copy = session.get(Event, copy_id)
-        assert copy is not None
-        sync_event(copy, kinds, session=session, now=now, grace=app.settings.reminder_grace,
-               horizon=app.settings.reminder_horizon)
+    and workflow tasks, all copies together (events.notify.new_events)."""
+    copy_plans(copies, session=session)
+    plan_new_events(list(copies.values()), app.kind_defaults(), session=session, now=now,
+                    grace=app.settings.reminder_grace)

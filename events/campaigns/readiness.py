@@ -12,11 +12,11 @@ Parsing and planning are pure; `create_edition_tasks` writes the tasks of one ed
 from __future__ import annotations
 
 import tomllib
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from events.campaigns.hooks import edition_anchors
@@ -128,9 +128,13 @@ def campaign_zone(edition: CampaignEdition, coordinator: Contact | None, *, defa
     if coordinator is not None:
         return coordinator.timezone
     editions = select(CampaignEdition.id).where(col(CampaignEdition.campaign_id) == edition.campaign_id)
-    zones = session.exec(select(Event.timezone).where(col(Event.campaign_edition_id).in_(editions))
-                         .order_by(col(Event.start_utc).desc())).all()
-    return Counter(zones).most_common(1)[0][0] if zones else default_tz
+    # Counted by the database (a campaign's years hold thousands of events); a tie goes to the zone of the
+    # latest event.
+    count = func.count()
+    most = session.exec(select(Event.timezone).where(col(Event.campaign_edition_id).in_(editions))
+                        .group_by(col(Event.timezone)).order_by(count.desc(), func.max(Event.start_utc).desc())
+                        .limit(1)).first()
+    return most if most is not None else default_tz
 
 
 def create_edition_tasks(

@@ -1,8 +1,8 @@
 """Roll-over: next year's edition of a campaign with a copy of its yearly programme.
 
 Only reads the earlier edition and its events: nothing of the earlier year changes (tested byte for byte).
-Copies go in with one executemany per table, as in `events.bulk`, so a national programme of thousands of
-events rolls in well under a second.
+Each copy is one INSERT ... SELECT of its source, all in one executemany, and the partner links one more, so
+a national programme of thousands of events rolls in well under a second.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, bindparam, case, insert, literal, null, select
 from sqlmodel import Session
 
 from events.campaigns.errors import EditionExists, EditionNotFound
@@ -26,8 +26,10 @@ from events.timeparse import zone
 
 # Never carried over: identity, state, and the results of the earlier year.
 _NOT_COPIED = frozenset({"id", "participants_actual", "cancel_reason"})
+# Set anew on each copy, in this order (see _copy_statement).
+_NEW = ("uid", "sequence", "status", "start_utc", "end_utc", "campaign_edition_id", "participants_actual",
+        "cancel_reason", "created_at", "updated_at")
 _SPLIT = ("participants_women", "participants_men")
-_CHUNK = 1000  # ids per IN list, under every backend's bound-parameter limit
 
 # Called once with {earlier event id: its copy's id}, inside the transaction: reminders and workflows copy
 # their plans for the new events here (issue 4).
@@ -41,7 +43,7 @@ class RollResult:
     copied: tuple[int, ...]  # ids of the new events, in the order of the earlier ones
 
 
-def _shifted(row: Mapping[str, Any], years: int) -> tuple[datetime, datetime]:
+def _shifted(row: Mapping[Any, Any], years: int) -> tuple[datetime, datetime]:
     """The same month-day and local time `years` later; the same length (in days for all-day events)."""
     first, last = local_days(row["start_utc"], row["end_utc"], row["timezone"])
     new_first = same_day_in(first, years)
@@ -53,48 +55,50 @@ def _shifted(row: Mapping[str, Any], years: int) -> tuple[datetime, datetime]:
     return start, start + (row["end_utc"] - row["start_utc"])
 
 
-def _copy_row(row: Mapping[str, Any], edition_id: int, years: int, now: datetime) -> dict[str, Any]:
-    values = {k: v for k, v in row.items() if k not in _NOT_COPIED}
-    if row["participants_actual"] is not None:  # the women/men split counted who came: a result, not a plan
-        values.update(dict.fromkeys(_SPLIT))
-    start, end = _shifted(row, years)
-    values.update(uid=new_uid(), sequence=0, status=EventStatus.tentative.value, start_utc=start, end_utc=end,
-                  campaign_edition_id=edition_id, participants_actual=None, cancel_reason=None,
-                  created_at=now, updated_at=now)
-    return values
+def _copy_statement() -> Insert:
+    """INSERT ... SELECT of one earlier event (`source_id`) as its copy: the database copies the columns
+    kept as they are, only the new values travel as parameters."""
+    table = Event.__table__  # type: ignore[attr-defined]
+    source = table.alias("source")
+    kept = [c.name for c in table.columns if c.name not in _NOT_COPIED | set(_NEW) | set(_SPLIT)]
+    # The women/men split of an event with a result counted who came: a result, not a plan.
+    split = [case((source.c.participants_actual.is_(None), source.c[name]), else_=null()) for name in _SPLIT]
+    new = [bindparam("new_uid"), literal(0), literal(EventStatus.tentative.value),
+           bindparam("new_start", type_=table.c.start_utc.type), bindparam("new_end", type_=table.c.end_utc.type),
+           bindparam("edition_id"), null(), null(), bindparam("now", type_=table.c.created_at.type),
+           bindparam("now", type_=table.c.updated_at.type)]
+    return insert(table).from_select(
+        [*kept, *_SPLIT, *_NEW],
+        select(*(source.c[name] for name in kept), *split, *new).where(source.c.id == bindparam("source_id")))
 
 
 def _copy_events(source: CampaignEdition, edition: CampaignEdition, *, session: Session, now: datetime
                  ) -> dict[int, int]:
     table = Event.__table__  # type: ignore[attr-defined]
     links = EventPartner.__table__  # type: ignore[attr-defined]
+    # A series (or one changed occurrence of it) already comes back by its rule: roll copies single
+    # events, else next year would hold each occurrence twice.
+    copied = (table.c.campaign_edition_id == source.id, table.c.yearly.is_(True),
+              table.c.status != EventStatus.cancelled.value, table.c.recurs.is_(False), table.c.series_id.is_(None))
     rows = session.execute(
-        select(table)
-        # A series (or one changed occurrence of it) already comes back by its rule: roll copies single
-        # events, else next year would hold each occurrence twice.
-        .where(table.c.campaign_edition_id == source.id, table.c.yearly.is_(True),
-               table.c.status != EventStatus.cancelled.value, table.c.recurs.is_(False),
-               table.c.series_id.is_(None))
-        .order_by(table.c.start_utc, table.c.id)
+        select(table.c.id, table.c.start_utc, table.c.end_utc, table.c.timezone, table.c.all_day)
+        .where(*copied).order_by(table.c.start_utc, table.c.id)
     ).mappings().all()
     if not rows:
         return {}
-    assert edition.id is not None
-    copies = [_copy_row(dict(row), edition.id, edition.year - source.year, now) for row in rows]
-    session.execute(insert(table), copies)
+    years = edition.year - source.year
+    copies = [{"source_id": row["id"], "new_uid": new_uid(), "edition_id": edition.id, "now": now,
+               **dict(zip(("new_start", "new_end"), _shifted(row, years), strict=True))} for row in rows]
+    session.execute(_copy_statement(), copies)
     old_ids = [row["id"] for row in rows]
-    new_uids = [copy["uid"] for copy in copies]
-    id_of_uid: dict[str, int] = {}
-    partners: list[tuple[int, int]] = []
-    for offset in range(0, len(rows), _CHUNK):
-        chunk = new_uids[offset : offset + _CHUNK]
-        for uid, event_id in session.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk))):
-            id_of_uid[uid] = event_id
-        partners += [(event_id, org_id) for event_id, org_id in session.execute(
-            select(links.c.event_id, links.c.organisation_id)
-            .where(links.c.event_id.in_(old_ids[offset : offset + _CHUNK]))
-            .order_by(links.c.event_id, links.c.organisation_id)
-        )]
+    new_uids = [copy["new_uid"] for copy in copies]
+    # The new edition holds the copies and nothing else yet.
+    id_of_uid = dict(session.execute(
+        select(table.c.uid, table.c.id).where(table.c.campaign_edition_id == edition.id)).all())
+    partners = session.execute(
+        select(links.c.event_id, links.c.organisation_id)
+        .where(links.c.event_id.in_(select(table.c.id).where(*copied)))
+        .order_by(links.c.event_id, links.c.organisation_id)).all()
     new_id = {old: id_of_uid[uid] for old, uid in zip(old_ids, new_uids, strict=True)}
     if partners:
         session.execute(insert(links), [{"event_id": new_id[e], "organisation_id": o} for e, o in partners])

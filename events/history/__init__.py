@@ -8,6 +8,7 @@ record into the JSON-ready values `record_change` compares.
 from __future__ import annotations
 
 from events.history.models import ENTITIES, HistoryAction, HistoryEntry
-from events.history.record import changes_of, record_change, snapshot
+from events.history.record import changes_of, record_adds, record_change, snapshot, snapshot_values
 
-__all__ = ["ENTITIES", "HistoryAction", "HistoryEntry", "changes_of", "record_change", "snapshot"]
+__all__ = ["ENTITIES", "HistoryAction", "HistoryEntry", "changes_of", "record_adds", "record_change", "snapshot",
+           "snapshot_values"]

@@ -122,7 +122,7 @@ def _as_planned(d: Delivery) -> PlannedDelivery:
                            d.due_utc)
 
 
-def new_delivery(p: PlannedDelivery, event_id: int, now: datetime, task_id: int | None = None) -> dict[str, Any]:
+def new_delivery_row(p: PlannedDelivery, event_id: int, now: datetime, task_id: int | None = None) -> dict[str, Any]:
     """A new delivery's row, inserted with the others in one statement (a series plans hundreds at once)."""
     return {"event_id": event_id, "contact_id": p.contact_id, "purpose": p.purpose, "rule_key": p.rule_key,
             "channel": p.channel, "address": p.address, "event_start_utc": p.event_start_utc, "due_utc": p.due_utc,
@@ -300,7 +300,7 @@ def _apply(change: Retiming, rows: dict[int | None, Delivery], revivable: dict[A
             old.attempts, old.last_error, old.lease_until, old.claimed_by, old.updated_at = 0, None, None, None, now
             session.add(old)
             continue
-        added.append(new_delivery(planned, event.id, now, task_id))
+        added.append(new_delivery_row(planned, event.id, now, task_id))
     session.flush()
     if added:
         session.execute(insert(Delivery), added)
@@ -358,15 +358,3 @@ def _tell_reminded(event: Event, existing: Sequence[Delivery], purpose: Purpose,
             channel=sent.channel, address=sent.address, event_start_utc=start, due_utc=now,
             ready_utc=now, created_at=now, updated_at=now,
         ))
-
-
-def copy_plan(source_id: int, copy_id: int, *, session: Session) -> None:
-    """Give `copy_id` the recipients, groups and own reminder rules of `source_id` (campaign roll-over)."""
-    for recipient in session.exec(select(EventRecipient).where(col(EventRecipient.event_id) == source_id)).all():
-        session.add(EventRecipient(event_id=copy_id, contact_id=recipient.contact_id))
-    for group in session.exec(select(EventRecipientGroup).where(col(EventRecipientGroup.event_id) == source_id)).all():
-        session.add(EventRecipientGroup(event_id=copy_id, name=group.name))
-    plan = session.get(EventReminderPlan, source_id)
-    if plan is not None:
-        session.add(EventReminderPlan(event_id=copy_id, use_defaults=plan.use_defaults, rules=plan.rules))
-    session.flush()

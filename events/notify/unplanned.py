@@ -20,7 +20,7 @@ from events.models import Event, EventStatus
 from events.notify import series
 from events.notify.models import Delivery, EventReminderPlan, SeriesPlan
 from events.notify.recipients import recipients_of
-from events.notify.reminders import new_delivery, rules_from
+from events.notify.reminders import new_delivery_row, rules_from
 from events.notify.workflows import KindDefaults, defaults_for
 from events.recurrence.expand import Series
 
@@ -59,7 +59,7 @@ def plan_unplanned(rows: Sequence[Row[Any]], workflows: dict[str, KindDefaults],
         wanted = series.plan_occurrences(series.planned_occurrences(rule, window, set()), recipients=recipients,
                                          rules=rules, now=now, grace=grace)
         if wanted:  # one series at a time: a chunk's rows would weigh more than the start's other work
-            session.execute(insert(D), [new_delivery(p, row.id, now) for p in wanted])
+            session.execute(insert(D), [new_delivery_row(p, row.id, now) for p in wanted])
         session.execute(insert(S).values(event_id=row.id, planned_until=window.upper))
         planned.add(row.id)
     return planned

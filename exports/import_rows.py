@@ -22,8 +22,10 @@ from sqlmodel import Session
 from events.models import Event, EventPartner, Organisation, Programme, search_text_of
 from events.names import ids_by_name
 from exports.importer import Incoming
+from exports.models import ImportedText
 
 EVENT = Event.__table__  # type: ignore[attr-defined]
+TEXT = ImportedText.__table__  # type: ignore[attr-defined]
 KEPT = ("id", "uid", "created_at")  # never changed by an update
 
 
@@ -63,10 +65,14 @@ def columns_of(item: Incoming) -> dict[str, Any]:
             "search_text": search_text_of(item.values)}
 
 
-def _upsert(session: Session, rows: list[dict[str, Any]], changed: Sequence[str]) -> None:
+def _dialect_insert(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     module = importlib.import_module(f"sqlalchemy.dialects.{'postgresql' if dialect == 'postgresql' else 'sqlite'}")
-    statement = module.insert(EVENT)
+    return module.insert(table)
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]], changed: Sequence[str]) -> None:
+    statement = _dialect_insert(session, EVENT)
     statement = statement.on_conflict_do_update(index_elements=[EVENT.c.uid],
                                                 set_={name: statement.excluded[name] for name in changed})
     session.execute(statement, rows)
@@ -101,3 +107,33 @@ def write_partners(items: Sequence[tuple[Incoming, int, bool]], *, session: Sess
             for item, event_id, _ in items for name in dict.fromkeys(p.strip() for p in item.partners if p.strip())]
     if rows:
         session.execute(insert(links), rows)
+
+
+@dataclass(frozen=True)
+class Known:
+    """A stored event imported from the same text, that the same text leaves unchanged."""
+
+    uid: str
+    note: str
+
+
+def imported_texts(digests: Sequence[str], *, session: Session) -> dict[str, Known]:
+    """The events imported from these texts (by digest) that importing them again leaves as they are: the
+    rule of exports.upsert for a plain event (a SEQUENCE no higher than the stored one, not in a series)."""
+    rows = session.execute(
+        select(TEXT.c.digest, EVENT.c.uid, TEXT.c.note).join(EVENT, EVENT.c.id == TEXT.c.event_id)
+        .where(TEXT.c.digest.in_(list(digests)), EVENT.c.sequence >= TEXT.c.sequence,
+               EVENT.c.series_id.is_(None), EVENT.c.recurrence_utc.is_(None)))
+    return {digest: Known(uid, note) for digest, uid, note in rows}
+
+
+def keep_texts(items: Sequence[tuple[Incoming, int]], *, session: Session) -> None:
+    """Remember the text each of these events (item, id) was imported from (see `imported_texts`)."""
+    if not items:
+        return
+    statement = _dialect_insert(session, TEXT)
+    statement = statement.on_conflict_do_update(
+        index_elements=[TEXT.c.event_id], set_={name: statement.excluded[name] for name in ("digest", "sequence",
+                                                                                             "note")})
+    session.execute(statement, [{"event_id": event_id, "digest": item.digest, "sequence": item.sequence,
+                                 "note": item.note} for item, event_id in items])

@@ -17,8 +17,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from events.models import Event
+from exports.components import Unread
 from exports.import_attendees import store_attendees
-from exports.import_rows import Stored, stored_events, write_events, write_partners
+from exports.import_rows import Stored, imported_texts, keep_texts, stored_events, write_events, write_partners
 from exports.importer import Entry, Incoming
 
 BATCH = 200
@@ -79,25 +80,55 @@ class Writer:
     skip_bad: bool
     report: ImportReport = field(default_factory=ImportReport)
     pending: list[Incoming] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
     first_lines: dict[str, int] = field(default_factory=dict)  # UID -> line of the first event stored under it
     series_uids: set[str] = field(default_factory=set)  # series taken from this file (for a dry run's overrides)
     refused: bool = False  # a component was rejected and bad ones are not skipped
 
-    def take_all(self, outcomes: Iterable[Incoming | Entry]) -> None:
+    def take_all(self, outcomes: Iterable[Incoming | Entry | Unread]) -> None:
         for outcome in outcomes:
+            if isinstance(outcome, Unread):
+                self.unread.append(outcome)
+                if len(self.unread) >= BATCH:
+                    self._read()
+                continue
+            if isinstance(outcome, Incoming):
+                self._read()  # the events before it first: the first of two with one UID is the one kept
             self.take(outcome)
+
+    def _read(self) -> None:
+        """Take the unread events: one whose text (and options) a stored event was imported from is unchanged
+        without parsing it; the others are parsed and taken as they come."""
+        unread, self.unread = self.unread, []
+        known = {} if self.refused or not unread else imported_texts([u.digest for u in unread],
+                                                                    session=self.session)
+        for item in unread:
+            found = known.get(item.digest)
+            if found is None:
+                outcome = item.read()
+                if isinstance(outcome, Incoming):
+                    outcome.digest = item.digest
+                self.take(outcome)
+            elif self._first(found.uid, item.line, "VEVENT"):
+                self.report.entries.append(Entry("unchanged", found.uid, item.line, found.note))
+
+    def _first(self, uid: str, line: int, component: str) -> bool:
+        """Whether `uid` comes for the first time in this file (a second one is rejected)."""
+        first = self.first_lines.get(uid)
+        if first is not None:
+            self.take(Entry("rejected", uid, line, f"the event {uid!r} is in this file twice (first at line "
+                            f"{first}): UIDs must be unique", component))
+            return False
+        self.first_lines[uid] = line
+        return True
 
     def take(self, outcome: Incoming | Entry) -> None:
         if isinstance(outcome, Entry):
             self.report.entries.append(outcome)
             self.refused = self.refused or (outcome.status == "rejected" and not self.skip_bad)
             return
-        first = self.first_lines.get(outcome.uid)
-        if first is not None:
-            self.take(Entry("rejected", outcome.uid, outcome.line, f"the event {outcome.uid!r} is in this file "
-                            f"twice (first at line {first}): UIDs must be unique", outcome.component))
+        if not self._first(outcome.uid, outcome.line, outcome.component):
             return
-        self.first_lines[outcome.uid] = outcome.line
         if outcome.recurs:
             self.series_uids.add(outcome.uid)
         self.pending.append(outcome)
@@ -114,7 +145,10 @@ class Writer:
             return
         stored = stored_events([item.uid for item in items], session=self.session)
         singles = [item for item in items if item.series_uid is None]
-        self._write([item for item in singles if self._upsert(item, stored.get(item.uid))], stored)
+        ids = self._write([item for item in singles if self._upsert(item, stored.get(item.uid))], stored)
+        if not self.dry_run:
+            keep_texts([(item, ids.get(item.uid) or stored[item.uid].id) for item in singles if item.digest],
+                       session=self.session)
         overrides = [item for item in items if item.series_uid is not None]
         series = self._series_of(overrides)  # after the singles: the series of this batch have their ids
         self._write([item for item in overrides
@@ -133,7 +167,7 @@ class Writer:
         self.report.entries.append(Entry(status, item.uid, item.line, item.note, item.component))
         return not self.dry_run
 
-    def _write(self, items: list[Incoming], stored: dict[str, Stored]) -> None:
+    def _write(self, items: list[Incoming], stored: dict[str, Stored]) -> dict[str, int]:
         ids = write_events(items, session=self.session, now=self.now)
         written = [(item, ids[item.uid], item.uid not in stored) for item in items]
         write_partners(written, session=self.session)
@@ -143,6 +177,7 @@ class Writer:
                 assert event is not None
                 store_attendees(event, item.attendees, session=self.session, now=self.now)
         self.session.expunge_all()  # the session need not keep what it loaded (memory stays flat)
+        return ids
 
     def _flattened(self, item: Incoming) -> str:
         """A note when an import made before series were kept stored this series one occurrence a row, as
@@ -188,6 +223,7 @@ class Writer:
         return True
 
     def finish(self) -> ImportReport:
+        self._read()
         self.flush()
         self.report.entries.sort(key=lambda e: e.line)
         return self.report

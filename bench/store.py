@@ -15,9 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench import khal
 from bench.common import CLI, PYTHON, judge_ratio, time_paired
+
+if TYPE_CHECKING:
+    from events.drafts import NewEventDraft
 
 EVENTS = 100_000
 SPAN_DAYS = 730  # 100,000 events over two years: about 4,100 in a 30-day window
@@ -56,21 +60,27 @@ def bench_events(count: int) -> Iterator[BenchEvent]:
                          rng.sample(partners, rng.randrange(3)))
 
 
+def drafts(count: int = EVENTS, events: list[BenchEvent] | None = None) -> list[NewEventDraft]:
+    """The drafts of `events` (default: the first `count` bench events), as `event add` would make them."""
+    from events.drafts import NewEventDraft
+
+    return [NewEventDraft(title=e.title, kind=e.kind, region=e.region, start=e.start.isoformat(),
+                          end=e.end.isoformat(), partners=e.partners, visibility="public", uid=e.uid)
+            for e in (bench_events(count) if events is None else events)]
+
+
 def build(path: Path, events: list[BenchEvent] | None = None) -> float:
     """Our store of `events` (default: the bench's 100,000), by the bulk path of `demo load` and imports (one
     executemany per table); returns the seconds it took."""
     from calendar_app.app import Store
     from calendar_app.db import write_session
     from events.bulk import insert_events
-    from events.drafts import NewEventDraft
 
-    drafts = [NewEventDraft(title=e.title, kind=e.kind, region=e.region, start=e.start.isoformat(),
-                            end=e.end.isoformat(), partners=e.partners, visibility="public", uid=e.uid)
-              for e in (bench_events(EVENTS) if events is None else events)]
+    items = drafts(EVENTS, events)
     started = time.perf_counter()
     engine = Store.open(f"sqlite:///{path}").engine
     with write_session(engine) as session:
-        insert_events(drafts, session=session, default_tz="UTC", now=NOW)
+        insert_events(items, session=session, default_tz="UTC", now=NOW)
     engine.dispose()
     return time.perf_counter() - started
 

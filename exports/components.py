@@ -10,19 +10,21 @@ the writer to find in the store when not (exports.upsert says what becomes of an
 
 Memory: a series, its overrides and any event naming a TZID whose VTIMEZONE has not come yet wait in a
 spooled temporary file (on disk past a few MB) until the end of the file, when every VTIMEZONE is known and
-every override has been seen; everything else is read and handed on one component at a time.
+every override has been seen; everything else is handed on one component at a time, unparsed (`Unread`): the
+writer parses only the ones whose text it has not imported before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from events.bounds import MAX_UID, check_text
@@ -33,6 +35,24 @@ from exports.errors import BadCalendarFile, UndefinedZone
 from exports.icsstream import Block
 from exports.importer import Entry, Incoming, check_parsed, read_event, uid_of
 from exports.recurring import is_occurrence, override_uid, recurrence_utc, this_and_future
+
+# Bump when a change to reading events (exports.importer) may read the same text differently: the digests
+# of earlier imports then match nothing and every event is read again.
+READING_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A plain VEVENT (no series, no override, every TZID known) not parsed yet. Its digest covers its text
+    and the import's options: the writer (exports.upsert) looks it up among the texts stored events were
+    imported from, and calls `read` only when none matches, so re-importing an unchanged file parses
+    nothing it has read before."""
+
+    digest: str
+    line: int
+    uid: str | None  # as written
+    read: Callable[[], Incoming | Entry]
+
 
 Outcome = Incoming | Entry
 SKIPPED = {
@@ -71,6 +91,8 @@ class Components:
 
     def __init__(self, *, default_kind: str | None, default_tz: str, kinds: Sequence[str]) -> None:
         self.options: dict[str, Any] = {"default_kind": default_kind, "default_tz": default_tz, "kinds": kinds}
+        # What the reading of a VEVENT depends on besides its text: part of its digest (see `Unread`).
+        self.reading = repr((READING_VERSION, default_kind, default_tz, tuple(kinds)))
         self.zones: dict[str, str] = {}  # TZID -> VTIMEZONE text, for TZIDs the tz database lacks
         self.defined: set[str] = set()
         self.firsts: dict[str, int] = {}  # UID as written -> line of the first VEVENT (not override) with it
@@ -80,7 +102,7 @@ class Components:
     def close(self) -> None:
         self.spool.close()
 
-    def take(self, block: Block) -> Iterator[Outcome]:
+    def take(self, block: Block) -> Iterator[Outcome | Unread]:
         if block.name == "VTIMEZONE":
             self._zone(block)
             return
@@ -105,7 +127,8 @@ class Components:
         if series or not all(self._known(tzid) for tzid in block.tzids):
             self._spill(block, series=series)
             return
-        yield from self._single(block.text, block.line, block.uid, frozenset(block.tzids))
+        text, line, uid, tzids = block.text, block.line, block.uid, frozenset(block.tzids)
+        yield Unread(self._digest(text), line, uid, lambda: self._single(text, line, uid, tzids))
 
     def finish(self) -> Iterator[Outcome]:
         groups: dict[str | None, list[_Spilled]] = {}
@@ -113,7 +136,7 @@ class Components:
             if item.series:
                 groups.setdefault(item.uid, []).append(item)
             else:
-                yield from self._single(self._load(item), item.line, item.uid, item.tzids)
+                yield self._single(self._load(item), item.line, item.uid, item.tzids)
         for items in groups.values():
             yield from self._series(items)
 
@@ -138,27 +161,31 @@ class Components:
         return self.spool.read(item.length).decode()
 
     def _parse(self, text: str, tzids: frozenset[str]) -> Any:
-        """The VEVENT(s) of `text` parsed, with the VTIMEZONEs they name; refuses TZIDs defined nowhere."""
+        """The VEVENT of `text` parsed, with the VTIMEZONEs it names; refuses TZIDs defined nowhere."""
         unknown = sorted(tzid for tzid in tzids if not self._known(tzid))
         if unknown:
             raise UndefinedZone(unknown[0])
         zones = "".join(self.zones[tzid] for tzid in sorted(tzids) if tzid in self.zones)
+        if not zones:  # the VEVENT alone: wrapping it in a calendar costs a fifth more to parse
+            return _first_event(Component.from_ical(text, multiple=True))
         calendar = Calendar.from_ical("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + zones + text + "END:VCALENDAR\r\n")
-        return calendar
+        return _first_event(calendar.subcomponents)
 
-    def _single(self, text: str, line: int, raw_uid: str | None, tzids: frozenset[str]) -> Iterator[Outcome]:
+    def _digest(self, text: str) -> str:
+        return hashlib.sha256(f"{self.reading}\n{text}".encode()).hexdigest()
+
+    def _single(self, text: str, line: int, raw_uid: str | None, tzids: frozenset[str]) -> Outcome:
         try:
-            vevent = _first_event(self._parse(text, tzids))
+            vevent = self._parse(text, tzids)
             check_parsed(vevent)
             if vevent.get(EDITION_MARK) is not None:
-                yield Entry("skipped", raw_uid, line, Notice(N_("a campaign edition of a campaign feed: campaigns are "
-                            "kept by the campaign commands, not imported as events")))
-                return
-            yield read_event(vevent, uid_of(vevent), line, **self.options)
+                return Entry("skipped", raw_uid, line, Notice(N_("a campaign edition of a campaign feed: campaigns are "
+                             "kept by the campaign commands, not imported as events")))
+            return read_event(vevent, uid_of(vevent), line, **self.options)
         except CalendarAppError as error:
-            yield Entry("rejected", raw_uid, line, as_notice(error))
+            return Entry("rejected", raw_uid, line, as_notice(error))
         except _READ_ERRORS as error:
-            yield Entry("rejected", raw_uid, line, unreadable(error))
+            return Entry("rejected", raw_uid, line, unreadable(error))
 
     def _series(self, items: list[_Spilled]) -> Iterator[Outcome]:
         """A series and its overrides (one UID): the series first, so the writer knows it before them."""
@@ -166,7 +193,7 @@ class Components:
         for item in items:
             try:
                 text = self._load(item)
-                vevent = _first_event(self._parse(text, item.tzids))
+                vevent = self._parse(text, item.tzids)
                 check_parsed(vevent)
                 uid_of(vevent)
                 parsed.append(_Parsed(item, text, vevent))
@@ -236,8 +263,8 @@ class Components:
         return outcome
 
 
-def _first_event(calendar: Any) -> Any:
-    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+def _first_event(components: list[Any]) -> Any:
+    events = [c for c in components if c.name == "VEVENT"]
     if not events:
         raise BadCalendarFile(template=N_("the event cannot be read as iCalendar"))
     return events[0]

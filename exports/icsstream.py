@@ -24,6 +24,7 @@ MAX_BYTES = 32_000_000
 MAX_LINE_BYTES = 1_000_000  # one physical line; the longest text we store is 20,000 characters
 MAX_COMPONENT_CHARS = 4_000_000  # one component's text: beyond it the component is rejected, not kept
 _BOM = b"\xef\xbb\xbf"
+_NAME_END = re.compile(r"[;:]")
 _TZID = re.compile(r';TZID=("[^"]*"|[^;:]*)', re.IGNORECASE)
 
 
@@ -124,7 +125,10 @@ def _physical_lines(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterato
 
 def _head(line: str) -> tuple[str, str]:
     """The property name (upper case) and its value; the value starts after the first ':' outside quotes."""
-    name = re.split(r"[;:]", line, maxsplit=1)[0].strip().upper()
+    name = _NAME_END.split(line, maxsplit=1)[0].strip().upper()
+    if '"' not in line:
+        colon = line.find(":")
+        return name, ("" if colon < 0 else line[colon + 1:])
     quoted = False
     for index, char in enumerate(line):
         if char == '"':

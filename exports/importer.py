@@ -80,6 +80,7 @@ class Incoming:
     attendees: list[ImportedAttendee] = field(default_factory=list)  # kept as participants (exports.import_attendees)
     series_uid: str | None = None
     recurrence_utc: datetime | None = None
+    digest: str | None = None  # of a plain VEVENT's text (exports.components.Unread), kept when it is stored
 
     @property
     def recurs(self) -> bool:

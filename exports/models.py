@@ -70,3 +70,18 @@ class RenderedEvent(SQLModel, table=True):
     detail: str = Field(sa_column=Column(String(220), primary_key=True))
     version: str = Field(sa_column=Column(String(80), nullable=False))
     body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ImportedText(SQLModel, table=True):
+    """The digest of the VEVENT text (and the import's options) an event was last imported from, its SEQUENCE
+    and what that import noted: importing the same text again is `unchanged` without parsing it
+    (exports.upsert). Only plain events have one; a series and its overrides are always read."""
+
+    __tablename__ = "imported_text"
+
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    )
+    digest: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    sequence: int = Field(sa_column=Column(Integer, nullable=False))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

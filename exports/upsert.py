@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from events.errors import N_, Notice, joined
-from events.models import Event, EventPartner, search_text_of
-from events.services import organisation_ids, programme_id
+from events.models import Event
+from exports.components import Unread
 from exports.import_attendees import store_attendees
+from exports.import_rows import Stored, imported_texts, keep_texts, stored_events, write_events, write_partners
 from exports.importer import Entry, Incoming
 
 BATCH = 200
@@ -70,12 +70,6 @@ class ImportReport:
                                 "reason": e.reason} for e in self.entries]}
 
 
-def _columns(item: Incoming) -> dict[str, object]:
-    return {**item.values, "start_utc": item.span.start_utc, "end_utc": item.span.end_utc,
-            "all_day": item.span.all_day, "timezone": item.span.timezone, "sequence": item.sequence,
-            "search_text": search_text_of(item.values)}
-
-
 @dataclass
 class Writer:
     """Takes outcomes one by one and writes events a batch at a time in the caller's transaction; after the
@@ -87,25 +81,55 @@ class Writer:
     skip_bad: bool
     report: ImportReport = field(default_factory=ImportReport)
     pending: list[Incoming] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
     first_lines: dict[str, int] = field(default_factory=dict)  # UID -> line of the first event stored under it
     series_uids: set[str] = field(default_factory=set)  # series taken from this file (for a dry run's overrides)
     refused: bool = False  # a component was rejected and bad ones are not skipped
 
-    def take_all(self, outcomes: Iterable[Incoming | Entry]) -> None:
+    def take_all(self, outcomes: Iterable[Incoming | Entry | Unread]) -> None:
         for outcome in outcomes:
+            if isinstance(outcome, Unread):
+                self.unread.append(outcome)
+                if len(self.unread) >= BATCH:
+                    self._read()
+                continue
+            if isinstance(outcome, Incoming):
+                self._read()  # the events before it first: the first of two with one UID is the one kept
             self.take(outcome)
+
+    def _read(self) -> None:
+        """Take the unread events: one whose text (and options) a stored event was imported from is unchanged
+        without parsing it; the others are parsed and taken as they come."""
+        unread, self.unread = self.unread, []
+        known = {} if self.refused or not unread else imported_texts([u.digest for u in unread],
+                                                                    session=self.session)
+        for item in unread:
+            found = known.get(item.digest)
+            if found is None:
+                outcome = item.read()
+                if isinstance(outcome, Incoming):
+                    outcome.digest = item.digest
+                self.take(outcome)
+            elif self._first(found.uid, item.line, "VEVENT"):
+                self.report.entries.append(Entry("unchanged", found.uid, item.line, found.note))
+
+    def _first(self, uid: str, line: int, component: str) -> bool:
+        """Whether `uid` comes for the first time in this file (a second one is rejected)."""
+        first = self.first_lines.get(uid)
+        if first is not None:
+            self.take(Entry("rejected", uid, line, f"the event {uid!r} is in this file twice (first at line "
+                            f"{first}): UIDs must be unique", component))
+            return False
+        self.first_lines[uid] = line
+        return True
 
     def take(self, outcome: Incoming | Entry) -> None:
         if isinstance(outcome, Entry):
             self.report.entries.append(outcome)
             self.refused = self.refused or (outcome.status == "rejected" and not self.skip_bad)
             return
-        first = self.first_lines.get(outcome.uid)
-        if first is not None:
-            self.take(Entry("rejected", outcome.uid, outcome.line, f"the event {outcome.uid!r} is in this file "
-                            f"twice (first at line {first}): UIDs must be unique", outcome.component))
+        if not self._first(outcome.uid, outcome.line, outcome.component):
             return
-        self.first_lines[outcome.uid] = outcome.line
         if outcome.recurs:
             self.series_uids.add(outcome.uid)
         self.pending.append(outcome)
@@ -117,37 +141,44 @@ class Writer:
         if not items:
             return
         if self.refused:  # the file is refused whole: no need to look further into the store
-            self.report.entries.extend(Entry("skipped", i.uid, i.line, "not imported: the file is refused",
-                                             i.component) for i in items)
+            refused = Notice(N_("not imported: the file is refused"))
+            self.report.entries.extend(Entry("skipped", i.uid, i.line, refused, i.component) for i in items)
             return
-        uids = [item.uid for item in items]
-        stored = {e.uid: e for e in self.session.exec(select(Event).where(col(Event.uid).in_(uids)))}
-        written: list[tuple[Event, Incoming, bool]] = []
+        stored = stored_events([item.uid for item in items], session=self.session)
         singles = [item for item in items if item.series_uid is None]
-        for item in singles:
-            self._upsert(item, stored.get(item.uid), written)
-        self.session.flush()  # the series of this batch get their ids before their overrides
+        ids = self._write([item for item in singles if self._upsert(item, stored.get(item.uid))], stored)
+        if not self.dry_run:
+            keep_texts([(item, ids.get(item.uid) or stored[item.uid].id) for item in singles if item.digest],
+                       session=self.session)
         overrides = [item for item in items if item.series_uid is not None]
-        series = self._series_of(overrides)
-        for item in overrides:
-            if self._attach(item, series):
-                self._upsert(item, stored.get(item.uid), written)
-        self.session.flush()
-        self._partners(written)
-        self.session.expunge_all()  # written: the session need not keep them (memory stays flat)
+        series = self._series_of(overrides)  # after the singles: the series of this batch have their ids
+        self._write([item for item in overrides
+                     if self._attach(item, series) and self._upsert(item, stored.get(item.uid))], stored)
 
-    def _upsert(self, item: Incoming, event: Event | None, written: list[tuple[Event, Incoming, bool]]) -> None:
+    def _upsert(self, item: Incoming, event: Stored | None) -> bool:
+        """Enter what becomes of `item`; True if it is to be written."""
         moved = event is not None and (event.series_id, event.recurrence_utc) != (
             item.values.get("series_id"), item.values.get("recurrence_utc"))
         if event is not None and event.sequence >= item.sequence and not moved:
             self.report.entries.append(Entry("unchanged", item.uid, item.line, item.note, item.component))
-            return
+            return False
         status = "added" if event is None else "updated"
         if event is None and item.recurs:
             item.note = joined([item.note, self._flattened(item)])
         self.report.entries.append(Entry(status, item.uid, item.line, item.note, item.component))
-        if not self.dry_run:
-            written.append((self._store(item, event), item, event is None))
+        return not self.dry_run
+
+    def _write(self, items: list[Incoming], stored: dict[str, Stored]) -> dict[str, int]:
+        ids = write_events(items, session=self.session, now=self.now)
+        written = [(item, ids[item.uid], item.uid not in stored) for item in items]
+        write_partners(written, session=self.session)
+        for item, event_id, _ in written:
+            if item.attendees:
+                event = self.session.get(Event, event_id)
+                assert event is not None
+                store_attendees(event, item.attendees, session=self.session, now=self.now)
+        self.session.expunge_all()  # the session need not keep what it loaded (memory stays flat)
+        return ids
 
     def _flattened(self, item: Incoming) -> str:
         """A note when an import made before series were kept stored this series one occurrence a row, as
@@ -192,30 +223,8 @@ class Writer:
         item.values.update(series_id=series_id, recurrence_utc=item.recurrence_utc)
         return True
 
-    def _partners(self, written: list[tuple[Event, Incoming, bool]]) -> None:
-        for event, item, new in written:
-            assert event.id is not None
-            if not new:
-                self.session.execute(delete(EventPartner).where(col(EventPartner.event_id) == event.id))
-            for org_id in organisation_ids(item.partners, session=self.session):
-                self.session.add(EventPartner(event_id=event.id, organisation_id=org_id))
-            if item.attendees:
-                store_attendees(event, item.attendees, session=self.session, now=self.now)
-        self.session.flush()
-
-    def _store(self, item: Incoming, event: Event | None) -> Event:
-        columns = _columns(item)
-        columns["programme_id"] = programme_id(item.programme, session=self.session)
-        if event is None:
-            event = Event(**columns, uid=item.uid, created_at=self.now, updated_at=self.now)  # type: ignore[arg-type]
-        else:
-            for name, value in columns.items():
-                setattr(event, name, value)
-            event.updated_at = self.now
-        self.session.add(event)
-        return event
-
     def finish(self) -> ImportReport:
+        self._read()
         self.flush()
         self.report.entries.sort(key=lambda e: e.line)
         return self.report

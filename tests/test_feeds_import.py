@@ -204,3 +204,19 @@ def test_a_50_mb_file_is_refused_before_parsing(sqlite_url: str, tmp_path: Path)
         out.write("END:VEVENT\r\n" + TAIL)
     result = CliRunner().invoke(app, ["--db", sqlite_url, "import", str(path)])
     assert result.exit_code == 2 and "50.0 MB, over the import limit of 32 MB" in result.output
+
+
+def test_reimport_by_digest_follows_the_store(app: App, tmp_path: Path) -> None:
+    """Re-import skips parsing texts it imported before; what it answers must still follow the store."""
+    path = _file(tmp_path, _vevent("a@x", summary="Биринчи"), _vevent("b@x", summary="Экинчи"))
+    assert sorted(_import(app, path).added) == ["a@x", "b@x"]
+    assert sorted(_import(app, path).unchanged) == ["a@x", "b@x"]
+    services.delete_event("b@x", app=app, now=NOW)
+    again = _import(app, path)  # a deleted event's digest matches nothing: it comes back
+    assert again.added == ["b@x"] and again.unchanged == ["a@x"] and _count(app) == 2
+    newer = _import(app, _file(tmp_path, _vevent("a@x", seq=1, summary="Жаңы"), name="newer.ics"))
+    assert newer.updated == ["a@x"] and services.show_event("a@x", app=app).title == "Жаңы"
+    older = _import(app, path)  # the first text again, now older than the store: unchanged, title kept
+    assert older.unchanged == ["a@x", "b@x"] and services.show_event("a@x", app=app).title == "Жаңы"
+    other_kind = _import(app, path, kind="training")  # other options: read again, same answer by SEQUENCE
+    assert other_kind.unchanged == ["a@x", "b@x"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -210,20 +211,28 @@ def bench_page(folder: Path) -> dict[str, float]:
     return {"page_per_s": rate_page, "not_modified_per_s": rate_304, "first_view_per_s": rate_first}
 
 
+ROUNDS = 3  # invitation rounds, each on a new store: one round alone swings by a third on a busy machine
+
+
 def main() -> int:
     missed = 0
     with tempfile.TemporaryDirectory() as raw:
         folder = Path(raw)
-        (folder / "invite").mkdir()
         (folder / "page").mkdir()
-        invite = bench_invite(folder / "invite")
-        print(f"  invite 500: planned in {invite['planning_s']:.2f} s, {invite['prepared']:.0f} rendered ahead in "
-              f"{invite['preparing_s']:.2f} s; sent {invite['sent']:.0f}, sink received "
-              f"{invite['received']:.0f}; ours {invite['ours_per_s']:.0f} mails/s, smtplib loop "
-              f"{invite['smtplib_per_s']:.0f} mails/s", flush=True)
-        ratio = invite["ours_per_s"] / invite["smtplib_per_s"]
-        missed += report("invitations to 500 people: rate vs smtplib loop", ratio, "x",
-                         ok=ratio >= 0.7 and invite["received"] >= 1500 and invite["sent"] == 500)
+        ratios = []
+        for round_ in range(ROUNDS):
+            (folder / f"invite{round_}").mkdir()
+            invite = bench_invite(folder / f"invite{round_}")
+            print(f"  invite 500 (round {round_ + 1}): planned in {invite['planning_s']:.2f} s, "
+                  f"{invite['prepared']:.0f} rendered ahead in {invite['preparing_s']:.2f} s; sent "
+                  f"{invite['sent']:.0f}, sink received {invite['received']:.0f}; ours {invite['ours_per_s']:.0f} "
+                  f"mails/s, smtplib loop {invite['smtplib_per_s']:.0f} mails/s", flush=True)
+            missed += report("  all 500 sent, the sink received ours and two loops", invite["received"], "mails",
+                             ok=invite["received"] >= 1500 and invite["sent"] == 500)
+            ratios.append(invite["ours_per_s"] / invite["smtplib_per_s"])
+        ratio = statistics.median(ratios)
+        missed += report(f"invitations to 500 people: rate vs smtplib loop (median of {ROUNDS})", ratio, "x",
+                         ok=ratio >= 0.7)
         page = bench_page(folder / "page")
         print(f"  RSVP page {page['page_per_s']:.0f} req/s (a link opened again), feed 304 "
               f"{page['not_modified_per_s']:.0f} req/s; first view of 400 links (database read, render) "

@@ -112,13 +112,21 @@ def _selected_rows(selection: Selection, *, session: Session) -> tuple[Iterable[
     return rows, overrides
 
 
+def _year(raw: object) -> int:
+    """The UTC year of a stored instant read raw; SQLite's text starts with it (parsing costs more than the
+    rest of the plan)."""
+    if isinstance(raw, str) and raw[:4].isdigit() and raw[4:5] == "-":
+        return int(raw[:4])
+    return _as_utc(raw).year
+
+
 def _last_year(start: object, recurs: bool, series_end: object, now: datetime) -> int:
     """The last year a row's occurrences start in: an open-ended series goes on `OPEN_ENDED_YEARS`."""
     if not recurs:
-        return _as_utc(start).year
+        return _year(start)
     if series_end is None:
-        return max(_as_utc(start).year, now.year) + OPEN_ENDED_YEARS
-    return _as_utc(series_end).year
+        return max(_year(start), now.year) + OPEN_ENDED_YEARS
+    return _year(series_end)
 
 
 def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
@@ -156,10 +164,10 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
             if not override.all_day:
                 zones.add(override.timezone)
                 first = override.start if first is None else min(first, override.start)
-                last_year = max(last_year, _as_utc(override.start).year)
+                last_year = max(last_year, _year(override.start))
             newest = override.stamp if override.stamp > newest else newest
     last = _as_utc(newest) if newest is not None else None
-    years = (_as_utc(first).year, last_year) if first is not None else (1970, 1970)
+    years = (_year(first), last_year) if first is not None else (1970, 1970)
     editions: tuple[EditionEntry, ...] = ()
     if selection.campaigns:
         from exports.campaign_feed import selected_editions

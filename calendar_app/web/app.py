@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
@@ -26,6 +26,9 @@ from calendar_app.web.health import health_endpoint
 from calendar_app.web.pages import index_endpoint
 from calendar_app.web.rsvp import RsvpPages, rsvp_endpoint
 from events.errors import StorageError
+
+if TYPE_CHECKING:
+    from calendar_app.web.quick import QuickRoutes
 
 DEFAULT_CHECK_SECONDS = 0.1
 
@@ -72,7 +75,20 @@ def create_app(engine: Engine, *, base_url: str, check_interval: float = DEFAULT
     handlers: dict[Any, Any] = {404: _not_found, 500: _server_error, HTTPException: _http_error,
                                 StorageError: _unavailable}
     secured = with_security_headers(Starlette(routes=routes, exception_handlers=handlers))
-    return with_access_log(FeedRoutes(cache, secured, rsvp_pages=pages))
+    feed_routes = FeedRoutes(cache, secured, rsvp_pages=pages)
+    return FeedServerApp(with_access_log(feed_routes), feed_routes)
+
+
+class FeedServerApp:
+    """The ASGI app, and beside it the feed routes whose answers held in memory the server's front protocol
+    sends by itself (`calendar_app.web.quick`); `runner` hands `quick_routes` to that protocol."""
+
+    def __init__(self, asgi: ASGIApp, quick_routes: QuickRoutes) -> None:
+        self.asgi = asgi
+        self.quick_routes = quick_routes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.asgi(scope, receive, send)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ class Built:
     expires: datetime | None
     headers: dict[bool, Headers]  # by "gzipped?": headers of a 200
     headers_304: dict[bool, Headers]
+    raw: dict[tuple[int, bool], bytes]  # by (status, gzipped?): the header lines as sent, for `FeedRoutes.answer_now`
     # Its VEVENT chunks and gzip segments, for the next build of the feed after a change.
     memo: ChunkMemo | None = None
     segments: Mapping[SegmentKey, Segment] = field(default_factory=dict)
@@ -152,9 +153,12 @@ def _built(feed: Feed, body: bytes, packed: Packed, *, modified: datetime, expir
     etag = f'"{digest}"'
     plain_headers, plain_304 = _headers(feed.name, feed.private, etag, modified, len(body), False)
     gzip_headers, gzip_304 = _headers(feed.name, feed.private, f'"{digest}-gz"', modified, len(gzipped), True)
+    headers = {False: plain_headers, True: gzip_headers}
+    headers_304 = {False: plain_304, True: gzip_304}
+    raw = {(status, gz): b"".join(b"%s: %s\r\n" % pair for pair in by_gzip[gz])
+           for status, by_gzip in ((200, headers), (304, headers_304)) for gz in (False, True)}
     return Built(feed.name, feed.private, body, gzipped, etag, modified, (etag.encode(), f'"{digest}-gz"'.encode()),
-                 calendar.timegm(modified.utctimetuple()), expires,
-                 {False: plain_headers, True: gzip_headers}, {False: plain_304, True: gzip_304}, memo,
+                 calendar.timegm(modified.utctimetuple()), expires, headers, headers_304, raw, memo,
                  packed.segments)
 
 
@@ -235,6 +239,13 @@ class FeedCache:
             if kind == "public":
                 return feeds.public_feed(value, session=session)
             return feeds.feed_by_token(value, session=session)
+
+    def peek(self, key: str) -> Built | None:
+        """The built feed of `key` if it can be answered now without waiting for anything: built, fresh,
+        and the database looked at within the interval, with no outage. Else None: ask `get`."""
+        if self.outage is not None or time.monotonic() - self.checked_at >= self.check_interval:
+            return None
+        return self._fresh(key, self.clock())
 
     def _fresh(self, key: str, now: datetime) -> Built | None:
         found = self.built.get(key)

@@ -57,3 +57,20 @@ def test_packed_gzip_is_one_stream_whatever_the_pieces() -> None:
     reader = zlib.decompressobj(zlib.MAX_WBITS | 16)  # as HTTP clients read it: one member, nothing after
     assert reader.decompress(packed.gzipped) == body and reader.eof and not reader.unused_data
     assert pack(body, parts, packed.segments) == packed
+
+
+def test_rebuild_rendered_otherwise_takes_nothing_from_the_previous_build(sqlite_app: App) -> None:
+    """Same events and versions, another variant (here: busy-only): no chunk or gzip segment carries over."""
+    for day in range(1, SPAN + 5):
+        services.add_event(NewEventDraft(title=f"Уулзалт {day}", start=f"2026-03-{1 + day % 28:02d} 10:00",
+                                         visibility="public"), app=sqlite_app, now=NOW)
+    feed_service.add_feed(FeedSpec("pub"), app=sqlite_app, now=NOW)
+    engine = sqlite_app.store.engine
+    with read_session(engine) as session:
+        feed = feeds.find_feed("pub", session=session)
+    full = build_feed(feed, engine=engine, now=NOW, kind_defaults=sqlite_app.kind_defaults)
+    feed.detail = "busy"
+    busy = build_feed(feed, engine=engine, now=NOW, kind_defaults=sqlite_app.kind_defaults, previous=full)
+    scratch = build_feed(feed, engine=engine, now=NOW, kind_defaults=sqlite_app.kind_defaults)
+    assert "Уулзалт".encode() not in busy.body and busy.body == scratch.body
+    assert (busy.etag, busy.gzipped) == (scratch.etag, scratch.gzipped) != (full.etag, full.gzipped)

@@ -130,6 +130,9 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime, kind_defaults: Kind
     that event is read or rendered."""
     defaults = kind_defaults() if feeds.feed_alarm_plan(feed) else None
     detail, alarms = Detail(feed.detail), feeds.feed_alarms(feed)
+    variant = chunk_variant(detail, alarms, defaults, bool(feed.attendees))
+    if previous is not None and (previous.memo is None or previous.memo.variant != variant):
+        previous = None  # rendered otherwise (detail, alarms, kind defaults): neither chunks nor segments apply
     fresh: ChunkRows = []
     with read_session(engine) as session:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
@@ -141,7 +144,7 @@ def build_feed(feed: Feed, *, engine: Engine, now: datetime, kind_defaults: Kind
         store(fresh)
     body = b"".join(piece for _, piece in parts)
     packed = pack(body, parts, previous.segments if previous is not None else {})
-    memo = ChunkMemo.over(chunk_variant(detail, alarms, defaults, bool(feed.attendees)), body, parts)
+    memo = ChunkMemo.over(variant, body, parts)
     return _built(feed, body, packed, modified=max(d for d in (chosen.last_modified, feed.updated_at) if d is not None),
                   expires=chosen.expires, memo=memo)
 

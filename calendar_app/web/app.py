@@ -3,6 +3,7 @@ the health check around the collaborators it is handed (engine, base URL, clock,
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,6 +107,21 @@ class WebSpec:
         if self.access_log:
             log_to_stderr()
         app = App.open(self.settings)
-        return create_app(app.store.engine, base_url=app.settings.public_url,
-                          check_interval=app.settings.feed_check_seconds, kind_defaults=app.kind_defaults,
-                          clock=app.clock)
+        web = create_app(app.store.engine, base_url=app.settings.public_url,
+                         check_interval=app.settings.feed_check_seconds, kind_defaults=app.kind_defaults,
+                         clock=app.clock)
+        _tune_collector()
+        return web
+
+
+GC_FIRST_THRESHOLD = 50_000
+
+
+def _tune_collector() -> None:
+    """Keep the garbage collector off the feed rebuilds of a server process. A rebuild after a change makes
+    and drops a few hundred thousand small objects (plan rows, pieces) in one go, none in a cycle; with the
+    default thresholds that set off about nine full collections, each walking every object the process
+    holds (modules, mappers): half the rebuild at 100,000 events (0.5-0.9 s). The objects made while
+    starting are frozen out of the collector's walk, and it runs after 50,000 allocations, not 700."""
+    gc.freeze()
+    gc.set_threshold(GC_FIRST_THRESHOLD, 10, 10)

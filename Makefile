@@ -7,7 +7,7 @@ RUN_DB := $(RUN_DIR)/calendar.db
 PORT ?= 8080
 APP := $(VENV)/bin/calendar-app
 
-.PHONY: install run test fuzz lint bench clean system-deps translations
+.PHONY: install run test fuzz lint bench bench-deps clean system-deps translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,17 @@ lint: install
 translations: install
 	$(PY) -m calendar_app.i18n.extract
 
-## bench: the benchmarks of bench/, printing figures and ratios to their baselines (the bench extra brings khal)
-bench: install
+## bench-deps: Debian's nginx and wrk, the baselines of the feed server's benchmark. Installed when missing
+## and we may (root with apt-get); otherwise those lines of `make bench` print MISSED with the reason.
+bench-deps:
+	@command -v nginx >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; } \
+	  || echo "note: nginx or wrk is not installed; the feed server's lines of the bench will print MISSED"
+
+## bench: the benchmarks of bench/, each line judged OK or MISSED against a baseline of the same run
+## (the bench extra brings khal, the baseline of the prompt's lines)
+bench: install bench-deps
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
 

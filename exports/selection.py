@@ -97,7 +97,7 @@ def _selected_rows(selection: Selection, *, session: Session) -> tuple[Iterable[
                type_coerce(full.c.updated_at, String).label("stamp"),
                type_coerce(full.c.start_utc, String).label("start"), full.c.recurs,
                type_coerce(full.c.series_end_utc, String).label("series_end"))
-        .where(full.c.series_id.is_(None)).order_by(full.c.start_utc, full.c.uid))
+        .where(full.c.series_id.is_(None)).order_by(full.c.start_utc, full.c.uid)).all()
     table = Event.__table__  # type: ignore[attr-defined]
     overrides: dict[int, list[Any]] = {}
     found = session.execute(
@@ -114,13 +114,21 @@ def _selected_rows(selection: Selection, *, session: Session) -> tuple[Iterable[
     return rows, overrides
 
 
+def _year(raw: object) -> int:
+    """The UTC year of a stored instant read raw; SQLite's text starts with it (parsing costs more than the
+    rest of the plan)."""
+    if isinstance(raw, str) and raw[:4].isdigit() and raw[4:5] == "-":
+        return int(raw[:4])
+    return _as_utc(raw).year
+
+
 def _last_year(start: object, recurs: bool, series_end: object, now: datetime) -> int:
     """The last year a row's occurrences start in: an open-ended series goes on `OPEN_ENDED_YEARS`."""
     if not recurs:
-        return _as_utc(start).year
+        return _year(start)
     if series_end is None:
-        return max(_as_utc(start).year, now.year) + OPEN_ENDED_YEARS
-    return _as_utc(series_end).year
+        return max(_year(start), now.year) + OPEN_ENDED_YEARS
+    return _year(series_end)
 
 
 def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
@@ -135,7 +143,9 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
     zones: set[str] = set()
     newest: object = None
     expires: datetime | None = None
-    first: object = None
+    first: object = None  # earliest start of a timed override
+    first_row: Any = None  # rows come by start: the first and the last timed one bound the span
+    last_row: Any = None
     last_year = 1970
     for id_, timezone, all_day, status, sequence, stamp, start, recurs, series_end in rows:
         if status == EventStatus.cancelled:
@@ -148,8 +158,11 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
         versions.append(chunk_version(sequence, stamp))
         if not all_day:
             zones.add(timezone)
-            first = start if first is None else min(first, start)
-            last_year = max(last_year, _last_year(start, recurs, series_end, now))
+            if first_row is None:
+                first_row = start
+            last_row = start
+            if recurs:
+                last_year = max(last_year, _last_year(start, recurs, series_end, now))
         newest = stamp if newest is None or stamp > newest else newest
         # A cancelled override stays while its series does: without it clients would show the occurrence.
         for override in overrides.get(id_, ()):
@@ -158,10 +171,13 @@ def plan(selection: Selection, *, session: Session, now: datetime) -> Plan:
             if not override.all_day:
                 zones.add(override.timezone)
                 first = override.start if first is None else min(first, override.start)
-                last_year = max(last_year, _as_utc(override.start).year)
+                last_year = max(last_year, _year(override.start))
             newest = override.stamp if override.stamp > newest else newest
+    if last_row is not None:
+        last_year = max(last_year, _year(last_row))
+        first = first_row if first is None else min(first, first_row)
     last = _as_utc(newest) if newest is not None else None
-    years = (_as_utc(first).year, last_year) if first is not None else (1970, 1970)
+    years = (_year(first), last_year) if first is not None else (1970, 1970)
     editions: tuple[EditionEntry, ...] = ()
     if selection.campaigns:
         from exports.campaign_feed import selected_editions

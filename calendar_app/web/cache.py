@@ -3,7 +3,8 @@
 A feed's bytes are built once (from VEVENT chunks stored in the database, see `exports.cache`) and kept
 in memory with their gzip form and ETag, so a repeated GET costs a dictionary lookup. The database is
 shared with the CLI and other servers, so every `check_interval` seconds one cheap query fingerprints it
-(event count, newest change, feed changes); a different fingerprint drops the built feeds. A feed that
+(event count, newest change, feed changes); a different fingerprint drops the built feeds, whose VEVENT
+chunks the next build of each reuses (only the events that changed are read or rendered again). A feed that
 holds cancelled events is also rebuilt when the first of them reaches the end of its retention.
 
 Every database query runs in the thread pool, never on the event loop; one fingerprint query is in
@@ -17,12 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import calendar
-import gzip
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
@@ -34,9 +33,10 @@ from calendar_app.clock import utc_now
 from calendar_app.db import read_session
 from calendar_app.rendered import ChunkKeeper
 from calendar_app.web.database import StoreWatch
+from calendar_app.web.packing import Packed, Segment, SegmentKey, pack
 from events.errors import StorageError
 from exports import feeds
-from exports.cache import ChunkRows, iter_feed
+from exports.cache import ChunkMemo, ChunkRows, chunk_variant, iter_feed_parts
 from exports.models import Feed
 from exports.render import Detail
 from exports.selection import plan, store_state
@@ -66,6 +66,10 @@ class Built:
     expires: datetime | None
     headers: dict[bool, Headers]  # by "gzipped?": headers of a 200
     headers_304: dict[bool, Headers]
+    raw: dict[tuple[int, bool], bytes]  # by (status, gzipped?): the header lines as sent, for `FeedRoutes.answer_now`
+    # Its VEVENT chunks and gzip segments, for the next build of the feed after a change.
+    memo: ChunkMemo | None = None
+    segments: Mapping[SegmentKey, Segment] = field(default_factory=dict)
 
 
 def _headers(name: str, private: bool, etag: str, modified: datetime, length: int,
@@ -119,33 +123,46 @@ class KindDefaultsKeeper:
 
 
 def build_feed(feed: Feed, *, engine: Engine, now: datetime, kind_defaults: KindDefaultsSource,
-               store: Callable[[ChunkRows], None] | None = None) -> Built:
+               store: Callable[[ChunkRows], None] | None = None, previous: Built | None = None) -> Built:
     """A feed's bytes and headers. `kind_defaults` gives the reminder defaults for plan alarms; the chunks
-    rendered here go to `store` after the read transaction ends (None: they are not kept)."""
+    rendered here go to `store` after the read transaction ends (None: they are not kept). The chunks of
+    `previous` (the feed as built before a change) still current are reused: after one event changed, only
+    that event is read or rendered."""
     defaults = kind_defaults() if feeds.feed_alarm_plan(feed) else None
+    detail, alarms = Detail(feed.detail), feeds.feed_alarms(feed)
+    variant = chunk_variant(detail, alarms, defaults, bool(feed.attendees))
+    if previous is not None and (previous.memo is None or previous.memo.variant != variant):
+        previous = None  # rendered otherwise (detail, alarms, kind defaults): neither chunks nor segments apply
     fresh: ChunkRows = []
     with read_session(engine) as session:
         chosen = plan(feeds.feed_selection(feed), session=session, now=now)
-        body = b"".join(iter_feed(chosen, feeds.feed_head(feed), detail=Detail(feed.detail), session=session,
-                                  alarms=feeds.feed_alarms(feed), reminder_defaults=defaults,
-                                  tasks=bool(feed.tasks), store=fresh.extend,
-                                  attendees=bool(feed.attendees)))
+        parts = list(iter_feed_parts(chosen, feeds.feed_head(feed), detail=detail, session=session, alarms=alarms,
+                                     reminder_defaults=defaults, tasks=bool(feed.tasks), store=fresh.extend,
+                                     attendees=bool(feed.attendees),
+                                     memo=previous.memo if previous is not None else None))
     if store is not None and fresh:
         store(fresh)
-    return _built(feed, body, modified=max(d for d in (chosen.last_modified, feed.updated_at) if d is not None),
-                  expires=chosen.expires)
+    body = b"".join(piece for _, piece in parts)
+    packed = pack(body, parts, previous.segments if previous is not None else {})
+    memo = ChunkMemo.over(variant, body, parts)
+    return _built(feed, body, packed, modified=max(d for d in (chosen.last_modified, feed.updated_at) if d is not None),
+                  expires=chosen.expires, memo=memo)
 
 
-def _built(feed: Feed, body: bytes, *, modified: datetime, expires: datetime | None) -> Built:
-    digest = hashlib.sha256(body).hexdigest()[:40]
+def _built(feed: Feed, body: bytes, packed: Packed, *, modified: datetime, expires: datetime | None,
+           memo: ChunkMemo) -> Built:
+    digest, gzipped = packed.digest, packed.gzipped
     modified = modified.replace(microsecond=0)
-    gzipped = gzip.compress(body, compresslevel=1, mtime=0)
     etag = f'"{digest}"'
     plain_headers, plain_304 = _headers(feed.name, feed.private, etag, modified, len(body), False)
     gzip_headers, gzip_304 = _headers(feed.name, feed.private, f'"{digest}-gz"', modified, len(gzipped), True)
+    headers = {False: plain_headers, True: gzip_headers}
+    headers_304 = {False: plain_304, True: gzip_304}
+    raw = {(status, gz): b"".join(b"%s: %s\r\n" % pair for pair in by_gzip[gz])
+           for status, by_gzip in ((200, headers), (304, headers_304)) for gz in (False, True)}
     return Built(feed.name, feed.private, body, gzipped, etag, modified, (etag.encode(), f'"{digest}-gz"'.encode()),
-                 calendar.timegm(modified.utctimetuple()), expires,
-                 {False: plain_headers, True: gzip_headers}, {False: plain_304, True: gzip_304})
+                 calendar.timegm(modified.utctimetuple()), expires, headers, headers_304, raw, memo,
+                 packed.segments)
 
 
 class FeedCache:
@@ -160,6 +177,7 @@ class FeedCache:
         self.check_interval = check_interval
         self.clock = clock
         self.built: dict[str, Built] = {}
+        self.stale: dict[str, Built] = {}  # built before the last change, whose chunks the next build reuses
         self.locks: dict[str, asyncio.Lock] = {}
         self.refresh_lock = asyncio.Lock()
         self.state: tuple[object, ...] | None = None
@@ -201,6 +219,7 @@ class FeedCache:
             if state != self.state:
                 self.state = state
                 self.generation += 1
+                self.stale.update(self.built)
                 self.built.clear()
 
     def _raise_outage(self) -> None:
@@ -214,6 +233,7 @@ class FeedCache:
         self.state = None  # whatever the database holds when it is back, the feeds are built from it anew
         self.generation += 1
         self.built.clear()
+        self.stale.clear()
 
     def _lookup(self, key: str) -> Feed | None:
         self.watch.check()
@@ -222,6 +242,13 @@ class FeedCache:
             if kind == "public":
                 return feeds.public_feed(value, session=session)
             return feeds.feed_by_token(value, session=session)
+
+    def peek(self, key: str) -> Built | None:
+        """The built feed of `key` if it can be answered now without waiting for anything: built, fresh,
+        and the database looked at within the interval, with no outage. Else None: ask `get`."""
+        if self.outage is not None or time.monotonic() - self.checked_at >= self.check_interval:
+            return None
+        return self._fresh(key, self.clock())
 
     def _fresh(self, key: str, now: datetime) -> Built | None:
         found = self.built.get(key)
@@ -243,14 +270,18 @@ class FeedCache:
             feed = await run_in_threadpool(self._lookup, key)
             if feed is None:
                 self.locks.pop(key, None)  # unknown tokens must not pile up locks
+                self.stale.pop(key, None)
                 return None
             generation = self.generation
-            built = await run_in_threadpool(self._build, feed, now)
-            if generation == self.generation:  # else the database changed while building: do not keep it
+            built = await run_in_threadpool(self._build, feed, now, self.stale.get(key))
+            if generation == self.generation:  # else the database changed while building: do not serve it again
                 self.built[key] = built
+                self.stale.pop(key, None)
+            else:
+                self.stale[key] = built
             return built
 
-    def _build(self, feed: Feed, now: datetime) -> Built:
+    def _build(self, feed: Feed, now: datetime, previous: Built | None) -> Built:
         self.watch.check()
         return build_feed(feed, engine=self.engine, now=now, kind_defaults=self.kind_defaults.current,
-                          store=self.keep_chunks)
+                          store=self.keep_chunks, previous=previous)

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from calendar_app.web.answers import NOT_ACCEPTABLE, NOT_FOUND, SERVER_ERROR, UNAVAILABLE, ASGIApp
-from calendar_app.web.cache import FeedCache
+from calendar_app.web.cache import Built, FeedCache
 
 if TYPE_CHECKING:
     from calendar_app.web.rsvp import RsvpPages
@@ -43,6 +43,7 @@ class FeedRoutes:
         self.cache = cache
         self.fallback = fallback
         self.rsvp_pages = rsvp_pages  # RSVP answer pages shown before, answered here too
+        self._keys: dict[str, str | None] = {}  # route keys of the paths `answer_now` was asked
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self.rsvp_pages is not None and scope["type"] == "http" and scope["path"].startswith("/rsvp/"):
@@ -80,6 +81,32 @@ class FeedRoutes:
         body = b"" if scope["method"] == "HEAD" else (built.gzipped if gzipped else built.body)
         await send({"type": "http.response.body", "body": body})
 
+    def answer_now(self, method: bytes, path: str, headers: dict[bytes, bytes]) -> tuple[int, bytes, bytes] | None:
+        """The answer to a feed GET or HEAD that memory holds now (see `FeedCache.peek`), as the status, the
+        header lines and the body, for the server's front protocol to send itself (see
+        `calendar_app.web.quick`); None when it must wait (`answer_soon`) or is no such request."""
+        if path in self._keys:
+            key = self._keys[path]
+        else:
+            if len(self._keys) >= 1024:  # paths clients poll are few; any flood of others only costs a regex
+                self._keys.clear()
+            key = self._keys[path] = route_key(path)
+        built = self.cache.peek(key) if key is not None and method in (b"GET", b"HEAD") else None
+        return None if built is None else _answer(built, method, headers)
+
+    async def answer_soon(self, method: bytes, path: str,
+                          headers: dict[bytes, bytes]) -> tuple[int, bytes, bytes] | None:
+        """`answer_now` after building or checking the feed; None when the full path (`__call__`) must answer:
+        no feed, an unknown feed, a failure (which it meets again, and answers and logs as it always does)."""
+        key = route_key(path)
+        if key is None or method not in (b"GET", b"HEAD"):
+            return None
+        try:
+            built = await self.cache.get(key)
+        except Exception:  # answered by the full path, see above
+            return None
+        return None if built is None else _answer(built, method, headers)
+
     async def _rsvp(self, scope: Any, receive: Any, send: Any) -> None:
         """An RSVP path: a page shown before straight from memory; a path that is no token the plain 404
         (no redirect for a trailing slash either); the rest to the RSVP route."""
@@ -95,3 +122,13 @@ class FeedRoutes:
                 await UNAVAILABLE.send(send)
                 return
         await self.fallback(scope, receive, send)
+
+
+def _answer(built: Built, method: bytes, headers: dict[bytes, bytes]) -> tuple[int, bytes, bytes] | None:
+    gzipped = choose_gzip(headers.get(b"accept-encoding"))
+    if gzipped is None:
+        return None
+    # A client asking again with the one tag we gave it is the common case: no list to parse.
+    if headers.get(b"if-none-match") in built.etags or not_modified(headers, built.etags, built.modified_at):
+        return 304, built.raw[304, gzipped], b""
+    return 200, built.raw[200, gzipped], b"" if method == b"HEAD" else (built.gzipped if gzipped else built.body)

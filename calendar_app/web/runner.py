@@ -44,9 +44,14 @@ class WorkerExited(CalendarAppError, RuntimeError):
 def _config(app: Any, limits: Limits = Limits(), **options: Any) -> Any:
     import uvicorn
 
+    protocol = limits.uvicorn_options()
+    routes = getattr(app, "quick_routes", None)  # see `calendar_app.web.app.FeedServerApp`
+    if routes is not None:
+        from calendar_app.web.quick import quick_protocol
+
+        protocol["http"] = quick_protocol(protocol["http"], routes)
     # uvicorn's access log would print private feeds' tokens: `calendar_app.web.access` logs instead.
-    return uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
-                          **limits.uvicorn_options(), **options)
+    return uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, **protocol, **options)
 
 
 @contextmanager

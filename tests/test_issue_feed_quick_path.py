@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import socket
 
+from sqlalchemy import select
+
 from calendar_app import feeds as feed_service
 from calendar_app import services
 from calendar_app.app import App
 from events.drafts import NewEventDraft
+from events.people.models import Participant
+from events.people.rsvp import mint_tokens
 from exports.feeds import FeedSpec
 from tests.conftest import NOW
+from tests.rsvp_helpers import invited_event
 from tests.server_helpers import serving
 
 FEED = b"/feeds/pub.ics"
@@ -87,5 +92,34 @@ def test_quick_answers_equal_the_full_path_and_hand_over_in_order(sqlite_app: Ap
         assert status == 200 and b'"status"' in body
         status, headers, _ = quick.answer()
         assert status == 200 and headers[b"content-encoding"] == b"gzip"
+        for connection in (full, quick):
+            connection.sock.close()
+
+
+def kept_alive(headers: dict[bytes, bytes]) -> dict[bytes, bytes]:
+    """The headers of an answer to `Connection: close` as they are on a kept-alive connection."""
+    return {name: value for name, value in _without_date(headers).items() if name != b"connection"}
+
+
+def test_an_rsvp_page_shown_before_is_answered_as_the_full_path_answers_it(sqlite_app: App) -> None:
+    invited_event(sqlite_app, count=1)
+    with sqlite_app.write() as session:
+        participant_id = session.execute(select(Participant.id)).scalar_one()  # type: ignore[call-overload]
+        path = f"/rsvp/{mint_tokens(participant_id, session=session, now=NOW)['accepted']}".encode()
+    env = {"CALENDAR_APP_FEED_CHECK_SECONDS": "60"}
+    with serving(sqlite_app.settings.db_url, env=env, options=["--no-reminders", "--no-access-log"]) as (client, _):
+        port = client.base_url.port
+        assert port is not None
+        full = Connection(port)
+        full.send(_get(path, b"Connection: close"))  # uvicorn's path; the page is kept in memory from now on
+        full_status, full_headers, full_body = full.answer()
+        assert full_status == 200 and b'name="nonce"' in full_body and b"no-store" in full_headers[b"cache-control"]
+        quick = Connection(port)
+        quick.send(_get(path), _get(path, method=b"HEAD"), _get(path + b"x"))
+        status, headers, body = quick.answer()
+        assert (status, _without_date(headers), body) == (200, kept_alive(full_headers), full_body)
+        status, headers, _ = quick.answer(head_only=True)
+        assert (status, _without_date(headers)) == (200, kept_alive(full_headers))
+        assert quick.answer()[0] == 404  # an unknown token behind it, on the same connection: handed over
         for connection in (full, quick):
             connection.sock.close()

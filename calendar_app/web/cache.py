@@ -246,9 +246,11 @@ class FeedCache:
     def peek(self, key: str) -> Built | None:
         """The built feed of `key` if it can be answered now without waiting for anything: built, fresh,
         and the database looked at within the interval, with no outage. Else None: ask `get`."""
-        if self.outage is not None or time.monotonic() - self.checked_at >= self.check_interval:
-            return None
-        return self._fresh(key, self.clock())
+        return self._fresh(key, self.clock()) if self.looked_lately() else None
+
+    def looked_lately(self) -> bool:
+        """The database was looked at within the interval, with no outage: what memory holds may be sent."""
+        return self.outage is None and time.monotonic() - self.checked_at < self.check_interval
 
     def _fresh(self, key: str, now: datetime) -> Built | None:
         found = self.built.get(key)

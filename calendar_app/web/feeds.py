@@ -82,9 +82,12 @@ class FeedRoutes:
         await send({"type": "http.response.body", "body": body})
 
     def answer_now(self, method: bytes, path: str, headers: dict[bytes, bytes]) -> tuple[int, bytes, bytes] | None:
-        """The answer to a feed GET or HEAD that memory holds now (see `FeedCache.peek`), as the status, the
-        header lines and the body, for the server's front protocol to send itself (see
-        `calendar_app.web.quick`); None when it must wait (`answer_soon`) or is no such request."""
+        """The answer to a feed GET or HEAD (or to an RSVP page shown before) that memory holds now (see
+        `FeedCache.peek`), as the status, the header lines and the body, for the server's front protocol to
+        send itself (see `calendar_app.web.quick`); None when it must wait (`answer_soon`) or is no such
+        request."""
+        if path.startswith("/rsvp/"):
+            return None if self.rsvp_pages is None else self.rsvp_pages.answer_now(method, path)
         if path in self._keys:
             key = self._keys[path]
         else:
@@ -98,6 +101,12 @@ class FeedRoutes:
                           headers: dict[bytes, bytes]) -> tuple[int, bytes, bytes] | None:
         """`answer_now` after building or checking the feed; None when the full path (`__call__`) must answer:
         no feed, an unknown feed, a failure (which it meets again, and answers and logs as it always does)."""
+        if path.startswith("/rsvp/") and self.rsvp_pages is not None and method in (b"GET", b"HEAD"):
+            try:
+                await self.cache.refresh()  # the database looked at again, a kept page may be sent
+            except Exception:  # answered by the full path, see below
+                return None
+            return self.rsvp_pages.answer_now(method, path)
         key = route_key(path)
         if key is None or method not in (b"GET", b"HEAD"):
             return None

@@ -102,6 +102,7 @@ class _Page:
     expires: datetime
     status_headers: list[tuple[bytes, bytes]]
     body: bytes
+    raw_headers: bytes  # the same headers as lines, for the server's front protocol (`calendar_app.web.quick`)
 
 
 class RsvpPages:
@@ -135,6 +136,17 @@ class RsvpPages:
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else page.body})
         return True
 
+    def answer_now(self, method: bytes, path: str) -> tuple[int, bytes, bytes] | None:
+        """The kept page of a GET/HEAD `/rsvp/TOKEN` if memory may answer it now (the database looked at
+        within the interval), as the front protocol sends it; None: the full path answers."""
+        token = path[len("/rsvp/"):]
+        if not self.cache.looked_lately() or not _TOKEN.fullmatch(token):
+            return None
+        page = self.pages.get(token_hash(token))
+        if page is None or page.generation != self.cache.generation or self.clock() >= page.expires:
+            return None
+        return 200, page.raw_headers, b"" if method == b"HEAD" else page.body
+
     def keep(self, token: str, generation: int, expires: datetime, html: str) -> None:
         if generation != self.cache.generation:
             return  # the database changed while the page was built
@@ -143,7 +155,8 @@ class RsvpPages:
         body = html.encode()
         headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                    *((k.encode(), v.encode()) for k, v in _headers().items())]
-        self.pages[token_hash(token)] = _Page(generation, expires, headers, body)
+        raw = b"".join(b"%s: %s\r\n" % pair for pair in headers)
+        self.pages[token_hash(token)] = _Page(generation, expires, headers, body, raw)
 
 
 async def _bounded_body(request: Request) -> bytes | None:

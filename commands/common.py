@@ -69,7 +69,15 @@ def show(renderable: Any, *, wide: bool = False) -> None:
         def on_broken_pipe(self) -> None:  # rich would exit 1: let the root handler end quietly instead
             raise BrokenPipeError
 
-    _Console(soft_wrap=False, width=WIDE if wide else None).print(renderable)
+    from commands.output.layout import Page
+
+    console = _Console(soft_wrap=False, width=WIDE if wide else None)
+    text = renderable.plain_text(console) if isinstance(renderable, Page) else None
+    if text is None:
+        console.print(renderable)
+    else:
+        console.file.write(text)
+        console.file.flush()
 
 
 def terminal_width(wide: bool = False) -> int | None:

@@ -1,4 +1,4 @@
-"""Formatting results for people (rich tables) and scripts (JSON). Pure: returns text or renderables."""
+"""Formatting results for people (tables, lines) and scripts (JSON). Pure: returns text or renderables."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from events.views import EventView, event_json
 if TYPE_CHECKING:
     from calendar_app.notify.event_details import EventDetails
     from calendar_app.services import SeriesOutline
+    from commands.output.layout import Page
 
 
 def json_bytes(value: Any) -> bytes:
@@ -58,7 +59,7 @@ EVENT_TABLE = TableSpec(
 )
 
 
-def events_table(events: Sequence[EventView], width: int | None = None):  # type: ignore[no-untyped-def]
+def events_table(events: Sequence[EventView], width: int | None = None) -> Page:
     """Events as a table for people; with the terminal's `width`, the columns that fit beside a readable title."""
     rows = [{"id": e.id, "when": when_text(e), "title": e.title, "kind": e.kind, "region": e.region,
              "status": e.status, "visibility": e.visibility} for e in events]
@@ -136,31 +137,24 @@ def outline_json(outline: SeriesOutline) -> dict[str, Any]:
                       "recurrence_id": v.recurrence_id} for v in outline.upcoming]}
 
 
-def agenda_text(days: Sequence[AgendaDay], zone: str | None = None):  # type: ignore[no-untyped-def]
+def agenda_text(days: Sequence[AgendaDay], zone: str | None = None) -> Page:
     """Days as headings, one line per event: time, title, kind, location, region, id; a first line says
     the zone when all times are in one (`zone`)."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+    from commands.output.layout import Column, Grid, Page, Para
 
-    parts: list[Any] = [Text(_("Times in {zone}.").format(zone=zone), style="dim")] if zone else []
+    # A cell too wide for its column is cut with "…" (rich's default), the title and location wrap first.
+    columns = (Column(overflow="ellipsis"), Column(wrap=True, overflow="ellipsis"), Column(overflow="ellipsis"),
+               Column(wrap=True, overflow="ellipsis"), Column(overflow="ellipsis"), Column(overflow="ellipsis"))
+    parts: list[Grid | Para] = [Para(_("Times in {zone}.").format(zone=zone), style="dim")] if zone else []
     if not days:
-        return Group(*parts, Text(_("No events in this period.")))
+        return Page((*parts, Para(_("No events in this period."))))
+    all_day = _("all day")
     for day in days:
-        parts.append(Text(_day_heading(day.day), style="bold underline"))
-        table = Table(show_header=False, box=None, padding=(0, 1))
-        table.add_column(no_wrap=True)
-        table.add_column(ratio=3)
-        table.add_column(no_wrap=True)
-        table.add_column(ratio=2)
-        table.add_column(no_wrap=True)
-        table.add_column(no_wrap=True)
-        for e in day.events:
-            time_text = _("all day") if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M} {e.start:%Z}"
-            table.add_row(time_text, Text(e.title), Text(f"[{e.kind}]"), Text(e.location or ""), e.region or "",
-                          f"#{e.id}")
-        parts.extend([table, Text("")])
-    return Group(*parts)
+        rows = [(all_day if e.all_day else f"{e.start:%H:%M}–{e.end:%H:%M} {e.start:%Z}", e.title, f"[{e.kind}]",
+                 e.location or "", e.region or "", f"#{e.id}") for e in day.events]
+        parts.extend([Para(_day_heading(day.day), style="bold underline"), Grid(columns, rows, headed=False),
+                      Para("")])
+    return Page(tuple(parts))
 
 
 def _day_heading(day: date) -> str:
@@ -180,7 +174,7 @@ REGION_TABLE = TableSpec(columns=("slug", "name", "local_name", "country", "leve
                          wrap=("name", "local_name"), drop=("level", "name"), wrap_min=12)
 
 
-def regions_table(regions: Sequence[RegionInfo], width: int | None = None):  # type: ignore[no-untyped-def]
+def regions_table(regions: Sequence[RegionInfo], width: int | None = None) -> Page:
     rows = [{"slug": r.slug, "name": r.name_en, "local_name": r.name_local, "country": r.country, "level": r.level,
              "timezone": r.timezone} for r in regions]
     return fitted_table(rows, REGION_TABLE, width=width)

@@ -18,7 +18,7 @@ from calendar_app.i18n import N_
 from calendar_app.i18n import gettext as _
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from commands.output.layout import Page
 
 PADDING = 3  # rich puts one column of space on each side and one between columns
 _ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
@@ -92,26 +92,17 @@ def left_out_note(left_out: Sequence[str]) -> str:
     return text.format(count=len(left_out), names=names)
 
 
-def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: int | None,
-                 title: str | None = None) -> RenderableType:
+def fitted_table(rows: Sequence[Mapping[str, Any]], spec: TableSpec, *, width: int | None) -> Page:
     """The table of `rows` at `width` (every column when None), with the note of `left_out_note` under it
     when columns were left out."""
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+    from commands.output.layout import Column, Grid, Page, Para
 
     cells = [{c: cell_text(row.get(c)) for c in spec.columns} for row in rows]
     columns = fitted_columns(cells, spec, width)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in columns:
-        table.add_column(header(column), overflow="fold", no_wrap=column not in spec.wrap)
-    for row in cells:
-        table.add_row(*(Text(row[c]) for c in columns))  # Text: no rich markup in users' titles
+    grid = Grid(tuple(Column(header(c), wrap=c in spec.wrap) for c in columns),
+                [[row[c] for c in columns] for row in cells])
     left_out = [c for c in spec.columns if c not in columns]
-    if not left_out:
-        return table
-    return Group(table, Text(left_out_note(left_out), style="dim"))
+    return Page((grid, Para(left_out_note(left_out), style="dim")) if left_out else (grid,))
 
 
 def _widest(column: str, rows: Sequence[Mapping[str, str]]) -> int:

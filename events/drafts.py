@@ -22,6 +22,7 @@ from events.bounds import (
     check_day,
     check_optional_text,
     check_text,
+    plain_one_line,
     shifted_day,
 )
 from events.errors import (
@@ -190,7 +191,8 @@ def timed_span(start: datetime, end: datetime, zone_name: str, notes: Sequence[s
     if last.instant <= first.instant:
         raise InvalidTimeRange(first.instant.isoformat(sep=" "), last.instant.isoformat(sep=" "))
     found = (*notes, first.note, last.note)
-    return Span(first.instant, last.instant, False, zone_name, tuple(dict.fromkeys(n for n in found if n)))
+    return Span(first.instant, last.instant, False, zone_name,
+                tuple(dict.fromkeys(n for n in found if n)) if any(found) else ())
 
 
 def timed_span_for(start: datetime, length: timedelta, zone_name: str) -> Span:
@@ -263,16 +265,56 @@ TEXTS: dict[str, tuple[What, int, bool]] = {
 }
 
 
+_LISTS: tuple[tuple[str, What], ...] = (("partners", Field.PARTNER), ("notify", Field.NOTIFY),
+                                        ("remind", Field.REMIND))
+_CHOICES: tuple[tuple[str, What], ...] = (("kind", N_("the kind")), ("region", N_("the region")),
+                                          ("language", N_("the language")), ("status", N_("the status")),
+                                          ("visibility", N_("the visibility")))
+# The one-line texts with their limits, for the quick pass of `check_texts`.
+_ONE_LINE = tuple((name, limit) for name, (_, limit, lines) in TEXTS.items() if not lines) + tuple(
+    (name, MAX_TITLE) for name, _ in _CHOICES)
+
+
 def check_texts(values: Any) -> None:
     """Every free text of a draft or of changes (an object with those attributes; None: not given) is UTF-8,
     free of control characters and within its length; partners, people to remind and reminder rules too."""
+    if not _quick_texts(values):
+        _check_each_text(values)
+
+
+def _quick_texts(values: Any) -> bool:
+    """True when every text is known good in one pass (the usual case); False leaves it to `_check_each_text`
+    to find the first bad one and say what is wrong with it."""
+    texts = []
+    try:
+        for name, limit in _ONE_LINE:
+            text = getattr(values, name, None)
+            if text is not None:
+                if len(text) > limit:
+                    return False
+                texts.append(text)
+        for name, _ in _LISTS:
+            for item in getattr(values, name, None) or ():
+                if len(item) > MAX_TITLE:
+                    return False
+                texts.append(item)
+        if not plain_one_line(texts):
+            return False
+    except TypeError:
+        return False
+    for name, (what, limit, lines) in TEXTS.items():
+        if lines:
+            check_optional_text(getattr(values, name, None), what, limit=limit, lines=lines)
+    return True
+
+
+def _check_each_text(values: Any) -> None:
     for name, (what, limit, lines) in TEXTS.items():
         check_optional_text(getattr(values, name, None), what, limit=limit, lines=lines)
-    for name, what in (("partners", Field.PARTNER), ("notify", Field.NOTIFY), ("remind", Field.REMIND)):
+    for name, what in _LISTS:
         for item in getattr(values, name, None) or ():
             check_text(item, what, limit=MAX_TITLE)
-    for name, what in (("kind", N_("the kind")), ("region", N_("the region")), ("language", N_("the language")),
-                       ("status", N_("the status")), ("visibility", N_("the visibility"))):
+    for name, what in _CHOICES:
         check_optional_text(getattr(values, name, None), what, limit=MAX_TITLE)
 
 

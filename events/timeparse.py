@@ -29,6 +29,10 @@ from events.localdates import read_local
 
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 _DURATION = re.compile(r"(\d+)\s*([wdhm])")
+# A date and time in ISO form, as scripts and bulk loads give them: read_local and the relative forms never
+# read one (they take a date alone or several words), so it goes straight to the ISO parser.
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt][0-9:.,]+(?:[Zz]|[+-][0-9:]+)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RELATIVE = re.compile(r"^([+-])\s*(\d+)\s*([wdhm])(?:\s+(\d{1,2}:\d{2}))?$")
 
 
@@ -149,6 +153,8 @@ def parse_when(text: str, *, tz: tzinfo, now: datetime, what: What = N_("the dat
 
 def _when(text: str, *, tz: tzinfo, now: datetime) -> datetime | date:
     raw = text.strip()
+    if _ISO_DATE_TIME.fullmatch(raw):
+        return _parse_iso(raw, tz)
     lowered = raw.lower()
     local_now = now.astimezone(tz)
     if lowered == "now":
@@ -168,7 +174,7 @@ def _when(text: str, *, tz: tzinfo, now: datetime) -> datetime | date:
 
 
 def _parse_iso(raw: str, tz: tzinfo) -> datetime | date:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    if _ISO_DATE.fullmatch(raw):
         try:
             return date.fromisoformat(raw)
         except ValueError as error:

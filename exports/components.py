@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from icalendar import Calendar, Component
+from icalendar.parser import Contentline
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from events.bounds import MAX_UID, check_text
@@ -34,6 +35,7 @@ from exports.campaign_feed import EDITION_MARK
 from exports.errors import BadCalendarFile, UndefinedZone
 from exports.icsstream import Block
 from exports.importer import Entry, Incoming, check_parsed, read_event, uid_of
+from exports.plain_event import plain_event
 from exports.recurring import is_occurrence, override_uid, recurrence_utc, this_and_future
 
 # Bump when a change to reading events (exports.importer) may read the same text differently: the digests
@@ -127,8 +129,8 @@ class Components:
         if series or not all(self._known(tzid) for tzid in block.tzids):
             self._spill(block, series=series)
             return
-        text, line, uid, tzids = block.text, block.line, block.uid, frozenset(block.tzids)
-        yield Unread(self._digest(text), line, uid, lambda: self._single(text, line, uid, tzids))
+        text, lines, line, uid, tzids = block.text, block.lines, block.line, block.uid, frozenset(block.tzids)
+        yield Unread(self._digest(text), line, uid, lambda: self._single(text, line, uid, tzids, lines))
 
     def finish(self) -> Iterator[Outcome]:
         groups: dict[str | None, list[_Spilled]] = {}
@@ -160,13 +162,21 @@ class Components:
         self.spool.seek(item.offset)
         return self.spool.read(item.length).decode()
 
-    def _parse(self, text: str, tzids: frozenset[str]) -> Any:
-        """The VEVENT of `text` parsed, with the VTIMEZONEs it names; refuses TZIDs defined nowhere."""
+    def _parse(self, text: str, tzids: frozenset[str], lines: list[str] | None = None) -> Any:
+        """The VEVENT of `text` (whose content lines `lines` are, when given) parsed, with the VTIMEZONEs it
+        names; refuses TZIDs defined nowhere."""
         unknown = sorted(tzid for tzid in tzids if not self._known(tzid))
         if unknown:
             raise UndefinedZone(unknown[0])
         zones = "".join(self.zones[tzid] for tzid in sorted(tzids) if tzid in self.zones)
-        if not zones:  # the VEVENT alone: wrapping it in a calendar costs a fifth more to parse
+        if not zones and lines is not None:  # the VEVENT alone, its lines already split and unfolded
+            plain = plain_event(lines)
+            if plain is not None:
+                return plain
+            # icalendar's parser takes content lines as well as text (its hints say text only); given the
+            # lines, it does not unfold and split the text again.
+            return _first_event(Component.from_ical(_content_lines(lines), multiple=True))  # type: ignore[call-overload]
+        if not zones:  # wrapping the VEVENT in a calendar costs a fifth more to parse
             return _first_event(Component.from_ical(text, multiple=True))
         calendar = Calendar.from_ical("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + zones + text + "END:VCALENDAR\r\n")
         return _first_event(calendar.subcomponents)
@@ -174,9 +184,10 @@ class Components:
     def _digest(self, text: str) -> str:
         return hashlib.sha256(f"{self.reading}\n{text}".encode()).hexdigest()
 
-    def _single(self, text: str, line: int, raw_uid: str | None, tzids: frozenset[str]) -> Outcome:
+    def _single(self, text: str, line: int, raw_uid: str | None, tzids: frozenset[str],
+                lines: list[str] | None = None) -> Outcome:
         try:
-            vevent = self._parse(text, tzids)
+            vevent = self._parse(text, tzids, lines)
             check_parsed(vevent)
             if vevent.get(EDITION_MARK) is not None:
                 return Entry("skipped", raw_uid, line, Notice(N_("a campaign edition of a campaign feed: campaigns are "
@@ -261,6 +272,10 @@ class Components:
         if this_and_future(override.vevent):
             outcome.note = joined([outcome.note, Notice(N_("RANGE=THISANDFUTURE is read as this occurrence only"))])
         return outcome
+
+
+def _content_lines(lines: list[str]) -> list[Contentline]:
+    return [Contentline(line) for line in lines]
 
 
 def _first_event(components: list[Any]) -> Any:

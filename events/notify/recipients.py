@@ -7,7 +7,20 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, Table, and_, bindparam, exists, or_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    column,
+    exists,
+    or_,
+    union_all,
+)
+from sqlalchemy import table as sql_table
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
@@ -29,7 +42,8 @@ def _recipients_where(with_organizer: bool) -> ColumnElement[bool]:
 
     contact, named, partner = _table(Contact), _table(EventRecipient), _table(EventPartner)
     member, group, participant = _table(ContactGroup), _table(EventRecipientGroup), _table(Participant)
-    partner_contact = contact.alias("partner_contact")
+    # Only the columns it names: an alias of the table would copy every column on first use.
+    partner_contact = sql_table("contact", column("id"), column("organisation_id")).alias("partner_contact")
     declined = RsvpStatus.declined.value
     listed = union_all(
         select(named.c.contact_id).where(named.c.event_id == EVENT_ID),
@@ -58,8 +72,9 @@ def _contacts_query(with_organizer: bool) -> SelectOfScalar[Contact]:
 
 @cache
 def _channels_query(with_organizer: bool) -> Select[int | None, str | None, str | None]:
-    return (select(col(Contact.id), col(Contact.email), col(Contact.chat_url))
-            .where(_recipients_where(with_organizer)).order_by(col(Contact.id)))
+    contact = _table(Contact)  # table columns: no ORM entity, so executing it configures no mappers
+    return (select(contact.c.id, contact.c.email, contact.c.chat_url)
+            .where(_recipients_where(with_organizer)).order_by(contact.c.id))
 
 
 def _params(event_id: int, organizer: str | None) -> dict[str, Any]:
@@ -76,9 +91,9 @@ def recipient_contacts(event: Event, *, session: Session) -> list[Contact]:
     return list(session.scalars(_contacts_query(bool(event.organizer)), _params(event.id, event.organizer)))
 
 
-def recipients_of(event_id: int, organizer: str | None, *, session: Session) -> list[Recipient]:
+def recipients_of(event_id: int, organizer: str | None, *, connection: Connection) -> list[Recipient]:
     """The recipients' channels, read as plain rows (no contact objects)."""
-    rows = session.execute(_channels_query(bool(organizer)), _params(event_id, organizer))
+    rows = connection.execute(_channels_query(bool(organizer)), _params(event_id, organizer))
     return [r for contact_id, email, chat_url in rows for r in channels(contact_id, email, chat_url)]
 
 

@@ -12,6 +12,7 @@ nothing else needs reconciling; only the others open an ORM session, on the chun
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -67,12 +68,15 @@ def extend_horizons(*, app: App, now: datetime) -> int:
 
 def _release(app: App) -> None:
     """SQLite keeps up to 2 MB of pages per connection: planning thousands of series would fill it with
-    pages no pass reads again. Hand them back after each chunk (PostgreSQL caches in the server)."""
+    pages no pass reads again. Hand them back after each chunk (PostgreSQL caches in the server). The
+    chunk's garbage goes too: left to the collector's own pace, it reaches the oldest generation, which
+    is swept only once it has grown by a quarter (issue 11)."""
     engine = app.store.engine
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA shrink_memory")
             connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the passes
+    gc.collect()
 
 
 def _extend(ids: Sequence[int], *, app: App, now: datetime) -> int:

@@ -111,6 +111,17 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """As `write_session`, on a Core connection: for work in bulk that wants no ORM session (nor the
+    reference cycles a session leaves for the collector)."""
+    try:
+        with writer(engine).begin() as connection:
+            yield connection
+    except DBAPIError as error:
+        raise storage_error(error, str(engine.url)) from error
+
+
+@contextmanager
 def _transaction(engine: Engine) -> Iterator[Session]:
     """Committed when the block ends, rolled back on any error (a driver error becomes a StorageError)."""
     session = Session(engine, expire_on_commit=False)

@@ -12,13 +12,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from icalendar import Todo
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from events.models import Event
 from events.notify.models import Task
+
+if TYPE_CHECKING:
+    from icalendar import Todo
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def task_summary(task: TaskItem) -> str:
 def build_todos(tasks: Iterable[TaskItem], *, stamp: datetime | None = None) -> list[Todo]:
     """One VTODO per task. DTSTAMP is `stamp`, or else the task's last change (so bytes stay the same
     until the task changes); SEQUENCE and LAST-MODIFIED move only when the task does."""
+    from icalendar import Todo  # the task query (`feed_tasks`) serves the dispatcher, which renders no VTODO
+
     todos = []
     for task in tasks:
         todo = Todo()

@@ -26,8 +26,8 @@ from itertools import islice
 from pathlib import Path
 
 from calendar_app.config import DEFAULT_BASE_URL
+from calendar_app.notify.addressee import Person, Rsvp
 from calendar_app.notify.channels import Channel, Channels, Finisher, Letter, Outgoing
-from calendar_app.notify.messages import Person, Rsvp
 from calendar_app.notify.outcomes import (
     DispatchConfig,
     Outcome,

@@ -17,6 +17,7 @@ from email.utils import formataddr
 
 from babel.dates import format_date, format_time, format_timedelta
 
+from calendar_app.notify.addressee import Person, Rsvp
 from events.notify.models import message_id
 from events.notify.organizer import Organizer
 from events.people.models import ical_role
@@ -71,23 +72,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "footer": "calendar-app жөнөттү. Тиркелген .ics файлы календарыңызды жаңыртат.",
     },
 }
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    language: str
-    timezone: str
-
-
-@dataclass(frozen=True)
-class Rsvp:
-    """What an invitation to a participant adds: their role, the three answer links ((answer, url), in the
-    order accepted, tentative, declined) and the answer deadline."""
-
-    role: str
-    links: tuple[tuple[str, str], ...] = ()
-    rsvp_by: datetime | None = None
 
 
 INVITING = ("invitation", "invitation_update", "rsvp_nudge")

@@ -9,6 +9,7 @@ A third job, hourly and at start, extends the rolling horizon of repeating event
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -41,6 +42,9 @@ def horizon_extender(app: App) -> Extend:
     """What the horizon job runs: plan the occurrences that came within the horizon; how many series."""
     from calendar_app.notify.horizon import extend_horizons
 
+    # Start-up is over: the modules and the application live as long as the process. Frozen, they are no
+    # longer walked by the collections the horizon runs after each chunk (1 ms each instead of 80, issue 11).
+    gc.freeze()
     return lambda now: extend_horizons(app=app, now=now)
 
 

@@ -11,7 +11,6 @@ from sqlmodel import Session, col
 
 from calendar_app.app import App
 from calendar_app.history.tracking import record_row, row_state
-from calendar_app.notify.messages import Person, render
 from calendar_app.notify.outcomes import HELD_WHEN_POSTPONED
 from calendar_app.notify.views import iso as _iso
 from calendar_app.notify.views import task_json
@@ -176,6 +175,9 @@ def preview(at: str, *, app: App, now: datetime) -> list[dict[str, Any]]:
     """What a dispatcher running at `at` would do with what is due by then: send it (to whom, in which
     language, with which subject), or hold it because its event is postponed (`outcome` and `why`; the
     subject of a held one says so first)."""
+    from calendar_app.notify.addressee import Person
+    from calendar_app.notify.messages import render
+
     moment = parse_datetime(at, tz=zone(app.settings.default_tz), now=now, what=Field.AT)
     grace = app.settings.reminder_grace
     result = []

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, exists, insert, select
-from sqlmodel import Session
+from sqlalchemy import Connection, Row, column, exists, insert, select, table
 
 from events.models import Event, EventStatus
 from events.notify import series
@@ -28,10 +27,12 @@ E = Event.__table__  # type: ignore[attr-defined]
 D = Delivery.__table__  # type: ignore[attr-defined]
 P = EventReminderPlan.__table__  # type: ignore[attr-defined]
 S = SeriesPlan.__table__  # type: ignore[attr-defined]
-OVERRIDE = E.alias("override")
+# Only the column the query names: an alias of the table itself would copy its forty columns on first use.
+OVERRIDE = table("event", column("series_id")).alias("override")
+SeriesRow = Row[*tuple[Any, ...]]
 
 
-def unplanned_series(ids: Sequence[int], *, session: Session) -> list[Row[Any]]:
+def unplanned_series(ids: Sequence[int], *, connection: Connection) -> list[SeriesRow]:
     """Of the series `ids`, those never planned, with no delivery and no override yet, and not postponed:
     their rows with their reminder plan's columns, by id."""
     query = (select(E.c.id, E.c.kind, E.c.organizer, E.c.start_utc, E.c.end_utc, E.c.all_day, E.c.timezone,
@@ -41,10 +42,10 @@ def unplanned_series(ids: Sequence[int], *, session: Session) -> list[Row[Any]]:
                     ~exists().where(S.c.event_id == E.c.id), ~exists().where(D.c.event_id == E.c.id),
                     ~exists().where(OVERRIDE.c.series_id == E.c.id))
              .order_by(E.c.id))
-    return list(session.execute(query).all())
+    return list(connection.execute(query).all())
 
 
-def plan_unplanned(rows: Sequence[Row[Any]], workflows: dict[str, KindDefaults], *, session: Session,
+def plan_unplanned(rows: Sequence[SeriesRow], workflows: dict[str, KindDefaults], *, connection: Connection,
                    now: datetime, grace: timedelta, horizon: timedelta) -> set[int]:
     """Plan the series of `rows` (from `unplanned_series`) whose kind has no workflow steps; their ids."""
     planned: set[int] = set()
@@ -55,11 +56,11 @@ def plan_unplanned(rows: Sequence[Row[Any]], workflows: dict[str, KindDefaults],
         rules = rules_from(row.use_defaults, row.rules, defaults)
         rule = Series(row.start_utc, row.end_utc, row.all_day, row.timezone, row.rrule, row.rdates, row.exdates)
         window = series.planning_window(rule, rules, now=now, grace=grace, horizon=horizon)
-        recipients = recipients_of(row.id, row.organizer, session=session)
+        recipients = recipients_of(row.id, row.organizer, connection=connection)
         wanted = series.plan_occurrences(series.planned_occurrences(rule, window, set()), recipients=recipients,
                                          rules=rules, now=now, grace=grace)
         if wanted:  # one series at a time: a chunk's rows would weigh more than the start's other work
-            session.execute(insert(D), [new_delivery_row(p, row.id, now) for p in wanted])
-        session.execute(insert(S).values(event_id=row.id, planned_until=window.upper))
+            connection.execute(insert(D), [new_delivery_row(p, row.id, now) for p in wanted])
+        connection.execute(insert(S).values(event_id=row.id, planned_until=window.upper))
         planned.add(row.id)
     return planned

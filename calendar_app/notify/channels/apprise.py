@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from calendar_app.notify.channels.base import ChannelFailure, Letter, OneAtATime, Outgoing
-from calendar_app.notify.messages import render
 
 
 class AppriseChannel(OneAtATime):
@@ -12,6 +11,8 @@ class AppriseChannel(OneAtATime):
     name = "apprise"
 
     def render(self, letter: Letter) -> Outgoing:
+        from calendar_app.notify.messages import render  # Babel, iCalendar: when a message is due
+
         message = render(letter.purpose, letter.view, letter.person, now=letter.now, task=letter.task,
                          task_due=letter.task_due)
         return Outgoing(letter.address, letter.sender, message.subject, message.text.encode())

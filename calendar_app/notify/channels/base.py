@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from calendar_app.notify.messages import Person, Rsvp
+from calendar_app.notify.addressee import Person, Rsvp
 from events.notify.organizer import Organizer
 from events.views import EventView
 
